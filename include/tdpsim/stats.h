@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tdpsim/stats.h - the counters a replay produces.
+ *
+ * Names follow KVM's binary stats where KVM has one; the rest are the simulator's own.  The
+ * struct is plain data; tdpsim_stats_name()/tdpsim_stats_value() walk it in a fixed order, the
+ * order every output (table, JSON, CSV, digest) uses.
+ */
+#ifndef TDPSIM_STATS_H
+#define TDPSIM_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tdpsim/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tdpsim_stats {
+	/* the replay itself */
+	uint64_t events;          /* events applied (a `set` line with two keys is two) */
+	uint64_t accesses;        /* guest accesses: one per `access`, every step of a `sweep` */
+	uint64_t accesses_read;
+	uint64_t accesses_write;
+	uint64_t accesses_exec;
+	uint64_t recorded_faults; /* `fault` records fed to KVM's fault handler */
+	uint64_t memslots;        /* memslots that exist now */
+	uint64_t memslot_pages;   /* 4K pages covered by memslots now */
+	uint64_t sim_ns;          /* simulated time (sum of `advance`) */
+} tdpsim_stats;
+
+/* Number of counters in tdpsim_stats. */
+TDPSIM_EXTERN size_t tdpsim_stats_count(void);
+
+/* Name of counter i (0 <= i < count), or NULL past the end. */
+TDPSIM_EXTERN const char *tdpsim_stats_name(size_t i);
+
+/* Value of counter i in `s`; 0 past the end. */
+TDPSIM_EXTERN uint64_t tdpsim_stats_value(const tdpsim_stats *s, size_t i);
+
+/* Index of the counter called `name`, or a negative TDPSIM_ENOTFOUND. */
+TDPSIM_EXTERN int tdpsim_stats_find(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

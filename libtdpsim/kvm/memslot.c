@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "kvm/memslot.h"
+#include "tdpsim/trace.h"
+
+void memslots_init(struct kvm_memslots *ms)
+{
+	memset(ms, 0, sizeof(*ms));
+}
+
+void memslots_free(struct kvm_memslots *ms)
+{
+	free(ms->slots);
+	memset(ms, 0, sizeof(*ms));
+}
+
+struct kvm_memory_slot *memslots_by_id(struct kvm_memslots *ms, uint32_t id)
+{
+	for (size_t i = 0; i < ms->n; i++)
+		if (ms->slots[i].id == id)
+			return &ms->slots[i];
+	return NULL;
+}
+
+struct kvm_memory_slot *memslots_by_gfn(struct kvm_memslots *ms, uint64_t gfn)
+{
+	size_t lo = 0, hi = ms->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		struct kvm_memory_slot *s = &ms->slots[mid];
+
+		if (gfn < s->base_gfn)
+			hi = mid;
+		else if (gfn >= s->base_gfn + s->npages)
+			lo = mid + 1;
+		else
+			return s;
+	}
+	return NULL;
+}
+
+static void remove_at(struct kvm_memslots *ms, size_t i)
+{
+	ms->npages -= ms->slots[i].npages;
+	memmove(&ms->slots[i], &ms->slots[i + 1], (ms->n - i - 1) * sizeof(ms->slots[0]));
+	ms->n--;
+}
+
+/* The slot that overlaps [gfn, gfn + npages), other than `skip`, or NULL. */
+static struct kvm_memory_slot *find_overlap(struct kvm_memslots *ms, uint64_t gfn,
+					    uint64_t npages, uint32_t skip)
+{
+	for (size_t i = 0; i < ms->n; i++) {
+		struct kvm_memory_slot *s = &ms->slots[i];
+
+		if (s->id != skip && gfn < s->base_gfn + s->npages && s->base_gfn < gfn + npages)
+			return s;
+	}
+	return NULL;
+}
+
+static int insert_sorted(struct kvm_memslots *ms, const struct kvm_memory_slot *slot)
+{
+	size_t i = 0;
+
+	if (ms->n == ms->cap) {
+		size_t cap = ms->cap ? 2 * ms->cap : 8;
+		struct kvm_memory_slot *s = realloc(ms->slots, cap * sizeof(*s));
+
+		if (!s)
+			return err_set(TDPSIM_ENOMEM, "memslot: out of memory");
+		ms->slots = s;
+		ms->cap = cap;
+	}
+	while (i < ms->n && ms->slots[i].base_gfn < slot->base_gfn)
+		i++;
+	memmove(&ms->slots[i + 1], &ms->slots[i], (ms->n - i) * sizeof(ms->slots[0]));
+	ms->slots[i] = *slot;
+	ms->n++;
+	ms->npages += slot->npages;
+	return 0;
+}
+
+static int check_geometry(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva)
+{
+	/* KVM rejects unaligned regions with EINVAL; so do we, naming the field. */
+	if ((gpa | size | hva) & (PAGE_SIZE - 1))
+		return err_set(TDPSIM_EINPUT,
+			       "memslot %u: gpa, size and hva must be multiples of 4K "
+			       "(gpa=0x%" PRIx64 " size=0x%" PRIx64 " hva=0x%" PRIx64 ")",
+			       id, gpa, size, hva);
+	if (gpa + size > (1ull << 52) || hva + size > (1ull << 52))
+		return err_set(TDPSIM_EINPUT, "memslot %u: ends above 2^52", id);
+	return 0;
+}
+
+int memslots_set(struct kvm_memslots *ms, uint32_t id, uint32_t flags, uint64_t gpa,
+		 uint64_t size, uint64_t hva)
+{
+	struct kvm_memory_slot *old = memslots_by_id(ms, id), *other;
+	struct kvm_memory_slot slot = { id, flags, gpa >> PAGE_SHIFT, size >> PAGE_SHIFT, hva };
+	int rc;
+
+	if (size == 0) {
+		if (!old)
+			return err_set(TDPSIM_EINPUT, "memslot %u: cannot delete, it does not exist",
+				       id);
+		remove_at(ms, (size_t)(old - ms->slots));
+		return 0;
+	}
+	if ((rc = check_geometry(id, gpa, size, hva)) < 0)
+		return rc;
+	/* An existing slot may move or change flags, but not size, hva or READONLY. */
+	if (old && (old->npages != slot.npages || old->userspace_addr != hva ||
+		    ((old->flags ^ flags) & TDPSIM_MEM_READONLY)))
+		return err_set(TDPSIM_EINPUT,
+			       "memslot %u: an existing slot may only move or change dirty_log "
+			       "(KVM refuses a new size, hva or readonly flag)", id);
+	other = find_overlap(ms, slot.base_gfn, slot.npages, id);
+	if (other)
+		return err_set(TDPSIM_EINPUT,
+			       "memslot %u [gpa 0x%" PRIx64 ", 0x%" PRIx64 ") overlaps memslot %u "
+			       "[gpa 0x%" PRIx64 ", 0x%" PRIx64 ")", id, gpa, gpa + size,
+			       other->id, other->base_gfn << PAGE_SHIFT,
+			       (other->base_gfn + other->npages) << PAGE_SHIFT);
+	if (old)
+		remove_at(ms, (size_t)(old - ms->slots));
+	return insert_sorted(ms, &slot);
+}
+
+const char *memslots_check(const struct kvm_memslots *ms)
+{
+	uint64_t pages = 0;
+
+	for (size_t i = 0; i < ms->n; i++) {
+		pages += ms->slots[i].npages;
+		if (i > 0 && ms->slots[i - 1].base_gfn + ms->slots[i - 1].npages >
+				     ms->slots[i].base_gfn)
+			return "memslots overlap or are out of order";
+	}
+	return pages == ms->npages ? NULL : "memslot page count differs from a recount";
+}

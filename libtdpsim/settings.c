@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/* The settings table: names, accepted values, defaults (KVM's defaults where KVM has one). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/num.h"
+#include "settings.h"
+#include "tdpsim/tdpsim.h"
+
+enum kind { WORDS, UINT, BOOL };
+
+struct setting_spec {
+	const char *name;
+	enum kind kind;
+	const char *const *words; /* WORDS */
+	uint64_t min, max;        /* UINT */
+	uint64_t def;             /* number, or index into words */
+	int machine;              /* only before the machine starts */
+};
+
+static const char *const w_mmu[] = { "tdp", "shadow", NULL };
+/* Kernel profiles and CPU models known to this build; later issues add to both lists. */
+static const char *const w_kvm[] = { "6.18", NULL };
+static const char *const w_cpu[] = { "skylake-sp", NULL };
+static const char *const w_nx[] = { "off", "force", "auto", "never", NULL };
+static const char *const w_manual[] = { "0", "1", "3", NULL };
+
+static const struct setting_spec specs[SET__COUNT] = {
+	[SET_MMU] = { "mmu", WORDS, w_mmu, 0, 0, MMU_TDP, 1 },
+	[SET_KVM] = { "kvm", WORDS, w_kvm, 0, 0, 0, 1 },
+	[SET_CPU] = { "cpu", WORDS, w_cpu, 0, 0, 0, 1 },
+	[SET_VCPUS] = { "vcpus", UINT, NULL, 1, 4096, 1, 1 },
+	/* KVM's default is auto: on where the CPU has the iTLB-multihit bug. */
+	[SET_NX_HUGE_PAGES] = { "nx_huge_pages", WORDS, w_nx, 0, 0, NX_AUTO, 0 },
+	[SET_NX_RECOVERY_RATIO] = { "nx_huge_pages_recovery_ratio", UINT, NULL, 0, UINT32_MAX,
+				    60, 0 },
+	[SET_NX_RECOVERY_PERIOD_MS] = { "nx_huge_pages_recovery_period_ms", UINT, NULL, 0,
+					UINT32_MAX, 0, 0 },
+	[SET_EAGER_PAGE_SPLIT] = { "eager_page_split", BOOL, NULL, 0, 1, 1, 0 },
+	[SET_MANUAL_DIRTY_LOG_PROTECT] = { "manual_dirty_log_protect", WORDS, w_manual, 0, 0, 0,
+					   1 },
+	[SET_DISABLE_NX_HUGE_PAGES] = { "disable_nx_huge_pages", BOOL, NULL, 0, 1, 0, 1 },
+	[SET_SEED] = { "seed", UINT, NULL, 0, UINT64_MAX, 0, 1 },
+};
+
+void settings_init(struct settings *st)
+{
+	memset(st, 0, sizeof(*st));
+	for (int i = 0; i < SET__COUNT; i++)
+		st->s[i].v = specs[i].def;
+}
+
+int settings_find(const char *name)
+{
+	for (int i = 0; i < SET__COUNT; i++)
+		if (strcmp(specs[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int settings_is_machine(int id)
+{
+	return specs[id].machine;
+}
+
+static int parse_bool(const char *v, uint64_t *out)
+{
+	/* The spellings the kernel's kstrtobool() takes for a module parameter. */
+	static const char *const yes[] = { "1", "y", "Y", "true", "on", NULL };
+	static const char *const no[] = { "0", "n", "N", "false", "off", NULL };
+
+	for (int i = 0; yes[i]; i++) {
+		if (strcmp(v, yes[i]) == 0)
+			return *out = 1, 0;
+		if (strcmp(v, no[i]) == 0)
+			return *out = 0, 0;
+	}
+	return -1;
+}
+
+static int words_list(const char *const *w, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	for (int i = 0; w[i]; i++) {
+		strncat(buf, i ? "|" : "", n - strlen(buf) - 1);
+		strncat(buf, w[i], n - strlen(buf) - 1);
+	}
+	return 0;
+}
+
+int settings_parse(int id, const char *value, uint64_t *out)
+{
+	const struct setting_spec *s = &specs[id];
+	char list[256];
+
+	switch (s->kind) {
+	case WORDS:
+		for (int i = 0; s->words[i]; i++)
+			if (strcmp(value, s->words[i]) == 0)
+				return *out = (uint64_t)i, 0;
+		/* nx_huge_pages also takes a boolean, as KVM's parameter does: y = force. */
+		if (id == SET_NX_HUGE_PAGES && parse_bool(value, out) == 0) {
+			*out = *out ? NX_FORCE : NX_OFF;
+			return 0;
+		}
+		words_list(s->words, list, sizeof(list));
+		return err_set(id == SET_KVM || id == SET_CPU ? TDPSIM_ENOTFOUND : TDPSIM_EINPUT,
+			       "%s='%s' is not one of %s", s->name, value, list);
+	case BOOL:
+		if (parse_bool(value, out) == 0)
+			return 0;
+		return err_set(TDPSIM_EINPUT, "%s='%s' is not a boolean (0|1|y|n)", s->name, value);
+	case UINT:
+		if (num_parse_u64(value, strlen(value), 0, out) != NUM_OK || *out < s->min ||
+		    *out > s->max)
+			return err_set(TDPSIM_EINPUT,
+				       "%s='%s' is not a number from %" PRIu64 " to %" PRIu64,
+				       s->name, value, s->min, s->max);
+		return 0;
+	}
+	return err_set(TDPSIM_EINTERNAL, "settings: bad kind");
+}
+
+const char *settings_text(const struct settings *st, int id, char *buf, size_t n)
+{
+	const struct setting_spec *s = &specs[id];
+
+	if (s->kind == WORDS)
+		return s->words[st->s[id].v];
+	snprintf(buf, n, "%" PRIu64, st->s[id].v);
+	return buf;
+}
+
+const char *settings_names(void)
+{
+	static char names[512];
+
+	if (!names[0])
+		for (int i = 0; i < SET__COUNT; i++) {
+			strcat(names, i ? " " : "");
+			strcat(names, specs[i].name);
+		}
+	return names;
+}
+
+size_t tdpsim_setting_count(void)
+{
+	return SET__COUNT;
+}
+
+const char *tdpsim_setting_name(size_t i)
+{
+	return i < SET__COUNT ? specs[i].name : NULL;
+}

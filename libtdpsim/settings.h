@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal: the named settings (the trace `set` keys, the CLI `--set` keys, the API's
+ * tdpsim_sim_set), their values and the pinning rule of DESIGN.md section 4.
+ */
+#ifndef TDPSIM_SETTINGS_H
+#define TDPSIM_SETTINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum setting_id {
+	SET_MMU,
+	SET_KVM,
+	SET_CPU,
+	SET_VCPUS,
+	SET_NX_HUGE_PAGES,
+	SET_NX_RECOVERY_RATIO,
+	SET_NX_RECOVERY_PERIOD_MS,
+	SET_EAGER_PAGE_SPLIT,
+	SET_MANUAL_DIRTY_LOG_PROTECT,
+	SET_DISABLE_NX_HUGE_PAGES,
+	SET_SEED,
+	SET__COUNT
+};
+
+/* Word values, by index in their setting's list. */
+enum { MMU_TDP, MMU_SHADOW };
+enum { NX_OFF, NX_FORCE, NX_AUTO, NX_NEVER };
+
+struct setting_value {
+	uint64_t v;   /* the number, or the index of the word */
+	int pinned;   /* set by the caller: trace `set` lines are ignored */
+	int reported; /* an ignored trace `set` was already reported */
+};
+
+struct settings {
+	struct setting_value s[SET__COUNT];
+};
+
+void settings_init(struct settings *st);
+
+/* Find a setting by name; -1 if unknown. */
+int settings_find(const char *name);
+
+/* Parse `value` for setting `id`; 0 or a negative code with a message. */
+int settings_parse(int id, const char *value, uint64_t *out);
+
+/* Whether the setting shapes the machine, so it can only change before it starts. */
+int settings_is_machine(int id);
+
+/* The value of setting `id` as text (canonical spelling), in a static or caller buffer. */
+const char *settings_text(const struct settings *st, int id, char *buf, size_t n);
+
+/* Every setting name, space-separated, for messages. */
+const char *settings_names(void);
+
+#endif

@@ -1,0 +1,514 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The machine: owns every part, applies events in order, keeps the clock, the marks and the
+ * stats, and computes the digest.  Each event is checked before anything changes, so a
+ * rejected event leaves the machine as it was.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/digest.h"
+#include "core/error.h"
+#include "kvm/memslot.h"
+#include "settings.h"
+#include "tdpsim/tdpsim.h"
+
+#define PROGRESS_EVERY 65536 /* events between progress callbacks */
+
+struct mark {
+	char *label;
+	tdpsim_stats stats;
+};
+
+struct tdpsim_sim {
+	struct settings settings;
+	int check;
+	int started; /* an event has used the machine: machine settings are fixed now */
+	struct clock clock;
+	struct kvm_memslots memslots;
+	tdpsim_stats stats;
+	struct mark *marks;
+	size_t nmarks, cap_marks;
+	char **notices;
+	size_t nnotices, cap_notices;
+	tdpsim_hooks hooks;
+	char valbuf[SET__COUNT][24]; /* numeric settings as text */
+};
+
+/* ---- small helpers ---- */
+
+static int grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+	void *p;
+	size_t c;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? 2 * *cap : 8;
+	p = realloc(*arr, c * elem);
+	if (!p)
+		return err_set(TDPSIM_ENOMEM, "out of memory");
+	*arr = p;
+	*cap = c;
+	return 0;
+}
+
+static int add_notice(tdpsim_sim *sim, const char *msg)
+{
+	char *copy = strdup(msg);
+
+	if (!copy || grow((void **)&sim->notices, &sim->cap_notices, sim->nnotices,
+			  sizeof(char *)) < 0) {
+		free(copy);
+		return err_set(TDPSIM_ENOMEM, "out of memory");
+	}
+	sim->notices[sim->nnotices++] = copy;
+	return 0;
+}
+
+static int check_vcpu(const tdpsim_sim *sim, uint32_t vcpu)
+{
+	if (vcpu >= sim->settings.s[SET_VCPUS].v)
+		return err_set(TDPSIM_EINPUT, "vcpu %u does not exist (vcpus=%" PRIu64 ")", vcpu,
+			       sim->settings.s[SET_VCPUS].v);
+	return 0;
+}
+
+static int check_aligned(const char *what, uint64_t a, uint64_t b, uint64_t c, uint64_t align)
+{
+	if ((a | b | c) & (align - 1))
+		return err_set(TDPSIM_EINPUT, "%s: addresses and size must be multiples of 0x%" PRIx64,
+			       what, align);
+	return 0;
+}
+
+/* ---- settings ---- */
+
+static int apply_setting(tdpsim_sim *sim, const char *key, const char *value, int pin)
+{
+	int id = settings_find(key);
+	struct setting_value *sv;
+	uint64_t v;
+	int rc;
+
+	if (id < 0)
+		return err_set(TDPSIM_ENOTFOUND, "unknown setting '%s' (settings: %s)", key,
+			       settings_names());
+	sv = &sim->settings.s[id];
+	if ((rc = settings_parse(id, value, &v)) < 0)
+		return rc;
+	if (sv->pinned && !pin) {
+		char msg[256], cur[24];
+
+		if (!sv->reported) {
+			snprintf(msg, sizeof(msg), "the trace sets %s=%s; ignored: pinned to %s", key,
+				 value, settings_text(&sim->settings, id, cur, sizeof(cur)));
+			if ((rc = add_notice(sim, msg)) < 0)
+				return rc;
+			sv->reported = 1;
+		}
+		return 0;
+	}
+	if (settings_is_machine(id) && sim->started && v != sv->v)
+		return err_set(TDPSIM_EINPUT,
+			       "%s can only be set before the machine starts "
+			       "(before the first memslot, access or other machine event)", key);
+	sv->v = v;
+	sv->pinned |= pin;
+	return 0;
+}
+
+int tdpsim_sim_set(tdpsim_sim *sim, const char *key, const char *value)
+{
+	if (!sim || !key || !value)
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_set: bad argument");
+	return apply_setting(sim, key, value, 1);
+}
+
+const char *tdpsim_sim_setting_value(const tdpsim_sim *sim, size_t i)
+{
+	if (!sim || i >= SET__COUNT)
+		return NULL;
+	return settings_text(&sim->settings, (int)i, ((tdpsim_sim *)sim)->valbuf[i],
+			     sizeof(sim->valbuf[i]));
+}
+
+int tdpsim_sim_setting_pinned(const tdpsim_sim *sim, size_t i)
+{
+	return sim && i < SET__COUNT ? sim->settings.s[i].pinned : 0;
+}
+
+/* ---- lifecycle ---- */
+
+int tdpsim_sim_new(tdpsim_sim **out, const tdpsim_options *opts)
+{
+	tdpsim_sim *sim;
+	int rc = 0;
+
+	if (!out)
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_new: out is NULL");
+	*out = NULL;
+	if (opts && opts->version != TDPSIM_OPTIONS_VERSION)
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_new: options version %u, expected %u "
+			       "(use TDPSIM_OPTIONS_INIT)", opts->version, TDPSIM_OPTIONS_VERSION);
+	sim = calloc(1, sizeof(*sim));
+	if (!sim)
+		return err_set(TDPSIM_ENOMEM, "tdpsim_sim_new: out of memory");
+	settings_init(&sim->settings);
+	memslots_init(&sim->memslots);
+	if (clock_init(&sim->clock) < 0) {
+		free(sim);
+		return TDPSIM_ENOMEM;
+	}
+	if (opts) {
+		char num[24];
+
+		sim->check = opts->check;
+		if (opts->mmu && rc == 0)
+			rc = apply_setting(sim, "mmu", opts->mmu, 1);
+		if (opts->kvm && rc == 0)
+			rc = apply_setting(sim, "kvm", opts->kvm, 1);
+		if (opts->cpu && rc == 0)
+			rc = apply_setting(sim, "cpu", opts->cpu, 1);
+		snprintf(num, sizeof(num), "%u", opts->vcpus);
+		if (opts->vcpus && rc == 0)
+			rc = apply_setting(sim, "vcpus", num, 1);
+	}
+	if (rc < 0) {
+		tdpsim_sim_free(sim);
+		return rc;
+	}
+	*out = sim;
+	return 0;
+}
+
+void tdpsim_sim_free(tdpsim_sim *sim)
+{
+	if (!sim)
+		return;
+	for (size_t i = 0; i < sim->nmarks; i++)
+		free(sim->marks[i].label);
+	for (size_t i = 0; i < sim->nnotices; i++)
+		free(sim->notices[i]);
+	free(sim->marks);
+	free(sim->notices);
+	memslots_free(&sim->memslots);
+	clock_free(&sim->clock);
+	free(sim);
+}
+
+int tdpsim_sim_set_hooks(tdpsim_sim *sim, const tdpsim_hooks *hooks)
+{
+	if (!sim)
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_set_hooks: sim is NULL");
+	if (hooks && hooks->version != TDPSIM_HOOKS_VERSION)
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_set_hooks: hooks version %u, expected %u",
+			       hooks->version, TDPSIM_HOOKS_VERSION);
+	if (hooks)
+		sim->hooks = *hooks;
+	else
+		memset(&sim->hooks, 0, sizeof(sim->hooks));
+	return 0;
+}
+
+/* ---- the events ---- */
+
+static void count_accesses(tdpsim_sim *sim, uint32_t op, uint64_t n)
+{
+	sim->stats.accesses += n;
+	if (op == TDPSIM_OP_READ)
+		sim->stats.accesses_read += n;
+	else if (op == TDPSIM_OP_WRITE)
+		sim->stats.accesses_write += n;
+	else
+		sim->stats.accesses_exec += n;
+}
+
+static void sync_memslot_stats(tdpsim_sim *sim)
+{
+	sim->stats.memslots = sim->memslots.n;
+	sim->stats.memslot_pages = sim->memslots.npages;
+}
+
+static int do_memslot(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	int rc = memslots_set(&sim->memslots, ev->u.memslot.slot, ev->u.memslot.flags,
+			      ev->u.memslot.gpa, ev->u.memslot.size, ev->u.memslot.hva);
+
+	sync_memslot_stats(sim);
+	return rc;
+}
+
+static int slot_for(tdpsim_sim *sim, uint32_t id, const char *what,
+		    struct kvm_memory_slot **out)
+{
+	*out = memslots_by_id(&sim->memslots, id);
+	if (!*out)
+		return err_set(TDPSIM_EINPUT, "%s: memslot %u does not exist", what, id);
+	return 0;
+}
+
+static int do_dirty_log(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	struct kvm_memory_slot *slot;
+	int rc = slot_for(sim, ev->u.dirty_log.slot, "dirty-log", &slot);
+
+	if (rc < 0)
+		return rc;
+	/* KVM_MR_FLAGS_ONLY: the same region with the flag toggled. */
+	if (ev->u.dirty_log.on)
+		slot->flags |= TDPSIM_MEM_LOG_DIRTY_PAGES;
+	else
+		slot->flags &= ~TDPSIM_MEM_LOG_DIRTY_PAGES;
+	return 0;
+}
+
+static int do_get_dirty_log(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	struct kvm_memory_slot *slot;
+	int rc = slot_for(sim, ev->u.get_dirty_log.slot, "get-dirty-log", &slot);
+
+	if (rc < 0)
+		return rc;
+	if (!(slot->flags & TDPSIM_MEM_LOG_DIRTY_PAGES)) /* KVM: ENOENT, no dirty bitmap */
+		return err_set(TDPSIM_EINPUT, "get-dirty-log: memslot %u is not dirty-logged",
+			       slot->id);
+	return 0;
+}
+
+static int do_clear_dirty_log(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	uint64_t first = ev->u.clear_dirty_log.first, num = ev->u.clear_dirty_log.num;
+	struct kvm_memory_slot *slot;
+	int rc = slot_for(sim, ev->u.clear_dirty_log.slot, "clear-dirty-log", &slot);
+
+	if (rc < 0)
+		return rc;
+	if (!(slot->flags & TDPSIM_MEM_LOG_DIRTY_PAGES))
+		return err_set(TDPSIM_EINPUT, "clear-dirty-log: memslot %u is not dirty-logged",
+			       slot->id);
+	/* KVM's rules (kvm_clear_dirty_log_protect): 64-page aligned start, whole 64-page
+	 * chunks unless the range runs to the end of the slot, and inside the slot. */
+	if ((first & 63) || first >= slot->npages || num > slot->npages - first ||
+	    (num < slot->npages - first && (num & 63)))
+		return err_set(TDPSIM_EINPUT,
+			       "clear-dirty-log: pages [%" PRIu64 ", +%" PRIu64 ") do not fit memslot "
+			       "%u of %" PRIu64 " pages in 64-page chunks", first, num, slot->id,
+			       slot->npages);
+	return 0;
+}
+
+static int do_mark(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	char *label = strdup(ev->u.mark.label ? ev->u.mark.label : "");
+	struct mark *m;
+
+	if (!label || grow((void **)&sim->marks, &sim->cap_marks, sim->nmarks,
+			   sizeof(*sim->marks)) < 0) {
+		free(label);
+		return err_set(TDPSIM_ENOMEM, "mark: out of memory");
+	}
+	m = &sim->marks[sim->nmarks++];
+	m->label = label;
+	m->stats = sim->stats;
+	m->stats.events++; /* the mark counts itself, as the final stats will */
+	return 0;
+}
+
+/* Validate and apply the event; machine-shape settings are fixed after the first of these. */
+static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	const char *name = tdpsim_cmd_name(ev->cmd);
+	int rc = 0;
+
+	switch (ev->cmd) {
+	case TDPSIM_CMD_SET:
+		if (!ev->u.set.key || !ev->u.set.value)
+			return err_set(TDPSIM_EINVAL, "set: key or value is NULL");
+		return apply_setting(sim, ev->u.set.key, ev->u.set.value, 0);
+	case TDPSIM_CMD_MARK:
+		return do_mark(sim, ev);
+	case TDPSIM_CMD_ADVANCE:
+		clock_advance(&sim->clock, ev->u.advance.ns);
+		sim->stats.sim_ns = sim->clock.now;
+		return 0;
+	default:
+		break;
+	}
+	switch (ev->cmd) {
+	case TDPSIM_CMD_MEMSLOT:
+		return do_memslot(sim, ev);
+	case TDPSIM_CMD_BACKING:
+		return check_aligned(name, ev->u.backing.hva, ev->u.backing.size, 0, 4096);
+	case TDPSIM_CMD_GUEST_PT:
+		return check_aligned(name, ev->u.guest_pt.gpa, ev->u.guest_pt.size, 0, 4096);
+	case TDPSIM_CMD_GUEST_MAP:
+		return check_aligned(name, ev->u.guest_map.gva, ev->u.guest_map.gpa,
+				     ev->u.guest_map.size,
+				     4096ull << (9 * (ev->u.guest_map.page_level - 1)));
+	case TDPSIM_CMD_ACCESS:
+		if ((rc = check_vcpu(sim, ev->u.access.vcpu)) == 0)
+			count_accesses(sim, ev->u.access.op, 1);
+		return rc;
+	case TDPSIM_CMD_SWEEP:
+		if ((rc = check_vcpu(sim, ev->u.sweep.vcpu)) == 0)
+			count_accesses(sim, ev->u.sweep.op, tdpsim_event_accesses(ev));
+		return rc;
+	case TDPSIM_CMD_FAULT:
+		if ((rc = check_vcpu(sim, ev->u.fault.vcpu)) == 0)
+			sim->stats.recorded_faults++;
+		return rc;
+	case TDPSIM_CMD_DIRTY_LOG:
+		return do_dirty_log(sim, ev);
+	case TDPSIM_CMD_GET_DIRTY_LOG:
+		return do_get_dirty_log(sim, ev);
+	case TDPSIM_CMD_CLEAR_DIRTY_LOG:
+		return do_clear_dirty_log(sim, ev);
+	case TDPSIM_CMD_HOST_MADVISE:
+		return check_aligned(name, ev->u.host_madvise.hva, ev->u.host_madvise.size, 0, 4096);
+	case TDPSIM_CMD_HOST_MUNMAP:
+		return check_aligned(name, ev->u.host_munmap.hva, ev->u.host_munmap.size, 0, 4096);
+	case TDPSIM_CMD_GPTE:
+		return check_vcpu(sim, ev->u.gpte.vcpu);
+	case TDPSIM_CMD_INVLPG:
+		return check_vcpu(sim, ev->u.invlpg.vcpu);
+	case TDPSIM_CMD_CR3:
+		return check_vcpu(sim, ev->u.cr3.vcpu);
+	default:
+		return err_set(TDPSIM_EINVAL, "unknown command %d", (int)ev->cmd);
+	}
+}
+
+/* --check: what must hold after every event. */
+static int check_invariants(const tdpsim_sim *sim)
+{
+	const tdpsim_stats *s = &sim->stats;
+	const char *msg = memslots_check(&sim->memslots);
+
+	if (msg)
+		return err_set(TDPSIM_EINTERNAL, "check: %s", msg);
+	if (s->memslots != sim->memslots.n || s->memslot_pages != sim->memslots.npages)
+		return err_set(TDPSIM_EINTERNAL, "check: memslot stats differ from a recount");
+	if (s->accesses != s->accesses_read + s->accesses_write + s->accesses_exec)
+		return err_set(TDPSIM_EINTERNAL, "check: accesses differ from their sum by kind");
+	if (s->sim_ns != sim->clock.now)
+		return err_set(TDPSIM_EINTERNAL, "check: sim_ns differs from the clock");
+	return 0;
+}
+
+int tdpsim_sim_apply(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	int rc;
+
+	if (!sim || !ev)
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_apply: bad argument");
+	rc = dispatch(sim, ev);
+	if (rc < 0)
+		return rc;
+	if (ev->cmd != TDPSIM_CMD_SET && ev->cmd != TDPSIM_CMD_MARK && ev->cmd != TDPSIM_CMD_ADVANCE)
+		sim->started = 1;
+	sim->stats.events++;
+	if (sim->check && (rc = check_invariants(sim)) < 0)
+		return rc;
+	if (sim->hooks.on_event)
+		sim->hooks.on_event(sim->stats.events - 1, ev, sim->hooks.payload);
+	if (ev->cmd == TDPSIM_CMD_MARK && sim->hooks.on_mark) {
+		const struct mark *m = &sim->marks[sim->nmarks - 1];
+
+		sim->hooks.on_mark(m->label, &m->stats, sim->hooks.payload);
+	}
+	return 0;
+}
+
+int64_t tdpsim_sim_replay(tdpsim_sim *sim, tdpsim_trace *trace, tdpsim_progress_cb cb,
+			  void *payload)
+{
+	tdpsim_event ev;
+	int64_t n = 0;
+	int rc;
+
+	if (!sim || !trace)
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_replay: bad argument");
+	while ((rc = tdpsim_trace_next(trace, &ev)) > 0) {
+		rc = tdpsim_sim_apply(sim, &ev);
+		if (rc < 0) {
+			err_prefix(tdpsim_trace_where(trace));
+			return rc;
+		}
+		n++;
+		if (cb && n % PROGRESS_EVERY == 0 &&
+		    cb((uint64_t)n, tdpsim_trace_bytes_read(trace), tdpsim_trace_size(trace),
+		       payload))
+			return err_set(TDPSIM_ECANCELED, "%s: replay stopped by the caller",
+				       tdpsim_trace_where(trace));
+	}
+	if (rc < 0)
+		return rc;
+	if (cb)
+		cb((uint64_t)n, tdpsim_trace_bytes_read(trace), tdpsim_trace_size(trace), payload);
+	return n;
+}
+
+/* ---- results ---- */
+
+void tdpsim_sim_stats(const tdpsim_sim *sim, tdpsim_stats *out)
+{
+	if (sim && out)
+		*out = sim->stats;
+}
+
+size_t tdpsim_sim_mark_count(const tdpsim_sim *sim)
+{
+	return sim ? sim->nmarks : 0;
+}
+
+int tdpsim_sim_mark(const tdpsim_sim *sim, size_t i, const char **label, tdpsim_stats *out)
+{
+	if (!sim || i >= sim->nmarks)
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_mark: no mark %zu", i);
+	if (label)
+		*label = sim->marks[i].label;
+	if (out)
+		*out = sim->marks[i].stats;
+	return 0;
+}
+
+size_t tdpsim_sim_notice_count(const tdpsim_sim *sim)
+{
+	return sim ? sim->nnotices : 0;
+}
+
+const char *tdpsim_sim_notice(const tdpsim_sim *sim, size_t i)
+{
+	return sim && i < sim->nnotices ? sim->notices[i] : NULL;
+}
+
+static uint64_t digest_stats(uint64_t h, const tdpsim_stats *s)
+{
+	for (size_t i = 0; i < tdpsim_stats_count(); i++)
+		h = digest_kv_u64(h, tdpsim_stats_name(i), tdpsim_stats_value(s, i));
+	return h;
+}
+
+/* docs/digest.md: FNV-1a 64 over "tdpsim-digest 1\n", "[settings]\n" and name=value lines,
+ * then "[mark]\n", "label=...\n" and the stats per mark, then "[final]\n" and the stats. */
+uint64_t tdpsim_sim_digest(const tdpsim_sim *sim)
+{
+	uint64_t h = DIGEST_INIT;
+
+	if (!sim)
+		return 0;
+	h = digest_str(h, "tdpsim-digest 1\n[settings]\n");
+	for (size_t i = 0; i < SET__COUNT; i++)
+		h = digest_kv_str(h, tdpsim_setting_name(i), tdpsim_sim_setting_value(sim, i));
+	for (size_t i = 0; i < sim->nmarks; i++) {
+		h = digest_str(h, "[mark]\n");
+		h = digest_kv_str(h, "label", sim->marks[i].label);
+		h = digest_stats(h, &sim->marks[i].stats);
+	}
+	h = digest_str(h, "[final]\n");
+	return digest_stats(h, &sim->stats);
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/* The counters' names, in the one order every output uses. */
+#include <stddef.h>
+#include <string.h>
+
+#include "tdpsim/stats.h"
+
+#define STAT(name) { #name, offsetof(tdpsim_stats, name) }
+
+static const struct {
+	const char *name;
+	size_t offset;
+} stat_fields[] = {
+	STAT(events),
+	STAT(accesses),
+	STAT(accesses_read),
+	STAT(accesses_write),
+	STAT(accesses_exec),
+	STAT(recorded_faults),
+	STAT(memslots),
+	STAT(memslot_pages),
+	STAT(sim_ns),
+};
+
+#define NSTATS (sizeof(stat_fields) / sizeof(stat_fields[0]))
+
+/* Every field of the struct must be in the table, and nothing else. */
+_Static_assert(NSTATS * sizeof(uint64_t) == sizeof(tdpsim_stats), "stats table out of date");
+
+size_t tdpsim_stats_count(void)
+{
+	return NSTATS;
+}
+
+const char *tdpsim_stats_name(size_t i)
+{
+	return i < NSTATS ? stat_fields[i].name : NULL;
+}
+
+uint64_t tdpsim_stats_value(const tdpsim_stats *s, size_t i)
+{
+	if (!s || i >= NSTATS)
+		return 0;
+	return *(const uint64_t *)((const char *)s + stat_fields[i].offset);
+}
+
+int tdpsim_stats_find(const char *name)
+{
+	for (size_t i = 0; name && i < NSTATS; i++)
+		if (strcmp(stat_fields[i].name, name) == 0)
+			return (int)i;
+	return TDPSIM_ENOTFOUND;
+}

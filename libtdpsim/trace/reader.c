@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Opening a trace: one buffered stream over zlib (which reads plain files transparently),
+ * encoding detection from the first bytes, and dispatch to the text or binary decoder.
+ * Memory is fixed at open: the buffer never grows, so a trace of any length streams.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "trace/reader.h"
+
+/* Formatted only when asked for: the hot path just keeps the line number or offset. */
+static const char *reader_where(struct tdpsim_trace *t)
+{
+	if (t->enc == TDPSIM_ENCODING_TEXT)
+		snprintf(t->where, sizeof(t->where), "%s:%llu", t->name,
+			 (unsigned long long)(t->line ? t->line : 1));
+	else
+		snprintf(t->where, sizeof(t->where), "%s: byte %llu", t->name,
+			 (unsigned long long)t->rec_off);
+	return t->where;
+}
+
+int reader_fail(struct tdpsim_trace *t, int code, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	t->failed = code;
+	return err_set(code, "%s: %s", reader_where(t), msg);
+}
+
+static int reader_io_error(struct tdpsim_trace *t)
+{
+	int zerr = Z_OK;
+	const char *msg = gzerror(t->gz, &zerr);
+
+	if (zerr == Z_ERRNO)
+		msg = strerror(errno);
+	t->failed = TDPSIM_EIO;
+	/* A damaged gzip stream is bad input, not an I/O failure of this machine. */
+	return err_set(zerr == Z_ERRNO ? TDPSIM_EIO : TDPSIM_EPARSE,
+		       "%s: byte %llu of the decompressed stream: %s%s", t->name,
+		       (unsigned long long)(t->base + t->end),
+		       zerr == Z_ERRNO ? "" : "corrupt or truncated gzip data: ", msg);
+}
+
+int64_t reader_fill(struct tdpsim_trace *t, size_t need)
+{
+	while (t->end - t->pos < need && !t->eof) {
+		int n;
+
+		if (t->pos > 0) { /* slide the unread tail to the front */
+			memmove(t->data, t->data + t->pos, t->end - t->pos);
+			t->base += t->pos;
+			t->end -= t->pos;
+			t->pos = 0;
+		}
+		n = gzread(t->gz, t->data + t->end, (unsigned)(t->cap - t->end));
+		if (n < 0)
+			return reader_io_error(t);
+		if (n == 0) {
+			int zerr = Z_OK;
+
+			gzerror(t->gz, &zerr);
+			if (zerr != Z_OK)
+				return reader_io_error(t);
+			t->eof = 1;
+		}
+		t->end += (size_t)n;
+	}
+	return (int64_t)(t->end - t->pos);
+}
+
+static int reader_detect(struct tdpsim_trace *t)
+{
+	int64_t n = reader_fill(t, BINARY_MAGIC_LEN + 1);
+
+	if (n < 0)
+		return (int)n;
+	t->compressed = !gzdirect(t->gz);
+	if (n >= BINARY_MAGIC_LEN && memcmp(t->data, BINARY_MAGIC, BINARY_MAGIC_LEN) == 0) {
+		t->enc = TDPSIM_ENCODING_BINARY;
+		return binary_header(t);
+	}
+	t->enc = TDPSIM_ENCODING_TEXT;
+	return text_header(t);
+}
+
+static int reader_alloc(struct tdpsim_trace **out, const char *name)
+{
+	struct tdpsim_trace *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return err_set(TDPSIM_ENOMEM, "%s: out of memory opening the trace", name);
+	t->cap = READ_CHUNK + LINE_MAX_BYTES;
+	t->data = malloc(t->cap);
+	t->name = strdup(name);
+	t->setbuf = malloc(LINE_MAX_BYTES + SET_PAIRS_MAX * 2);
+	t->strbuf = malloc(LINE_MAX_BYTES + 1);
+	t->bstr[0] = malloc(STR_MAX + 1);
+	t->bstr[1] = malloc(STR_MAX + 1);
+	if (!t->data || !t->name || !t->setbuf || !t->strbuf || !t->bstr[0] || !t->bstr[1]) {
+		tdpsim_trace_free(t);
+		return err_set(TDPSIM_ENOMEM, "%s: out of memory opening the trace", name);
+	}
+	*out = t;
+	return 0;
+}
+
+int tdpsim_trace_open_fd(tdpsim_trace **out, int fd, const char *name)
+{
+	struct tdpsim_trace *t = NULL;
+	struct stat st;
+	int rc;
+
+	if (!out || fd < 0)
+		return err_set(TDPSIM_EINVAL, "tdpsim_trace_open_fd: bad argument");
+	*out = NULL;
+	if (!name)
+		name = "(trace)";
+	rc = reader_alloc(&t, name);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		t->file_size = (uint64_t)st.st_size;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		tdpsim_trace_free(t);
+		return err_set(TDPSIM_EIO, "%s: is a directory", name);
+	}
+	t->gz = gzdopen(fd, "rb");
+	if (!t->gz) {
+		close(fd);
+		tdpsim_trace_free(t);
+		return err_set(TDPSIM_ENOMEM, "%s: cannot start zlib", name);
+	}
+	gzbuffer(t->gz, READ_CHUNK);
+	rc = reader_detect(t);
+	if (rc < 0) {
+		tdpsim_trace_free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+int tdpsim_trace_open(tdpsim_trace **out, const char *path)
+{
+	int fd;
+
+	if (!out || !path)
+		return err_set(TDPSIM_EINVAL, "tdpsim_trace_open: bad argument");
+	*out = NULL;
+	if (strcmp(path, "-") == 0)
+		return tdpsim_trace_open_fd(out, dup(0), "(stdin)");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(TDPSIM_EIO, "%s: cannot open: %s", path, strerror(errno));
+	return tdpsim_trace_open_fd(out, fd, path);
+}
+
+int tdpsim_trace_next(tdpsim_trace *t, tdpsim_event *ev)
+{
+	if (!t || !ev)
+		return err_set(TDPSIM_EINVAL, "tdpsim_trace_next: bad argument");
+	if (t->failed)
+		return err_set(t->failed, "%s: the trace already failed to decode", reader_where(t));
+	if (t->done)
+		return 0;
+	return t->enc == TDPSIM_ENCODING_TEXT ? text_next(t, ev) : binary_next(t, ev);
+}
+
+const char *tdpsim_trace_where(const tdpsim_trace *t)
+{
+	/* The buffer is scratch space, not state: formatting it changes nothing observable. */
+	return t ? reader_where((struct tdpsim_trace *)t) : "";
+}
+
+tdpsim_encoding tdpsim_trace_encoding(const tdpsim_trace *t)
+{
+	return t->enc;
+}
+
+int tdpsim_trace_compressed(const tdpsim_trace *t)
+{
+	return t->compressed;
+}
+
+uint64_t tdpsim_trace_bytes_read(const tdpsim_trace *t)
+{
+	z_off_t off;
+
+	if (!t->compressed)
+		return t->base + t->pos;
+	off = gzoffset(t->gz); /* position in the compressed file */
+	return off < 0 ? 0 : (uint64_t)off;
+}
+
+uint64_t tdpsim_trace_size(const tdpsim_trace *t)
+{
+	return t->file_size;
+}
+
+void tdpsim_trace_free(tdpsim_trace *t)
+{
+	if (!t)
+		return;
+	if (t->gz)
+		gzclose(t->gz);
+	free(t->data);
+	free(t->name);
+	free(t->setbuf);
+	free(t->strbuf);
+	free(t->bstr[0]);
+	free(t->bstr[1]);
+	free(t);
+}

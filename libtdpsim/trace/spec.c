@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: MIT */
+/* The table of trace commands and keys (traces/FORMAT.md is its prose form). */
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "trace/spec.h"
+
+#define OFF(member) ((uint16_t)offsetof(tdpsim_event, u.member))
+#define PRESENT(member) ((int16_t)offsetof(tdpsim_event, u.member))
+
+#define ADDR_MAX ((1ull << 52) - 1) /* MAXPHYADDR is at most 52 bits */
+#define SIZE_MAX_BYTES (1ull << 52)
+#define VCPU_MAX 4095                /* KVM_MAX_VCPUS is 4096 */
+#define SLOT_MAX 32767               /* KVM's user memslot ids are below 32768 */
+
+/* Shorthands: name, type, required, field, default, max. */
+#define K(n, t, req, m, d, mx) { n, t, req, 0, 0, OFF(m), -1, d, mx, 0, 0, NULL }
+#define KW(n, t, req, m, d, w, base) { n, t, req, 0, 0, OFF(m), -1, d, UINT32_MAX, 0, base, w }
+#define KHEX(n, req, wide, m, mx) { n, KT_HEX, req, wide, 0, OFF(m), -1, 0, mx, 0, 0, NULL }
+#define KDUR(n, scale) { n, KT_DUR, 1, 0, 1, OFF(advance.ns), -1, 0, 1ull << 62, scale, 0, NULL }
+
+static const char *const w_memslot_flags[] = { "dirty_log", "readonly", NULL };
+static const char *const w_backing[] = { "4k", "thp", "hugetlb2m", "hugetlb1g", NULL };
+static const char *const w_page[] = { "4k", "2m", "1g", NULL };
+static const char *const w_op[] = { "r", "w", "x", NULL };
+static const char *const w_advice[] = { "dontneed", "pageout", "collapse", "hugepage",
+					"nohugepage", NULL };
+
+static const struct key_spec k_set[] = {
+	K("key", KT_STR, 1, set.key, 0, STR_MAX),
+	K("value", KT_STR, 1, set.value, 0, STR_MAX),
+};
+
+static const struct key_spec k_memslot[] = {
+	K("slot", KT_U32, 1, memslot.slot, 0, SLOT_MAX),
+	K("gpa", KT_GPA, 2, memslot.gpa, 0, ADDR_MAX),
+	K("size", KT_SIZE, 1, memslot.size, 0, SIZE_MAX_BYTES),
+	K("hva", KT_HVA, 2, memslot.hva, 0, ADDR_MAX),
+	KW("flags", KT_FLAGS, 0, memslot.flags, 0, w_memslot_flags, 0),
+};
+
+static const struct key_spec k_backing[] = {
+	K("hva", KT_HVA, 1, backing.hva, 0, ADDR_MAX),
+	K("size", KT_SIZE, 1, backing.size, 0, SIZE_MAX_BYTES),
+	KW("kind", KT_ENUM, 1, backing.kind, 0, w_backing, 0),
+	K("populate", KT_U32, 0, backing.populate, 0, 1),
+};
+
+static const struct key_spec k_guest_pt[] = {
+	K("gpa", KT_GPA, 1, guest_pt.gpa, 0, ADDR_MAX),
+	K("size", KT_SIZE, 1, guest_pt.size, 0, SIZE_MAX_BYTES),
+};
+
+static const struct key_spec k_guest_map[] = {
+	K("gva", KT_GVA, 1, guest_map.gva, 0, UINT64_MAX),
+	K("gpa", KT_GPA, 1, guest_map.gpa, 0, ADDR_MAX),
+	K("size", KT_SIZE, 1, guest_map.size, 0, SIZE_MAX_BYTES),
+	KW("page", KT_ENUM, 1, guest_map.page_level, 1, w_page, 1),
+	K("prot", KT_PROT, 0, guest_map.prot, 7, 7),
+	K("user", KT_U32, 0, guest_map.user, 0, 1),
+	K("ad", KT_U32, 0, guest_map.ad, 0, 1),
+	K("cr3", KT_U32, 0, guest_map.cr3, 0, UINT32_MAX),
+};
+
+static const struct key_spec k_access[] = {
+	K("vcpu", KT_U32, 1, access.vcpu, 0, VCPU_MAX),
+	K("gva", KT_GVA, 1, access.gva, 0, UINT64_MAX),
+	KW("op", KT_ENUM, 1, access.op, 0, w_op, 0),
+	K("cpl", KT_U32, 0, access.cpl, 3, 3),
+};
+
+static const struct key_spec k_sweep[] = {
+	K("vcpu", KT_U32, 1, sweep.vcpu, 0, VCPU_MAX),
+	K("gva", KT_GVA, 1, sweep.gva, 0, UINT64_MAX),
+	K("len", KT_SIZE, 1, sweep.len, 0, SIZE_MAX_BYTES),
+	K("stride", KT_SIZE, 1, sweep.stride, 0, SIZE_MAX_BYTES),
+	KW("op", KT_ENUM, 1, sweep.op, 0, w_op, 0),
+	K("repeat", KT_U64, 0, sweep.repeat, 1, 1ull << 32),
+	K("cpl", KT_U32, 0, sweep.cpl, 3, 3),
+};
+
+static const struct key_spec k_fault[] = {
+	K("vcpu", KT_U32, 1, fault.vcpu, 0, VCPU_MAX),
+	K("gpa", KT_GPA, 1, fault.gpa, 0, ADDR_MAX),
+	{ "gva", KT_GVA, 0, 0, 0, OFF(fault.gva), PRESENT(fault.has_gva), 0, UINT64_MAX, 0, 0,
+	  NULL },
+	KHEX("err", 1, 0, fault.err, 0x1f),
+};
+
+static const struct key_spec k_dirty_log[] = {
+	K("slot", KT_U32, 1, dirty_log.slot, 0, SLOT_MAX),
+	K("on", KT_ONOFF, 1, dirty_log.on, 0, 1),
+};
+
+static const struct key_spec k_get_dirty_log[] = {
+	K("slot", KT_U32, 1, get_dirty_log.slot, 0, SLOT_MAX),
+};
+
+static const struct key_spec k_clear_dirty_log[] = {
+	K("slot", KT_U32, 1, clear_dirty_log.slot, 0, SLOT_MAX),
+	K("first", KT_U64, 1, clear_dirty_log.first, 0, 1ull << 40),
+	K("num", KT_U64, 1, clear_dirty_log.num, 0, 1ull << 40),
+};
+
+static const struct key_spec k_host_madvise[] = {
+	K("hva", KT_HVA, 1, host_madvise.hva, 0, ADDR_MAX),
+	K("size", KT_SIZE, 1, host_madvise.size, 0, SIZE_MAX_BYTES),
+	KW("advice", KT_ENUM, 1, host_madvise.advice, 0, w_advice, 0),
+};
+
+static const struct key_spec k_host_munmap[] = {
+	K("hva", KT_HVA, 1, host_munmap.hva, 0, ADDR_MAX),
+	K("size", KT_SIZE, 1, host_munmap.size, 0, SIZE_MAX_BYTES),
+};
+
+static const struct key_spec k_gpte[] = {
+	K("vcpu", KT_U32, 1, gpte.vcpu, 0, VCPU_MAX),
+	K("gva", KT_GVA, 1, gpte.gva, 0, UINT64_MAX),
+	K("level", KT_U32, 1, gpte.level, 0, 5),
+	KHEX("value", 1, 1, gpte.value, UINT64_MAX),
+};
+
+static const struct key_spec k_invlpg[] = {
+	K("vcpu", KT_U32, 1, invlpg.vcpu, 0, VCPU_MAX),
+	K("gva", KT_GVA, 1, invlpg.gva, 0, UINT64_MAX),
+};
+
+static const struct key_spec k_cr3[] = {
+	K("vcpu", KT_U32, 1, cr3.vcpu, 0, VCPU_MAX),
+	K("value", KT_U64, 1, cr3.value, 0, UINT32_MAX),
+};
+
+static const struct key_spec k_advance[] = {
+	KDUR("ns", 1), KDUR("us", 1000), KDUR("ms", 1000000), KDUR("s", 1000000000),
+};
+
+static const struct key_spec k_mark[] = {
+	K("label", KT_STR, 1, mark.label, 0, STR_MAX),
+};
+
+static const char *check_memslot(const tdpsim_event *ev, uint32_t given)
+{
+	/* Deleting needs only the slot; creating or moving needs both addresses. */
+	if (ev->u.memslot.size != 0 && (given & 0xa) != 0xa)
+		return "memslot with a non-zero size needs gpa= and hva=";
+	return NULL;
+}
+
+static const char *check_cpl(uint32_t cpl)
+{
+	return cpl == 0 || cpl == 3 ? NULL : "cpl must be 0 or 3";
+}
+
+static const char *check_access(const tdpsim_event *ev, uint32_t given)
+{
+	(void)given;
+	return check_cpl(ev->u.access.cpl);
+}
+
+static const char *check_sweep(const tdpsim_event *ev, uint32_t given)
+{
+	(void)given;
+	if (ev->u.sweep.stride == 0)
+		return "sweep stride must be positive";
+	if (ev->u.sweep.repeat == 0)
+		return "sweep repeat must be positive";
+	if (ev->u.sweep.len == 0)
+		return "sweep len must be positive";
+	/* Bound the loop so that counters cannot overflow: 2^40 accesses is days of replay. */
+	if ((ev->u.sweep.len + ev->u.sweep.stride - 1) / ev->u.sweep.stride >
+	    (1ull << 40) / ev->u.sweep.repeat)
+		return "sweep of more than 2^40 accesses";
+	return check_cpl(ev->u.sweep.cpl);
+}
+
+static const char *check_gpte(const tdpsim_event *ev, uint32_t given)
+{
+	(void)given;
+	return ev->u.gpte.level >= 1 ? NULL : "gpte level must be 1..5";
+}
+
+#define CMD(n, k, chk) { n, k, sizeof(k) / sizeof(k[0]), chk }
+
+static const struct cmd_spec cmds[TDPSIM_CMD__COUNT] = {
+	[TDPSIM_CMD_SET] = CMD("set", k_set, NULL),
+	[TDPSIM_CMD_MEMSLOT] = CMD("memslot", k_memslot, check_memslot),
+	[TDPSIM_CMD_BACKING] = CMD("backing", k_backing, NULL),
+	[TDPSIM_CMD_GUEST_PT] = CMD("guest-pt", k_guest_pt, NULL),
+	[TDPSIM_CMD_GUEST_MAP] = CMD("guest-map", k_guest_map, NULL),
+	[TDPSIM_CMD_ACCESS] = CMD("access", k_access, check_access),
+	[TDPSIM_CMD_SWEEP] = CMD("sweep", k_sweep, check_sweep),
+	[TDPSIM_CMD_FAULT] = CMD("fault", k_fault, NULL),
+	[TDPSIM_CMD_DIRTY_LOG] = CMD("dirty-log", k_dirty_log, NULL),
+	[TDPSIM_CMD_GET_DIRTY_LOG] = CMD("get-dirty-log", k_get_dirty_log, NULL),
+	[TDPSIM_CMD_CLEAR_DIRTY_LOG] = CMD("clear-dirty-log", k_clear_dirty_log, NULL),
+	[TDPSIM_CMD_HOST_MADVISE] = CMD("host-madvise", k_host_madvise, NULL),
+	[TDPSIM_CMD_HOST_MUNMAP] = CMD("host-munmap", k_host_munmap, NULL),
+	[TDPSIM_CMD_GPTE] = CMD("gpte", k_gpte, check_gpte),
+	[TDPSIM_CMD_INVLPG] = CMD("invlpg", k_invlpg, NULL),
+	[TDPSIM_CMD_CR3] = CMD("cr3", k_cr3, NULL),
+	[TDPSIM_CMD_ADVANCE] = CMD("advance", k_advance, NULL),
+	[TDPSIM_CMD_MARK] = CMD("mark", k_mark, NULL),
+};
+
+const struct cmd_spec *spec_of(tdpsim_cmd cmd)
+{
+	if (cmd <= TDPSIM_CMD_NONE || cmd >= TDPSIM_CMD__COUNT)
+		return NULL;
+	return &cmds[cmd];
+}
+
+tdpsim_cmd spec_lookup(const char *name, size_t len)
+{
+	for (int c = 1; c < TDPSIM_CMD__COUNT; c++)
+		if (strlen(cmds[c].name) == len && memcmp(cmds[c].name, name, len) == 0)
+			return (tdpsim_cmd)c;
+	return TDPSIM_CMD_NONE;
+}
+
+const char *tdpsim_cmd_name(tdpsim_cmd cmd)
+{
+	const struct cmd_spec *c = spec_of(cmd);
+
+	return c ? c->name : NULL;
+}
+
+int key_is_u64(const struct key_spec *k)
+{
+	switch (k->type) {
+	case KT_U64: case KT_SIZE: case KT_GVA: case KT_GPA: case KT_HVA: case KT_DUR:
+		return 1;
+	case KT_HEX:
+		return k->wide;
+	default:
+		return 0;
+	}
+}
+
+int key_addr_class(const struct key_spec *k)
+{
+	switch (k->type) {
+	case KT_GVA: return ADDR_GVA;
+	case KT_GPA: return ADDR_GPA;
+	case KT_HVA: return ADDR_HVA;
+	default: return -1;
+	}
+}
+
+int key_is_first_of_field(const struct cmd_spec *c, unsigned i)
+{
+	for (unsigned j = 0; j < i; j++)
+		if (c->keys[j].offset == c->keys[i].offset)
+			return 0;
+	return 1;
+}
+
+void spec_defaults(tdpsim_event *ev)
+{
+	const struct cmd_spec *c = spec_of(ev->cmd);
+	tdpsim_cmd cmd = ev->cmd;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->cmd = cmd;
+	for (unsigned i = 0; c && i < c->nkeys; i++) {
+		const struct key_spec *k = &c->keys[i];
+
+		if (k->type == KT_STR)
+			*field_str(ev, k->offset) = "";
+		else if (key_is_u64(k))
+			*field_u64(ev, k->offset) = k->def;
+		else
+			*field_u32(ev, k->offset) = (uint32_t)k->def;
+	}
+}
+
+static int gva_is_canonical(uint64_t gva)
+{
+	/* 57-bit canonical (5-level paging): bits 63..56 all equal. */
+	return (uint64_t)((int64_t)(gva << 7) >> 7) == gva;
+}
+
+const char *spec_validate(const tdpsim_event *ev, uint32_t given, char *buf, size_t n)
+{
+	const struct cmd_spec *c = spec_of(ev->cmd);
+
+	if (!c)
+		return "unknown command";
+	for (unsigned i = 0; i < c->nkeys; i++) {
+		const struct key_spec *k = &c->keys[i];
+		const tdpsim_event *e = ev;
+		uint64_t v;
+
+		if (k->type == KT_STR || !key_is_first_of_field(c, i))
+			continue;
+		v = key_is_u64(k) ? *(const uint64_t *)((const char *)e + k->offset)
+				  : *(const uint32_t *)((const char *)e + k->offset);
+		if (k->type == KT_GVA && !gva_is_canonical(v)) {
+			snprintf(buf, n, "%s=0x%" PRIx64 " is not a canonical address", k->name, v);
+			return buf;
+		}
+		if (v > k->max) {
+			snprintf(buf, n, "%s=%" PRIu64 " is out of range (at most %" PRIu64 ")",
+				 k->name, v, k->max);
+			return buf;
+		}
+	}
+	return c->check ? c->check(ev, given) : NULL;
+}
+
+uint64_t tdpsim_event_accesses(const tdpsim_event *ev)
+{
+	if (ev->cmd == TDPSIM_CMD_ACCESS)
+		return 1;
+	if (ev->cmd == TDPSIM_CMD_SWEEP && ev->u.sweep.stride)
+		return (ev->u.sweep.len + ev->u.sweep.stride - 1) / ev->u.sweep.stride *
+		       ev->u.sweep.repeat;
+	return 0;
+}

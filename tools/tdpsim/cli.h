@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* The tdpsim command line: shared pieces of the subcommands. */
+#ifndef TDPSIM_CLI_H
+#define TDPSIM_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tdpsim/tdpsim.h"
+
+/* Exit statuses (DESIGN.md section 5). */
+enum { EXIT_DONE = 0, EXIT_INTERNAL = 1, EXIT_BAD_INPUT = 2, EXIT_MACHINE_CHECK = 3 };
+
+/* Print the library's last error as "tdpsim: message" and return the exit status for it. */
+int cli_fail(void);
+/* Print "tdpsim: message" (a usage or input problem) and return EXIT_BAD_INPUT. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* An output file that appears only when complete: written to a temporary, renamed at commit. */
+struct outfile {
+	FILE *f;
+	char *path; /* NULL: standard output */
+	char *tmp;
+};
+int outfile_open(struct outfile *o, const char *path);
+int outfile_commit(struct outfile *o);
+void outfile_abort(struct outfile *o);
+
+/* Reports of a finished replay. */
+enum report_format { REPORT_TABLE, REPORT_JSON, REPORT_CSV };
+struct report_info {
+	const char *trace_path;
+	const char *encoding;
+	uint64_t events;
+};
+void report_write(FILE *f, const tdpsim_sim *sim, enum report_format fmt,
+		  const struct report_info *info);
+
+/* The progress bar on stderr. */
+struct progress {
+	int mode;          /* 0 never, 1 after a second, 2 at once */
+	int shown;
+	double start;      /* seconds, monotonic */
+};
+void progress_init(struct progress *p, int mode);
+int progress_cb(uint64_t events, uint64_t bytes_read, uint64_t bytes_total, void *payload);
+void progress_done(struct progress *p);
+double now_seconds(void);
+
+int cmd_replay(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+
+#endif

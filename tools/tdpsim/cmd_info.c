@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/* tdpsim info: what a trace holds, without running it. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"usage: tdpsim info TRACE\n"
+	"\n"
+	"Read TRACE and print its encoding, events by command, the accesses they stand for,\n"
+	"the simulated duration, the address ranges by kind (gva, gpa, hva) and whether it is a\n"
+	"fault-level trace (recorded `fault` events: tied to the policy it was recorded under)\n"
+	"or an access-level one (accesses: replayable under any policy).\n";
+
+struct range {
+	uint64_t lo, hi; /* [lo, hi) */
+	int seen;
+};
+
+static void widen(struct range *r, uint64_t start, uint64_t len)
+{
+	uint64_t end = start + (len ? len : 1);
+
+	if (!r->seen || start < r->lo)
+		r->lo = start;
+	if (!r->seen || end > r->hi)
+		r->hi = end;
+	r->seen = 1;
+}
+
+struct info {
+	uint64_t by_cmd[TDPSIM_CMD__COUNT];
+	uint64_t events, accesses, ns;
+	struct range gva, gpa, hva;
+};
+
+static void note_event(struct info *in, const tdpsim_event *ev)
+{
+	const typeof(ev->u) *u = &ev->u;
+
+	in->events++;
+	in->by_cmd[ev->cmd]++;
+	in->accesses += tdpsim_event_accesses(ev);
+	switch (ev->cmd) {
+	case TDPSIM_CMD_MEMSLOT:
+		if (u->memslot.size) {
+			widen(&in->gpa, u->memslot.gpa, u->memslot.size);
+			widen(&in->hva, u->memslot.hva, u->memslot.size);
+		}
+		break;
+	case TDPSIM_CMD_BACKING: widen(&in->hva, u->backing.hva, u->backing.size); break;
+	case TDPSIM_CMD_GUEST_PT: widen(&in->gpa, u->guest_pt.gpa, u->guest_pt.size); break;
+	case TDPSIM_CMD_GUEST_MAP:
+		widen(&in->gva, u->guest_map.gva, u->guest_map.size);
+		widen(&in->gpa, u->guest_map.gpa, u->guest_map.size);
+		break;
+	case TDPSIM_CMD_ACCESS: widen(&in->gva, u->access.gva, 1); break;
+	case TDPSIM_CMD_SWEEP: widen(&in->gva, u->sweep.gva, u->sweep.len); break;
+	case TDPSIM_CMD_FAULT:
+		widen(&in->gpa, u->fault.gpa, 1);
+		if (u->fault.has_gva)
+			widen(&in->gva, u->fault.gva, 1);
+		break;
+	case TDPSIM_CMD_HOST_MADVISE:
+		widen(&in->hva, u->host_madvise.hva, u->host_madvise.size);
+		break;
+	case TDPSIM_CMD_HOST_MUNMAP: widen(&in->hva, u->host_munmap.hva, u->host_munmap.size); break;
+	case TDPSIM_CMD_GPTE: widen(&in->gva, u->gpte.gva, 1); break;
+	case TDPSIM_CMD_INVLPG: widen(&in->gva, u->invlpg.gva, 1); break;
+	case TDPSIM_CMD_ADVANCE: in->ns += u->advance.ns; break;
+	default: break;
+	}
+}
+
+static const char *trace_kind(const struct info *in)
+{
+	int faults = in->by_cmd[TDPSIM_CMD_FAULT] > 0;
+	int accesses = in->by_cmd[TDPSIM_CMD_ACCESS] + in->by_cmd[TDPSIM_CMD_SWEEP] > 0;
+
+	if (faults && accesses)
+		return "mixed: recorded faults and accesses";
+	if (faults)
+		return "fault-level: recorded faults, tied to the policy they were recorded under";
+	if (accesses)
+		return "access-level: accesses, replayable under any policy";
+	return "setup only: no accesses or faults";
+}
+
+static void print_range(const char *name, const struct range *r)
+{
+	if (r->seen)
+		printf("  %-4s [0x%" PRIx64 ", 0x%" PRIx64 ")\n", name, r->lo, r->hi);
+	else
+		printf("  %-4s none\n", name);
+}
+
+int cmd_info(int argc, char **argv)
+{
+	struct info in;
+	tdpsim_trace *t = NULL;
+	tdpsim_event ev;
+	int rc;
+
+	if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		fputs(usage, stdout);
+		return EXIT_DONE;
+	}
+	if (argc != 2)
+		return cli_usage_error("info: expected exactly one TRACE (try --help)");
+	memset(&in, 0, sizeof(in));
+	if (tdpsim_trace_open(&t, argv[1]) < 0)
+		return cli_fail();
+	while ((rc = tdpsim_trace_next(t, &ev)) > 0)
+		note_event(&in, &ev);
+	if (rc < 0) {
+		tdpsim_trace_free(t);
+		return cli_fail();
+	}
+	printf("trace     %s\n", argv[1]);
+	printf("encoding  %s%s\n", tdpsim_trace_encoding(t) == TDPSIM_ENCODING_BINARY ? "binary"
+										  : "text",
+	       tdpsim_trace_compressed(t) ? ", gzip" : "");
+	printf("kind      %s\n", trace_kind(&in));
+	printf("events    %" PRIu64 "\n", in.events);
+	printf("accesses  %" PRIu64 "\n", in.accesses);
+	printf("duration  %" PRIu64 " ns simulated (%.3f s)\n", in.ns, (double)in.ns / 1e9);
+	printf("events by command:\n");
+	for (int c = 1; c < TDPSIM_CMD__COUNT; c++)
+		if (in.by_cmd[c])
+			printf("  %-16s %" PRIu64 "\n", tdpsim_cmd_name((tdpsim_cmd)c), in.by_cmd[c]);
+	printf("address ranges:\n");
+	print_range("gva", &in.gva);
+	print_range("gpa", &in.gpa);
+	print_range("hva", &in.hva);
+	tdpsim_trace_free(t);
+	return EXIT_DONE;
+}

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/* tdpsim replay: run a trace through the machine and report. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"usage: tdpsim replay TRACE [options]\n"
+	"\n"
+	"Replay TRACE (.tdpt text or .tdpb binary, optionally .gz; - for stdin) and print the\n"
+	"stats at every mark and at the end.\n"
+	"\n"
+	"  --set KEY=VALUE  a setting's starting value, pinned: the trace's own `set` lines for\n"
+	"                   KEY are then ignored (repeatable; keys as in the trace `set`)\n"
+	"  --json           JSON output (settings, final, marks, notices, digest)\n"
+	"  --csv            CSV output: one row per mark, then a row 'final'\n"
+	"  -o FILE          write the output to FILE (it appears only when complete)\n"
+	"  --check          verify the simulator's invariants after every event (slow)\n"
+	"  --progress       show the progress bar at once (default: after a second)\n"
+	"  --no-progress    never show it (it is only ever shown on a terminal)\n"
+	"  --timing         print wall-clock time and rate to stderr\n"
+	"  -h, --help       this text\n";
+
+enum { OPT_SET = 256, OPT_JSON, OPT_CSV, OPT_CHECK, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_TIMING };
+
+static const struct option options[] = {
+	{ "set", required_argument, NULL, OPT_SET },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "csv", no_argument, NULL, OPT_CSV },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "timing", no_argument, NULL, OPT_TIMING },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+#define MAX_SETS 64
+
+struct replay_args {
+	const char *trace, *out;
+	const char *sets[MAX_SETS];
+	int nsets, check, progress, timing;
+	enum report_format fmt;
+};
+
+static int parse_args(int argc, char **argv, struct replay_args *a)
+{
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->progress = 1;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "ho:", options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage, stdout);
+			return -1;
+		case 'o':
+			a->out = optarg;
+			break;
+		case OPT_SET:
+			if (a->nsets == MAX_SETS)
+				return cli_usage_error("replay: at most %d --set", MAX_SETS);
+			if (!strchr(optarg, '='))
+				return cli_usage_error("replay: --set takes KEY=VALUE, got '%s'",
+						       optarg);
+			a->sets[a->nsets++] = optarg;
+			break;
+		case OPT_JSON: a->fmt = REPORT_JSON; break;
+		case OPT_CSV: a->fmt = REPORT_CSV; break;
+		case OPT_CHECK: a->check = 1; break;
+		case OPT_PROGRESS: a->progress = 2; break;
+		case OPT_NO_PROGRESS: a->progress = 0; break;
+		case OPT_TIMING: a->timing = 1; break;
+		default:
+			return cli_usage_error("replay: unknown option '%s' (try --help)",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("replay: expected exactly one TRACE (try --help)");
+	a->trace = argv[optind];
+	return 0;
+}
+
+static int pin_settings(tdpsim_sim *sim, const struct replay_args *a)
+{
+	for (int i = 0; i < a->nsets; i++) {
+		char key[128];
+		const char *eq = strchr(a->sets[i], '=');
+		size_t n = (size_t)(eq - a->sets[i]);
+
+		if (n >= sizeof(key))
+			return cli_usage_error("--set: key too long");
+		memcpy(key, a->sets[i], n);
+		key[n] = '\0';
+		if (tdpsim_sim_set(sim, key, eq + 1) < 0) {
+			fprintf(stderr, "tdpsim: --set %s: %s\n", a->sets[i],
+				tdpsim_error_last()->message);
+			return EXIT_BAD_INPUT;
+		}
+	}
+	return 0;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	tdpsim_options o = TDPSIM_OPTIONS_INIT;
+	struct replay_args a;
+	struct progress prog;
+	struct outfile out;
+	struct report_info info;
+	tdpsim_trace *trace = NULL;
+	tdpsim_sim *sim = NULL;
+	double t0;
+	int64_t n;
+	int rc = parse_args(argc, argv, &a);
+
+	if (rc)
+		return rc < 0 ? EXIT_DONE : rc;
+	o.check = a.check;
+	if (tdpsim_sim_new(&sim, &o) < 0)
+		return cli_fail();
+	if ((rc = pin_settings(sim, &a)) != 0)
+		goto done;
+	if (tdpsim_trace_open(&trace, a.trace) < 0) {
+		rc = cli_fail();
+		goto done;
+	}
+	t0 = now_seconds();
+	progress_init(&prog, a.progress);
+	n = tdpsim_sim_replay(sim, trace, progress_cb, &prog);
+	progress_done(&prog);
+	for (size_t i = 0; i < tdpsim_sim_notice_count(sim); i++)
+		fprintf(stderr, "tdpsim: note: %s\n", tdpsim_sim_notice(sim, i));
+	if (n < 0) {
+		rc = cli_fail(); /* bad input: no output file is written */
+		goto done;
+	}
+	if (a.timing) {
+		double dt = now_seconds() - t0;
+
+		fprintf(stderr, "timing: %.3f s, %.2f M events/s\n", dt,
+			dt > 0 ? (double)n / dt / 1e6 : 0.0);
+	}
+	if ((rc = outfile_open(&out, a.out)) != 0)
+		goto done;
+	info.trace_path = a.trace;
+	info.encoding = tdpsim_trace_encoding(trace) == TDPSIM_ENCODING_BINARY
+				? (tdpsim_trace_compressed(trace) ? "binary, gzip" : "binary")
+				: (tdpsim_trace_compressed(trace) ? "text, gzip" : "text");
+	info.events = (uint64_t)n;
+	report_write(out.f, sim, a.fmt, &info);
+	rc = outfile_commit(&out);
+done:
+	tdpsim_trace_free(trace);
+	tdpsim_sim_free(sim);
+	return rc;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The progress bar: share of the input read, events/s and ETA, redrawn on one stderr line.
+ * Only on a terminal, so pipes and CI logs never see it; by default only once a replay has
+ * run for a second, so short runs stay quiet.
+ */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define BAR_WIDTH 30
+#define DELAY_SECONDS 1.0
+
+void progress_init(struct progress *p, int mode)
+{
+	p->mode = isatty(2) ? mode : 0;
+	p->shown = 0;
+	p->start = now_seconds();
+}
+
+int progress_cb(uint64_t events, uint64_t bytes_read, uint64_t bytes_total, void *payload)
+{
+	struct progress *p = payload;
+	double elapsed = now_seconds() - p->start, share, rate;
+	char bar[BAR_WIDTH + 1];
+	int filled;
+
+	if (p->mode == 0 || (p->mode == 1 && elapsed < DELAY_SECONDS))
+		return 0;
+	share = bytes_total ? (double)bytes_read / (double)bytes_total : 0.0;
+	if (share > 1.0)
+		share = 1.0;
+	filled = (int)(share * BAR_WIDTH);
+	for (int i = 0; i < BAR_WIDTH; i++)
+		bar[i] = i < filled ? '#' : '.';
+	bar[BAR_WIDTH] = '\0';
+	rate = elapsed > 0 ? (double)events / elapsed : 0;
+	if (bytes_total && share > 0) {
+		double eta = elapsed / share - elapsed;
+
+		fprintf(stderr, "\r[%s] %3.0f%%  %.2f M events/s  ETA %d:%02d ", bar, share * 100,
+			rate / 1e6, (int)eta / 60, (int)eta % 60);
+	} else {
+		fprintf(stderr, "\r[%s]  %llu events  %.2f M events/s ", bar,
+			(unsigned long long)events, rate / 1e6);
+	}
+	p->shown = 1;
+	return 0;
+}
+
+void progress_done(struct progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr); /* erase the bar's line */
+}

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reports of a replay: a table for people, JSON and CSV for programs.  The JSON holds no
+ * wall-clock figure and no path, so it is byte-identical across runs, machines, encodings.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define TABLE_MAX_MARK_COLUMNS 6
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void json_stats(FILE *f, const tdpsim_stats *s, const char *indent)
+{
+	size_t n = tdpsim_stats_count();
+
+	fputs("{\n", f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s  \"%s\": %" PRIu64 "%s\n", indent, tdpsim_stats_name(i),
+			tdpsim_stats_value(s, i), i + 1 < n ? "," : "");
+	fprintf(f, "%s}", indent);
+}
+
+static void report_json(FILE *f, const tdpsim_sim *sim)
+{
+	size_t nset = tdpsim_setting_count(), nmarks = tdpsim_sim_mark_count(sim);
+	size_t nnotices = tdpsim_sim_notice_count(sim);
+	tdpsim_stats st;
+
+	fputs("{\n  \"settings\": {\n", f);
+	for (size_t i = 0; i < nset; i++) {
+		fprintf(f, "    \"%s\": ", tdpsim_setting_name(i));
+		json_string(f, tdpsim_sim_setting_value(sim, i));
+		fputs(i + 1 < nset ? ",\n" : "\n", f);
+	}
+	fputs("  },\n  \"final\": ", f);
+	tdpsim_sim_stats(sim, &st);
+	json_stats(f, &st, "  ");
+	fputs(",\n  \"marks\": [", f);
+	for (size_t i = 0; i < nmarks; i++) {
+		const char *label;
+
+		tdpsim_sim_mark(sim, i, &label, &st);
+		fputs(i ? ",\n    {\n      \"label\": " : "\n    {\n      \"label\": ", f);
+		json_string(f, label);
+		fputs(",\n      \"stats\": ", f);
+		json_stats(f, &st, "      ");
+		fputs("\n    }", f);
+	}
+	fputs(nmarks ? "\n  ],\n  \"notices\": [" : "],\n  \"notices\": [", f);
+	for (size_t i = 0; i < nnotices; i++) {
+		fputs(i ? ", " : "", f);
+		json_string(f, tdpsim_sim_notice(sim, i));
+	}
+	fprintf(f, "],\n  \"digest\": \"0x%016" PRIx64 "\"\n}\n", tdpsim_sim_digest(sim));
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void csv_row(FILE *f, const char *label, const tdpsim_stats *st)
+{
+	csv_field(f, label);
+	for (size_t i = 0; i < tdpsim_stats_count(); i++)
+		fprintf(f, ",%" PRIu64, tdpsim_stats_value(st, i));
+	fputc('\n', f);
+}
+
+/* One row per mark, then a row labelled "final" with the stats at the end. */
+static void report_csv(FILE *f, const tdpsim_sim *sim)
+{
+	tdpsim_stats st;
+
+	fputs("label", f);
+	for (size_t i = 0; i < tdpsim_stats_count(); i++)
+		fprintf(f, ",%s", tdpsim_stats_name(i));
+	fputc('\n', f);
+	for (size_t i = 0; i < tdpsim_sim_mark_count(sim); i++) {
+		const char *label;
+
+		tdpsim_sim_mark(sim, i, &label, &st);
+		csv_row(f, label, &st);
+	}
+	tdpsim_sim_stats(sim, &st);
+	csv_row(f, "final", &st);
+}
+
+static void report_table(FILE *f, const tdpsim_sim *sim, const struct report_info *info)
+{
+	size_t nmarks = tdpsim_sim_mark_count(sim);
+	size_t first = nmarks > TABLE_MAX_MARK_COLUMNS ? nmarks - TABLE_MAX_MARK_COLUMNS : 0;
+	tdpsim_stats cols[TABLE_MAX_MARK_COLUMNS + 1];
+	const char *labels[TABLE_MAX_MARK_COLUMNS + 1];
+	size_t ncols = 0;
+
+	fprintf(f, "tdpsim %s  replay of %s (%s, %" PRIu64 " events)\n", tdpsim_version(),
+		info->trace_path, info->encoding, info->events);
+	fputs("settings:", f);
+	for (size_t i = 0; i < tdpsim_setting_count(); i++)
+		fprintf(f, "%s%s=%s", i % 4 == 0 && i ? "\n         " : " ", tdpsim_setting_name(i),
+			tdpsim_sim_setting_value(sim, i));
+	fputs("\n\n", f);
+	for (size_t i = first; i < nmarks; i++, ncols++)
+		tdpsim_sim_mark(sim, i, &labels[ncols], &cols[ncols]);
+	labels[ncols] = "final";
+	tdpsim_sim_stats(sim, &cols[ncols++]);
+	if (first)
+		fprintf(f, "(the last %d of %zu marks; --csv or --json has them all)\n",
+			TABLE_MAX_MARK_COLUMNS, nmarks);
+	fprintf(f, "%-20s", "stat");
+	for (size_t c = 0; c < ncols; c++)
+		fprintf(f, " %16.16s", labels[c]);
+	fputc('\n', f);
+	for (size_t i = 0; i < tdpsim_stats_count(); i++) {
+		fprintf(f, "%-20s", tdpsim_stats_name(i));
+		for (size_t c = 0; c < ncols; c++)
+			fprintf(f, " %16" PRIu64, tdpsim_stats_value(&cols[c], i));
+		fputc('\n', f);
+	}
+	for (size_t i = 0; i < tdpsim_sim_notice_count(sim); i++)
+		fprintf(f, "note: %s\n", tdpsim_sim_notice(sim, i));
+	fprintf(f, "\ndigest 0x%016" PRIx64 "\n", tdpsim_sim_digest(sim));
+}
+
+void report_write(FILE *f, const tdpsim_sim *sim, enum report_format fmt,
+		  const struct report_info *info)
+{
+	switch (fmt) {
+	case REPORT_JSON:
+		report_json(f, sim);
+		break;
+	case REPORT_CSV:
+		report_csv(f, sim);
+		break;
+	default:
+		report_table(f, sim, info);
+		break;
+	}
+}
