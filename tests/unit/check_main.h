@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* A main() for Check suites: fork mode, so a crash in one test fails that test only. */
+#ifndef TDPSIM_TEST_CHECK_MAIN_H
+#define TDPSIM_TEST_CHECK_MAIN_H
+
+#include <check.h>
+#include <stdlib.h>
+
+#define CHECK_MAIN(make_suite)                                        \
+	int main(void)                                                \
+	{                                                             \
+		SRunner *sr = srunner_create(make_suite());           \
+		int failed;                                           \
+		srunner_set_fork_status(sr, CK_FORK);                 \
+		srunner_run_all(sr, CK_NORMAL);                       \
+		failed = srunner_ntests_failed(sr);                   \
+		srunner_free(sr);                                     \
+		return failed ? EXIT_FAILURE : EXIT_SUCCESS;          \
+	}
+
+#endif

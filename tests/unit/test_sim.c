@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: MIT */
+/* The machine skeleton: settings and pinning, memslots, marks, the clock, digest, --check. */
+#include <inttypes.h>
+
+#include "check_main.h"
+#include "tdpsim/tdpsim.h"
+#include "test_util.h"
+
+static tdpsim_sim *new_sim(void)
+{
+	tdpsim_sim *sim = NULL;
+
+	ck_assert_int_eq(tdpsim_sim_new(&sim, NULL), 0);
+	return sim;
+}
+
+static int set(tdpsim_sim *sim, const char *key, const char *value)
+{
+	tdpsim_event ev = { .cmd = TDPSIM_CMD_SET };
+
+	ev.u.set.key = key;
+	ev.u.set.value = value;
+	return tdpsim_sim_apply(sim, &ev);
+}
+
+static int memslot(tdpsim_sim *sim, uint32_t slot, uint64_t gpa, uint64_t size, uint64_t hva,
+		   uint32_t flags)
+{
+	tdpsim_event ev = { .cmd = TDPSIM_CMD_MEMSLOT };
+
+	ev.u.memslot.slot = slot;
+	ev.u.memslot.gpa = gpa;
+	ev.u.memslot.size = size;
+	ev.u.memslot.hva = hva;
+	ev.u.memslot.flags = flags;
+	return tdpsim_sim_apply(sim, &ev);
+}
+
+static int mark(tdpsim_sim *sim, const char *label)
+{
+	tdpsim_event ev = { .cmd = TDPSIM_CMD_MARK };
+
+	ev.u.mark.label = label;
+	return tdpsim_sim_apply(sim, &ev);
+}
+
+static const char *setting(const tdpsim_sim *sim, const char *name)
+{
+	for (size_t i = 0; i < tdpsim_setting_count(); i++)
+		if (strcmp(tdpsim_setting_name(i), name) == 0)
+			return tdpsim_sim_setting_value(sim, i);
+	return NULL;
+}
+
+START_TEST(defaults_are_kvms_defaults)
+{
+	tdpsim_sim *sim = new_sim();
+
+	ck_assert_str_eq(setting(sim, "mmu"), "tdp");
+	ck_assert_str_eq(setting(sim, "kvm"), "6.18");
+	ck_assert_str_eq(setting(sim, "nx_huge_pages"), "auto");
+	ck_assert_str_eq(setting(sim, "nx_huge_pages_recovery_ratio"), "60");
+	ck_assert_str_eq(setting(sim, "nx_huge_pages_recovery_period_ms"), "0");
+	ck_assert_str_eq(setting(sim, "eager_page_split"), "1");
+	ck_assert_str_eq(setting(sim, "manual_dirty_log_protect"), "0");
+	ck_assert_str_eq(setting(sim, "vcpus"), "1");
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
+START_TEST(a_pinned_setting_ignores_trace_sets_and_reports_once)
+{
+	tdpsim_sim *sim = new_sim();
+
+	ck_assert_int_eq(tdpsim_sim_set(sim, "nx_huge_pages", "force"), 0);
+	ck_assert_int_eq(set(sim, "nx_huge_pages", "off"), 0);
+	ck_assert_int_eq(set(sim, "nx_huge_pages", "never"), 0);
+	ck_assert_str_eq(setting(sim, "nx_huge_pages"), "force");
+	ck_assert_uint_eq(tdpsim_sim_notice_count(sim), 1);
+	ck_assert_ptr_nonnull(strstr(tdpsim_sim_notice(sim, 0), "nx_huge_pages=off"));
+	ck_assert_ptr_nonnull(strstr(tdpsim_sim_notice(sim, 0), "pinned to force"));
+	/* an unpinned setting still follows the trace */
+	ck_assert_int_eq(set(sim, "eager_page_split", "0"), 0);
+	ck_assert_str_eq(setting(sim, "eager_page_split"), "0");
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
+START_TEST(options_pin_like_set)
+{
+	tdpsim_options o = TDPSIM_OPTIONS_INIT;
+	tdpsim_sim *sim;
+
+	o.vcpus = 4;
+	o.mmu = "shadow";
+	ck_assert_int_eq(tdpsim_sim_new(&sim, &o), 0);
+	ck_assert_int_eq(set(sim, "vcpus", "2"), 0);
+	ck_assert_str_eq(setting(sim, "vcpus"), "4");
+	ck_assert_str_eq(setting(sim, "mmu"), "shadow");
+	tdpsim_sim_free(sim);
+	o.cpu = "pentium-pro";
+	ck_assert_int_eq(tdpsim_sim_new(&sim, &o), TDPSIM_ENOTFOUND);
+	ck_assert_ptr_null(sim);
+}
+END_TEST
+
+START_TEST(bad_settings_are_refused_with_their_name)
+{
+	tdpsim_sim *sim = new_sim();
+
+	ck_assert_int_eq(set(sim, "nx_hugepages", "off"), TDPSIM_ENOTFOUND);
+	ck_assert_ptr_nonnull(strstr(tdpsim_error_last()->message, "unknown setting 'nx_hugepages'"));
+	ck_assert_int_eq(set(sim, "nx_huge_pages", "sometimes"), TDPSIM_EINPUT);
+	ck_assert_ptr_nonnull(strstr(tdpsim_error_last()->message, "off|force|auto|never"));
+	ck_assert_int_eq(set(sim, "vcpus", "0"), TDPSIM_EINPUT);
+	ck_assert_int_eq(set(sim, "manual_dirty_log_protect", "2"), TDPSIM_EINPUT);
+	/* KVM's parameter also takes a boolean: y means force */
+	ck_assert_int_eq(set(sim, "nx_huge_pages", "Y"), 0);
+	ck_assert_str_eq(setting(sim, "nx_huge_pages"), "force");
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
+START_TEST(machine_settings_are_fixed_once_the_machine_starts)
+{
+	tdpsim_sim *sim = new_sim();
+
+	ck_assert_int_eq(set(sim, "vcpus", "2"), 0);
+	ck_assert_int_eq(mark(sim, "before"), 0); /* marks do not start the machine */
+	ck_assert_int_eq(set(sim, "mmu", "shadow"), 0);
+	ck_assert_int_eq(memslot(sim, 0, 0, 1 << 20, 0x100000, 0), 0);
+	ck_assert_int_eq(set(sim, "vcpus", "4"), TDPSIM_EINPUT);
+	ck_assert_int_eq(set(sim, "vcpus", "2"), 0); /* the same value is no change */
+	ck_assert_int_eq(set(sim, "nx_huge_pages", "off"), 0); /* a module parameter may change */
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
+START_TEST(memslots_follow_kvms_rules)
+{
+	tdpsim_sim *sim = new_sim();
+	tdpsim_stats st;
+
+	ck_assert_int_eq(memslot(sim, 0, 0, 1ull << 30, 0x7f0000000000ull, 0), 0);
+	ck_assert_int_eq(memslot(sim, 1, 4ull << 30, 2ull << 30, 0x7f8000000000ull, 0), 0);
+	tdpsim_sim_stats(sim, &st);
+	ck_assert_uint_eq(st.memslots, 2);
+	ck_assert_uint_eq(st.memslot_pages, 3 * 262144);
+	/* overlap */
+	ck_assert_int_eq(memslot(sim, 2, 5ull << 30, 1ull << 30, 0x7fc000000000ull, 0),
+			 TDPSIM_EINPUT);
+	ck_assert_ptr_nonnull(strstr(tdpsim_error_last()->message, "overlaps memslot 1"));
+	/* not page aligned */
+	ck_assert_int_eq(memslot(sim, 2, 0x40001000, 0x800, 0x1000, 0), TDPSIM_EINPUT);
+	/* an existing slot may move ... */
+	ck_assert_int_eq(memslot(sim, 0, 8ull << 30, 1ull << 30, 0x7f0000000000ull, 0), 0);
+	/* ... and change dirty logging, but not its size or hva */
+	ck_assert_int_eq(memslot(sim, 0, 8ull << 30, 1ull << 30, 0x7f0000000000ull,
+				 TDPSIM_MEM_LOG_DIRTY_PAGES), 0);
+	ck_assert_int_eq(memslot(sim, 0, 8ull << 30, 2ull << 30, 0x7f0000000000ull, 0),
+			 TDPSIM_EINPUT);
+	ck_assert_int_eq(memslot(sim, 0, 8ull << 30, 1ull << 30, 0x7e0000000000ull, 0),
+			 TDPSIM_EINPUT);
+	/* the old range is free after the move */
+	ck_assert_int_eq(memslot(sim, 2, 0, 1ull << 30, 0x7fc000000000ull, 0), 0);
+	/* delete */
+	ck_assert_int_eq(memslot(sim, 1, 0, 0, 0, 0), 0);
+	ck_assert_int_eq(memslot(sim, 1, 0, 0, 0, 0), TDPSIM_EINPUT);
+	tdpsim_sim_stats(sim, &st);
+	ck_assert_uint_eq(st.memslots, 2);
+	ck_assert_uint_eq(st.memslot_pages, 2 * 262144);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
+START_TEST(a_rejected_event_leaves_the_machine_unchanged)
+{
+	tdpsim_sim *sim = new_sim();
+	tdpsim_event ev = { .cmd = TDPSIM_CMD_ACCESS };
+	tdpsim_stats before, after;
+
+	ck_assert_int_eq(memslot(sim, 0, 0, 1ull << 30, 0x7f0000000000ull, 0), 0);
+	tdpsim_sim_stats(sim, &before);
+	ev.u.access.vcpu = 1; /* only vcpu 0 exists */
+	ck_assert_int_eq(tdpsim_sim_apply(sim, &ev), TDPSIM_EINPUT);
+	ck_assert_ptr_nonnull(strstr(tdpsim_error_last()->message, "vcpu 1 does not exist"));
+	ck_assert_int_eq(memslot(sim, 1, 0, 4096, 0, 0), TDPSIM_EINPUT);
+	tdpsim_sim_stats(sim, &after);
+	ck_assert_int_eq(memcmp(&before, &after, sizeof(before)), 0);
+	ck_assert_uint_eq(before.events, 1);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
+START_TEST(dirty_log_commands_check_the_slot_as_kvm_does)
+{
+	tdpsim_sim *sim = new_sim();
+	tdpsim_event get = { .cmd = TDPSIM_CMD_GET_DIRTY_LOG };
+	tdpsim_event clear = { .cmd = TDPSIM_CMD_CLEAR_DIRTY_LOG };
+	tdpsim_event on = { .cmd = TDPSIM_CMD_DIRTY_LOG };
+
+	ck_assert_int_eq(memslot(sim, 3, 0, 1ull << 30, 0x7f0000000000ull, 0), 0);
+	get.u.get_dirty_log.slot = 3;
+	ck_assert_int_eq(tdpsim_sim_apply(sim, &get), TDPSIM_EINPUT); /* not logging: ENOENT */
+	on.u.dirty_log.slot = 3;
+	on.u.dirty_log.on = 1;
+	ck_assert_int_eq(tdpsim_sim_apply(sim, &on), 0);
+	ck_assert_int_eq(tdpsim_sim_apply(sim, &get), 0);
+	clear.u.clear_dirty_log.slot = 3;
+	clear.u.clear_dirty_log.first = 64;
+	clear.u.clear_dirty_log.num = 128;
+	ck_assert_int_eq(tdpsim_sim_apply(sim, &clear), 0);
+	clear.u.clear_dirty_log.first = 32; /* not 64-aligned */
+	ck_assert_int_eq(tdpsim_sim_apply(sim, &clear), TDPSIM_EINPUT);
+	clear.u.clear_dirty_log.first = 64;
+	clear.u.clear_dirty_log.num = 100; /* not whole chunks, and not to the end */
+	ck_assert_int_eq(tdpsim_sim_apply(sim, &clear), TDPSIM_EINPUT);
+	clear.u.clear_dirty_log.num = 262144 - 64; /* to the end: any count */
+	ck_assert_int_eq(tdpsim_sim_apply(sim, &clear), 0);
+	clear.u.clear_dirty_log.num = 262144; /* past the end */
+	ck_assert_int_eq(tdpsim_sim_apply(sim, &clear), TDPSIM_EINPUT);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
+START_TEST(marks_keep_snapshots_in_order)
+{
+	tdpsim_sim *sim = new_sim();
+	tdpsim_event sweep = { .cmd = TDPSIM_CMD_SWEEP };
+	tdpsim_event adv = { .cmd = TDPSIM_CMD_ADVANCE };
+	tdpsim_stats st;
+	const char *label;
+
+	sweep.u.sweep.gva = 0x1000;
+	sweep.u.sweep.len = 1ull << 21;
+	sweep.u.sweep.stride = 4096;
+	sweep.u.sweep.repeat = 3;
+	sweep.u.sweep.op = TDPSIM_OP_WRITE;
+	ck_assert_int_eq(mark(sim, "start"), 0);
+	ck_assert_int_eq(tdpsim_sim_apply(sim, &sweep), 0);
+	adv.u.advance.ns = 5000;
+	ck_assert_int_eq(tdpsim_sim_apply(sim, &adv), 0);
+	ck_assert_int_eq(mark(sim, "after sweep"), 0);
+	ck_assert_uint_eq(tdpsim_sim_mark_count(sim), 2);
+	ck_assert_int_eq(tdpsim_sim_mark(sim, 0, &label, &st), 0);
+	ck_assert_str_eq(label, "start");
+	ck_assert_uint_eq(st.events, 1);
+	ck_assert_uint_eq(st.accesses, 0);
+	ck_assert_int_eq(tdpsim_sim_mark(sim, 1, &label, &st), 0);
+	ck_assert_str_eq(label, "after sweep");
+	ck_assert_uint_eq(st.events, 4);
+	ck_assert_uint_eq(st.accesses, 3 * 512); /* 2M / 4K steps, three times */
+	ck_assert_uint_eq(st.accesses_write, 3 * 512);
+	ck_assert_uint_eq(st.sim_ns, 5000);
+	ck_assert_int_eq(tdpsim_sim_mark(sim, 2, &label, &st), TDPSIM_EINVAL);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
+START_TEST(the_digest_is_equal_for_equal_runs_and_differs_otherwise)
+{
+	tdpsim_sim *a = new_sim(), *b = new_sim(), *c = new_sim();
+
+	for (int i = 0; i < 3; i++) {
+		tdpsim_sim *s = i == 0 ? a : i == 1 ? b : c;
+
+		ck_assert_int_eq(memslot(s, 0, 0, 1ull << 30, 0x7f0000000000ull, 0), 0);
+		ck_assert_int_eq(mark(s, i == 2 ? "other" : "same"), 0);
+	}
+	ck_assert_uint_eq(tdpsim_sim_digest(a), tdpsim_sim_digest(b));
+	ck_assert_uint_ne(tdpsim_sim_digest(a), tdpsim_sim_digest(c));
+	ck_assert_int_eq(set(b, "nx_huge_pages", "off"), 0); /* a setting is part of it */
+	ck_assert_uint_ne(tdpsim_sim_digest(a), tdpsim_sim_digest(b));
+	tdpsim_sim_free(a);
+	tdpsim_sim_free(b);
+	tdpsim_sim_free(c);
+}
+END_TEST
+
+START_TEST(the_stats_table_names_every_counter_once)
+{
+	size_t n = tdpsim_stats_count();
+	tdpsim_stats st;
+
+	ck_assert_uint_eq(n * sizeof(uint64_t), sizeof(tdpsim_stats));
+	memset(&st, 0, sizeof(st));
+	st.recorded_faults = 42;
+	ck_assert_int_eq(tdpsim_stats_find("recorded_faults"), 5);
+	ck_assert_uint_eq(tdpsim_stats_value(&st, 5), 42);
+	ck_assert_int_eq(tdpsim_stats_find("nope"), TDPSIM_ENOTFOUND);
+	ck_assert_ptr_null(tdpsim_stats_name(n));
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			ck_assert_str_ne(tdpsim_stats_name(i), tdpsim_stats_name(j));
+}
+END_TEST
+
+static int g_cancel_after;
+
+static int cancel_cb(uint64_t events, uint64_t read, uint64_t total, void *payload)
+{
+	(void)read;
+	(void)total;
+	(void)payload;
+	return events >= (uint64_t)g_cancel_after;
+}
+
+START_TEST(a_progress_callback_sees_progress_and_can_stop_the_replay)
+{
+	const char *dir = scratch_dir();
+	char path[512];
+	tdpsim_trace_writer *w;
+	tdpsim_trace *t;
+	tdpsim_sim *sim = new_sim();
+	tdpsim_event ev = { .cmd = TDPSIM_CMD_ACCESS };
+
+	snprintf(path, sizeof(path), "%s/p.tdpb", dir);
+	ck_assert_int_eq(tdpsim_trace_writer_new(&w, path), 0);
+	for (int i = 0; i < 200000; i++) {
+		ev.u.access.gva = 4096ull * (uint64_t)i;
+		ev.u.access.cpl = 3;
+		ck_assert_int_eq(tdpsim_trace_write(w, &ev), 0);
+	}
+	ck_assert_int_eq(tdpsim_trace_writer_close(w), 0);
+	ck_assert_int_eq(tdpsim_trace_open(&t, path), 0);
+	g_cancel_after = 100000;
+	ck_assert_int_eq(tdpsim_sim_replay(sim, t, cancel_cb, NULL), TDPSIM_ECANCELED);
+	tdpsim_trace_free(t);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
+static Suite *sim_suite(void)
+{
+	Suite *s = suite_create("sim");
+	TCase *tc = tcase_create("machine");
+
+	tcase_add_test(tc, defaults_are_kvms_defaults);
+	tcase_add_test(tc, a_pinned_setting_ignores_trace_sets_and_reports_once);
+	tcase_add_test(tc, options_pin_like_set);
+	tcase_add_test(tc, bad_settings_are_refused_with_their_name);
+	tcase_add_test(tc, machine_settings_are_fixed_once_the_machine_starts);
+	tcase_add_test(tc, memslots_follow_kvms_rules);
+	tcase_add_test(tc, a_rejected_event_leaves_the_machine_unchanged);
+	tcase_add_test(tc, dirty_log_commands_check_the_slot_as_kvm_does);
+	tcase_add_test(tc, marks_keep_snapshots_in_order);
+	tcase_add_test(tc, the_digest_is_equal_for_equal_runs_and_differs_otherwise);
+	tcase_add_test(tc, the_stats_table_names_every_counter_once);
+	tcase_add_test(tc, a_progress_callback_sees_progress_and_can_stop_the_replay);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(sim_suite)
