@@ -1,1 +1,24 @@
-# cli tests
+# Command-line behaviours; each case of cli/cli.sh is one test named for the behaviour.
+set(cli_cases
+  help_lists_every_command_and_option
+  usage_errors_exit_2_with_a_message
+  pinned_setting_ignores_trace_sets_and_reports_once
+  json_is_byte_identical_across_runs_and_has_every_part
+  csv_has_one_row_per_mark_then_final
+  table_shows_marks_final_and_digest
+  output_file_appears_complete_and_only_on_success
+  info_reports_counts_duration_ranges_and_kind
+  convert_is_lossless_between_every_encoding
+  stdin_is_read_with_dash
+  check_mode_replays_the_same
+  progress_bar_only_on_a_terminal
+  readme_example_compiles_and_runs)
+if(TDPSIM_SANITIZE)
+  set(example_flags "-fsanitize=address,undefined")
+endif()
+foreach(c ${cli_cases})
+  add_test(NAME cli.${c}
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/cli.sh ${c} ${TDPSIM_BIN} ${PROJECT_SOURCE_DIR}
+            ${CMAKE_CURRENT_BINARY_DIR}/cli-${c})
+  set_tests_properties(cli.${c} PROPERTIES ENVIRONMENT "SANITIZE_FLAGS=${example_flags}")
+endforeach()

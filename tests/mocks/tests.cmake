@@ -1,1 +1,4 @@
-# mocks tests
+# cmocka tests: the exact calls made to hooks and injected models.
+add_executable(test_hooks mocks/test_hooks.c)
+target_link_libraries(test_hooks PRIVATE tdpsim_static PkgConfig::cmocka)
+add_test(NAME mocks.hooks_are_called_once_per_event_and_mark COMMAND test_hooks)

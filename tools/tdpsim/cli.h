@@ -41,6 +41,7 @@ struct progress {
 	int mode;          /* 0 never, 1 after a second, 2 at once */
 	int shown;
 	double start;      /* seconds, monotonic */
+	double last_draw;
 };
 void progress_init(struct progress *p, int mode);
 int progress_cb(uint64_t events, uint64_t bytes_read, uint64_t bytes_total, void *payload);

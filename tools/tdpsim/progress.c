@@ -11,12 +11,14 @@
 
 #define BAR_WIDTH 30
 #define DELAY_SECONDS 1.0
+#define REDRAW_SECONDS 0.1 /* a terminal needs no more than ten frames a second */
 
 void progress_init(struct progress *p, int mode)
 {
 	p->mode = isatty(2) ? mode : 0;
 	p->shown = 0;
 	p->start = now_seconds();
+	p->last_draw = 0;
 }
 
 int progress_cb(uint64_t events, uint64_t bytes_read, uint64_t bytes_total, void *payload)
@@ -28,6 +30,9 @@ int progress_cb(uint64_t events, uint64_t bytes_read, uint64_t bytes_total, void
 
 	if (p->mode == 0 || (p->mode == 1 && elapsed < DELAY_SECONDS))
 		return 0;
+	if (p->shown && elapsed - p->last_draw < REDRAW_SECONDS && bytes_read < bytes_total)
+		return 0;
+	p->last_draw = elapsed;
 	share = bytes_total ? (double)bytes_read / (double)bytes_total : 0.0;
 	if (share > 1.0)
 		share = 1.0;
