@@ -198,7 +198,5 @@ int binary_next(struct tdpsim_trace *t, tdpsim_event *ev)
 	msg = spec_validate(ev, UINT32_MAX, buf, sizeof(buf));
 	if (msg)
 		return reader_fail(t, TDPSIM_EPARSE, "%s: %s", tdpsim_cmd_name(ev->cmd), msg);
-	if (ev->cmd == TDPSIM_CMD_SET && !ev->u.set.key[0])
-		return reader_fail(t, TDPSIM_EPARSE, "set with an empty key");
 	return 1;
 }

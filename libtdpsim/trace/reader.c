@@ -44,9 +44,12 @@ static int reader_io_error(struct tdpsim_trace *t)
 {
 	int zerr = Z_OK;
 	const char *msg = gzerror(t->gz, &zerr);
+	const char *colon;
 
 	if (zerr == Z_ERRNO)
 		msg = strerror(errno);
+	else if (strncmp(msg, "<fd:", 4) == 0 && (colon = strstr(msg, ">: ")) != NULL)
+		msg = colon + 3; /* zlib names the descriptor; our message names the file */
 	t->failed = TDPSIM_EIO;
 	/* A damaged gzip stream is bad input, not an I/O failure of this machine. */
 	return err_set(zerr == Z_ERRNO ? TDPSIM_EIO : TDPSIM_EPARSE,
@@ -103,11 +106,11 @@ static int reader_alloc(struct tdpsim_trace **out, const char *name)
 
 	if (!t)
 		return err_set(TDPSIM_ENOMEM, "%s: out of memory opening the trace", name);
-	t->cap = READ_CHUNK + LINE_MAX_BYTES;
+	t->cap = READ_CHUNK + LINE_MAX_BYTES + 2; /* room for the longest line and its \r\n */
 	t->data = malloc(t->cap);
 	t->name = strdup(name);
 	t->setbuf = malloc(LINE_MAX_BYTES + SET_PAIRS_MAX * 2);
-	t->strbuf = malloc(LINE_MAX_BYTES + 1);
+	t->strbuf = malloc(LINE_MAX_BYTES + 2);
 	t->bstr[0] = malloc(STR_MAX + 1);
 	t->bstr[1] = malloc(STR_MAX + 1);
 	if (!t->data || !t->name || !t->setbuf || !t->strbuf || !t->bstr[0] || !t->bstr[1]) {

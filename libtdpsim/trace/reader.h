@@ -9,7 +9,7 @@
 #include "trace/spec.h"
 
 #define READ_CHUNK (1u << 20)   /* bytes asked of zlib at a time */
-#define LINE_MAX_BYTES 65536    /* longest text line */
+#define LINE_MAX_BYTES 65536    /* longest text line, without its line end */
 #define SET_PAIRS_MAX 64        /* KEY=VALUE pairs on one `set` line */
 
 /* The magic that opens a binary trace, followed by one version byte. */

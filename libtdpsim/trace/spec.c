@@ -144,7 +144,7 @@ static const char *check_memslot(const tdpsim_event *ev, uint32_t given)
 {
 	/* Deleting needs only the slot; creating or moving needs both addresses. */
 	if (ev->u.memslot.size != 0 && (given & 0xa) != 0xa)
-		return "memslot with a non-zero size needs gpa= and hva=";
+		return "a non-zero size needs gpa= and hva=";
 	return NULL;
 }
 
@@ -163,22 +163,22 @@ static const char *check_sweep(const tdpsim_event *ev, uint32_t given)
 {
 	(void)given;
 	if (ev->u.sweep.stride == 0)
-		return "sweep stride must be positive";
+		return "stride must be positive";
 	if (ev->u.sweep.repeat == 0)
-		return "sweep repeat must be positive";
+		return "repeat must be positive";
 	if (ev->u.sweep.len == 0)
-		return "sweep len must be positive";
+		return "len must be positive";
 	/* Bound the loop so that counters cannot overflow: 2^40 accesses is days of replay. */
 	if ((ev->u.sweep.len + ev->u.sweep.stride - 1) / ev->u.sweep.stride >
 	    (1ull << 40) / ev->u.sweep.repeat)
-		return "sweep of more than 2^40 accesses";
+		return "more than 2^40 accesses";
 	return check_cpl(ev->u.sweep.cpl);
 }
 
 static const char *check_gpte(const tdpsim_event *ev, uint32_t given)
 {
 	(void)given;
-	return ev->u.gpte.level >= 1 ? NULL : "gpte level must be 1..5";
+	return ev->u.gpte.level >= 1 ? NULL : "level must be 1..5";
 }
 
 #define CMD(n, k, chk) { n, k, sizeof(k) / sizeof(k[0]), chk }
@@ -281,12 +281,56 @@ static int gva_is_canonical(uint64_t gva)
 	return (uint64_t)((int64_t)(gva << 7) >> 7) == gva;
 }
 
+static unsigned word_count(const char *const *words)
+{
+	unsigned n = 0;
+
+	while (words[n])
+		n++;
+	return n;
+}
+
+/* The checks a word, flags or prot value needs beyond its maximum; message or NULL. */
+static const char *validate_word(const struct key_spec *k, uint64_t v, char *buf, size_t n)
+{
+	unsigned nwords = k->words ? word_count(k->words) : 0;
+
+	if (k->type == KT_ENUM && (v < k->enum_base || v - k->enum_base >= nwords)) {
+		snprintf(buf, n, "%s=%" PRIu64 " is not one of its %u words", k->name, v, nwords);
+		return buf;
+	}
+	if (k->type == KT_FLAGS && (v >> nwords) != 0) {
+		snprintf(buf, n, "%s=%" PRIu64 " has bits without a name", k->name, v);
+		return buf;
+	}
+	if (k->type == KT_PROT && !(v & TDPSIM_PROT_R)) {
+		snprintf(buf, n, "%s=%" PRIu64 " must include r: a present x86 page is always "
+			 "readable", k->name, v);
+		return buf;
+	}
+	return NULL;
+}
+
+static const char *validate_set(const tdpsim_event *ev)
+{
+	const char *key = ev->u.set.key;
+
+	if (!key || !ev->u.set.value || !*key)
+		return "set needs a key and a value";
+	for (const char *p = key; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return "setting name may use only a-z, 0-9 and _";
+	return NULL;
+}
+
 const char *spec_validate(const tdpsim_event *ev, uint32_t given, char *buf, size_t n)
 {
 	const struct cmd_spec *c = spec_of(ev->cmd);
 
 	if (!c)
 		return "unknown command";
+	if (ev->cmd == TDPSIM_CMD_SET)
+		return validate_set(ev);
 	for (unsigned i = 0; i < c->nkeys; i++) {
 		const struct key_spec *k = &c->keys[i];
 		const tdpsim_event *e = ev;
@@ -305,6 +349,8 @@ const char *spec_validate(const tdpsim_event *ev, uint32_t given, char *buf, siz
 				 k->name, v, k->max);
 			return buf;
 		}
+		if (validate_word(k, v, buf, n))
+			return buf;
 	}
 	return c->check ? c->check(ev, given) : NULL;
 }

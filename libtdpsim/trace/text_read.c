@@ -45,7 +45,7 @@ static int next_line(struct tdpsim_trace *t, const char **line, size_t *len)
 			t->line++;
 			if (n > 0 && s[n - 1] == '\r')
 				n--;
-			if (n >= LINE_MAX_BYTES)
+			if (n > LINE_MAX_BYTES)
 				return reader_fail(t, TDPSIM_EPARSE,
 						   "line is longer than %u bytes", LINE_MAX_BYTES);
 			*line = s;
@@ -54,7 +54,7 @@ static int next_line(struct tdpsim_trace *t, const char **line, size_t *len)
 		}
 		if (t->eof)
 			return 0;
-		if (avail >= LINE_MAX_BYTES) {
+		if (avail > LINE_MAX_BYTES + 1) { /* no newline after the longest line and its \r */
 			t->line++;
 			return reader_fail(t, TDPSIM_EPARSE, "line is longer than %u bytes",
 					   LINE_MAX_BYTES);
@@ -239,10 +239,12 @@ static int parse_number(struct tdpsim_trace *t, const struct key_spec *k,
 	}
 	if (k->type == KT_GVA)
 		return 0; /* any 64-bit value; canonical form is checked after */
+	if (*v > k->max && k->max > 0xffff)
+		return reader_fail(t, TDPSIM_EPARSE, "%s=%.*s is out of range (at most 0x%" PRIx64 ")",
+				   k->name, (int)tok->vlen, tok->val, k->max);
 	if (*v > k->max)
-		return reader_fail(t, TDPSIM_EPARSE, "%s=%.*s is out of range (at most %s%" PRIu64 ")",
-				   k->name, (int)tok->vlen, tok->val,
-				   k->max > 0xffff ? "0x" : "", k->max);
+		return reader_fail(t, TDPSIM_EPARSE, "%s=%.*s is out of range (at most %" PRIu64 ")",
+				   k->name, (int)tok->vlen, tok->val, k->max);
 	return 0;
 }
 
