@@ -11,3 +11,10 @@ add_test(NAME unit.trace_codecs_parse_report_and_round_trip COMMAND test_trace)
 add_test(NAME unit.machine_settings_memslots_marks_digest COMMAND test_sim)
 add_test(NAME unit.replaying_50_million_events_keeps_peak_rss_flat COMMAND test_streaming)
 set_tests_properties(unit.replaying_50_million_events_keeps_peak_rss_flat PROPERTIES TIMEOUT 1200)
+
+# Areas added later keep their unit tests in a fragment of their own: unit/<area>.cmake.
+file(GLOB unit_fragments CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/unit/*.cmake)
+list(REMOVE_ITEM unit_fragments ${CMAKE_CURRENT_SOURCE_DIR}/unit/tests.cmake)
+foreach(fragment ${unit_fragments})
+  include(${fragment})
+endforeach()
