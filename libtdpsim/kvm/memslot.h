@@ -9,8 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PAGE_SHIFT 12
-#define PAGE_SIZE (1ull << PAGE_SHIFT)
+#include "x86/paging.h"
 
 struct kvm_memory_slot {
 	uint32_t id;
