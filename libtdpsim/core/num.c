@@ -44,9 +44,9 @@ int num_parse_u64(const char *s, size_t len, int suffix, uint64_t *out)
 
 		if (d < 0)
 			return NUM_BAD;
-		if (v > (UINT64_MAX - (uint64_t)d) / base)
+		if (__builtin_mul_overflow(v, (uint64_t)base, &v) ||
+		    __builtin_add_overflow(v, (uint64_t)d, &v))
 			return NUM_OVERFLOW;
-		v = v * base + (uint64_t)d;
 	}
 	if (shift && v > (UINT64_MAX >> shift))
 		return NUM_OVERFLOW;

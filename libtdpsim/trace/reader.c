@@ -58,7 +58,7 @@ static int reader_io_error(struct tdpsim_trace *t)
 		       zerr == Z_ERRNO ? "" : "corrupt or truncated gzip data: ", msg);
 }
 
-int64_t reader_fill(struct tdpsim_trace *t, size_t need)
+int64_t reader_fill_slow(struct tdpsim_trace *t, size_t need)
 {
 	while (t->end - t->pos < need && !t->eof) {
 		int n;

@@ -50,7 +50,14 @@ struct tdpsim_trace {
 
 /* Make at least `need` bytes available from data[pos] unless the stream ends first.
  * Returns the bytes available (may be < need at the end), or a negative code. */
-int64_t reader_fill(struct tdpsim_trace *t, size_t need);
+int64_t reader_fill_slow(struct tdpsim_trace *t, size_t need);
+
+static inline int64_t reader_fill(struct tdpsim_trace *t, size_t need)
+{
+	if (t->end - t->pos >= need) /* nearly always: the buffer holds a megabyte */
+		return (int64_t)(t->end - t->pos);
+	return reader_fill_slow(t, need);
+}
 
 /* Fail with a message located at the current line (text) or record offset (binary). */
 int reader_fail(struct tdpsim_trace *t, int code, const char *fmt, ...)

@@ -16,10 +16,11 @@
 #define SLOT_MAX 32767               /* KVM's user memslot ids are below 32768 */
 
 /* Shorthands: name, type, required, field, default, max. */
-#define K(n, t, req, m, d, mx) { n, t, req, 0, 0, OFF(m), -1, d, mx, 0, 0, NULL }
-#define KW(n, t, req, m, d, w, base) { n, t, req, 0, 0, OFF(m), -1, d, UINT32_MAX, 0, base, w }
-#define KHEX(n, req, wide, m, mx) { n, KT_HEX, req, wide, 0, OFF(m), -1, 0, mx, 0, 0, NULL }
-#define KDUR(n, scale) { n, KT_DUR, 1, 0, 1, OFF(advance.ns), -1, 0, 1ull << 62, scale, 0, NULL }
+#define K(n, t, req, m, d, mx) { n, t, req, 0, 0, 0, OFF(m), -1, d, mx, 0, 0, NULL }
+#define KW(n, t, req, m, d, w, base) { n, t, req, 0, 0, 0, OFF(m), -1, d, UINT32_MAX, 0, base, w }
+#define KHEX(n, req, wide, m, mx) { n, KT_HEX, req, wide, 0, 0, OFF(m), -1, 0, mx, 0, 0, NULL }
+#define KDUR(n, scale, alias) \
+	{ n, KT_DUR, 1, 0, 1, alias, OFF(advance.ns), -1, 0, 1ull << 62, scale, 0, NULL }
 
 static const char *const w_memslot_flags[] = { "dirty_log", "readonly", NULL };
 static const char *const w_backing[] = { "4k", "thp", "hugetlb2m", "hugetlb1g", NULL };
@@ -84,7 +85,7 @@ static const struct key_spec k_sweep[] = {
 static const struct key_spec k_fault[] = {
 	K("vcpu", KT_U32, 1, fault.vcpu, 0, VCPU_MAX),
 	K("gpa", KT_GPA, 1, fault.gpa, 0, ADDR_MAX),
-	{ "gva", KT_GVA, 0, 0, 0, OFF(fault.gva), PRESENT(fault.has_gva), 0, UINT64_MAX, 0, 0,
+	{ "gva", KT_GVA, 0, 0, 0, 0, OFF(fault.gva), PRESENT(fault.has_gva), 0, UINT64_MAX, 0, 0,
 	  NULL },
 	KHEX("err", 1, 0, fault.err, 0x1f),
 };
@@ -133,7 +134,7 @@ static const struct key_spec k_cr3[] = {
 };
 
 static const struct key_spec k_advance[] = {
-	KDUR("ns", 1), KDUR("us", 1000), KDUR("ms", 1000000), KDUR("s", 1000000000),
+	KDUR("ns", 1, 0), KDUR("us", 1000, 1), KDUR("ms", 1000000, 1), KDUR("s", 1000000000, 1),
 };
 
 static const struct key_spec k_mark[] = {
@@ -250,10 +251,7 @@ int key_addr_class(const struct key_spec *k)
 
 int key_is_first_of_field(const struct cmd_spec *c, unsigned i)
 {
-	for (unsigned j = 0; j < i; j++)
-		if (c->keys[j].offset == c->keys[i].offset)
-			return 0;
-	return 1;
+	return !c->keys[i].alias;
 }
 
 void spec_defaults(tdpsim_event *ev)
@@ -273,12 +271,6 @@ void spec_defaults(tdpsim_event *ev)
 		else
 			*field_u32(ev, k->offset) = (uint32_t)k->def;
 	}
-}
-
-static int gva_is_canonical(uint64_t gva)
-{
-	/* 57-bit canonical (5-level paging): bits 63..56 all equal. */
-	return (uint64_t)((int64_t)(gva << 7) >> 7) == gva;
 }
 
 static unsigned word_count(const char *const *words)

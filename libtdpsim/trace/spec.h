@@ -38,6 +38,7 @@ struct key_spec {
 			   but writers always write it (a cross-key rule depends on it) */
 	uint8_t wide;     /* KT_HEX: the field is 64-bit */
 	uint8_t group;    /* non-zero: alternatives for one field (advance ns=/us=/ms=/s=) */
+	uint8_t alias;    /* shares its field with an earlier key of the group */
 	uint16_t offset;  /* of the field inside tdpsim_event */
 	int16_t present;  /* offset of a uint32_t set to 1 when the key is given, or -1 */
 	uint64_t def;     /* value when not given */
@@ -83,6 +84,12 @@ int key_is_u64(const struct key_spec *k);
 int key_addr_class(const struct key_spec *k);
 /* Whether key i is the first of the keys that share its field (the one the binary encodes). */
 int key_is_first_of_field(const struct cmd_spec *c, unsigned i);
+
+/* 57-bit canonical (5-level paging): bits 63..56 all equal. */
+static inline int gva_is_canonical(uint64_t gva)
+{
+	return (uint64_t)((int64_t)(gva << 7) >> 7) == gva;
+}
 
 /* Set every key's default in `ev` (cmd already set). */
 void spec_defaults(tdpsim_event *ev);
