@@ -43,6 +43,8 @@ static const struct setting_spec specs[SET__COUNT] = {
 					   1 },
 	[SET_DISABLE_NX_HUGE_PAGES] = { "disable_nx_huge_pages", BOOL, NULL, 0, 1, 0, 1 },
 	[SET_SEED] = { "seed", UINT, NULL, 0, UINT64_MAX, 0, 1 },
+	/* The guest's paging mode: 4-level, or 5-level (LA57). */
+	[SET_GUEST_PAGING_LEVELS] = { "guest_paging_levels", UINT, NULL, 4, 5, 4, 1 },
 };
 
 void settings_init(struct settings *st)

@@ -12,7 +12,8 @@
 #include "core/clock.h"
 #include "core/digest.h"
 #include "core/error.h"
-#include "kvm/memslot.h"
+#include "kvm/tdp_mmu.h"
+#include "machine.h"
 #include "settings.h"
 #include "tdpsim/tdpsim.h"
 
@@ -28,7 +29,7 @@ struct tdpsim_sim {
 	int check;
 	int started; /* an event has used the machine: machine settings are fixed now */
 	struct clock clock;
-	struct kvm_memslots memslots;
+	struct machine machine; /* its parts exist once started */
 	tdpsim_stats stats;
 	struct mark *marks;
 	size_t nmarks, cap_marks;
@@ -36,6 +37,8 @@ struct tdpsim_sim {
 	size_t nnotices, cap_notices;
 	tdpsim_hooks hooks;
 	char valbuf[SET__COUNT][24]; /* numeric settings as text */
+	tdpsim_hugepage_policy_fn policy;
+	void *policy_payload;
 };
 
 /* ---- small helpers ---- */
@@ -85,7 +88,79 @@ static int check_aligned(const char *what, uint64_t a, uint64_t b, uint64_t c, u
 	return 0;
 }
 
+/* ---- the machine's parts ---- */
+
+/* CPU models with the iTLB-multihit erratum (X86_BUG_ITLB_MULTIHIT): what nx_huge_pages=auto
+ * follows.  The x86-core issue moves this into the CPU model files. */
+static bool cpu_has_itlb_multihit(const char *cpu)
+{
+	return strcmp(cpu, "skylake-sp") == 0;
+}
+
+/* The MMU's view of the settings, refreshed whenever one changes. */
+static void machine_refresh_config(tdpsim_sim *sim)
+{
+	struct kvm_config *c = &sim->machine.kvm.config;
+	uint64_t nx = sim->settings.s[SET_NX_HUGE_PAGES].v;
+	char buf[24];
+
+	c->nx_huge_pages = nx == NX_FORCE ||
+			   (nx == NX_AUTO &&
+			    cpu_has_itlb_multihit(settings_text(&sim->settings, SET_CPU, buf,
+								sizeof(buf))));
+	c->disable_nx_huge_pages = sim->settings.s[SET_DISABLE_NX_HUGE_PAGES].v != 0;
+}
+
+static void machine_stop(tdpsim_sim *sim)
+{
+	struct machine *m = &sim->machine;
+
+	if (!sim->started)
+		return;
+	kvm_destroy(&m->kvm);
+	guest_mm_free(m->guest);
+	host_mm_free(m->host);
+	free(m->vcpus);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Build the machine the settings describe, at its first use. */
+static int machine_start(tdpsim_sim *sim)
+{
+	struct machine *m = &sim->machine;
+	char buf[24];
+	const struct kvm_profile *profile =
+		kvm_profile_find(settings_text(&sim->settings, SET_KVM, buf, sizeof(buf)));
+	int rc;
+
+	if (sim->settings.s[SET_MMU].v != MMU_TDP)
+		return err_set(TDPSIM_EINPUT, "mmu=shadow: the shadow MMU is not simulated yet "
+			       "(only mmu=tdp)");
+	memset(m, 0, sizeof(*m));
+	m->stats = &sim->stats;
+	m->nr_vcpus = (unsigned)sim->settings.s[SET_VCPUS].v;
+	m->vcpus = calloc(m->nr_vcpus, sizeof(*m->vcpus));
+	if (!m->vcpus)
+		return err_set(TDPSIM_ENOMEM, "out of memory for the vCPUs");
+	if ((rc = host_mm_new(&m->host)) < 0 ||
+	    (rc = guest_mm_new(&m->guest, (int)sim->settings.s[SET_GUEST_PAGING_LEVELS].v)) < 0 ||
+	    (rc = kvm_init(&m->kvm, m->host, &sim->stats, m->nr_vcpus, profile)) < 0) {
+		guest_mm_free(m->guest);
+		host_mm_free(m->host);
+		free(m->vcpus);
+		memset(m, 0, sizeof(*m));
+		return rc;
+	}
+	m->kvm.hooks = &sim->hooks;
+	m->kvm.policy = sim->policy;
+	m->kvm.policy_payload = sim->policy_payload;
+	sim->started = 1;
+	machine_refresh_config(sim);
+	return 0;
+}
+
 /* ---- settings ---- */
+
 
 static int apply_setting(tdpsim_sim *sim, const char *key, const char *value, int pin)
 {
@@ -118,6 +193,8 @@ static int apply_setting(tdpsim_sim *sim, const char *key, const char *value, in
 			       "(before the first memslot, access or other machine event)", key);
 	sv->v = v;
 	sv->pinned |= pin;
+	if (sim->started)
+		machine_refresh_config(sim);
 	return 0;
 }
 
@@ -158,7 +235,6 @@ int tdpsim_sim_new(tdpsim_sim **out, const tdpsim_options *opts)
 	if (!sim)
 		return err_set(TDPSIM_ENOMEM, "tdpsim_sim_new: out of memory");
 	settings_init(&sim->settings);
-	memslots_init(&sim->memslots);
 	if (clock_init(&sim->clock) < 0) {
 		free(sim);
 		return TDPSIM_ENOMEM;
@@ -195,7 +271,7 @@ void tdpsim_sim_free(tdpsim_sim *sim)
 		free(sim->notices[i]);
 	free(sim->marks);
 	free(sim->notices);
-	memslots_free(&sim->memslots);
+	machine_stop(sim);
 	clock_free(&sim->clock);
 	free(sim);
 }
@@ -229,14 +305,14 @@ static void count_accesses(tdpsim_sim *sim, uint32_t op, uint64_t n)
 
 static void sync_memslot_stats(tdpsim_sim *sim)
 {
-	sim->stats.memslots = sim->memslots.n;
-	sim->stats.memslot_pages = sim->memslots.npages;
+	sim->stats.memslots = sim->machine.kvm.memslots.n;
+	sim->stats.memslot_pages = sim->machine.kvm.memslots.npages;
 }
 
 static int do_memslot(tdpsim_sim *sim, const tdpsim_event *ev)
 {
-	int rc = memslots_set(&sim->memslots, ev->u.memslot.slot, ev->u.memslot.flags,
-			      ev->u.memslot.gpa, ev->u.memslot.size, ev->u.memslot.hva);
+	int rc = kvm_set_memory_region(&sim->machine.kvm, ev->u.memslot.slot, ev->u.memslot.flags,
+				       ev->u.memslot.gpa, ev->u.memslot.size, ev->u.memslot.hva);
 
 	sync_memslot_stats(sim);
 	return rc;
@@ -245,7 +321,7 @@ static int do_memslot(tdpsim_sim *sim, const tdpsim_event *ev)
 static int slot_for(tdpsim_sim *sim, uint32_t id, const char *what,
 		    struct kvm_memory_slot **out)
 {
-	*out = memslots_by_id(&sim->memslots, id);
+	*out = memslots_by_id(&sim->machine.kvm.memslots, id);
 	if (!*out)
 		return err_set(TDPSIM_EINPUT, "%s: memslot %u does not exist", what, id);
 	return 0;
@@ -255,15 +331,16 @@ static int do_dirty_log(tdpsim_sim *sim, const tdpsim_event *ev)
 {
 	struct kvm_memory_slot *slot;
 	int rc = slot_for(sim, ev->u.dirty_log.slot, "dirty-log", &slot);
+	uint32_t flags;
 
 	if (rc < 0)
 		return rc;
 	/* KVM_MR_FLAGS_ONLY: the same region with the flag toggled. */
-	if (ev->u.dirty_log.on)
-		slot->flags |= TDPSIM_MEM_LOG_DIRTY_PAGES;
-	else
-		slot->flags &= ~TDPSIM_MEM_LOG_DIRTY_PAGES;
-	return 0;
+	flags = ev->u.dirty_log.on ? slot->flags | TDPSIM_MEM_LOG_DIRTY_PAGES
+				   : slot->flags & ~TDPSIM_MEM_LOG_DIRTY_PAGES;
+	return kvm_set_memory_region(&sim->machine.kvm, slot->id, flags,
+				     slot->base_gfn << PAGE_SHIFT, slot->npages << PAGE_SHIFT,
+				     slot->userspace_addr);
 }
 
 static int do_get_dirty_log(tdpsim_sim *sim, const tdpsim_event *ev)
@@ -299,6 +376,49 @@ static int do_clear_dirty_log(tdpsim_sim *sim, const tdpsim_event *ev)
 			       "%u of %" PRIu64 " pages in 64-page chunks", first, num, slot->id,
 			       slot->npages);
 	return 0;
+}
+
+static int do_access(tdpsim_sim *sim, uint32_t vcpu, uint64_t gva, uint32_t op, uint32_t cpl)
+{
+	int rc = vcpu_access(&sim->machine, vcpu, gva, (int)op, (int)cpl);
+
+	if (rc == 0)
+		count_accesses(sim, op, 1);
+	return rc;
+}
+
+static int do_sweep(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	const typeof(ev->u.sweep) *sw = &ev->u.sweep;
+
+	for (uint64_t r = 0; r < sw->repeat; r++)
+		for (uint64_t off = 0; off < sw->len; off += sw->stride) {
+			int rc = do_access(sim, sw->vcpu, sw->gva + off, sw->op, sw->cpl);
+
+			if (rc < 0)
+				return rc;
+		}
+	return 0;
+}
+
+static int do_fault(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	int rc = kvm_mmu_page_fault(&sim->machine.kvm, ev->u.fault.vcpu, ev->u.fault.gpa,
+				    ev->u.fault.err);
+
+	if (rc >= 0)
+		sim->stats.recorded_faults++;
+	return rc < 0 ? rc : 0;
+}
+
+static int do_cr3(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	uint64_t root;
+	int rc = guest_root(sim->machine.guest, (uint32_t)ev->u.cr3.value, &root);
+
+	if (rc == 0)
+		sim->machine.vcpus[ev->u.cr3.vcpu].cr3 = (uint32_t)ev->u.cr3.value;
+	return rc;
 }
 
 static int do_mark(tdpsim_sim *sim, const tdpsim_event *ev)
@@ -338,29 +458,38 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 	default:
 		break;
 	}
+	if (!sim->started && (rc = machine_start(sim)) < 0)
+		return rc;
 	switch (ev->cmd) {
 	case TDPSIM_CMD_MEMSLOT:
 		return do_memslot(sim, ev);
 	case TDPSIM_CMD_BACKING:
-		return check_aligned(name, ev->u.backing.hva, ev->u.backing.size, 0, 4096);
+		return host_backing_add(sim->machine.host, ev->u.backing.hva, ev->u.backing.size,
+					ev->u.backing.kind, (int)ev->u.backing.populate);
 	case TDPSIM_CMD_GUEST_PT:
-		return check_aligned(name, ev->u.guest_pt.gpa, ev->u.guest_pt.size, 0, 4096);
+		return guest_pt_add(sim->machine.guest, ev->u.guest_pt.gpa, ev->u.guest_pt.size);
 	case TDPSIM_CMD_GUEST_MAP:
-		return check_aligned(name, ev->u.guest_map.gva, ev->u.guest_map.gpa,
-				     ev->u.guest_map.size,
-				     4096ull << (9 * (ev->u.guest_map.page_level - 1)));
+		if ((rc = check_aligned(name, ev->u.guest_map.gva, ev->u.guest_map.gpa,
+					ev->u.guest_map.size,
+					level_size((int)ev->u.guest_map.page_level))) < 0)
+			return rc;
+		return guest_map(sim->machine.guest, ev->u.guest_map.cr3, ev->u.guest_map.gva,
+				 ev->u.guest_map.gpa, ev->u.guest_map.size,
+				 (int)ev->u.guest_map.page_level, ev->u.guest_map.prot,
+				 (int)ev->u.guest_map.user, (int)ev->u.guest_map.ad);
 	case TDPSIM_CMD_ACCESS:
-		if ((rc = check_vcpu(sim, ev->u.access.vcpu)) == 0)
-			count_accesses(sim, ev->u.access.op, 1);
-		return rc;
+		if ((rc = check_vcpu(sim, ev->u.access.vcpu)) < 0)
+			return rc;
+		return do_access(sim, ev->u.access.vcpu, ev->u.access.gva, ev->u.access.op,
+				 ev->u.access.cpl);
 	case TDPSIM_CMD_SWEEP:
-		if ((rc = check_vcpu(sim, ev->u.sweep.vcpu)) == 0)
-			count_accesses(sim, ev->u.sweep.op, tdpsim_event_accesses(ev));
-		return rc;
+		if ((rc = check_vcpu(sim, ev->u.sweep.vcpu)) < 0)
+			return rc;
+		return do_sweep(sim, ev);
 	case TDPSIM_CMD_FAULT:
-		if ((rc = check_vcpu(sim, ev->u.fault.vcpu)) == 0)
-			sim->stats.recorded_faults++;
-		return rc;
+		if ((rc = check_vcpu(sim, ev->u.fault.vcpu)) < 0)
+			return rc;
+		return do_fault(sim, ev);
 	case TDPSIM_CMD_DIRTY_LOG:
 		return do_dirty_log(sim, ev);
 	case TDPSIM_CMD_GET_DIRTY_LOG:
@@ -372,11 +501,16 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 	case TDPSIM_CMD_HOST_MUNMAP:
 		return check_aligned(name, ev->u.host_munmap.hva, ev->u.host_munmap.size, 0, 4096);
 	case TDPSIM_CMD_GPTE:
-		return check_vcpu(sim, ev->u.gpte.vcpu);
+		if ((rc = check_vcpu(sim, ev->u.gpte.vcpu)) < 0)
+			return rc;
+		return guest_write_pte(sim->machine.guest, sim->machine.vcpus[ev->u.gpte.vcpu].cr3,
+				       ev->u.gpte.gva, (int)ev->u.gpte.level, ev->u.gpte.value);
 	case TDPSIM_CMD_INVLPG:
-		return check_vcpu(sim, ev->u.invlpg.vcpu);
+		return check_vcpu(sim, ev->u.invlpg.vcpu); /* no TLB yet: nothing to drop */
 	case TDPSIM_CMD_CR3:
-		return check_vcpu(sim, ev->u.cr3.vcpu);
+		if ((rc = check_vcpu(sim, ev->u.cr3.vcpu)) < 0)
+			return rc;
+		return do_cr3(sim, ev);
 	default:
 		return err_set(TDPSIM_EINVAL, "unknown command %d", (int)ev->cmd);
 	}
@@ -386,12 +520,16 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 static int check_invariants(const tdpsim_sim *sim)
 {
 	const tdpsim_stats *s = &sim->stats;
-	const char *msg = memslots_check(&sim->memslots);
+	const struct kvm_memslots *ms = &sim->machine.kvm.memslots;
+	const char *msg = sim->started ? memslots_check(ms) : NULL;
+	int rc;
 
 	if (msg)
 		return err_set(TDPSIM_EINTERNAL, "check: %s", msg);
-	if (s->memslots != sim->memslots.n || s->memslot_pages != sim->memslots.npages)
+	if (sim->started && (s->memslots != ms->n || s->memslot_pages != ms->npages))
 		return err_set(TDPSIM_EINTERNAL, "check: memslot stats differ from a recount");
+	if (sim->started && (rc = kvm_mmu_check(&sim->machine.kvm)) < 0)
+		return rc;
 	if (s->accesses != s->accesses_read + s->accesses_write + s->accesses_exec)
 		return err_set(TDPSIM_EINTERNAL, "check: accesses differ from their sum by kind");
 	if (s->sim_ns != sim->clock.now)
@@ -408,8 +546,8 @@ int tdpsim_sim_apply(tdpsim_sim *sim, const tdpsim_event *ev)
 	rc = dispatch(sim, ev);
 	if (rc < 0)
 		return rc;
-	if (ev->cmd != TDPSIM_CMD_SET && ev->cmd != TDPSIM_CMD_MARK && ev->cmd != TDPSIM_CMD_ADVANCE)
-		sim->started = 1;
+	if (sim->started)
+		sim->stats.host_pages_4k = host_frames_4k(sim->machine.host);
 	sim->stats.events++;
 	if (sim->check && (rc = check_invariants(sim)) < 0)
 		return rc;
@@ -450,6 +588,19 @@ int64_t tdpsim_sim_replay(tdpsim_sim *sim, tdpsim_trace *trace, tdpsim_progress_
 	if (cb)
 		cb((uint64_t)n, tdpsim_trace_bytes_read(trace), tdpsim_trace_size(trace), payload);
 	return n;
+}
+
+int tdpsim_sim_set_hugepage_policy(tdpsim_sim *sim, tdpsim_hugepage_policy_fn fn, void *payload)
+{
+	if (!sim)
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_set_hugepage_policy: sim is NULL");
+	sim->policy = fn;
+	sim->policy_payload = payload;
+	if (sim->started) {
+		sim->machine.kvm.policy = fn;
+		sim->machine.kvm.policy_payload = payload;
+	}
+	return 0;
 }
 
 /* ---- results ---- */

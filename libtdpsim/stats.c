@@ -11,6 +11,20 @@ static const struct {
 	const char *name;
 	size_t offset;
 } stat_fields[] = {
+	STAT(pages_4k),
+	STAT(pages_2m),
+	STAT(pages_1g),
+	STAT(nx_lpage_splits),
+	STAT(remote_tlb_flush_requests),
+	STAT(tdp_mmu_pages),
+	STAT(pf_taken),
+	STAT(pf_fixed),
+	STAT(pf_fast),
+	STAT(pf_spurious),
+	STAT(pf_emulate),
+	STAT(pf_mmio_spte_created),
+	STAT(guest_page_faults),
+	STAT(host_pages_4k),
 	STAT(events),
 	STAT(accesses),
 	STAT(accesses_read),

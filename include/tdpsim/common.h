@@ -37,6 +37,9 @@ enum {
 	TDPSIM_EINTERNAL = -9 /* a broken invariant inside the simulator: a bug */
 };
 
+/* The simulated machine (tdpsim.h); declared here so that every header can name it. */
+typedef struct tdpsim_sim tdpsim_sim;
+
 typedef struct tdpsim_error {
 	int code;            /* the TDPSIM_E* code */
 	const char *message; /* names the place: "trace.tdpt:12: unknown key 'foo' ..." */

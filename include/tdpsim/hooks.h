@@ -19,7 +19,40 @@
 extern "C" {
 #endif
 
-#define TDPSIM_HOOKS_VERSION 1
+#define TDPSIM_HOOKS_VERSION 2
+
+/* KVM's page-fault results (RET_PF_*, mmu_internal.h), as tdpsim_fault.result. */
+typedef enum tdpsim_pf_result {
+	TDPSIM_PF_CONTINUE = 0,
+	TDPSIM_PF_RETRY = 1,
+	TDPSIM_PF_EMULATE = 2,
+	TDPSIM_PF_WRITE_PROTECTED = 3,
+	TDPSIM_PF_INVALID = 4,
+	TDPSIM_PF_FIXED = 5,
+	TDPSIM_PF_SPURIOUS = 6
+} tdpsim_pf_result;
+
+/*
+ * One page fault as KVM's struct kvm_page_fault describes it, as it stood when the fault
+ * was handled.  Levels are KVM's: 1 = 4K, 2 = 2M, 3 = 1G.
+ */
+typedef struct tdpsim_fault {
+	uint32_t vcpu;
+	uint64_t gpa;
+	uint64_t gfn;
+	uint32_t error_code;    /* PFERR_* bits (TDPSIM_PFERR_*) */
+	int exec, write, present, rsvd, user;
+	int max_level;          /* the largest level allowed (1G) */
+	int req_level;          /* the level the memslot and host allow, before NX */
+	int goal_level;         /* the level actually mapped */
+	int huge_page_disallowed; /* exec fault with the NX workaround on */
+	int nx_huge_page_workaround_enabled;
+	uint64_t pfn;           /* host frame (of the goal-level page), or ~0 for MMIO */
+	int map_writable;       /* the host mapping was writable */
+	int fast;               /* fixed (or found spurious) by fast_page_fault */
+	int mmio;               /* no memslot: an MMIO SPTE */
+	tdpsim_pf_result result;
+} tdpsim_fault;
 
 typedef struct tdpsim_hooks {
 	unsigned int version; /* TDPSIM_HOOKS_VERSION */
@@ -30,10 +63,23 @@ typedef struct tdpsim_hooks {
 	/* At every `mark`, with the snapshot just kept. */
 	void (*on_mark)(const char *label, const tdpsim_stats *stats, void *payload);
 
+	/* After KVM handled a page fault (kvm_mmu_page_fault), with its whole descriptor. */
+	void (*on_fault)(const tdpsim_fault *fault, void *payload);
+
+	/* Every change of an SPTE in KVM's tables (handle_changed_spte), leaf or not. */
+	void (*on_spte_change)(uint64_t gfn, int level, uint64_t old_spte, uint64_t new_spte,
+			       void *payload);
+
+	/* A huge leaf at `level` split into 512 entries one level down. */
+	void (*on_split)(uint64_t gfn, int level, void *payload);
+
+	/* A leaf or table at `level` zapped (removed) by KVM. */
+	void (*on_zap)(uint64_t gfn, int level, uint64_t old_spte, void *payload);
+
 	void *payload; /* passed to every callback */
 } tdpsim_hooks;
 
-#define TDPSIM_HOOKS_INIT { TDPSIM_HOOKS_VERSION, NULL, NULL, NULL }
+#define TDPSIM_HOOKS_INIT { TDPSIM_HOOKS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 
 #ifdef __cplusplus
 }

@@ -19,6 +19,23 @@ extern "C" {
 #endif
 
 typedef struct tdpsim_stats {
+	/* KVM's VM stats (kvm->stat) */
+	uint64_t pages_4k;        /* leaf SPTEs by level, over all roots */
+	uint64_t pages_2m;
+	uint64_t pages_1g;
+	uint64_t nx_lpage_splits; /* SPs on the possible-NX-huge-page list(s) */
+	uint64_t remote_tlb_flush_requests;
+	uint64_t tdp_mmu_pages;   /* KVM's own table pages in use (kvm->arch.tdp_mmu_pages) */
+	/* KVM's vCPU stats, summed over vCPUs (per vCPU: tdpsim_sim_vcpu_stats) */
+	uint64_t pf_taken;
+	uint64_t pf_fixed;
+	uint64_t pf_fast;
+	uint64_t pf_spurious;
+	uint64_t pf_emulate;
+	uint64_t pf_mmio_spte_created;
+	/* the guest and the host */
+	uint64_t guest_page_faults; /* accesses whose guest walk failed: a #PF for the guest */
+	uint64_t host_pages_4k;     /* host frames in use, in 4K units */
 	/* the replay itself */
 	uint64_t events;          /* events applied (a `set` line with two keys is two) */
 	uint64_t accesses;        /* guest accesses: one per `access`, every step of a `sweep` */

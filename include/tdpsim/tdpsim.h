@@ -18,6 +18,7 @@
 
 #include "tdpsim/common.h"
 #include "tdpsim/hooks.h"
+#include "tdpsim/models.h"
 #include "tdpsim/stats.h"
 #include "tdpsim/trace.h"
 
@@ -41,8 +42,6 @@ typedef struct tdpsim_options {
 } tdpsim_options;
 
 #define TDPSIM_OPTIONS_INIT { TDPSIM_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0 }
-
-typedef struct tdpsim_sim tdpsim_sim;
 
 TDPSIM_EXTERN int tdpsim_sim_new(tdpsim_sim **out, const tdpsim_options *opts);
 TDPSIM_EXTERN void tdpsim_sim_free(tdpsim_sim *sim);

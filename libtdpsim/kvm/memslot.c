@@ -12,10 +12,61 @@ void memslots_init(struct kvm_memslots *ms)
 	memset(ms, 0, sizeof(*ms));
 }
 
+static void free_lpage_info(struct kvm_memory_slot *slot)
+{
+	for (int i = 0; i < KVM_MAX_HUGEPAGE_LEVEL - 1; i++) {
+		free(slot->disallow_lpage[i]);
+		slot->disallow_lpage[i] = NULL;
+	}
+}
+
 void memslots_free(struct kvm_memslots *ms)
 {
+	for (size_t i = 0; i < ms->n; i++)
+		free_lpage_info(&ms->slots[i]);
 	free(ms->slots);
 	memset(ms, 0, sizeof(*ms));
+}
+
+/*
+ * kvm_alloc_memslot_metadata's lpage_info: one counter per level-L region the slot touches;
+ * a partial head or tail region is disallowed, and every region is when the slot's GPA and
+ * HVA are not congruent modulo the level's size (guest and host huge frames never line up).
+ */
+static int alloc_lpage_info(struct kvm_memory_slot *slot)
+{
+	for (int level = PG_LEVEL_2M; level <= KVM_MAX_HUGEPAGE_LEVEL; level++) {
+		uint64_t mask = pages_per_hpage(level) - 1;
+		uint64_t last = slot->base_gfn + slot->npages - 1;
+		uint64_t n = lpage_index(slot, last, level) + 1;
+		int32_t *info = calloc(n, sizeof(*info));
+
+		if (!info) {
+			free_lpage_info(slot);
+			return err_set(TDPSIM_ENOMEM, "memslot %u: out of memory", slot->id);
+		}
+		if (slot->base_gfn & mask)
+			info[0] = 1;
+		if ((slot->base_gfn + slot->npages) & mask)
+			info[n - 1] = 1;
+		if ((slot->base_gfn ^ (slot->userspace_addr >> PAGE_SHIFT)) & mask)
+			for (uint64_t i = 0; i < n; i++)
+				info[i] = 1;
+		slot->disallow_lpage[level - 2] = info;
+	}
+	return 0;
+}
+
+void kvm_mmu_gfn_disallow_lpage(struct kvm_memory_slot *slot, uint64_t gfn)
+{
+	for (int level = PG_LEVEL_2M; level <= KVM_MAX_HUGEPAGE_LEVEL; level++)
+		slot->disallow_lpage[level - 2][lpage_index(slot, gfn, level)]++;
+}
+
+void kvm_mmu_gfn_allow_lpage(struct kvm_memory_slot *slot, uint64_t gfn)
+{
+	for (int level = PG_LEVEL_2M; level <= KVM_MAX_HUGEPAGE_LEVEL; level++)
+		slot->disallow_lpage[level - 2][lpage_index(slot, gfn, level)]--;
 }
 
 struct kvm_memory_slot *memslots_by_id(struct kvm_memslots *ms, uint32_t id)
@@ -46,6 +97,7 @@ struct kvm_memory_slot *memslots_by_gfn(struct kvm_memslots *ms, uint64_t gfn)
 
 static void remove_at(struct kvm_memslots *ms, size_t i)
 {
+	free_lpage_info(&ms->slots[i]);
 	ms->npages -= ms->slots[i].npages;
 	memmove(&ms->slots[i], &ms->slots[i + 1], (ms->n - i - 1) * sizeof(ms->slots[0]));
 	ms->n--;
@@ -86,7 +138,8 @@ static int insert_sorted(struct kvm_memslots *ms, const struct kvm_memory_slot *
 	return 0;
 }
 
-static int check_geometry(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva)
+static int check_geometry(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva,
+			  uint64_t max_gfn)
 {
 	/* KVM rejects unaligned regions with EINVAL; so do we, naming the field. */
 	if ((gpa | size | hva) & (PAGE_SIZE - 1))
@@ -96,14 +149,19 @@ static int check_geometry(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva
 			       id, gpa, size, hva);
 	if (gpa + size > (1ull << 52) || hva + size > (1ull << 52))
 		return err_set(TDPSIM_EINPUT, "memslot %u: ends above 2^52", id);
+	if (((gpa + size) >> PAGE_SHIFT) - 1 > max_gfn)
+		return err_set(TDPSIM_EINPUT,
+			       "memslot %u: ends above gpa 0x%" PRIx64 ", the most the MMU maps "
+			       "(KVM refuses it with EINVAL)", id, (max_gfn + 1) << PAGE_SHIFT);
 	return 0;
 }
 
 int memslots_set(struct kvm_memslots *ms, uint32_t id, uint32_t flags, uint64_t gpa,
-		 uint64_t size, uint64_t hva)
+		 uint64_t size, uint64_t hva, uint64_t max_gfn)
 {
 	struct kvm_memory_slot *old = memslots_by_id(ms, id), *other;
-	struct kvm_memory_slot slot = { id, flags, gpa >> PAGE_SHIFT, size >> PAGE_SHIFT, hva };
+	struct kvm_memory_slot slot = { .id = id, .flags = flags, .base_gfn = gpa >> PAGE_SHIFT,
+					.npages = size >> PAGE_SHIFT, .userspace_addr = hva };
 	int rc;
 
 	if (size == 0) {
@@ -113,7 +171,7 @@ int memslots_set(struct kvm_memslots *ms, uint32_t id, uint32_t flags, uint64_t 
 		remove_at(ms, (size_t)(old - ms->slots));
 		return 0;
 	}
-	if ((rc = check_geometry(id, gpa, size, hva)) < 0)
+	if ((rc = check_geometry(id, gpa, size, hva, max_gfn)) < 0)
 		return rc;
 	/* An existing slot may move or change flags, but not size, hva or READONLY. */
 	if (old && (old->npages != slot.npages || old->userspace_addr != hva ||
@@ -128,9 +186,18 @@ int memslots_set(struct kvm_memslots *ms, uint32_t id, uint32_t flags, uint64_t 
 			       "[gpa 0x%" PRIx64 ", 0x%" PRIx64 ")", id, gpa, gpa + size,
 			       other->id, other->base_gfn << PAGE_SHIFT,
 			       (other->base_gfn + other->npages) << PAGE_SHIFT);
+	if (old && old->base_gfn == slot.base_gfn) {
+		old->flags = flags; /* KVM_MR_FLAGS_ONLY: the metadata stays */
+		return 0;
+	}
+	if ((rc = alloc_lpage_info(&slot)) < 0)
+		return rc;
 	if (old)
 		remove_at(ms, (size_t)(old - ms->slots));
-	return insert_sorted(ms, &slot);
+	rc = insert_sorted(ms, &slot);
+	if (rc < 0)
+		free_lpage_info(&slot);
+	return rc;
 }
 
 const char *memslots_check(const struct kvm_memslots *ms)

@@ -17,6 +17,9 @@ struct kvm_memory_slot {
 	uint64_t base_gfn;
 	uint64_t npages;
 	uint64_t userspace_addr; /* hva of base_gfn */
+	/* lpage_info[level - 2][i].disallow_lpage for the 2M and 1G regions the slot touches
+	 * (reference 1.9.2): non-zero forbids a huge mapping of that region. */
+	int32_t *disallow_lpage[KVM_MAX_HUGEPAGE_LEVEL - 1];
 };
 
 struct kvm_memslots {
@@ -28,13 +31,33 @@ struct kvm_memslots {
 void memslots_init(struct kvm_memslots *ms);
 void memslots_free(struct kvm_memslots *ms);
 
-/* KVM_SET_USER_MEMORY_REGION.  size 0 deletes.  0 or a negative code with a message. */
+/* KVM_SET_USER_MEMORY_REGION.  size 0 deletes.  0 or a negative code with a message.
+ * Slots must end at or below max_gfn + 1 (the highest gfn the MMU can map). */
 int memslots_set(struct kvm_memslots *ms, uint32_t id, uint32_t flags, uint64_t gpa,
-		 uint64_t size, uint64_t hva);
+		 uint64_t size, uint64_t hva, uint64_t max_gfn);
 
 struct kvm_memory_slot *memslots_by_id(struct kvm_memslots *ms, uint32_t id);
 /* The slot holding gfn, or NULL (binary search). */
 struct kvm_memory_slot *memslots_by_gfn(struct kvm_memslots *ms, uint64_t gfn);
+
+/* Index of gfn's entry in the slot's lpage_info at `level` (2 or 3). */
+static inline uint64_t lpage_index(const struct kvm_memory_slot *slot, uint64_t gfn, int level)
+{
+	unsigned shift = 9u * (unsigned)(level - 1);
+
+	return (gfn >> shift) - (slot->base_gfn >> shift);
+}
+
+/* Whether the level-`level` region holding gfn may not be mapped huge. */
+static inline int lpage_disallowed(const struct kvm_memory_slot *slot, uint64_t gfn, int level)
+{
+	return slot->disallow_lpage[level - 2][lpage_index(slot, gfn, level)] != 0;
+}
+
+/* kvm_mmu_gfn_disallow_lpage / _allow_lpage: a shadowed or write-tracked gfn forces its
+ * 2M and 1G regions to 4K while it stays so. */
+void kvm_mmu_gfn_disallow_lpage(struct kvm_memory_slot *slot, uint64_t gfn);
+void kvm_mmu_gfn_allow_lpage(struct kvm_memory_slot *slot, uint64_t gfn);
 
 /* The invariants: sorted, no overlap, npages equals the sum.  NULL or what is broken. */
 const char *memslots_check(const struct kvm_memslots *ms);

@@ -212,6 +212,7 @@ END_TEST
 
 struct gen {
 	uint64_t rng;
+	uint64_t next_backing_hva; /* fresh host ranges for later `backing` events */
 	tdpsim_event ev[GEN_EVENTS];
 	char strings[GEN_EVENTS][2][48];
 	int logging[GEN_SLOTS];
@@ -267,7 +268,11 @@ static void gen_one(struct gen *g)
 		ev->u.set.value = nx[rnd(g, 4)];
 		break;
 	case 1:
-		ev = gen_add(g, TDPSIM_CMD_MEMSLOT); /* move within its terabyte, keep size */
+		/* Move a slot within its terabyte, keeping its size; slot 0 stays, for it holds
+		 * the guest's page tables. */
+		slot = 1 + (uint32_t)rnd(g, GEN_SLOTS - 1);
+		slot_gpa = (uint64_t)slot << 40;
+		ev = gen_add(g, TDPSIM_CMD_MEMSLOT);
 		ev->u.memslot.slot = slot;
 		ev->u.memslot.gpa = slot_gpa + (rnd(g, 1024) << 30);
 		ev->u.memslot.size = 1ull << 30;
@@ -276,22 +281,27 @@ static void gen_one(struct gen *g)
 		break;
 	case 2:
 		ev = gen_add(g, TDPSIM_CMD_BACKING);
-		ev->u.backing.hva = rnd(g, 1ull << 40) & ~0x3fffffffull;
+		ev->u.backing.hva = g->next_backing_hva;
 		ev->u.backing.size = (1 + rnd(g, 4)) << 30;
 		ev->u.backing.kind = (uint32_t)rnd(g, 4);
-		ev->u.backing.populate = (uint32_t)rnd(g, 2);
+		ev->u.backing.populate = 0;
+		g->next_backing_hva += 8ull << 30;
 		break;
-	case 3:
+	case 3: {
+		int level = 1 + (int)rnd(g, 3);
+		uint64_t size = 1ull << (12 + 9 * (level - 1));
+
 		ev = gen_add(g, TDPSIM_CMD_GUEST_MAP);
-		ev->u.guest_map.page_level = 1 + (uint32_t)rnd(g, 3);
-		ev->u.guest_map.gva = rnd_gva(g) & ~((1ull << 30) - 1);
-		ev->u.guest_map.gpa = rnd(g, 1ull << 45) & ~((1ull << 30) - 1);
-		ev->u.guest_map.size = (1 + rnd(g, 8)) << 30;
+		ev->u.guest_map.page_level = (uint32_t)level;
+		ev->u.guest_map.gva = rnd_gva(g) & ~(size - 1);
+		ev->u.guest_map.gpa = (slot_gpa + rnd(g, 1ull << 30)) & ~(size - 1);
+		ev->u.guest_map.size = (1 + rnd(g, 4)) * (level == 3 ? size : size * 16);
 		ev->u.guest_map.prot = 1 | (uint32_t)rnd(g, 8);
 		ev->u.guest_map.user = (uint32_t)rnd(g, 2);
 		ev->u.guest_map.ad = (uint32_t)rnd(g, 2);
 		ev->u.guest_map.cr3 = (uint32_t)rnd(g, 3);
 		break;
+	}
 	case 4: case 5: case 6: case 7:
 		ev = gen_add(g, TDPSIM_CMD_ACCESS);
 		ev->u.access.vcpu = (uint32_t)rnd(g, 20); /* some above the compact form's 15 */
@@ -305,14 +315,14 @@ static void gen_one(struct gen *g)
 		ev->u.sweep.op = (uint32_t)rnd(g, 3);
 		ev->u.sweep.cpl = rnd(g, 2) ? 3 : 0;
 		ev->u.sweep.gva = rnd_gva(g);
-		ev->u.sweep.len = 1 + rnd(g, 1ull << 24);
-		ev->u.sweep.stride = 1ull << (rnd(g, 5) * 3 + 6);
+		ev->u.sweep.len = 1 + rnd(g, 1ull << 20);
+		ev->u.sweep.stride = 1ull << (rnd(g, 4) * 3 + 9);
 		ev->u.sweep.repeat = 1 + rnd(g, 3);
 		break;
 	case 9:
 		ev = gen_add(g, TDPSIM_CMD_FAULT);
 		ev->u.fault.vcpu = (uint32_t)rnd(g, 20);
-		ev->u.fault.gpa = rnd(g, 1ull << 52);
+		ev->u.fault.gpa = rnd(g, 2) ? slot_gpa + rnd(g, 1ull << 30) : rnd(g, 1ull << 52);
 		ev->u.fault.has_gva = (uint32_t)rnd(g, 2);
 		ev->u.fault.gva = ev->u.fault.has_gva ? rnd_gva(g) : 0;
 		ev->u.fault.err = (uint32_t)rnd(g, 0x20);
@@ -385,7 +395,15 @@ static void gen_trace(struct gen *g, uint64_t seed)
 		ev->u.memslot.size = 1ull << 30;
 		ev->u.memslot.hva = 0x10000000000ull * (s + 1);
 		ev->u.memslot.flags = 0;
+		ev = gen_add(g, TDPSIM_CMD_BACKING); /* every backing kind, one slot each */
+		ev->u.backing.hva = 0x10000000000ull * (s + 1);
+		ev->u.backing.size = 1ull << 30;
+		ev->u.backing.kind = s % 4;
 	}
+	ev = gen_add(g, TDPSIM_CMD_GUEST_PT); /* the guest's page tables: 64 MiB of slot 0 */
+	ev->u.guest_pt.gpa = 512ull << 20;
+	ev->u.guest_pt.size = 64ull << 20;
+	g->next_backing_hva = 0x100000000000ull;
 	while (g->n < GEN_EVENTS)
 		gen_one(g);
 }
@@ -409,31 +427,63 @@ static void assert_same_event(const tdpsim_event *a, const tdpsim_event *b, size
 		      tdpsim_cmd_name(a->cmd));
 }
 
+/*
+ * The outcome of applying a stream of events: the machine's digest, with every rejected
+ * event's index and code folded in.  Random events need not all make sense to the machine
+ * (a fault in unbacked memory, a map without guest-pt pages); the same events must still
+ * give the same outcome, rejections included.
+ */
+struct outcome {
+	tdpsim_sim *sim;
+	uint64_t rejected;
+	size_t n, nrejected;
+};
+
+static void outcome_start(struct outcome *o)
+{
+	memset(o, 0, sizeof(*o));
+	ck_assert_int_eq(tdpsim_sim_new(&o->sim, NULL), 0);
+}
+
+static void outcome_apply(struct outcome *o, const tdpsim_event *ev)
+{
+	int rc = tdpsim_sim_apply(o->sim, ev);
+
+	if (rc < 0) {
+		o->rejected = o->rejected * 31 + o->n * 7 + (uint64_t)-rc;
+		o->nrejected++;
+	}
+	o->n++;
+}
+
+static uint64_t outcome_end(struct outcome *o)
+{
+	uint64_t d = tdpsim_sim_digest(o->sim) ^ o->rejected;
+
+	tdpsim_sim_free(o->sim);
+	return d;
+}
+
 static uint64_t replay_digest(const char *path, const struct gen *g)
 {
 	tdpsim_trace *t = NULL;
-	tdpsim_sim *sim = NULL;
+	struct outcome o;
 	tdpsim_event ev;
-	uint64_t digest;
 	size_t i = 0;
 	int rc;
 
+	outcome_start(&o);
 	ck_assert_int_eq(tdpsim_trace_open(&t, path), 0);
 	while ((rc = tdpsim_trace_next(t, &ev)) > 0) {
 		ck_assert_uint_lt(i, g->n);
 		assert_same_event(&g->ev[i], &ev, i);
+		outcome_apply(&o, &ev);
 		i++;
 	}
 	ck_assert_int_eq(rc, 0);
 	ck_assert_uint_eq(i, g->n);
 	tdpsim_trace_free(t);
-	ck_assert_int_eq(tdpsim_trace_open(&t, path), 0);
-	ck_assert_int_eq(tdpsim_sim_new(&sim, NULL), 0);
-	ck_assert_int_eq(tdpsim_sim_replay(sim, t, NULL, NULL), (int64_t)g->n);
-	digest = tdpsim_sim_digest(sim);
-	tdpsim_sim_free(sim);
-	tdpsim_trace_free(t);
-	return digest;
+	return outcome_end(&o);
 }
 
 static struct gen g_gen;
@@ -443,17 +493,18 @@ START_TEST(every_encoding_gives_the_same_events_and_replay_digest)
 	static const char *const names[] = { "g.tdpt", "g.tdpb", "g.tdpt.gz", "g.tdpb.gz" };
 	const char *dir = scratch_dir();
 	struct gen *g = &g_gen;
-	tdpsim_sim *direct;
+	struct outcome direct;
 	uint64_t want;
 
 	gen_trace(g, (uint64_t)_i + 1);
-	/* the digest of applying the events directly is what every file must reproduce */
-	ck_assert_int_eq(tdpsim_sim_new(&direct, NULL), 0);
+	/* the outcome of applying the events directly is what every file must reproduce */
+	outcome_start(&direct);
 	for (size_t i = 0; i < g->n; i++)
-		ck_assert_msg(tdpsim_sim_apply(direct, &g->ev[i]) == 0, "event %zu: %s", i,
-			      tdpsim_error_last()->message);
-	want = tdpsim_sim_digest(direct);
-	tdpsim_sim_free(direct);
+		outcome_apply(&direct, &g->ev[i]);
+	/* the machine must run most of it, or the test would compare little */
+	ck_assert_msg(direct.nrejected * 10 < direct.n, "%zu of %zu events rejected",
+		      direct.nrejected, direct.n);
+	want = outcome_end(&direct);
 	for (size_t e = 0; e < 4; e++) {
 		char path[512], again[512];
 		tdpsim_trace_writer *w;

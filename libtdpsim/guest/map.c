@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guest OS's side of its page tables: `guest-map` builds entries as an OS does on mmap
+ * with populated page tables, `gpte` writes one entry, and reads serve tests and --check.
+ *
+ * guest_map works one leaf table at a time: it walks down once for each run of leaves that
+ * share a table (allocating or splitting tables on the way) and fills the run in a loop, so
+ * a 1G range of 4K pages costs 512 walks, not 262144.  Before it changes anything it counts
+ * the tables it will need, so a map that cannot fit fails whole.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "core/error.h"
+#include "guest/pt_mem.h"
+#include "tdpsim/trace.h"
+
+/* The x86 bits of PAT in a 4K PTE and in a huge leaf (where bit 7 is PS). */
+#define PTE_PAT_4K (1ull << 7)
+#define PTE_PAT_HUGE (1ull << 12)
+
+static const char *const page_names[] = { "", "4k", "2m", "1g" };
+
+/* Names the range in every message, as the trace line does. */
+struct map_req {
+	uint32_t cr3;
+	uint64_t gva, last, gpa, size;
+	int level;
+	char what[128];
+};
+
+static int check_map(const struct guest_mm *g, const struct map_req *m, uint32_t prot)
+{
+	unsigned top = g->levels == 5 ? 56 : 47;
+
+	if (m->level < PG_LEVEL_4K || m->level > PG_LEVEL_1G)
+		return err_set(TDPSIM_EINVAL, "guest-map: page level %d is not 1, 2 or 3", m->level);
+	if (!(prot & TDPSIM_PROT_R) || (prot & ~(TDPSIM_PROT_R | TDPSIM_PROT_W | TDPSIM_PROT_X)))
+		return err_set(TDPSIM_EINPUT, "%s: prot must be letters from rwx including r"
+			       " (a present x86 page is readable)", m->what);
+	if (m->size == 0)
+		return err_set(TDPSIM_EINPUT, "%s: size is 0", m->what);
+	if ((m->gva | m->gpa | m->size) & (level_size(m->level) - 1))
+		return err_set(TDPSIM_EINPUT, "%s: gva, gpa and size must be multiples of the"
+			       " page size", m->what);
+	if (m->last < m->gva || !gva_canonical(g->levels, m->gva) ||
+	    !gva_canonical(g->levels, m->last) || (m->gva >> top) != (m->last >> top))
+		return err_set(TDPSIM_EINPUT, "%s: the range is not canonical under %d-level"
+			       " paging (bits 63..%u of every address must be equal)", m->what,
+			       g->levels, top);
+	if (m->gpa >= GUEST_GPA_LIMIT || m->size > GUEST_GPA_LIMIT - m->gpa)
+		return err_set(TDPSIM_EINPUT, "%s: gpa range ends above the 52-bit guest-physical"
+			       " space", m->what);
+	return 0;
+}
+
+/* The last byte of the run starting at `addr` whose leaves share one table. */
+static uint64_t run_last(const struct map_req *m, uint64_t addr)
+{
+	uint64_t end = addr | (level_size(m->level + 1) - 1);
+
+	return end < m->last ? end : m->last;
+}
+
+/* Can guest_map go down through entry `pte` at `level`?  Only to a table in stored memory;
+ * anything else - not present, a huge leaf, a reserved PS, a table pointer elsewhere (a
+ * guest's `gpte` can make one) - is replaced by a new table. */
+static int descendable(const struct guest_mm *g, uint64_t pte, int level)
+{
+	return pte_is_table(pte, level) && gpt_in_regions(g, pte & PT64_ADDR_MASK);
+}
+
+/* The entry at `level` for `addr` in the table at `table`, read without creating storage. */
+static uint64_t read_entry(const struct guest_mm *g, uint64_t table, uint64_t addr, int level)
+{
+	const uint64_t *t = gpt_page(g, table);
+
+	return t ? t[pt_index(addr, level)] : 0;
+}
+
+/*
+ * Tables the map will allocate: a walk per run, as the build does, counting a new table for
+ * each entry that cannot be gone down - once per entry, since runs go up in address order
+ * and all runs below one entry are consecutive.  Tables the map frees on the way are not
+ * counted back: a map that only fits thanks to them is refused (rare: it means mapping huge
+ * pages over small ones while also needing new tables elsewhere, with the regions full).
+ */
+static uint64_t tables_needed(const struct guest_mm *g, const struct map_req *m)
+{
+	const struct addr_space *as = gpt_space(g, m->cr3);
+	uint64_t last_key[PT_MAX_LEVEL + 1], need = as ? 0 : 1, addr = m->gva;
+	int counted[PT_MAX_LEVEL + 1] = { 0 };
+
+	for (;;) {
+		uint64_t table = as ? as->root : 0, end = run_last(m, addr);
+		int fresh = !as, level;
+
+		for (level = g->levels; level > m->level; level--) {
+			uint64_t key = addr >> level_shift(level), pte;
+
+			if (!fresh) {
+				pte = read_entry(g, table, addr, level);
+				if (descendable(g, pte, level)) {
+					table = pte & PT64_ADDR_MASK;
+					continue;
+				}
+			}
+			fresh = 1; /* every table from here down is new */
+			if (!counted[level] || last_key[level] != key) {
+				counted[level] = 1;
+				last_key[level] = key;
+				need++;
+			}
+		}
+		if (end == m->last)
+			return need;
+		addr = end + 1;
+	}
+}
+
+/*
+ * A huge leaf becomes a table of the next smaller leaves mapping the same memory with the
+ * same bits, as Linux splits a huge PMD: the part of it outside the new range stays mapped.
+ */
+static void split_huge(uint64_t *t, uint64_t huge, int level)
+{
+	uint64_t frame = huge & PT64_ADDR_MASK & ~(level_size(level) - 1);
+	uint64_t bits = huge & ~PT64_ADDR_MASK & ~PTE_PAT_HUGE;
+	uint64_t step = level_size(level - 1);
+	unsigned i;
+
+	if (level - 1 == PG_LEVEL_4K) {
+		bits &= ~PT_PAGE_SIZE_MASK;
+		if (huge & PTE_PAT_HUGE)
+			bits |= PTE_PAT_4K;
+	} else if (huge & PTE_PAT_HUGE) {
+		bits |= PTE_PAT_HUGE;
+	}
+	for (i = 0; i < PT_ENTRIES; i++)
+		t[i] = (frame + i * step) | bits;
+}
+
+/* Entries of tables on the way down: the leaf decides the rights. */
+static uint64_t table_entry(uint64_t table, int ad)
+{
+	return table | PT_PRESENT_MASK | PT_WRITABLE_MASK | PT_USER_MASK |
+	       (ad ? PT_ACCESSED_MASK : 0);
+}
+
+/* Walk from `table` down to the leaf table of `addr`, making the tables that are missing. */
+static int build_down(struct guest_mm *g, const struct map_req *m, uint64_t table, uint64_t addr,
+		      int ad, uint64_t **leaf_table)
+{
+	int level, err;
+
+	for (level = g->levels; level > m->level; level--) {
+		uint64_t *t = gpt_page_create(g, table, m->what), *e, fresh, old;
+
+		if (!t)
+			return TDPSIM_ENOMEM; /* tables reached here lie in the regions */
+		e = &t[pt_index(addr, level)];
+		old = *e;
+		if (descendable(g, old, level)) {
+			table = old & PT64_ADDR_MASK;
+			continue;
+		}
+		err = gpt_alloc(g, &fresh, m->what);
+		if (err)
+			return err;
+		if (pte_is_huge_leaf(old, level))
+			split_huge(gpt_page(g, fresh), old, level);
+		*e = table_entry(fresh, ad);
+		table = fresh;
+	}
+	*leaf_table = gpt_page_create(g, table, m->what);
+	return *leaf_table ? 0 : TDPSIM_ENOMEM;
+}
+
+/* Write the leaves for [addr, end]; a table where a leaf goes is freed with all below it. */
+static void fill_leaves(struct guest_mm *g, const struct map_req *m, uint64_t *t, uint64_t addr,
+			uint64_t end, uint64_t bits)
+{
+	unsigned i = pt_index(addr, m->level), last = pt_index(end, m->level);
+	uint64_t gpa = m->gpa + (addr - m->gva), step = level_size(m->level);
+
+	for (; i <= last; i++, gpa += step) {
+		if (pte_is_table(t[i], m->level))
+			gpt_free_tree(g, t[i] & PT64_ADDR_MASK, m->level - 1);
+		t[i] = gpa | bits;
+	}
+}
+
+static uint64_t leaf_bits(int level, uint32_t prot, int user, int ad)
+{
+	uint64_t bits = PT_PRESENT_MASK;
+
+	if (prot & TDPSIM_PROT_W)
+		bits |= PT_WRITABLE_MASK;
+	if (!(prot & TDPSIM_PROT_X))
+		bits |= PT64_NX_MASK;
+	if (user)
+		bits |= PT_USER_MASK;
+	if (level > PG_LEVEL_4K)
+		bits |= PT_PAGE_SIZE_MASK;
+	if (ad)
+		bits |= PT_ACCESSED_MASK | PT_DIRTY_MASK;
+	return bits;
+}
+
+int guest_map(struct guest_mm *g, uint32_t cr3, uint64_t gva, uint64_t gpa, uint64_t size,
+	      int page_level, uint32_t prot, int user, int ad)
+{
+	struct map_req m = { .cr3 = cr3, .gva = gva, .last = gva + size - 1, .gpa = gpa,
+			     .size = size, .level = page_level };
+	uint64_t root, need, bits, addr = gva, *t;
+	int err;
+
+	snprintf(m.what, sizeof(m.what), "guest-map gva=0x%" PRIx64 " size=0x%" PRIx64
+		 " page=%s cr3=%" PRIu32, gva, size,
+		 page_level >= 1 && page_level <= 3 ? page_names[page_level] : "?", cr3);
+	err = check_map(g, &m, prot);
+	if (err)
+		return err;
+	need = tables_needed(g, &m);
+	if (need > gpt_pages_free(g)) {
+		if (!g->nregions)
+			return err_set(TDPSIM_EINPUT, "%s: no guest-pt region to take page tables"
+				       " from (add one with guest-pt gpa= size=)", m.what);
+		return err_set(TDPSIM_EINPUT, "%s: out of guest page-table pages: needs %" PRIu64
+			       " new tables, the guest-pt regions have %" PRIu64 " of %" PRIu64
+			       " pages free", m.what, need, gpt_pages_free(g), g->total_pages);
+	}
+	err = guest_root(g, cr3, &root);
+	if (err)
+		return err;
+	bits = leaf_bits(page_level, prot, user, ad);
+	for (;;) {
+		uint64_t end = run_last(&m, addr);
+
+		err = build_down(g, &m, root, addr, ad, &t);
+		if (err)
+			return err;
+		fill_leaves(g, &m, t, addr, end, bits);
+		if (end == m.last)
+			return 0;
+		addr = end + 1;
+	}
+}
+
+/* ---- one entry: gpte and reads ---- */
+
+/*
+ * The GPA of the entry at `level` on the walk of `gva` from `root`, following entries as the
+ * walker does; 0 if an entry above is not a table (then *stop is that level, *stop_pte it).
+ */
+static int entry_gpa(const struct guest_mm *g, uint64_t root, uint64_t gva, int level,
+		     uint64_t *pte_gpa, int *stop, uint64_t *stop_pte)
+{
+	uint64_t table = root;
+	int l;
+
+	for (l = g->levels; l > level; l--) {
+		uint64_t pte = read_entry(g, table, gva, l);
+
+		if (!pte_is_table(pte, l)) {
+			*stop = l;
+			*stop_pte = pte;
+			return 0;
+		}
+		table = pte & PT64_ADDR_MASK;
+	}
+	*pte_gpa = table + 8ull * pt_index(gva, level);
+	return 1;
+}
+
+int guest_write_pte(struct guest_mm *g, uint32_t cr3, uint64_t gva, int level, uint64_t value)
+{
+	static const char *const names[] = { "", "pte", "pde", "pdpte", "pml4e", "pml5e" };
+	uint64_t root, pte_gpa, stop_pte;
+	char what[96];
+	uint64_t *t;
+	int err, stop;
+
+	snprintf(what, sizeof(what), "gpte gva=0x%" PRIx64 " level=%d cr3=%" PRIu32, gva, level,
+		 cr3);
+	if (level < 1 || level > g->levels)
+		return err_set(TDPSIM_EINPUT, "%s: level must be 1..%d", what, g->levels);
+	if (!gva_canonical(g->levels, gva))
+		return err_set(TDPSIM_EINPUT, "%s: gva is not canonical under %d-level paging",
+			       what, g->levels);
+	err = guest_root(g, cr3, &root);
+	if (err)
+		return err;
+	if (!entry_gpa(g, root, gva, level, &pte_gpa, &stop, &stop_pte))
+		return err_set(TDPSIM_EINPUT, "%s: the walk does not reach level %d: the %s is"
+			       " 0x%" PRIx64 " (%s)", what, level, names[stop], stop_pte,
+			       !(stop_pte & PT_PRESENT_MASK) ? "not present" :
+			       stop <= 3 ? "a huge leaf" : "PS set, a reserved bit");
+	/* A table elsewhere is guest memory this module does not hold. */
+	if (!gpt_in_regions(g, pte_gpa))
+		return err_set(TDPSIM_EINPUT, "%s: the walk does not reach level %d: the table at"
+			       " gpa 0x%" PRIx64 " lies outside every guest-pt region", what,
+			       level, page_base(pte_gpa));
+	t = gpt_page_create(g, pte_gpa, what);
+	if (!t)
+		return TDPSIM_ENOMEM;
+	t[pt_index(gva, level)] = value;
+	return 0;
+}
+
+uint64_t guest_read_pte(const struct guest_mm *g, uint32_t cr3, uint64_t gva, int level)
+{
+	const struct addr_space *as = gpt_space(g, cr3);
+	uint64_t pte_gpa, stop_pte;
+	const uint64_t *t;
+	int stop;
+
+	if (!as || level < 1 || level > g->levels || !gva_canonical(g->levels, gva) ||
+	    !entry_gpa(g, as->root, gva, level, &pte_gpa, &stop, &stop_pte))
+		return 0;
+	t = gpt_page(g, pte_gpa);
+	return t ? t[pt_index(gva, level)] : 0;
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "kvm/mmu_page.h"
+
+void sp_pool_init(struct sp_pool *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->free_head = SP_NONE;
+}
+
+void sp_pool_free(struct sp_pool *p)
+{
+	for (uint32_t c = 0; c < p->nchunks; c++) {
+		free(p->chunks[c]);
+		free(p->tables[c]);
+	}
+	free(p->chunks);
+	free(p->tables);
+	sp_pool_init(p);
+}
+
+/* Add a chunk of SP_CHUNK pages to the free list, lowest id first. */
+static int sp_pool_grow(struct sp_pool *p)
+{
+	struct kvm_mmu_page **chunks = realloc(p->chunks, (p->nchunks + 1) * sizeof(*chunks));
+	uint64_t **tables;
+	uint32_t c = p->nchunks;
+
+	if (!chunks)
+		return err_set(TDPSIM_ENOMEM, "kvm: out of memory for shadow pages");
+	p->chunks = chunks;
+	tables = realloc(p->tables, (p->nchunks + 1) * sizeof(*tables));
+	if (!tables)
+		return err_set(TDPSIM_ENOMEM, "kvm: out of memory for shadow pages");
+	p->tables = tables;
+	p->chunks[c] = calloc(SP_CHUNK, sizeof(struct kvm_mmu_page));
+	p->tables[c] = malloc((size_t)SP_CHUNK * PT_ENTRIES * sizeof(uint64_t));
+	if (!p->chunks[c] || !p->tables[c]) {
+		free(p->chunks[c]);
+		free(p->tables[c]);
+		return err_set(TDPSIM_ENOMEM, "kvm: out of memory for shadow pages");
+	}
+	p->nchunks++;
+	for (uint32_t i = SP_CHUNK; i-- > 0;) {
+		struct kvm_mmu_page *sp = &p->chunks[c][i];
+
+		sp->id = c * SP_CHUNK + i;
+		sp->spt = p->tables[c] + (size_t)i * PT_ENTRIES;
+		sp->next_free = p->free_head;
+		p->free_head = sp->id;
+	}
+	return 0;
+}
+
+struct kvm_mmu_page *sp_alloc(struct sp_pool *p, int level, uint64_t gfn)
+{
+	struct kvm_mmu_page *sp;
+
+	if (p->free_head == SP_NONE && sp_pool_grow(p) < 0)
+		return NULL;
+	sp = sp_by_id(p, p->free_head);
+	p->free_head = sp->next_free;
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
+		sp->spt[i] = SHADOW_NONPRESENT_VALUE;
+	sp->gfn = gfn;
+	sp->level = (uint8_t)level;
+	sp->parent = SP_NONE;
+	sp->nx_huge_page_disallowed = false;
+	sp->tracked = false;
+	sp->nx_prev = sp->nx_next = SP_NONE;
+	p->used++;
+	return sp;
+}
+
+void sp_release(struct sp_pool *p, struct kvm_mmu_page *sp)
+{
+	sp->next_free = p->free_head;
+	p->free_head = sp->id;
+	p->used--;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal: shadow pages (struct kvm_mmu_page) - one 4K table of 512 SPTEs plus KVM's
+ * metadata - from a pool that grows in chunks and recycles freed pages, so a fault never
+ * allocates.  A non-leaf SPTE points to its child by a frame number in a range of its own
+ * (SP_PFN_BASE + id), as KVM's point to the physical address of the child table.
+ */
+#ifndef TDPSIM_KVM_MMU_PAGE_H
+#define TDPSIM_KVM_MMU_PAGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kvm/spte.h"
+
+#define SP_PFN_BASE (1ull << 36) /* frames of KVM's own tables: above any memory frame */
+#define SP_NONE UINT32_MAX
+
+struct kvm_mmu_page {
+	uint64_t *spt;      /* the 512 SPTEs */
+	uint64_t gfn;       /* first gfn the table maps */
+	uint32_t id;        /* pool index; the table's frame is SP_PFN_BASE + id */
+	uint32_t parent;    /* the SP whose SPTE links this one, SP_NONE for a root */
+	uint8_t level;      /* role.level: the level of the SPTEs in spt */
+	bool nx_huge_page_disallowed; /* tagged: created by an exec fault under NX */
+	bool tracked;       /* on the possible-NX list (counted in nx_lpage_splits) */
+	uint32_t nx_prev, nx_next;    /* possible_nx_huge_pages FIFO links */
+	uint32_t next_free; /* free-list link while unused */
+};
+
+struct sp_pool {
+	struct kvm_mmu_page **chunks; /* chunk c holds ids [c * SP_CHUNK, (c+1) * SP_CHUNK) */
+	uint64_t **tables;            /* the tables of chunk c, SP_CHUNK * 512 SPTEs */
+	uint32_t nchunks;
+	uint32_t free_head;
+	uint64_t used;                /* SPs in use: KVM's tdp_mmu_pages */
+};
+
+#define SP_CHUNK 256u
+
+void sp_pool_init(struct sp_pool *p);
+void sp_pool_free(struct sp_pool *p);
+
+/* A zeroed SP (every SPTE non-present) at `level` mapping from `gfn`; NULL when out of
+ * memory (with the error set). */
+struct kvm_mmu_page *sp_alloc(struct sp_pool *p, int level, uint64_t gfn);
+void sp_release(struct sp_pool *p, struct kvm_mmu_page *sp);
+
+static inline struct kvm_mmu_page *sp_by_id(const struct sp_pool *p, uint32_t id)
+{
+	return &p->chunks[id / SP_CHUNK][id % SP_CHUNK];
+}
+
+static inline uint64_t sp_pfn(const struct kvm_mmu_page *sp)
+{
+	return SP_PFN_BASE + sp->id;
+}
+
+/* spte_to_child_sp: the SP a present non-leaf SPTE links to. */
+static inline struct kvm_mmu_page *spte_to_child_sp(const struct sp_pool *p, uint64_t spte)
+{
+	return sp_by_id(p, (uint32_t)(spte_to_pfn(spte) - SP_PFN_BASE));
+}
+
+#endif

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal: KVM's SPTEs in EPT format (spte.h, vmx.h; reference section 6.1).  Leaf and
+ * non-leaf entries of KVM's own tables, with KVM's software bits: MMU-present (bit 11),
+ * host-writable (57) and MMU-writable (58).
+ */
+#ifndef TDPSIM_KVM_SPTE_H
+#define TDPSIM_KVM_SPTE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "x86/paging.h"
+
+#define VMX_EPT_READABLE_MASK 0x1ull
+#define VMX_EPT_WRITABLE_MASK 0x2ull
+#define VMX_EPT_EXECUTABLE_MASK 0x4ull
+#define VMX_EPT_RWX_MASK 0x7ull
+#define VMX_EPT_MT_EPTE_SHIFT 3
+#define VMX_EPT_MT_WB (6ull << VMX_EPT_MT_EPTE_SHIFT)
+#define VMX_EPT_IPAT_BIT (1ull << 6)
+#define SPTE_PAGE_SIZE_MASK (1ull << 7)   /* PS: a huge leaf at level 2 or 3 */
+#define SPTE_ACCESSED_MASK (1ull << 8)    /* EPT A (EPTP A/D enabled) */
+#define SPTE_DIRTY_MASK (1ull << 9)       /* EPT D */
+#define SPTE_MMU_PRESENT_MASK (1ull << 11) /* KVM's "shadow-present" */
+#define SPTE_HOST_WRITABLE (1ull << 57)
+#define SPTE_MMU_WRITABLE (1ull << 58)
+#define SHADOW_NONPRESENT_VALUE (1ull << 63) /* suppress #VE: KVM's non-present value */
+#define SPTE_PFN_MASK 0x000ffffffffff000ull
+
+/* MMIO SPTEs: W|X without R, an EPT misconfiguration; gfn and generation inside. */
+#define SHADOW_MMIO_VALUE (VMX_EPT_WRITABLE_MASK | VMX_EPT_EXECUTABLE_MASK)
+#define SHADOW_MMIO_MASK VMX_EPT_RWX_MASK
+#define MMIO_SPTE_GEN_LOW_SHIFT 3   /* generation bits 0..7 in SPTE bits 3..10 */
+#define MMIO_SPTE_GEN_HIGH_SHIFT 52 /* generation bits 8..18 in SPTE bits 52..62 */
+#define MMIO_SPTE_GEN_BITS 19
+
+/* KVM's access bits (ACC_*): what make_spte is allowed to grant. */
+#define ACC_EXEC_MASK 1u
+#define ACC_WRITE_MASK 2u
+#define ACC_USER_MASK 4u
+#define ACC_ALL (ACC_EXEC_MASK | ACC_WRITE_MASK | ACC_USER_MASK)
+
+static inline bool is_shadow_present_pte(uint64_t spte)
+{
+	return spte & SPTE_MMU_PRESENT_MASK;
+}
+
+static inline bool is_mmio_spte(uint64_t spte)
+{
+	return (spte & SHADOW_MMIO_MASK) == SHADOW_MMIO_VALUE && !is_shadow_present_pte(spte);
+}
+
+static inline bool is_large_pte(uint64_t spte)
+{
+	return spte & SPTE_PAGE_SIZE_MASK;
+}
+
+/* A leaf at `level`: every present 4K entry, or a huge one. */
+static inline bool is_last_spte(uint64_t spte, int level)
+{
+	return level == PG_LEVEL_4K || is_large_pte(spte);
+}
+
+static inline uint64_t spte_to_pfn(uint64_t spte)
+{
+	return (spte & SPTE_PFN_MASK) >> PAGE_SHIFT;
+}
+
+static inline bool is_writable_pte(uint64_t spte)
+{
+	return spte & VMX_EPT_WRITABLE_MASK;
+}
+
+static inline bool is_mmu_writable_spte(uint64_t spte)
+{
+	return spte & SPTE_MMU_WRITABLE;
+}
+
+static inline bool is_executable_pte(uint64_t spte)
+{
+	return spte & VMX_EPT_EXECUTABLE_MASK;
+}
+
+static inline uint64_t mmio_spte_gen(uint64_t spte)
+{
+	return ((spte >> MMIO_SPTE_GEN_LOW_SHIFT) & 0xff) |
+	       (((spte >> MMIO_SPTE_GEN_HIGH_SHIFT) & 0x7ff) << 8);
+}
+
+struct kvm_mmu_page;
+
+/*
+ * make_spte: the leaf SPTE for `pfn` at `level` with `access` (ACC_*), reference 1.12.
+ * Sets *wrprot when a write had to be refused (never in pure TDP).
+ */
+uint64_t make_spte(int level, uint64_t pfn, unsigned access, bool host_writable,
+		   bool prefetch, bool nx_huge_page_workaround, bool *wrprot);
+
+/* make_nonleaf_spte: a link to a child table, full access (restrictions live in leaves). */
+uint64_t make_nonleaf_spte(uint64_t child_pfn);
+
+/* make_small_spte: child `index` of `huge_spte` at `child_level` (splits); exec restored at
+ * 4K when the NX workaround took it away. */
+uint64_t make_small_spte(uint64_t huge_spte, int child_level, unsigned index, bool nx_huge);
+
+/* make_mmio_spte: an MMIO SPTE for gfn with the memslot generation. */
+uint64_t make_mmio_spte(uint64_t gfn, uint64_t generation);
+
+/* The access an EPT leaf grants: TDPSIM_OP_* allowed? */
+bool spte_allows(uint64_t spte, int op);
+
+#endif

@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The TDP MMU (KVM's tdp_mmu.c, reference 1.10-1.13): one root per VM, walked with the
+ * tdp_iter.  Every SPTE change goes through handle_changed_spte, which keeps pages_4k/2m/1g
+ * and frees unlinked tables, exactly where KVM does it.  Single-threaded, so the atomic
+ * cmpxchg of KVM always succeeds here and FROZEN SPTEs are not needed.
+ */
+#include "core/error.h"
+#include "kvm/tdp_iter.h"
+#include "kvm/tdp_mmu.h"
+
+static void kvm_update_page_stats(struct kvm *kvm, int level, int64_t delta)
+{
+	uint64_t *pages[] = { &kvm->stats->pages_4k, &kvm->stats->pages_2m,
+			      &kvm->stats->pages_1g };
+
+	*pages[level - 1] += (uint64_t)delta;
+}
+
+/* The NX list is a FIFO of SP ids: appended at the tail, recovered from the head. */
+static void track_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp)
+{
+	if (sp->tracked)
+		return;
+	sp->tracked = true;
+	sp->nx_next = SP_NONE;
+	sp->nx_prev = kvm->nx_tail;
+	if (kvm->nx_tail != SP_NONE)
+		sp_by_id(&kvm->pool, kvm->nx_tail)->nx_next = sp->id;
+	else
+		kvm->nx_head = sp->id;
+	kvm->nx_tail = sp->id;
+	kvm->stats->nx_lpage_splits++;
+}
+
+static void untrack_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp)
+{
+	if (!sp->tracked)
+		return;
+	if (sp->nx_prev != SP_NONE)
+		sp_by_id(&kvm->pool, sp->nx_prev)->nx_next = sp->nx_next;
+	else
+		kvm->nx_head = sp->nx_next;
+	if (sp->nx_next != SP_NONE)
+		sp_by_id(&kvm->pool, sp->nx_next)->nx_prev = sp->nx_prev;
+	else
+		kvm->nx_tail = sp->nx_prev;
+	sp->tracked = false;
+	kvm->stats->nx_lpage_splits--;
+}
+
+void kvm_flush_remote_tlbs(struct kvm *kvm)
+{
+	/* Without a range flush (bare-metal VMX), every flush is a full one, counted once. */
+	kvm->stats->remote_tlb_flush_requests++;
+}
+
+static void handle_changed_spte(struct kvm *kvm, uint64_t gfn, uint64_t old_spte,
+				uint64_t new_spte, int level);
+
+/* handle_removed_pt: a table was unlinked; its entries go, recursively, then the page. */
+static void handle_removed_pt(struct kvm *kvm, struct kvm_mmu_page *sp)
+{
+	int level = sp->level;
+
+	untrack_possible_nx_huge_page(kvm, sp);
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		uint64_t old = sp->spt[i];
+
+		sp->spt[i] = SHADOW_NONPRESENT_VALUE;
+		handle_changed_spte(kvm, sp->gfn + i * pages_per_hpage(level), old,
+				    SHADOW_NONPRESENT_VALUE, level);
+	}
+	sp_release(&kvm->pool, sp);
+	kvm->stats->tdp_mmu_pages--;
+}
+
+/* handle_changed_spte: the side effects of every SPTE write (reference 1.13). */
+static void handle_changed_spte(struct kvm *kvm, uint64_t gfn, uint64_t old_spte,
+				uint64_t new_spte, int level)
+{
+	bool was_present = is_shadow_present_pte(old_spte);
+	bool is_present = is_shadow_present_pte(new_spte);
+	bool was_leaf = was_present && is_last_spte(old_spte, level);
+	bool is_leaf = is_present && is_last_spte(new_spte, level);
+
+	if (old_spte == new_spte)
+		return;
+	if (kvm->hooks->on_spte_change)
+		kvm->hooks->on_spte_change(gfn, level, old_spte, new_spte, kvm->hooks->payload);
+	if (was_leaf != is_leaf)
+		kvm_update_page_stats(kvm, level, is_leaf ? 1 : -1);
+	if (was_present && !was_leaf && (!is_present || is_leaf))
+		handle_removed_pt(kvm, spte_to_child_sp(&kvm->pool, old_spte));
+}
+
+static void tdp_mmu_iter_set_spte(struct kvm *kvm, struct tdp_iter *iter, uint64_t new_spte)
+{
+	uint64_t old = iter->old_spte;
+
+	*iter->sptep = new_spte;
+	iter->old_spte = new_spte;
+	handle_changed_spte(kvm, iter->gfn, old, new_spte, iter->level);
+}
+
+void kvm_tdp_mmu_set_leaf_fast(struct kvm *kvm, uint64_t *sptep, uint64_t gfn, int level,
+			       uint64_t new_spte)
+{
+	uint64_t old = *sptep;
+
+	*sptep = new_spte;
+	/* The fast path changes only W (and A): no stats move, but hooks see the change. */
+	if (kvm->hooks->on_spte_change && old != new_spte)
+		kvm->hooks->on_spte_change(gfn, level, old, new_spte, kvm->hooks->payload);
+}
+
+static struct kvm_mmu_page *tdp_mmu_alloc_sp(struct kvm *kvm, struct tdp_iter *iter)
+{
+	struct kvm_mmu_page *sp = sp_alloc(&kvm->pool, iter->level - 1, iter->gfn);
+
+	if (sp)
+		sp->parent = tdp_iter_sp(iter)->id;
+	return sp;
+}
+
+int kvm_tdp_mmu_alloc_root(struct kvm *kvm)
+{
+	kvm->root = sp_alloc(&kvm->pool, TDP_ROOT_LEVEL, 0);
+	return kvm->root ? 0 : TDPSIM_ENOMEM;
+}
+
+/* tdp_mmu_link_sp: point the iterator's SPTE at the new table. */
+static void tdp_mmu_link_sp(struct kvm *kvm, struct tdp_iter *iter, struct kvm_mmu_page *sp)
+{
+	kvm->stats->tdp_mmu_pages++;
+	tdp_mmu_iter_set_spte(kvm, iter, make_nonleaf_spte(sp_pfn(sp)));
+}
+
+/* tdp_mmu_split_huge_page (6.2+): fill the new table with the huge page's 512 pieces, then
+ * link it.  The translation does not change, so no TLB flush. */
+static void tdp_mmu_split_huge_page(struct kvm *kvm, struct tdp_iter *iter,
+				    struct kvm_mmu_page *sp)
+{
+	bool nx = is_nx_huge_page_enabled(kvm);
+
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
+		sp->spt[i] = make_small_spte(iter->old_spte, sp->level, i, nx);
+	kvm_update_page_stats(kvm, sp->level, PT_ENTRIES);
+	if (kvm->hooks->on_split)
+		kvm->hooks->on_split(iter->gfn, iter->level, kvm->hooks->payload);
+	tdp_mmu_link_sp(kvm, iter, sp);
+}
+
+/* Before 6.2: zap the huge SPTE (with a flush: all its translations go), then link an
+ * empty table. */
+static void tdp_mmu_zap_then_link(struct kvm *kvm, struct tdp_iter *iter,
+				  struct kvm_mmu_page *sp)
+{
+	if (kvm->hooks->on_zap)
+		kvm->hooks->on_zap(iter->gfn, iter->level, iter->old_spte, kvm->hooks->payload);
+	tdp_mmu_iter_set_spte(kvm, iter, SHADOW_NONPRESENT_VALUE);
+	kvm_flush_remote_tlbs(kvm);
+	tdp_mmu_link_sp(kvm, iter, sp);
+}
+
+bool is_access_allowed(const struct kvm_page_fault *fault, uint64_t spte)
+{
+	if (fault->exec)
+		return is_executable_pte(spte);
+	if (fault->write)
+		return is_writable_pte(spte);
+	return spte & VMX_EPT_READABLE_MASK; /* ACC_USER is R in EPT */
+}
+
+/* tdp_mmu_map_handle_target_level (reference 1.11). */
+static int tdp_mmu_map_handle_target_level(struct kvm *kvm, struct kvm_page_fault *fault,
+					   struct tdp_iter *iter)
+{
+	uint64_t old = iter->old_spte, new_spte;
+	bool wrprot = false;
+	int ret = RET_PF_FIXED;
+
+	if (kvm->profile->target_spurious_early_out && is_shadow_present_pte(old) &&
+	    is_last_spte(old, iter->level) && (fault->prefetch || is_access_allowed(fault, old)))
+		return RET_PF_SPURIOUS;
+	if (!fault->slot)
+		new_spte = make_mmio_spte(iter->gfn, kvm->memslots_generation);
+	else
+		new_spte = make_spte(iter->level, fault->pfn, ACC_ALL, fault->map_writable,
+				     fault->prefetch, is_nx_huge_page_enabled(kvm), &wrprot);
+	if (new_spte == old) {
+		ret = RET_PF_SPURIOUS;
+	} else {
+		/* KVM never moves a present leaf to another frame in place (it BUGs). */
+		if (is_shadow_present_pte(old) && is_last_spte(old, iter->level) &&
+		    spte_to_pfn(old) != spte_to_pfn(new_spte))
+			return err_set(TDPSIM_EINTERNAL,
+				       "kvm: leaf at gfn 0x%llx level %d would change frame in place",
+				       (unsigned long long)iter->gfn, iter->level);
+		tdp_mmu_iter_set_spte(kvm, iter, new_spte);
+		/* A huge leaf replaced a table: the table's translations must go. */
+		if (is_shadow_present_pte(old) && !is_last_spte(old, iter->level))
+			kvm_flush_remote_tlbs(kvm);
+	}
+	if (wrprot && fault->write)
+		ret = RET_PF_WRITE_PROTECTED;
+	if (is_mmio_spte(new_spte)) {
+		kvm->vcpu_stat[fault->vcpu].pf_mmio_spte_created++;
+		kvm->stats->pf_mmio_spte_created++;
+		ret = RET_PF_EMULATE;
+	}
+	return ret;
+}
+
+/* Let the caller's hugepage policy lower the goal level, adjusting the pfn as KVM would. */
+static void apply_policy(struct kvm *kvm, struct kvm_page_fault *fault)
+{
+	tdpsim_fault f = { 0 };
+	int level;
+
+	if (!kvm->policy || fault->goal_level == PG_LEVEL_4K)
+		return;
+	f.vcpu = fault->vcpu;
+	f.gpa = fault->addr;
+	f.gfn = fault->gfn;
+	f.error_code = fault->error_code;
+	f.exec = fault->exec;
+	f.write = fault->write;
+	f.max_level = fault->max_level;
+	f.req_level = fault->req_level;
+	f.goal_level = fault->goal_level;
+	f.huge_page_disallowed = fault->huge_page_disallowed;
+	f.nx_huge_page_workaround_enabled = fault->nx_huge_page_workaround_enabled;
+	f.pfn = fault->pfn;
+	f.map_writable = fault->map_writable;
+	level = kvm->policy(&f, kvm->policy_payload);
+	if (level >= PG_LEVEL_4K && level < fault->goal_level) {
+		/* The pfn of the goal-level page, offset to the smaller page holding gfn. */
+		fault->pfn |= fault->gfn & (pages_per_hpage(fault->goal_level) - 1) &
+			      ~(pages_per_hpage(level) - 1);
+		fault->goal_level = level;
+	}
+}
+
+int kvm_tdp_mmu_map(struct kvm *kvm, struct kvm_page_fault *fault)
+{
+	struct tdp_iter iter;
+
+	kvm_mmu_hugepage_adjust(kvm, fault);
+	apply_policy(kvm, fault);
+	for_each_tdp_pte(iter, &kvm->pool, kvm->root, fault->gfn, fault->gfn + 1) {
+		struct kvm_mmu_page *sp;
+
+		if (fault->nx_huge_page_workaround_enabled)
+			disallowed_hugepage_adjust(kvm, fault, iter.old_spte, iter.level);
+		if (iter.level == fault->goal_level)
+			return tdp_mmu_map_handle_target_level(kvm, fault, &iter);
+		/* Step down into an existing table; replace nothing else. */
+		if (is_shadow_present_pte(iter.old_spte) && !is_large_pte(iter.old_spte))
+			continue;
+		sp = tdp_mmu_alloc_sp(kvm, &iter);
+		if (!sp)
+			return TDPSIM_ENOMEM;
+		sp->nx_huge_page_disallowed = fault->huge_page_disallowed;
+		if (!is_shadow_present_pte(iter.old_spte))
+			tdp_mmu_link_sp(kvm, &iter, sp);
+		else if (kvm->profile->split_on_fault)
+			tdp_mmu_split_huge_page(kvm, &iter, sp);
+		else
+			tdp_mmu_zap_then_link(kvm, &iter, sp);
+		/* Track it if a huge page could have been used here but for NX (1.10.3). */
+		if (fault->huge_page_disallowed && fault->req_level >= iter.level)
+			track_possible_nx_huge_page(kvm, sp);
+	}
+	/* The walk ends at goal_level at the latest; getting here is a bug. */
+	return err_set(TDPSIM_EINTERNAL, "kvm: walk for gfn 0x%llx ended above goal level %d",
+		       (unsigned long long)fault->gfn, fault->goal_level);
+}
+
+bool kvm_tdp_mmu_zap_leafs(struct kvm *kvm, uint64_t start, uint64_t end)
+{
+	struct tdp_iter iter;
+	bool flush = false;
+
+	for_each_tdp_pte(iter, &kvm->pool, kvm->root, start, end) {
+		if (!is_shadow_present_pte(iter.old_spte) ||
+		    !is_last_spte(iter.old_spte, iter.level))
+			continue;
+		if (kvm->hooks->on_zap)
+			kvm->hooks->on_zap(iter.gfn, iter.level, iter.old_spte, kvm->hooks->payload);
+		tdp_mmu_iter_set_spte(kvm, &iter, SHADOW_NONPRESENT_VALUE);
+		flush = true;
+	}
+	return flush;
+}
+
+bool kvm_tdp_mmu_zap_all(struct kvm *kvm)
+{
+	bool flush = false;
+
+	/* Zapping the root's entries frees every table below through handle_removed_pt. */
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		uint64_t old = kvm->root->spt[i];
+		uint64_t gfn = i * pages_per_hpage(TDP_ROOT_LEVEL);
+
+		if (!is_shadow_present_pte(old))
+			continue;
+		if (kvm->hooks->on_zap)
+			kvm->hooks->on_zap(gfn, TDP_ROOT_LEVEL, old, kvm->hooks->payload);
+		kvm->root->spt[i] = SHADOW_NONPRESENT_VALUE;
+		handle_changed_spte(kvm, gfn, old, SHADOW_NONPRESENT_VALUE, TDP_ROOT_LEVEL);
+		flush = true;
+	}
+	return flush;
+}
+
+uint64_t *kvm_tdp_mmu_get_last_sptep(const struct kvm *kvm, uint64_t gfn, int *level)
+{
+	struct kvm_mmu_page *sp = kvm->root;
+
+	for (;;) {
+		uint64_t *sptep = &sp->spt[gfn_index(gfn, sp->level)];
+
+		if (!is_shadow_present_pte(*sptep) || is_last_spte(*sptep, sp->level)) {
+			*level = sp->level;
+			return sptep;
+		}
+		sp = spte_to_child_sp(&kvm->pool, *sptep);
+	}
+}
