@@ -4,7 +4,7 @@ set -eu
 case_name=$1 tdpsim=$2 src=$3 scratch=$4
 rm -rf "$scratch" && mkdir -p "$scratch" && cd "$scratch"
 quick=$src/traces/examples/quickstart.tdpt
-gold=$src/traces/golden/dispatch.tdpt
+gold=$src/traces/golden/dispatch-settings-memslots-marks-and-clock.tdpt
 
 fail() { echo "FAIL: $*"; exit 1; }
 # Run, keeping stdout, stderr and the status.

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Replay one golden trace and compare its JSON byte for byte with the expected file beside it;
-# replay it again in binary+gzip form (the same JSON must come out), and recompute the digest
-# independently (digest.py).  Usage: golden.sh TDPSIM TRACE SCRATCH
+# Replay one golden trace: its JSON must equal the expected file beside it byte for byte, the
+# hand-derived `# expect` lines in the trace must hold, the digest must recompute
+# independently (digest.py), a second run and a binary+gzip copy must give the same bytes, and
+# the invariant checker (--check) must pass after every event.
+# Usage: golden.sh TDPSIM TRACE SCRATCH
 set -eu
 tdpsim=$1 trace=$2 scratch=$3
 expected=${trace%.tdpt}.json
@@ -9,13 +11,16 @@ here=$(dirname "$0")
 rm -rf "$scratch" && mkdir -p "$scratch"
 
 "$tdpsim" replay "$trace" --json -o "$scratch/text.json"
+python3 "$here/expect.py" "$trace" "$scratch/text.json"
+python3 "$here/digest.py" "$scratch/text.json"
 if ! cmp -s "$expected" "$scratch/text.json"; then
   echo "FAIL: $trace: output differs from $expected:"
   diff -u "$expected" "$scratch/text.json" || true
   exit 1
 fi
-python3 "$here/digest.py" "$scratch/text.json"
 
+"$tdpsim" replay "$trace" --json --check -o "$scratch/again.json"
+cmp "$scratch/text.json" "$scratch/again.json"
 "$tdpsim" convert "$trace" "$scratch/trace.tdpb.gz"
 "$tdpsim" replay "$scratch/trace.tdpb.gz" --json -o "$scratch/binary.json"
 cmp "$scratch/text.json" "$scratch/binary.json"

@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+# Check a replay's JSON against the expectations written in its trace, lines of the form
+#     # expect LABEL: stat=value stat=value ...
+# where LABEL names a mark (or "final").  The values are derived by hand from KVM's rules in
+# the trace's comments, never copied from an output.  Usage: expect.py TRACE JSON
+import json
+import re
+import sys
+
+LINE = re.compile(r"^#\s*expect\s+([^:]+):\s*(.*)$")
+
+
+def main():
+    trace, out = sys.argv[1], sys.argv[2]
+    doc = json.load(open(out))
+    marks = {m["label"]: m["stats"] for m in reversed(doc["marks"])}
+    marks["final"] = doc["final"]
+    bad, checked = 0, 0
+    for n, line in enumerate(open(trace), 1):
+        m = LINE.match(line.strip())
+        if not m:
+            continue
+        label = m.group(1).strip()
+        if label not in marks:
+            print("%s:%d: no mark '%s' in the output" % (trace, n, label))
+            bad += 1
+            continue
+        for item in m.group(2).split():
+            key, _, want = item.partition("=")
+            got = marks[label].get(key)
+            checked += 1
+            if got is None or got != int(want, 0):
+                print("%s:%d: %s: %s = %s, expected %s" % (trace, n, label, key, got, want))
+                bad += 1
+    print("%s: %d expectations checked, %d failed" % (trace, checked, bad))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
