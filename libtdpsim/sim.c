@@ -611,6 +611,19 @@ void tdpsim_sim_stats(const tdpsim_sim *sim, tdpsim_stats *out)
 		*out = sim->stats;
 }
 
+unsigned tdpsim_sim_vcpu_count(const tdpsim_sim *sim)
+{
+	return sim && sim->started ? sim->machine.nr_vcpus : 0;
+}
+
+int tdpsim_sim_vcpu_stats(const tdpsim_sim *sim, unsigned vcpu, tdpsim_vcpu_stats *out)
+{
+	if (!sim || !out || vcpu >= tdpsim_sim_vcpu_count(sim))
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_vcpu_stats: no vcpu %u", vcpu);
+	*out = sim->machine.kvm.vcpu_stat[vcpu];
+	return 0;
+}
+
 size_t tdpsim_sim_mark_count(const tdpsim_sim *sim)
 {
 	return sim ? sim->nmarks : 0;
@@ -645,7 +658,8 @@ static uint64_t digest_stats(uint64_t h, const tdpsim_stats *s)
 }
 
 /* docs/digest.md: FNV-1a 64 over "tdpsim-digest 1\n", "[settings]\n" and name=value lines,
- * then "[mark]\n", "label=...\n" and the stats per mark, then "[final]\n" and the stats. */
+ * then "[mark]\n", "label=...\n" and the stats per mark, then "[final]\n" and the stats,
+ * then "[vcpu]\n" and the counters of each vCPU in order. */
 uint64_t tdpsim_sim_digest(const tdpsim_sim *sim)
 {
 	uint64_t h = DIGEST_INIT;
@@ -661,5 +675,13 @@ uint64_t tdpsim_sim_digest(const tdpsim_sim *sim)
 		h = digest_stats(h, &sim->marks[i].stats);
 	}
 	h = digest_str(h, "[final]\n");
-	return digest_stats(h, &sim->stats);
+	h = digest_stats(h, &sim->stats);
+	for (unsigned v = 0; v < tdpsim_sim_vcpu_count(sim); v++) {
+		const tdpsim_vcpu_stats *vs = &sim->machine.kvm.vcpu_stat[v];
+
+		h = digest_str(h, "[vcpu]\n");
+		for (size_t i = 0; i < tdpsim_vcpu_stats_count(); i++)
+			h = digest_kv_u64(h, tdpsim_vcpu_stats_name(i), tdpsim_vcpu_stats_value(vs, i));
+	}
+	return h;
 }

@@ -65,3 +65,40 @@ int tdpsim_stats_find(const char *name)
 			return (int)i;
 	return TDPSIM_ENOTFOUND;
 }
+
+#define VSTAT(name) { #name, offsetof(tdpsim_vcpu_stats, name) }
+
+static const struct {
+	const char *name;
+	size_t offset;
+} vcpu_stat_fields[] = {
+	VSTAT(pf_taken),
+	VSTAT(pf_fixed),
+	VSTAT(pf_fast),
+	VSTAT(pf_spurious),
+	VSTAT(pf_emulate),
+	VSTAT(pf_mmio_spte_created),
+	VSTAT(guest_page_faults),
+};
+
+#define NVSTATS (sizeof(vcpu_stat_fields) / sizeof(vcpu_stat_fields[0]))
+
+_Static_assert(NVSTATS * sizeof(uint64_t) == sizeof(tdpsim_vcpu_stats),
+	       "vCPU stats table out of date");
+
+size_t tdpsim_vcpu_stats_count(void)
+{
+	return NVSTATS;
+}
+
+const char *tdpsim_vcpu_stats_name(size_t i)
+{
+	return i < NVSTATS ? vcpu_stat_fields[i].name : NULL;
+}
+
+uint64_t tdpsim_vcpu_stats_value(const tdpsim_vcpu_stats *s, size_t i)
+{
+	if (!s || i >= NVSTATS)
+		return 0;
+	return *(const uint64_t *)((const char *)s + vcpu_stat_fields[i].offset);
+}

@@ -48,6 +48,22 @@ typedef struct tdpsim_stats {
 	uint64_t sim_ns;          /* simulated time (sum of `advance`) */
 } tdpsim_stats;
 
+/* The counters KVM keeps per vCPU (kvm_vcpu_stat), for one vCPU. */
+typedef struct tdpsim_vcpu_stats {
+	uint64_t pf_taken;
+	uint64_t pf_fixed;
+	uint64_t pf_fast;
+	uint64_t pf_spurious;
+	uint64_t pf_emulate;
+	uint64_t pf_mmio_spte_created;
+	uint64_t guest_page_faults;
+} tdpsim_vcpu_stats;
+
+/* Number of counters in tdpsim_vcpu_stats, the name of counter i, its value in `s`. */
+TDPSIM_EXTERN size_t tdpsim_vcpu_stats_count(void);
+TDPSIM_EXTERN const char *tdpsim_vcpu_stats_name(size_t i);
+TDPSIM_EXTERN uint64_t tdpsim_vcpu_stats_value(const tdpsim_vcpu_stats *s, size_t i);
+
 /* Number of counters in tdpsim_stats. */
 TDPSIM_EXTERN size_t tdpsim_stats_count(void);
 

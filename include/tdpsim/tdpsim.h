@@ -82,6 +82,11 @@ TDPSIM_EXTERN int64_t tdpsim_sim_replay(tdpsim_sim *sim, tdpsim_trace *trace,
 
 TDPSIM_EXTERN void tdpsim_sim_stats(const tdpsim_sim *sim, tdpsim_stats *out);
 
+/* vCPUs of the machine (0 until it starts), and vCPU i's counters now. */
+TDPSIM_EXTERN unsigned tdpsim_sim_vcpu_count(const tdpsim_sim *sim);
+TDPSIM_EXTERN int tdpsim_sim_vcpu_stats(const tdpsim_sim *sim, unsigned vcpu,
+					tdpsim_vcpu_stats *out);
+
 /* Snapshots kept at `mark` events, in order. */
 TDPSIM_EXTERN size_t tdpsim_sim_mark_count(const tdpsim_sim *sim);
 TDPSIM_EXTERN int tdpsim_sim_mark(const tdpsim_sim *sim, size_t i, const char **label,
@@ -95,8 +100,8 @@ TDPSIM_EXTERN size_t tdpsim_sim_notice_count(const tdpsim_sim *sim);
 TDPSIM_EXTERN const char *tdpsim_sim_notice(const tdpsim_sim *sim, size_t i);
 
 /*
- * A 64-bit digest of the whole outcome so far: the settings, every mark's stats and the
- * current stats (docs/digest.md gives the exact definition).  Equal across runs, machines
+ * A 64-bit digest of the whole outcome so far: the settings, every mark's stats, the
+ * current stats and each vCPU's (docs/digest.md gives the exact definition).  Equal across runs, machines
  * and compilers for the same input.
  */
 TDPSIM_EXTERN uint64_t tdpsim_sim_digest(const tdpsim_sim *sim);

@@ -21,11 +21,8 @@
 #define TDP_ROOT_LEVEL 4  /* 4-level EPT: guest-physical addresses below 2^48 */
 #define KVM_PFN_NOSLOT (~0ull)
 
-/* The vCPU stats KVM keeps per vCPU (kvm_vcpu_stat). */
-struct kvm_vcpu_stat {
-	uint64_t pf_taken, pf_fixed, pf_fast, pf_spurious, pf_emulate, pf_mmio_spte_created;
-	uint64_t guest_page_faults;
-};
+/* The vCPU stats KVM keeps per vCPU (kvm_vcpu_stat): the public struct, field for field. */
+#define kvm_vcpu_stat tdpsim_vcpu_stats
 
 /* Settings the MMU reads, refreshed by the machine when they change. */
 struct kvm_config {
@@ -51,7 +48,7 @@ struct kvm {
 	uint32_t nx_head, nx_tail;
 
 	tdpsim_stats *stats;          /* the machine's counters: VM-wide and vCPU sums */
-	struct kvm_vcpu_stat *vcpu_stat;
+	tdpsim_vcpu_stats *vcpu_stat;
 	unsigned nr_vcpus;
 
 	const tdpsim_hooks *hooks;

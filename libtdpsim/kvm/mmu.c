@@ -251,7 +251,7 @@ static void report_fault(const struct kvm *kvm, const struct kvm_page_fault *f, 
 
 int kvm_mmu_page_fault(struct kvm *kvm, unsigned vcpu, uint64_t gpa, uint32_t error_code)
 {
-	struct kvm_vcpu_stat *vs = &kvm->vcpu_stat[vcpu];
+	tdpsim_vcpu_stats *vs = &kvm->vcpu_stat[vcpu];
 	struct kvm_page_fault fault;
 	int r = RET_PF_INVALID;
 

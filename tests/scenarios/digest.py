@@ -24,6 +24,9 @@ def canonical(doc):
         lines += ["%s=%d" % (k, v) for k, v in mark["stats"].items()]
     lines += ["[final]"]
     lines += ["%s=%d" % (k, v) for k, v in doc["final"].items()]
+    for vcpu in doc.get("vcpus", []):
+        lines += ["[vcpu]"]
+        lines += ["%s=%d" % (k, v) for k, v in vcpu.items()]
     return ("\n".join(lines) + "\n").encode()
 
 

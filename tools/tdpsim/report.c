@@ -53,7 +53,19 @@ static void report_json(FILE *f, const tdpsim_sim *sim)
 	fputs("  },\n  \"final\": ", f);
 	tdpsim_sim_stats(sim, &st);
 	json_stats(f, &st, "  ");
-	fputs(",\n  \"marks\": [", f);
+	fputs(",\n  \"vcpus\": [", f);
+	for (unsigned v = 0; v < tdpsim_sim_vcpu_count(sim); v++) {
+		tdpsim_vcpu_stats vs;
+		size_t n = tdpsim_vcpu_stats_count();
+
+		tdpsim_sim_vcpu_stats(sim, v, &vs);
+		fputs(v ? ", {" : "\n    {", f);
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "\"%s\": %" PRIu64 "%s", tdpsim_vcpu_stats_name(i),
+				tdpsim_vcpu_stats_value(&vs, i), i + 1 < n ? ", " : "");
+		fputc('}', f);
+	}
+	fputs(tdpsim_sim_vcpu_count(sim) ? "\n  ],\n  \"marks\": [" : "],\n  \"marks\": [", f);
 	for (size_t i = 0; i < nmarks; i++) {
 		const char *label;
 
