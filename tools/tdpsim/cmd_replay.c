@@ -143,9 +143,13 @@ int cmd_replay(int argc, char **argv)
 	}
 	if (a.timing) {
 		double dt = now_seconds() - t0;
+		tdpsim_stats st;
 
-		fprintf(stderr, "timing: %.3f s, %.2f M events/s\n", dt,
-			dt > 0 ? (double)n / dt / 1e6 : 0.0);
+		tdpsim_sim_stats(sim, &st);
+		fprintf(stderr, "timing: %.3f s, %.2f M events/s, %.2f M accesses/s, %.2f M faults/s\n",
+			dt, dt > 0 ? (double)n / dt / 1e6 : 0.0,
+			dt > 0 ? (double)st.accesses / dt / 1e6 : 0.0,
+			dt > 0 ? (double)st.pf_taken / dt / 1e6 : 0.0);
 	}
 	if ((rc = outfile_open(&out, a.out)) != 0)
 		goto done;
