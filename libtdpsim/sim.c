@@ -102,6 +102,7 @@ static void machine_refresh_config(tdpsim_sim *sim)
 {
 	struct kvm_config *c = &sim->machine.kvm.config;
 	uint64_t nx = sim->settings.s[SET_NX_HUGE_PAGES].v;
+	bool was = c->nx_huge_pages;
 	char buf[24];
 
 	c->nx_huge_pages = nx == NX_FORCE ||
@@ -109,6 +110,12 @@ static void machine_refresh_config(tdpsim_sim *sim)
 			    cpu_has_itlb_multihit(settings_text(&sim->settings, SET_CPU, buf,
 								sizeof(buf))));
 	c->disable_nx_huge_pages = sim->settings.s[SET_DISABLE_NX_HUGE_PAGES].v != 0;
+	/* set_nx_huge_pages: when the mitigation flips at run time, KVM zaps every mapping of
+	 * every VM (kvm_mmu_zap_all_fast), since huge leaves' X bit and the NX tables were
+	 * built for the old value (reference 3.3). */
+	if (sim->machine.kvm.root && was != c->nx_huge_pages &&
+	    kvm_tdp_mmu_zap_all(&sim->machine.kvm))
+		kvm_flush_remote_tlbs(&sim->machine.kvm);
 }
 
 static void machine_stop(tdpsim_sim *sim)

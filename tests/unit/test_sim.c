@@ -333,6 +333,63 @@ START_TEST(a_progress_callback_sees_progress_and_can_stop_the_replay)
 }
 END_TEST
 
+static int apply_text(tdpsim_sim *sim, const char *dir, const char *text)
+{
+	const char *path = write_file(dir, "t.tdpt", text);
+	tdpsim_trace *t;
+	int64_t n;
+
+	ck_assert_int_eq(tdpsim_trace_open(&t, path), 0);
+	n = tdpsim_sim_replay(sim, t, NULL, NULL);
+	tdpsim_trace_free(t);
+	return n < 0 ? (int)n : 0;
+}
+
+START_TEST(changing_nx_huge_pages_at_run_time_zaps_every_mapping)
+{
+	tdpsim_options o = TDPSIM_OPTIONS_INIT;
+	const char *dir = scratch_dir();
+	tdpsim_sim *sim;
+	tdpsim_stats st;
+
+	o.check = 1; /* an executable huge leaf left behind would fail the invariants */
+	ck_assert_int_eq(tdpsim_sim_new(&sim, &o), 0);
+	ck_assert_int_eq(apply_text(sim, dir,
+		"tdpsim-trace 1\n"
+		"set nx_huge_pages=off\n"
+		"memslot slot=0 gpa=0 size=1G hva=0x7f0000000000\n"
+		"backing hva=0x7f0000000000 size=1G kind=hugetlb2m populate=1\n"
+		"fault vcpu=0 gpa=0x200000 err=0x4\n"       /* read: an executable 2M leaf */
+		"fault vcpu=0 gpa=0x400000 err=0x14\n"), 0); /* fetch: another, NX is off */
+	tdpsim_sim_stats(sim, &st);
+	ck_assert_uint_eq(st.pages_2m, 2);
+	ck_assert_uint_eq(st.remote_tlb_flush_requests, 0);
+	/* set_nx_huge_pages: every mapping goes, with one flush (reference 3.3) */
+	ck_assert_int_eq(set(sim, "nx_huge_pages", "force"), 0);
+	tdpsim_sim_stats(sim, &st);
+	ck_assert_uint_eq(st.pages_2m, 0);
+	ck_assert_uint_eq(st.tdp_mmu_pages, 0);
+	ck_assert_uint_eq(st.remote_tlb_flush_requests, 1);
+	/* the same value again changes nothing */
+	ck_assert_int_eq(set(sim, "nx_huge_pages", "y"), 0);
+	tdpsim_sim_stats(sim, &st);
+	ck_assert_uint_eq(st.remote_tlb_flush_requests, 1);
+	/* now a fetch maps 4K under an NX-tagged, tracked table */
+	ck_assert_int_eq(apply_text(sim, dir, "tdpsim-trace 1\nfault vcpu=0 gpa=0x400000 err=0x14\n"),
+			 0);
+	tdpsim_sim_stats(sim, &st);
+	ck_assert_uint_eq(st.pages_4k, 1);
+	ck_assert_uint_eq(st.nx_lpage_splits, 1);
+	/* and switching it off zaps that too, the NX list with it */
+	ck_assert_int_eq(set(sim, "nx_huge_pages", "off"), 0);
+	tdpsim_sim_stats(sim, &st);
+	ck_assert_uint_eq(st.pages_4k, 0);
+	ck_assert_uint_eq(st.nx_lpage_splits, 0);
+	ck_assert_uint_eq(st.remote_tlb_flush_requests, 2);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
 static Suite *sim_suite(void)
 {
 	Suite *s = suite_create("sim");
@@ -350,6 +407,7 @@ static Suite *sim_suite(void)
 	tcase_add_test(tc, the_digest_is_equal_for_equal_runs_and_differs_otherwise);
 	tcase_add_test(tc, the_stats_table_names_every_counter_once);
 	tcase_add_test(tc, a_progress_callback_sees_progress_and_can_stop_the_replay);
+	tcase_add_test(tc, changing_nx_huge_pages_at_run_time_zaps_every_mapping);
 	suite_add_tcase(s, tc);
 	return s;
 }
