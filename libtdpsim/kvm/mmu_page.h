@@ -9,6 +9,7 @@
 #define TDPSIM_KVM_MMU_PAGE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kvm/spte.h"
@@ -60,6 +61,14 @@ static inline uint64_t sp_pfn(const struct kvm_mmu_page *sp)
 static inline struct kvm_mmu_page *spte_to_child_sp(const struct sp_pool *p, uint64_t spte)
 {
 	return sp_by_id(p, (uint32_t)(spte_to_pfn(spte) - SP_PFN_BASE));
+}
+
+/* The child table itself, without going through its SP. */
+static inline uint64_t *spte_to_child_spt(const struct sp_pool *p, uint64_t spte)
+{
+	uint32_t id = (uint32_t)(spte_to_pfn(spte) - SP_PFN_BASE);
+
+	return p->tables[id / SP_CHUNK] + (size_t)(id % SP_CHUNK) * PT_ENTRIES;
 }
 
 #endif

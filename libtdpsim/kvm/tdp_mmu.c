@@ -11,10 +11,12 @@
 
 static void kvm_update_page_stats(struct kvm *kvm, int level, int64_t delta)
 {
-	uint64_t *pages[] = { &kvm->stats->pages_4k, &kvm->stats->pages_2m,
-			      &kvm->stats->pages_1g };
-
-	*pages[level - 1] += (uint64_t)delta;
+	switch (level) { /* leaves exist only up to 1G */
+	case PG_LEVEL_4K: kvm->stats->pages_4k += (uint64_t)delta; break;
+	case PG_LEVEL_2M: kvm->stats->pages_2m += (uint64_t)delta; break;
+	case PG_LEVEL_1G: kvm->stats->pages_1g += (uint64_t)delta; break;
+	default: break;
+	}
 }
 
 /* The NX list is a FIFO of SP ids: appended at the tail, recovered from the head. */
@@ -316,15 +318,17 @@ bool kvm_tdp_mmu_zap_all(struct kvm *kvm)
 
 uint64_t *kvm_tdp_mmu_get_last_sptep(const struct kvm *kvm, uint64_t gfn, int *level)
 {
-	struct kvm_mmu_page *sp = kvm->root;
+	const uint64_t *spt = kvm->root->spt;
 
-	for (;;) {
-		uint64_t *sptep = &sp->spt[gfn_index(gfn, sp->level)];
+	/* Every EPT check of every access comes through here: follow the links straight to
+	 * the child tables, one load per level as the hardware does, not via the SPs. */
+	for (int l = TDP_ROOT_LEVEL;; l--) {
+		uint64_t *sptep = (uint64_t *)&spt[gfn_index(gfn, l)];
 
-		if (!is_shadow_present_pte(*sptep) || is_last_spte(*sptep, sp->level)) {
-			*level = sp->level;
+		if (!is_shadow_present_pte(*sptep) || is_last_spte(*sptep, l)) {
+			*level = l;
 			return sptep;
 		}
-		sp = spte_to_child_sp(&kvm->pool, *sptep);
+		spt = spte_to_child_spt(&kvm->pool, *sptep);
 	}
 }

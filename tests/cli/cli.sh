@@ -139,18 +139,20 @@ check_mode_replays_the_same)
   ;;
 progress_bar_only_on_a_terminal)
   command -v script > /dev/null || fail "script(1) is needed (Debian package bsdutils)"
+  # script(1) copies its standard input to the terminal it makes: give it an empty one, or
+  # whatever the caller's stdin holds ends up in the transcript.
   make_long_trace
   # stderr is a pipe: never a bar, even when asked for
   run "$tdpsim" replay long.tdpb --progress; expect_status 0
   [ ! -s err.txt ] || { cat err.txt; fail "stderr not empty in a pipe"; }
   # a terminal, asked for at once: the bar shows share, rate and ETA, then is erased
-  script -qec "$tdpsim replay long.tdpb --progress -o t.txt" /dev/null > tty.txt
+  script -qec "$tdpsim replay long.tdpb --progress -o t.txt" /dev/null < /dev/null > tty.txt
   expect_in tty.txt "events/s"; expect_in tty.txt "ETA"; expect_in tty.txt "%"
   # a terminal, but switched off
-  script -qec "$tdpsim replay long.tdpb --no-progress -o t.txt" /dev/null > tty2.txt
+  script -qec "$tdpsim replay long.tdpb --no-progress -o t.txt" /dev/null < /dev/null > tty2.txt
   expect_not_in tty2.txt "events/s"
   # a terminal, default: a short replay stays quiet (the bar waits for a second)
-  script -qec "$tdpsim replay $quick -o t.txt" /dev/null > tty3.txt
+  script -qec "$tdpsim replay $quick -o t.txt" /dev/null < /dev/null > tty3.txt
   expect_not_in tty3.txt "events/s"
   ;;
 readme_example_compiles_and_runs)
