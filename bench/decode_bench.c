@@ -40,6 +40,9 @@
 
 #include "tdpsim/tdpsim.h"
 
+#define BENCH_NAME "decode_bench"
+#include "bench_util.h"
+
 extern char **environ;
 
 #define DEFAULT_EVENTS 50000000ull
@@ -48,34 +51,8 @@ extern char **environ;
 #define SINGLE_ACCESSES 1000000ull    /* accesses in the pure 4K-stride stream */
 #define RAW_BUF (1u << 20)            /* gzread baseline: as the reader (READ_CHUNK) */
 
-#define KiB (1ull << 10)
-#define MiB (1ull << 20)
-#define GiB (1ull << 30)
-
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
 
 /* ---- small helpers ------------------------------------------------------------------- */
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static long maxrss_kib(void)
-{
-	struct rusage ru;
-
-	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
-}
 
 static uint64_t file_size(const char *path)
 {
@@ -83,8 +60,6 @@ static uint64_t file_size(const char *path)
 
 	return stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
 }
-
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* Registered files and the directory, removed at exit unless --keep. */
 static struct {
@@ -108,36 +83,6 @@ static void cleanup_files(void)
 	cleanup.dir[0] = '\0';
 }
 
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "decode_bench: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	cleanup_files();
-	exit(1);
-}
-
-static void die_tdpsim(const char *what)
-{
-	const tdpsim_error *e = tdpsim_error_last();
-
-	die("%s: %s", what, e ? e->message : "unknown error");
-}
-
-static void check_interrupted(void)
-{
-	if (interrupted) {
-		fprintf(stderr, "decode_bench: interrupted%s\n",
-			cleanup.keep ? "" : "; removing the files");
-		cleanup_files();
-		exit(130);
-	}
-}
-
 /* dir + "/" + name into buf, or die. */
 static void path_join(char *buf, size_t n, const char *dir, const char *name)
 {
@@ -151,21 +96,6 @@ static void register_file(const char *path)
 {
 	if (cleanup.nfiles < sizeof(cleanup.files) / sizeof(cleanup.files[0]))
 		cleanup.files[cleanup.nfiles++] = strdup(path);
-}
-
-/* 1234567 -> "1,234,567" */
-static const char *commas(uint64_t v, char *buf, size_t n)
-{
-	char tmp[32];
-	int len = snprintf(tmp, sizeof(tmp), "%" PRIu64, v), o = 0;
-
-	for (int i = 0; i < len && (size_t)o + 2 < n; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = tmp[i];
-	}
-	buf[o] = '\0';
-	return buf;
 }
 
 /* ---- the event hash: generator and decoder must agree ---------------------------------- */

@@ -44,9 +44,9 @@
 
 #include "tdpsim/tdpsim.h"
 
-#define KiB (1ull << 10)
-#define MiB (1ull << 20)
-#define GiB (1ull << 30)
+#define BENCH_NAME "fault_bench"
+#include "bench_util.h"
+
 #define TiB (1ull << 40)
 
 #define DEFAULT_SIZE_4K (16 * GiB) /* 4,194,304 faults */
@@ -64,38 +64,7 @@
 #define SWEEP_GVA 0x100000000000ull
 #define ERR_WRITE_USER (TDPSIM_PFERR_WRITE | TDPSIM_PFERR_USER) /* 0x6 */
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
 /* ---- small helpers ------------------------------------------------------------------- */
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static long maxrss_kib(void)
-{
-	struct rusage ru;
-
-	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
-}
 
 /* A "VmXXX:   1234 kB" line of /proc/self/status, in KiB; -1 if it cannot be read. */
 static long proc_status_kib(const char *key)
@@ -144,56 +113,6 @@ static void cleanup_files(void)
 	if (!cleanup.keep && cleanup.made_dir)
 		rmdir(cleanup.dir);
 	cleanup.made_dir = 0;
-}
-
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fprintf(stderr, "fault_bench: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	cleanup_files();
-	exit(1);
-}
-
-static void die_tdpsim(const char *what) __attribute__((noreturn));
-
-static void die_tdpsim(const char *what)
-{
-	const tdpsim_error *e = tdpsim_error_last();
-
-	die("%s: %s", what, e ? e->message : "unknown error");
-}
-
-static void check_interrupted(void)
-{
-	if (interrupted) {
-		fflush(stdout);
-		fprintf(stderr, "fault_bench: interrupted\n");
-		cleanup_files();
-		exit(130);
-	}
-}
-
-/* 1234567 -> "1,234,567" */
-static const char *commas(uint64_t v, char *buf, size_t n)
-{
-	char tmp[32];
-	int len = snprintf(tmp, sizeof(tmp), "%" PRIu64, v), o = 0;
-
-	for (int i = 0; i < len && (size_t)o + 2 < n; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = tmp[i];
-	}
-	buf[o] = '\0';
-	return buf;
 }
 
 /* 17179869184 -> "16G" (the largest exact binary suffix) */

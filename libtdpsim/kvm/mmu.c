@@ -221,31 +221,37 @@ static void fault_init(const struct kvm *kvm, struct kvm_page_fault *f, unsigned
 	f->pfn = KVM_PFN_NOSLOT;
 }
 
+void kvm_fault_describe(const struct kvm_page_fault *f, int result, tdpsim_fault *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->vcpu = f->vcpu;
+	out->gpa = f->addr;
+	out->gfn = f->gfn;
+	out->error_code = f->error_code;
+	out->exec = f->exec;
+	out->write = f->write;
+	out->present = f->present;
+	out->rsvd = f->rsvd;
+	out->user = f->user;
+	out->max_level = f->max_level;
+	out->req_level = f->req_level;
+	out->goal_level = f->goal_level;
+	out->huge_page_disallowed = f->huge_page_disallowed;
+	out->nx_huge_page_workaround_enabled = f->nx_huge_page_workaround_enabled;
+	out->pfn = f->pfn;
+	out->map_writable = f->map_writable;
+	out->fast = f->fast;
+	out->mmio = !f->slot;
+	out->result = (tdpsim_pf_result)result;
+}
+
 static void report_fault(const struct kvm *kvm, const struct kvm_page_fault *f, int r)
 {
-	tdpsim_fault out = { 0 };
+	tdpsim_fault out;
 
 	if (!kvm->hooks->on_fault)
 		return;
-	out.vcpu = f->vcpu;
-	out.gpa = f->addr;
-	out.gfn = f->gfn;
-	out.error_code = f->error_code;
-	out.exec = f->exec;
-	out.write = f->write;
-	out.present = f->present;
-	out.rsvd = f->rsvd;
-	out.user = f->user;
-	out.max_level = f->max_level;
-	out.req_level = f->req_level;
-	out.goal_level = f->goal_level;
-	out.huge_page_disallowed = f->huge_page_disallowed;
-	out.nx_huge_page_workaround_enabled = f->nx_huge_page_workaround_enabled;
-	out.pfn = f->pfn;
-	out.map_writable = f->map_writable;
-	out.fast = f->fast;
-	out.mmio = !f->slot;
-	out.result = (tdpsim_pf_result)r;
+	kvm_fault_describe(f, r, &out);
 	kvm->hooks->on_fault(&out, kvm->hooks->payload);
 }
 

@@ -217,24 +217,12 @@ static int tdp_mmu_map_handle_target_level(struct kvm *kvm, struct kvm_page_faul
 /* Let the caller's hugepage policy lower the goal level, adjusting the pfn as KVM would. */
 static void apply_policy(struct kvm *kvm, struct kvm_page_fault *fault)
 {
-	tdpsim_fault f = { 0 };
+	tdpsim_fault f;
 	int level;
 
 	if (!kvm->policy || fault->goal_level == PG_LEVEL_4K)
 		return;
-	f.vcpu = fault->vcpu;
-	f.gpa = fault->addr;
-	f.gfn = fault->gfn;
-	f.error_code = fault->error_code;
-	f.exec = fault->exec;
-	f.write = fault->write;
-	f.max_level = fault->max_level;
-	f.req_level = fault->req_level;
-	f.goal_level = fault->goal_level;
-	f.huge_page_disallowed = fault->huge_page_disallowed;
-	f.nx_huge_page_workaround_enabled = fault->nx_huge_page_workaround_enabled;
-	f.pfn = fault->pfn;
-	f.map_writable = fault->map_writable;
+	kvm_fault_describe(fault, RET_PF_CONTINUE, &f);
 	level = kvm->policy(&f, kvm->policy_payload);
 	if (level >= PG_LEVEL_4K && level < fault->goal_level) {
 		/* The pfn of the goal-level page, offset to the smaller page holding gfn. */

@@ -43,6 +43,9 @@ void kvm_flush_remote_tlbs(struct kvm *kvm);
 /* Access already allowed by the SPTE for this fault (is_access_allowed). */
 bool is_access_allowed(const struct kvm_page_fault *fault, uint64_t spte);
 
+/* The public descriptor of a fault (for hooks and the policy). */
+void kvm_fault_describe(const struct kvm_page_fault *f, int result, tdpsim_fault *out);
+
 /* From mmu.c, used by the map walk. */
 void kvm_mmu_hugepage_adjust(struct kvm *kvm, struct kvm_page_fault *fault);
 void disallowed_hugepage_adjust(struct kvm *kvm, struct kvm_page_fault *fault, uint64_t spte,

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the benchmark programs share: clocks, peak memory, number formatting, and dying
+ * cleanly (removing the program's scratch files) on an error or an interrupt.  A program
+ * defines BENCH_NAME and a `static void cleanup_files(void)` before including this.
+ */
+#ifndef TDPSIM_BENCH_UTIL_H
+#define TDPSIM_BENCH_UTIL_H
+
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "tdpsim/tdpsim.h"
+
+#define KiB (1ull << 10)
+#define MiB (1ull << 20)
+#define GiB (1ull << 30)
+
+static void cleanup_files(void);
+
+static volatile sig_atomic_t interrupted;
+
+static inline void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static inline double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static inline double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static inline long maxrss_kib(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
+}
+
+static inline void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static inline void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, BENCH_NAME ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	cleanup_files();
+	exit(1);
+}
+
+static inline void die_tdpsim(const char *what) __attribute__((noreturn));
+
+static inline void die_tdpsim(const char *what)
+{
+	const tdpsim_error *e = tdpsim_error_last();
+
+	die("%s: %s", what, e ? e->message : "unknown error");
+}
+
+/* After a SIGINT/SIGTERM: remove the scratch files and stop. */
+static inline void check_interrupted(void)
+{
+	if (interrupted) {
+		fflush(stdout);
+		fprintf(stderr, BENCH_NAME ": interrupted\n");
+		cleanup_files();
+		exit(130);
+	}
+}
+
+/* 1234567 -> "1,234,567" */
+static inline const char *commas(uint64_t v, char *buf, size_t n)
+{
+	char tmp[32];
+	int len = snprintf(tmp, sizeof(tmp), "%" PRIu64, v), o = 0;
+
+	for (int i = 0; i < len && (size_t)o + 2 < n; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = tmp[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+#endif
