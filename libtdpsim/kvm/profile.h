@@ -1,16 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Internal: kernel version profiles - the behaviour switches that differ between KVM
- * releases (reference section 8).  The policies issue adds the older profiles; each switch
- * names the change behind it.
+ * releases (reference section 8).  Each profile is a file models/kvm/<name>.ini; every
+ * switch there names the kernel change behind it.
  */
 #ifndef TDPSIM_KVM_PROFILE_H
 #define TDPSIM_KVM_PROFILE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+/* How huge pages come back when dirty logging is turned off (reference 4.8). */
+enum log_off_recovery {
+	LOG_OFF_ZAP_LEAVES = 0,        /* <= 5.18: zap collapsible 4K leaves; tables stay */
+	LOG_OFF_ZAP_COLLAPSIBLE = 1,   /* 5.19-6.12: zap the tables where a huge page fits */
+	LOG_OFF_RECOVER_IN_PLACE = 2,  /* 6.13+: make_huge_spte over the table, no refault */
+};
 
 struct kvm_profile {
-	const char *name;
+	char name[32];
+	char description[128];
+	/* 5.15 "KVM: x86: enable TDP MMU by default" (off again in late 5.15.y); 5.10 off. */
+	bool tdp_mmu_default;
 	/* 6.2 "split huge pages in place on fault" (tdp_mmu_split_huge_page in
 	 * kvm_tdp_mmu_map); before, the huge SPTE was zapped and an empty table linked. */
 	bool split_on_fault;
@@ -19,9 +30,31 @@ struct kvm_profile {
 	bool nx_child_must_be_tagged;
 	/* 6.10 early SPURIOUS at the target level when the old leaf already allows it. */
 	bool target_spurious_early_out;
+	/* 5.16 nx_huge_pages_recovery_period_ms (0 = 3600 s / ratio); before, 60 s fixed. */
+	bool recovery_period_param;
+	/* 6.2 recovery unaccounts (does not zap) tracked SPs in dirty-logged slots. */
+	bool recovery_skips_dirty_logged;
+	/* 6.13(.y)/6.14 the recovery worker is created at the first KVM_RUN, not with the VM. */
+	bool recovery_worker_lazy;
+	/* 4.8: how disabling dirty logging gets huge pages back. */
+	enum log_off_recovery log_off_recovery;
+	/* 5.18 kvm.eager_page_split (TDP MMU): split at logging enable and at CLEAR. */
+	bool eager_page_split;
+	/* 6.5 (backported to 6.1.y) nx_huge_pages=never. */
+	bool nx_never;
+	/* 5.19 pf_taken/pf_fixed/pf_emulate/pf_spurious/pf_fast/pf_mmio_spte_created. */
+	bool pf_stats;
+	/* 6.12 RET_PF_WRITE_PROTECTED (before: EMULATE). */
+	bool write_protected_result;
+	/* 6.18 possible-NX lists per MMU type, to_zap computed per list. */
+	bool per_mmu_nx_lists;
 };
 
 /* The profile called `name`, or NULL. */
 const struct kvm_profile *kvm_profile_find(const char *name);
+
+/* The profiles known to this build, in version order. */
+size_t kvm_profile_count(void);
+const struct kvm_profile *kvm_profile_at(size_t i);
 
 #endif
