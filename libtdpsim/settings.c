@@ -26,6 +26,7 @@ static const char *const w_kvm[] = { "6.18", NULL };
 static const char *const w_cpu[] = { "skylake-sp", NULL };
 static const char *const w_nx[] = { "off", "force", "auto", "never", NULL };
 static const char *const w_manual[] = { "0", "1", "3", NULL };
+static const char *const w_tdp_mmu[] = { "auto", "0", "1", NULL };
 
 static const struct setting_spec specs[SET__COUNT] = {
 	[SET_MMU] = { "mmu", WORDS, w_mmu, 0, 0, MMU_TDP, 1 },
@@ -45,6 +46,8 @@ static const struct setting_spec specs[SET__COUNT] = {
 	[SET_SEED] = { "seed", UINT, NULL, 0, UINT64_MAX, 0, 1 },
 	/* The guest's paging mode: 4-level, or 5-level (LA57). */
 	[SET_GUEST_PAGING_LEVELS] = { "guest_paging_levels", UINT, NULL, 4, 5, 4, 1 },
+	/* kvm.tdp_mmu: auto follows the kernel profile's default. */
+	[SET_TDP_MMU] = { "tdp_mmu", WORDS, w_tdp_mmu, 0, 0, TDP_MMU_AUTO, 1 },
 };
 
 void settings_init(struct settings *st)

@@ -22,12 +22,14 @@ enum setting_id {
 	SET_DISABLE_NX_HUGE_PAGES,
 	SET_SEED,
 	SET_GUEST_PAGING_LEVELS,
+	SET_TDP_MMU,
 	SET__COUNT
 };
 
 /* Word values, by index in their setting's list. */
 enum { MMU_TDP, MMU_SHADOW };
 enum { NX_OFF, NX_FORCE, NX_AUTO, NX_NEVER };
+enum { TDP_MMU_AUTO, TDP_MMU_OFF, TDP_MMU_ON };
 
 struct setting_value {
 	uint64_t v;   /* the number, or the index of the word */

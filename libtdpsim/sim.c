@@ -12,6 +12,8 @@
 #include "core/clock.h"
 #include "core/digest.h"
 #include "core/error.h"
+#include "kvm/dirty_log.h"
+#include "kvm/nx_recovery.h"
 #include "kvm/tdp_mmu.h"
 #include "machine.h"
 #include "settings.h"
@@ -100,22 +102,48 @@ static bool cpu_has_itlb_multihit(const char *cpu)
 /* The MMU's view of the settings, refreshed whenever one changes. */
 static void machine_refresh_config(tdpsim_sim *sim)
 {
-	struct kvm_config *c = &sim->machine.kvm.config;
-	uint64_t nx = sim->settings.s[SET_NX_HUGE_PAGES].v;
-	bool was = c->nx_huge_pages;
+	struct kvm *kvm = &sim->machine.kvm;
+	struct kvm_config *c = &kvm->config, old = *c;
+	const struct settings *st = &sim->settings;
+	uint64_t nx = st->s[SET_NX_HUGE_PAGES].v;
 	char buf[24];
 
 	c->nx_huge_pages = nx == NX_FORCE ||
 			   (nx == NX_AUTO &&
-			    cpu_has_itlb_multihit(settings_text(&sim->settings, SET_CPU, buf,
-								sizeof(buf))));
-	c->disable_nx_huge_pages = sim->settings.s[SET_DISABLE_NX_HUGE_PAGES].v != 0;
+			    cpu_has_itlb_multihit(settings_text(st, SET_CPU, buf, sizeof(buf))));
+	c->nx_hard_disabled = nx == NX_NEVER;
+	c->disable_nx_huge_pages = st->s[SET_DISABLE_NX_HUGE_PAGES].v != 0;
+	c->nx_recovery_ratio = st->s[SET_NX_RECOVERY_RATIO].v;
+	c->nx_recovery_period_ms = st->s[SET_NX_RECOVERY_PERIOD_MS].v;
+	c->eager_page_split = st->s[SET_EAGER_PAGE_SPLIT].v != 0;
+	c->manual_protect = st->s[SET_MANUAL_DIRTY_LOG_PROTECT].v != 0;
+	c->initially_set = st->s[SET_MANUAL_DIRTY_LOG_PROTECT].v == 2; /* the word "3" */
 	/* set_nx_huge_pages: when the mitigation flips at run time, KVM zaps every mapping of
 	 * every VM (kvm_mmu_zap_all_fast), since huge leaves' X bit and the NX tables were
-	 * built for the old value (reference 3.3). */
-	if (sim->machine.kvm.root && was != c->nx_huge_pages &&
-	    kvm_tdp_mmu_zap_all(&sim->machine.kvm))
-		kvm_flush_remote_tlbs(&sim->machine.kvm);
+	 * built for the old value (reference 3.3), and wakes the recovery worker. */
+	if (kvm->root && old.nx_huge_pages != c->nx_huge_pages && kvm_tdp_mmu_zap_all(kvm))
+		kvm_flush_remote_tlbs(kvm);
+	if (kvm->root && (old.nx_huge_pages != c->nx_huge_pages ||
+			  old.nx_recovery_ratio != c->nx_recovery_ratio ||
+			  old.nx_recovery_period_ms != c->nx_recovery_period_ms)) {
+		kvm_nx_recovery_params_changed(kvm, sim->clock.now);
+		clock_advance(&sim->clock, 0); /* a worker woken now runs now */
+	}
+}
+
+/* nx_huge_pages=never (6.5+): only while no VM exists, and then final (reference 3.1). */
+static int check_nx_write(const tdpsim_sim *sim, int id, uint64_t v)
+{
+	if (id != SET_NX_HUGE_PAGES && id != SET_NX_RECOVERY_RATIO &&
+	    id != SET_NX_RECOVERY_PERIOD_MS)
+		return 0;
+	if (sim->settings.s[SET_NX_HUGE_PAGES].v == NX_NEVER)
+		return err_set(TDPSIM_EINPUT, "nx_huge_pages is 'never' (hard-disabled): KVM "
+			       "refuses every later write of %s (EPERM)", tdpsim_setting_name((size_t)id));
+	if (id == SET_NX_HUGE_PAGES && v == NX_NEVER && sim->started)
+		return err_set(TDPSIM_EINPUT, "nx_huge_pages=never is allowed only while no VM "
+			       "exists (KVM: EBUSY)");
+	return 0;
 }
 
 static void machine_stop(tdpsim_sim *sim)
@@ -143,6 +171,16 @@ static int machine_start(tdpsim_sim *sim)
 	if (sim->settings.s[SET_MMU].v != MMU_TDP)
 		return err_set(TDPSIM_EINPUT, "mmu=shadow: the shadow MMU is not simulated yet "
 			       "(only mmu=tdp)");
+	if (!profile)
+		return err_set(TDPSIM_ENOTFOUND, "kvm=%s: no such kernel profile",
+			       settings_text(&sim->settings, SET_KVM, buf, sizeof(buf)));
+	if (sim->settings.s[SET_TDP_MMU].v == TDP_MMU_OFF ||
+	    (sim->settings.s[SET_TDP_MMU].v == TDP_MMU_AUTO && !profile->tdp_mmu_default))
+		return err_set(TDPSIM_EINPUT, "kvm=%s runs the legacy MMU for TDP (tdp_mmu=0), "
+			       "which is not simulated yet: set tdp_mmu=1", profile->name);
+	if (sim->settings.s[SET_NX_HUGE_PAGES].v == NX_NEVER && !profile->nx_never)
+		return err_set(TDPSIM_EINPUT, "nx_huge_pages=never does not exist in kvm=%s",
+			       profile->name);
 	memset(m, 0, sizeof(*m));
 	m->stats = &sim->stats;
 	m->nr_vcpus = (unsigned)sim->settings.s[SET_VCPUS].v;
@@ -161,8 +199,12 @@ static int machine_start(tdpsim_sim *sim)
 	m->kvm.hooks = &sim->hooks;
 	m->kvm.policy = sim->policy;
 	m->kvm.policy_payload = sim->policy_payload;
+	m->kvm.clock = &sim->clock;
 	sim->started = 1;
 	machine_refresh_config(sim);
+	/* The recovery worker: with the VM (<= 6.12), else at the first KVM_RUN. */
+	if (!profile->recovery_worker_lazy)
+		kvm_nx_recovery_start(&m->kvm, sim->clock.now);
 	return 0;
 }
 
@@ -198,6 +240,8 @@ static int apply_setting(tdpsim_sim *sim, const char *key, const char *value, in
 		return err_set(TDPSIM_EINPUT,
 			       "%s can only be set before the machine starts "
 			       "(before the first memslot, access or other machine event)", key);
+	if ((rc = check_nx_write(sim, id, v)) < 0)
+		return rc;
 	sv->v = v;
 	sv->pinned |= pin;
 	if (sim->started)
@@ -360,6 +404,7 @@ static int do_get_dirty_log(tdpsim_sim *sim, const tdpsim_event *ev)
 	if (!(slot->flags & TDPSIM_MEM_LOG_DIRTY_PAGES)) /* KVM: ENOENT, no dirty bitmap */
 		return err_set(TDPSIM_EINPUT, "get-dirty-log: memslot %u is not dirty-logged",
 			       slot->id);
+	sim->stats.dirty_pages = (uint64_t)kvm_get_dirty_log(&sim->machine.kvm, slot);
 	return 0;
 }
 
@@ -371,6 +416,9 @@ static int do_clear_dirty_log(tdpsim_sim *sim, const tdpsim_event *ev)
 
 	if (rc < 0)
 		return rc;
+	if (!sim->machine.kvm.config.manual_protect) /* KVM: EINVAL */
+		return err_set(TDPSIM_EINPUT, "clear-dirty-log needs manual_dirty_log_protect=1 or 3 "
+			       "(KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2)");
 	if (!(slot->flags & TDPSIM_MEM_LOG_DIRTY_PAGES))
 		return err_set(TDPSIM_EINPUT, "clear-dirty-log: memslot %u is not dirty-logged",
 			       slot->id);
@@ -382,11 +430,20 @@ static int do_clear_dirty_log(tdpsim_sim *sim, const tdpsim_event *ev)
 			       "clear-dirty-log: pages [%" PRIu64 ", +%" PRIu64 ") do not fit memslot "
 			       "%u of %" PRIu64 " pages in 64-page chunks", first, num, slot->id,
 			       slot->npages);
+	kvm_clear_dirty_log(&sim->machine.kvm, slot, first, num);
 	return 0;
+}
+
+/* The first KVM_RUN: where a 6.13+ kernel creates the NX recovery worker. */
+static void vcpu_run(tdpsim_sim *sim)
+{
+	if (!sim->machine.kvm.nx_worker_started)
+		kvm_nx_recovery_start(&sim->machine.kvm, sim->clock.now);
 }
 
 static int do_access(tdpsim_sim *sim, uint32_t vcpu, uint64_t gva, uint32_t op, uint32_t cpl)
 {
+	vcpu_run(sim);
 	int rc = vcpu_access(&sim->machine, vcpu, gva, (int)op, (int)cpl);
 
 	if (rc == 0)
@@ -410,6 +467,7 @@ static int do_sweep(tdpsim_sim *sim, const tdpsim_event *ev)
 
 static int do_fault(tdpsim_sim *sim, const tdpsim_event *ev)
 {
+	vcpu_run(sim);
 	int rc = kvm_mmu_page_fault(&sim->machine.kvm, ev->u.fault.vcpu, ev->u.fault.gpa,
 				    ev->u.fault.err);
 

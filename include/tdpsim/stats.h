@@ -26,6 +26,9 @@ typedef struct tdpsim_stats {
 	uint64_t nx_lpage_splits; /* SPs on the possible-NX-huge-page list(s) */
 	uint64_t remote_tlb_flush_requests;
 	uint64_t tdp_mmu_pages;   /* KVM's own table pages in use (kvm->arch.tdp_mmu_pages) */
+	uint64_t dirty_pages;     /* what the most recent get-dirty-log returned */
+	uint64_t nx_recovery_passes; /* runs of the NX recovery worker */
+	uint64_t nx_recovery_zapped; /* tracked tables it zapped */
 	/* KVM's vCPU stats, summed over vCPUs (per vCPU: tdpsim_sim_vcpu_stats) */
 	uint64_t pf_taken;
 	uint64_t pf_fixed;

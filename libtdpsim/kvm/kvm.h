@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/clock.h"
 #include "host/host.h"
 #include "kvm/memslot.h"
 #include "kvm/mmu_page.h"
@@ -27,7 +28,13 @@
 /* Settings the MMU reads, refreshed by the machine when they change. */
 struct kvm_config {
 	bool nx_huge_pages;          /* the module parameter, resolved (auto -> the CPU's bug) */
+	bool nx_hard_disabled;       /* nx_huge_pages=never */
 	bool disable_nx_huge_pages;  /* KVM_CAP_VM_DISABLE_NX_HUGE_PAGES */
+	uint64_t nx_recovery_ratio;
+	uint64_t nx_recovery_period_ms;
+	bool eager_page_split;       /* kvm.eager_page_split */
+	bool manual_protect;         /* KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE */
+	bool initially_set;          /* KVM_DIRTY_LOG_INITIALLY_SET */
 };
 
 struct kvm {
@@ -50,6 +57,13 @@ struct kvm {
 	tdpsim_stats *stats;          /* the machine's counters: VM-wide and vCPU sums */
 	tdpsim_vcpu_stats *vcpu_stat;
 	unsigned nr_vcpus;
+
+	/* The NX recovery worker on the simulated clock (nx_recovery.c). */
+	struct clock *clock;
+	bool nx_worker_started;
+	bool nx_wake_pending;
+	uint64_t nx_last_pass;       /* ns */
+	uint64_t nx_next_wake;       /* ns */
 
 	const tdpsim_hooks *hooks;
 	tdpsim_hugepage_policy_fn policy;

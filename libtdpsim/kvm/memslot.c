@@ -18,6 +18,8 @@ static void free_lpage_info(struct kvm_memory_slot *slot)
 		free(slot->disallow_lpage[i]);
 		slot->disallow_lpage[i] = NULL;
 	}
+	free(slot->dirty_bitmap);
+	slot->dirty_bitmap = NULL;
 }
 
 void memslots_free(struct kvm_memslots *ms)
@@ -190,6 +192,7 @@ int memslots_set(struct kvm_memslots *ms, uint32_t id, uint32_t flags, uint64_t 
 		old->flags = flags; /* KVM_MR_FLAGS_ONLY: the metadata stays */
 		return 0;
 	}
+
 	if ((rc = alloc_lpage_info(&slot)) < 0)
 		return rc;
 	if (old)

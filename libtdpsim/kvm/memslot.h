@@ -20,7 +20,23 @@ struct kvm_memory_slot {
 	/* lpage_info[level - 2][i].disallow_lpage for the 2M and 1G regions the slot touches
 	 * (reference 1.9.2): non-zero forbids a huge mapping of that region. */
 	int32_t *disallow_lpage[KVM_MAX_HUGEPAGE_LEVEL - 1];
+	/* The dirty bitmap, one bit per page, while dirty logging is on (else NULL). */
+	uint64_t *dirty_bitmap;
 };
+
+static inline int kvm_slot_dirty_track_enabled(const struct kvm_memory_slot *slot)
+{
+	return slot->flags & 0x1u; /* KVM_MEM_LOG_DIRTY_PAGES */
+}
+
+/* mark_page_dirty_in_slot: a page that may have been written while logging. */
+static inline void mark_page_dirty_in_slot(struct kvm_memory_slot *slot, uint64_t gfn)
+{
+	uint64_t rel = gfn - slot->base_gfn;
+
+	if (slot->dirty_bitmap)
+		slot->dirty_bitmap[rel / 64] |= 1ull << (rel % 64);
+}
 
 struct kvm_memslots {
 	struct kvm_memory_slot *slots; /* sorted by base_gfn; ranges never overlap */

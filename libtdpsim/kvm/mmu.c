@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "kvm/dirty_log.h"
 #include "kvm/tdp_mmu.h"
 #include "tdpsim/trace.h"
 
@@ -20,19 +21,30 @@
 /* ---- the hugepage decisions (reference 1.9, 1.10.1) ---- */
 
 /* __kvm_mmu_max_mapping_level: lpage_info first, then what the host maps. */
-static int kvm_mmu_max_mapping_level(const struct kvm *kvm, const struct kvm_page_fault *fault)
+static int max_mapping_level(const struct kvm *kvm, const struct kvm_memory_slot *slot,
+			     uint64_t gfn, int max_level)
 {
-	int max_level = fault->max_level;
+	uint64_t hva;
+	int host_level;
 
-	while (max_level > PG_LEVEL_4K && lpage_disallowed(fault->slot, fault->gfn, max_level))
+	while (max_level > PG_LEVEL_4K && lpage_disallowed(slot, gfn, max_level))
 		max_level--;
 	if (max_level == PG_LEVEL_4K)
 		return PG_LEVEL_4K;
-	{
-		int host_level = host_pfn_mapping_level(kvm->host, fault->hva);
+	hva = slot->userspace_addr + ((gfn - slot->base_gfn) << PAGE_SHIFT);
+	host_level = host_pfn_mapping_level(kvm->host, hva);
+	return host_level < max_level ? host_level : max_level;
+}
 
-		return host_level < max_level ? host_level : max_level;
-	}
+int kvm_mmu_max_mapping_level_gfn(const struct kvm *kvm, const struct kvm_memory_slot *slot,
+				  uint64_t gfn)
+{
+	return max_mapping_level(kvm, slot, gfn, KVM_MAX_HUGEPAGE_LEVEL);
+}
+
+static int kvm_mmu_max_mapping_level(const struct kvm *kvm, const struct kvm_page_fault *fault)
+{
+	return max_mapping_level(kvm, fault->slot, fault->gfn, fault->max_level);
 }
 
 void kvm_mmu_hugepage_adjust(struct kvm *kvm, struct kvm_page_fault *fault)
@@ -108,6 +120,9 @@ static int fast_page_fault(struct kvm *kvm, struct kvm_page_fault *fault)
 			break;
 		kvm_tdp_mmu_set_leaf_fast(kvm, sptep, fault->gfn & ~(pages_per_hpage(level) - 1),
 					  level, new_spte);
+		/* fast_pf_fix_direct_spte: W went 0 -> 1, the page is dirty. */
+		if (fault->slot && !is_writable_pte(spte) && is_writable_pte(new_spte))
+			mark_page_dirty_in_slot(fault->slot, fault->gfn);
 		ret = RET_PF_FIXED;
 		break;
 	}
@@ -326,8 +341,10 @@ uint32_t kvm_tdp_access(const struct kvm *kvm, uint64_t gpa, int op)
 int kvm_set_memory_region(struct kvm *kvm, uint32_t id, uint32_t flags, uint64_t gpa,
 			  uint64_t size, uint64_t hva)
 {
-	struct kvm_memory_slot *old = memslots_by_id(&kvm->memslots, id);
+	struct kvm_memory_slot *old = memslots_by_id(&kvm->memslots, id), *slot;
 	bool gone = old && (size == 0 || old->base_gfn != gpa >> PAGE_SHIFT);
+	bool flags_only = old && !gone;
+	uint32_t old_flags = old ? old->flags : 0;
 	int rc = memslots_set(&kvm->memslots, id, flags, gpa, size, hva, KVM_MMU_MAX_GFN);
 
 	if (rc < 0)
@@ -337,7 +354,12 @@ int kvm_set_memory_region(struct kvm *kvm, uint32_t id, uint32_t flags, uint64_t
 	 * default): the old gfns must not stay mapped. */
 	if (gone && kvm_tdp_mmu_zap_all(kvm))
 		kvm_flush_remote_tlbs(kvm);
-	return 0;
+	if (size == 0)
+		return 0;
+	slot = memslots_by_id(&kvm->memslots, id);
+	if (flags_only) /* KVM_MR_FLAGS_ONLY: kvm_mmu_slot_apply_flags */
+		return kvm_mmu_slot_apply_flags(kvm, slot, old_flags);
+	return kvm_dirty_log_slot_created(kvm, slot);
 }
 
 /* kvm_mmu_notifier_invalidate_range_start: note the range, zap what maps it, flush. */

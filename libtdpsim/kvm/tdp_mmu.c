@@ -6,6 +6,7 @@
  * cmpxchg of KVM always succeeds here and FROZEN SPTEs are not needed.
  */
 #include "core/error.h"
+#include "kvm/dirty_log.h"
 #include "kvm/tdp_iter.h"
 #include "kvm/tdp_mmu.h"
 
@@ -200,6 +201,10 @@ static int tdp_mmu_map_handle_target_level(struct kvm *kvm, struct kvm_page_faul
 				       "kvm: leaf at gfn 0x%llx level %d would change frame in place",
 				       (unsigned long long)iter->gfn, iter->level);
 		tdp_mmu_iter_set_spte(kvm, iter, new_spte);
+		/* make_spte: a writable SPTE in a dirty-logged slot logs its page (only ever 4K
+		 * here: hugepage_adjust maps nothing larger while logging). */
+		if (fault->slot && is_writable_pte(new_spte))
+			mark_page_dirty_in_slot(fault->slot, iter->gfn);
 		/* A huge leaf replaced a table: the table's translations must go. */
 		if (is_shadow_present_pte(old) && !is_last_spte(old, iter->level))
 			kvm_flush_remote_tlbs(kvm);
@@ -319,4 +324,185 @@ uint64_t *kvm_tdp_mmu_get_last_sptep(const struct kvm *kvm, uint64_t gfn, int *l
 		}
 		spt = spte_to_child_spt(&kvm->pool, *sptep);
 	}
+}
+
+/* ---- dirty logging (reference 4.2, 4.5, 4.8) ---- */
+
+/* kvm_tdp_mmu_wrprot_slot: clear W on every leaf of the slot at min_level or above; KVM's
+ * MMU-writable bit stays, so the fast path can give W back (and log the page). */
+bool kvm_tdp_mmu_wrprot_slot(struct kvm *kvm, const struct kvm_memory_slot *slot, int min_level)
+{
+	struct tdp_iter iter;
+	bool flush = false;
+
+	for_each_tdp_pte_min_level(iter, &kvm->pool, kvm->root, min_level, slot->base_gfn,
+				   slot->base_gfn + slot->npages) {
+		if (!is_shadow_present_pte(iter.old_spte) ||
+		    !is_last_spte(iter.old_spte, iter.level) || !is_writable_pte(iter.old_spte))
+			continue;
+		tdp_mmu_iter_set_spte(kvm, &iter, iter.old_spte & ~VMX_EPT_WRITABLE_MASK);
+		flush = true;
+	}
+	return flush;
+}
+
+/* kvm_tdp_mmu_write_protect_gfn: the leaf mapping gfn at min_level or above loses W and
+ * MMU-writable, so only the slow path can make it writable again. */
+bool kvm_tdp_mmu_wrprot_gfn(struct kvm *kvm, uint64_t gfn, int min_level)
+{
+	struct tdp_iter iter;
+	bool flush = false;
+
+	for_each_tdp_pte_min_level(iter, &kvm->pool, kvm->root, min_level, gfn, gfn + 1) {
+		if (!is_shadow_present_pte(iter.old_spte) ||
+		    !is_last_spte(iter.old_spte, iter.level) ||
+		    !(iter.old_spte & (VMX_EPT_WRITABLE_MASK | SPTE_MMU_WRITABLE)))
+			continue;
+		tdp_mmu_iter_set_spte(kvm, &iter, iter.old_spte & ~(VMX_EPT_WRITABLE_MASK |
+								     SPTE_MMU_WRITABLE));
+		flush = true;
+	}
+	return flush;
+}
+
+/* kvm_tdp_mmu_try_split_huge_pages: every huge leaf in [start, end) above target_level is
+ * split; the walk is pre-order, so a 1G page becomes 512 x 2M and each of those 512 x 4K in
+ * the same pass.  The new tables are not NX-tagged; no TLB flush (nothing is unmapped). */
+void kvm_tdp_mmu_try_split_huge_pages(struct kvm *kvm, uint64_t start, uint64_t end,
+				      int target_level)
+{
+	struct tdp_iter iter;
+
+	for_each_tdp_pte_min_level(iter, &kvm->pool, kvm->root, target_level + 1, start, end) {
+		struct kvm_mmu_page *sp;
+
+		if (!is_shadow_present_pte(iter.old_spte) || !is_large_pte(iter.old_spte))
+			continue;
+		sp = tdp_mmu_alloc_sp(kvm, &iter);
+		if (!sp)
+			return; /* what is left splits lazily, as after KVM's -ENOMEM */
+		tdp_mmu_split_huge_page(kvm, &iter, sp);
+	}
+}
+
+/* make_huge_spte (6.13+): a huge leaf from one of its small pieces. */
+static uint64_t make_huge_spte(const struct kvm *kvm, uint64_t small_spte, int level)
+{
+	uint64_t huge = small_spte | SPTE_PAGE_SIZE_MASK;
+	uint64_t pfn = spte_to_pfn(small_spte) & ~(pages_per_hpage(level) - 1);
+
+	huge = (huge & ~SPTE_PFN_MASK) | (pfn << PAGE_SHIFT);
+	if (is_nx_huge_page_enabled(kvm))
+		huge &= ~VMX_EPT_EXECUTABLE_MASK;
+	return huge;
+}
+
+/* The first present leaf under the table `spte` links to (kvm_tdp_mmu_make_huge_spte). */
+static bool first_leaf_below(const struct kvm *kvm, uint64_t spte, uint64_t *leaf)
+{
+	struct kvm_mmu_page *child = spte_to_child_sp(&kvm->pool, spte);
+	struct tdp_iter iter;
+
+	for_each_tdp_pte(iter, &kvm->pool, child, child->gfn,
+			 child->gfn + pages_per_hpage(child->level + 1)) {
+		if (is_shadow_present_pte(iter.old_spte) && is_last_spte(iter.old_spte, iter.level)) {
+			*leaf = iter.old_spte;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ≤ 5.18: zap the leaves that could be mapped larger; their tables stay. */
+static void zap_collapsible_leaves(struct kvm *kvm, const struct kvm_memory_slot *slot)
+{
+	uint64_t start = slot->base_gfn, end = start + slot->npages;
+	struct tdp_iter iter;
+
+	for_each_tdp_pte(iter, &kvm->pool, kvm->root, start, end) {
+		if (!is_shadow_present_pte(iter.old_spte) || !is_last_spte(iter.old_spte, iter.level) ||
+		    iter.gfn < start || iter.gfn >= end)
+			continue;
+		if (iter.level >= kvm_mmu_max_mapping_level_gfn(kvm, slot, iter.gfn))
+			continue;
+		if (kvm->hooks->on_zap)
+			kvm->hooks->on_zap(iter.gfn, iter.level, iter.old_spte, kvm->hooks->payload);
+		tdp_mmu_iter_set_spte(kvm, &iter, SHADOW_NONPRESENT_VALUE);
+		kvm_flush_remote_tlbs(kvm); /* a successful atomic zap flushes */
+	}
+}
+
+/* 5.19-6.12 (zap the table) and 6.13+ (a huge leaf in its place): every table at 2M or 1G
+ * whose region the memslot and the host allow to be mapped at that level. */
+static void recover_tables(struct kvm *kvm, const struct kvm_memory_slot *slot, bool in_place)
+{
+	uint64_t start = slot->base_gfn, end = start + slot->npages;
+	struct tdp_iter iter;
+	bool flush = false;
+
+	for_each_tdp_pte_min_level(iter, &kvm->pool, kvm->root, PG_LEVEL_2M, start, end) {
+		uint64_t huge;
+
+		if (iter.level > KVM_MAX_HUGEPAGE_LEVEL || !is_shadow_present_pte(iter.old_spte) ||
+		    is_last_spte(iter.old_spte, iter.level))
+			continue;
+		/* A region that starts outside the slot cannot be made huge (and its
+		 * lpage_info does not exist). */
+		if (iter.gfn < start || iter.gfn >= end)
+			continue;
+		if (kvm_mmu_max_mapping_level_gfn(kvm, slot, iter.gfn) < iter.level)
+			continue;
+		if (!in_place) {
+			if (kvm->hooks->on_zap)
+				kvm->hooks->on_zap(iter.gfn, iter.level, iter.old_spte,
+						   kvm->hooks->payload);
+			tdp_mmu_iter_set_spte(kvm, &iter, SHADOW_NONPRESENT_VALUE);
+			kvm_flush_remote_tlbs(kvm); /* a successful atomic zap flushes */
+			continue;
+		}
+		if (!first_leaf_below(kvm, iter.old_spte, &huge))
+			continue;
+		tdp_mmu_iter_set_spte(kvm, &iter, make_huge_spte(kvm, huge, iter.level));
+		flush = true;
+	}
+	if (flush)
+		kvm_flush_remote_tlbs(kvm); /* kvm_flush_remote_tlbs_memslot */
+}
+
+void kvm_tdp_mmu_recover_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *slot)
+{
+	switch (kvm->profile->log_off_recovery) {
+	case LOG_OFF_ZAP_LEAVES:
+		zap_collapsible_leaves(kvm, slot);
+		break;
+	case LOG_OFF_ZAP_COLLAPSIBLE:
+		recover_tables(kvm, slot, false);
+		break;
+	default:
+		recover_tables(kvm, slot, true);
+		break;
+	}
+}
+
+/* ---- NX recovery ---- */
+
+/* kvm_tdp_mmu_zap_sp: clear the SPTE that links sp; sp and everything below go. */
+void kvm_tdp_mmu_zap_sp(struct kvm *kvm, struct kvm_mmu_page *sp)
+{
+	struct kvm_mmu_page *parent = sp_by_id(&kvm->pool, sp->parent);
+	int level = sp->level + 1;
+	uint64_t *ptep = &parent->spt[gfn_index(sp->gfn, level)];
+	uint64_t old = *ptep;
+
+	if (kvm->hooks->on_zap)
+		kvm->hooks->on_zap(sp->gfn, level, old, kvm->hooks->payload);
+	*ptep = SHADOW_NONPRESENT_VALUE;
+	handle_changed_spte(kvm, sp->gfn, old, SHADOW_NONPRESENT_VALUE, level);
+}
+
+/* unaccount_nx_huge_page: off the list and no longer tagged; the table stays. */
+void unaccount_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp)
+{
+	sp->nx_huge_page_disallowed = false;
+	untrack_possible_nx_huge_page(kvm, sp);
 }

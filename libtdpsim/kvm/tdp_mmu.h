@@ -46,6 +46,14 @@ bool is_access_allowed(const struct kvm_page_fault *fault, uint64_t spte);
 /* The public descriptor of a fault (for hooks and the policy). */
 void kvm_fault_describe(const struct kvm_page_fault *f, int result, tdpsim_fault *out);
 
+/* NX recovery: zap a tracked SP (through its parent SPTE), or just unaccount it. */
+void kvm_tdp_mmu_zap_sp(struct kvm *kvm, struct kvm_mmu_page *sp);
+void unaccount_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp);
+
+/* kvm_mmu_max_mapping_level for a gfn of a slot: lpage_info, then the host's level. */
+int kvm_mmu_max_mapping_level_gfn(const struct kvm *kvm, const struct kvm_memory_slot *slot,
+				  uint64_t gfn);
+
 /* From mmu.c, used by the map walk. */
 void kvm_mmu_hugepage_adjust(struct kvm *kvm, struct kvm_page_fault *fault);
 void disallowed_hugepage_adjust(struct kvm *kvm, struct kvm_page_fault *fault, uint64_t spte,

@@ -5,13 +5,10 @@ add_executable(test_kvm_decisions unit/test_kvm_decisions.c)
 target_link_libraries(test_kvm_decisions PRIVATE tdpsim_static tdpsim_internal PkgConfig::check)
 add_test(NAME unit.kvm_hugepage_decisions_follow_kvms_rules COMMAND test_kvm_decisions)
 set_tests_properties(unit.kvm_hugepage_decisions_follow_kvms_rules PROPERTIES
-  ENVIRONMENT "CK_EXCLUDE_TAGS=known_bug")
-# Dirty logging's on/off (kvm_mmu_slot_apply_flags, reference 4.2, 4.5, 4.8: eager split or
-# write-protection when logging starts, huge pages recovered when it stops) belongs to the
-# hugepage-policies issue, which is not done yet.  These rows and tests encode KVM's rules
-# and are tagged known_bug; they stay registered but disabled until that issue lands and
-# enables them.
+  ENVIRONMENT "CK_EXCLUDE_TAGS=dirty_log_toggle")
+# Dirty logging's on/off (kvm_mmu_slot_apply_flags, reference 4.2, 4.5, 4.8): eager split or
+# write-protection when logging starts, huge pages recovered when it stops.
 add_test(NAME unit.kvm_dirty_log_on_splits_and_off_recovers_huge_pages
   COMMAND test_kvm_decisions)
 set_tests_properties(unit.kvm_dirty_log_on_splits_and_off_recovers_huge_pages
-  PROPERTIES ENVIRONMENT "CK_INCLUDE_TAGS=known_bug" DISABLED TRUE)
+  PROPERTIES ENVIRONMENT "CK_INCLUDE_TAGS=dirty_log_toggle")

@@ -21,9 +21,9 @@
  * and the change in pages_4k/2m/1g, nx_lpage_splits and remote_tlb_flush_requests.  Every
  * expectation comes from the reference's rules (the row's `why` names them), never from a run.
  *
- * Rows marked with a bug encode KVM's behaviour where the simulator differs.  They run in the
- * "bugs" case, tagged known_bug, which ctest runs as a test of its own named for the bug
- * (tests/unit/kvm.cmake), so the rest of the table stays green and the bug stays visible.
+ * Rows that depend on dirty logging being turned on or off (eager split and write-protection
+ * at enable, huge pages recovered in place at disable) run in the "dirty_log_toggle" case,
+ * which ctest runs as a test of its own (tests/unit/kvm.cmake).
  */
 #include <check.h>
 #include <inttypes.h>
@@ -203,8 +203,8 @@ struct row {
 	{ n, h, a, l, k, x, p, rq, gl, hp, rs, d4, d2, d1, dn, df, b, w }
 
 /* 6.13+ kvm_mmu_slot_apply_flags: turning logging off recovers huge pages in place
- * (kvm_mmu_recover_huge_pages, reference §4.2, §4.8); the simulator leaves the 4K table. */
-#define BUG_LOG_OFF "BUG_logging_off_does_not_recover_huge_pages"
+ * (kvm_mmu_recover_huge_pages, reference §4.2, §4.8). */
+#define BUG_LOG_OFF "logging_off_recovers_huge_pages_in_place"
 
 /*
  * A row: its name (host.alignment.logN.kind.nx.prior); the inputs (host, alignment, dirty
@@ -1936,7 +1936,7 @@ END_TEST
  * has already put the huge leaf back (§4.8), so the fault finds it; the simulator still has
  * the 4K table, and maps the huge page only at this fault (or, for an exec fault under NX,
  * not at all). */
-START_TEST(BUG_logging_off_does_not_recover_huge_pages_rows)
+START_TEST(logging_off_recovers_huge_pages_in_place_rows)
 {
 	const struct row *w = &rows[nth_row(_i, 1)];
 
@@ -2204,7 +2204,7 @@ END_TEST
 /* §4.2, §4.8 (6.13+): turning logging off runs kvm_mmu_recover_huge_pages: the 4K table a
  * fault made while logging is replaced by a huge leaf built from its present leaf, at once,
  * and the memslot's TLBs are flushed.  A read there is then SPURIOUS. */
-START_TEST(BUG_logging_off_does_not_recover_huge_pages)
+START_TEST(logging_off_recovers_huge_pages_in_place)
 {
 	struct run r;
 	tdpsim_stats a, b;
@@ -2229,7 +2229,7 @@ END_TEST
 /* §4.2, §4.5: turning logging on (eager_page_split=1, the default; manual protect off) splits
  * the slot's huge leaves to 4K at once - 512 untagged, untracked children - write-protects
  * (or, with PML, cleans) them, and always flushes. */
-START_TEST(BUG_logging_on_does_not_split_eagerly_or_flush)
+START_TEST(logging_on_splits_eagerly_and_flushes)
 {
 	struct run r;
 	tdpsim_stats a, b;
@@ -2254,11 +2254,11 @@ static Suite *kvm_decisions_suite(void)
 	Suite *s = suite_create("kvm_hugepage_decisions");
 	TCase *table = tcase_create("table");
 	TCase *single = tcase_create("single");
-	TCase *bugs = tcase_create("bugs");
+	TCase *bugs = tcase_create("dirty_log_toggle");
 
 	tcase_set_timeout(table, 120);
 	tcase_set_timeout(bugs, 120);
-	tcase_set_tags(bugs, "known_bug");
+	tcase_set_tags(bugs, "dirty_log_toggle");
 	tcase_add_loop_test(table, kvm_hugepage_decision_rows, 0, count_rows(0));
 	tcase_add_test(single, exec_fault_on_a_2m_leaf_under_nx_splits_it_in_place_without_a_flush);
 	tcase_add_test(single, exec_fault_in_1g_backed_memory_tracks_two_sps);
@@ -2268,10 +2268,10 @@ static Suite *kvm_decisions_suite(void)
 	tcase_add_test(single,
 		       fault_outside_every_memslot_makes_an_mmio_spte_then_rsvd_emulates_uncounted);
 	tcase_add_test(single, rsvd_fault_on_a_stale_mmio_spte_rebuilds_it_and_without_one_retries);
-	tcase_add_loop_test(bugs, BUG_logging_off_does_not_recover_huge_pages_rows, 0,
+	tcase_add_loop_test(bugs, logging_off_recovers_huge_pages_in_place_rows, 0,
 			    count_rows(1));
-	tcase_add_test(bugs, BUG_logging_off_does_not_recover_huge_pages);
-	tcase_add_test(bugs, BUG_logging_on_does_not_split_eagerly_or_flush);
+	tcase_add_test(bugs, logging_off_recovers_huge_pages_in_place);
+	tcase_add_test(bugs, logging_on_splits_eagerly_and_flushes);
 	suite_add_tcase(s, table);
 	suite_add_tcase(s, single);
 	suite_add_tcase(s, bugs);

@@ -200,6 +200,7 @@ START_TEST(dirty_log_commands_check_the_slot_as_kvm_does)
 	tdpsim_event clear = { .cmd = TDPSIM_CMD_CLEAR_DIRTY_LOG };
 	tdpsim_event on = { .cmd = TDPSIM_CMD_DIRTY_LOG };
 
+	ck_assert_int_eq(set(sim, "manual_dirty_log_protect", "1"), 0);
 	ck_assert_int_eq(memslot(sim, 3, 0, 1ull << 30, 0x7f0000000000ull, 0), 0);
 	get.u.get_dirty_log.slot = 3;
 	ck_assert_int_eq(tdpsim_sim_apply(sim, &get), TDPSIM_EINPUT); /* not logging: ENOENT */
@@ -220,6 +221,15 @@ START_TEST(dirty_log_commands_check_the_slot_as_kvm_does)
 	ck_assert_int_eq(tdpsim_sim_apply(sim, &clear), 0);
 	clear.u.clear_dirty_log.num = 262144; /* past the end */
 	ck_assert_int_eq(tdpsim_sim_apply(sim, &clear), TDPSIM_EINPUT);
+	tdpsim_sim_free(sim);
+	/* without KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2, KVM_CLEAR_DIRTY_LOG is EINVAL */
+	sim = new_sim();
+	ck_assert_int_eq(memslot(sim, 3, 0, 1ull << 30, 0x7f0000000000ull,
+				 TDPSIM_MEM_LOG_DIRTY_PAGES), 0);
+	clear.u.clear_dirty_log.first = 0;
+	clear.u.clear_dirty_log.num = 64;
+	ck_assert_int_eq(tdpsim_sim_apply(sim, &clear), TDPSIM_EINPUT);
+	ck_assert_ptr_nonnull(strstr(tdpsim_error_last()->message, "manual_dirty_log_protect"));
 	tdpsim_sim_free(sim);
 }
 END_TEST

@@ -388,6 +388,9 @@ static void gen_trace(struct gen *g, uint64_t seed)
 	ev = gen_add(g, TDPSIM_CMD_SET);
 	ev->u.set.key = "vcpus";
 	ev->u.set.value = "20";
+	ev = gen_add(g, TDPSIM_CMD_SET); /* so that clear-dirty-log is allowed */
+	ev->u.set.key = "manual_dirty_log_protect";
+	ev->u.set.value = "1";
 	for (uint32_t s = 0; s < GEN_SLOTS; s++) {
 		ev = gen_add(g, TDPSIM_CMD_MEMSLOT);
 		ev->u.memslot.slot = s;

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Dirty logging (reference 4.2-4.4): turning it on (write-protect, or eager split first),
+ * turning it off (huge pages back, per profile), KVM_GET_DIRTY_LOG and KVM_CLEAR_DIRTY_LOG.
+ * Without PML: KVM write-protects every leaf and the fast path logs each first write.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "kvm/dirty_log.h"
+#include "kvm/tdp_mmu.h"
+
+static bool manual_and_initially_set(const struct kvm *kvm)
+{
+	return kvm->config.manual_protect && kvm->config.initially_set;
+}
+
+static size_t bitmap_words(const struct kvm_memory_slot *slot)
+{
+	return (size_t)((slot->npages + 63) / 64);
+}
+
+/* kvm_alloc_dirty_bitmap: all ones in INITIALLY_SET mode (every page reported dirty until
+ * userspace clears it), else empty. */
+static int alloc_dirty_bitmap(const struct kvm *kvm, struct kvm_memory_slot *slot)
+{
+	size_t n = bitmap_words(slot);
+
+	slot->dirty_bitmap = calloc(n, sizeof(uint64_t));
+	if (!slot->dirty_bitmap)
+		return err_set(TDPSIM_ENOMEM, "memslot %u: out of memory for the dirty bitmap",
+			       slot->id);
+	if (manual_and_initially_set(kvm)) {
+		memset(slot->dirty_bitmap, 0xff, n * sizeof(uint64_t));
+		if (slot->npages % 64)
+			slot->dirty_bitmap[n - 1] = (1ull << (slot->npages % 64)) - 1;
+	}
+	return 0;
+}
+
+int kvm_mmu_slot_apply_flags(struct kvm *kvm, struct kvm_memory_slot *slot, uint32_t old_flags)
+{
+	bool was = old_flags & TDPSIM_MEM_LOG_DIRTY_PAGES;
+	bool now = kvm_slot_dirty_track_enabled(slot);
+	int rc;
+
+	if (was == now)
+		return 0;
+	if (!now) {
+		free(slot->dirty_bitmap);
+		slot->dirty_bitmap = NULL;
+		if (!(slot->flags & TDPSIM_MEM_READONLY))
+			kvm_tdp_mmu_recover_huge_pages(kvm, slot);
+		return 0;
+	}
+	if (!slot->dirty_bitmap && (rc = alloc_dirty_bitmap(kvm, slot)) < 0)
+		return rc;
+	if ((slot->flags & TDPSIM_MEM_READONLY) || manual_and_initially_set(kvm))
+		return 0; /* nothing protected or split now: CLEAR_DIRTY_LOG does it chunkwise */
+	if (kvm->config.eager_page_split && kvm->profile->eager_page_split)
+		kvm_tdp_mmu_try_split_huge_pages(kvm, slot->base_gfn, slot->base_gfn + slot->npages,
+						 PG_LEVEL_4K);
+	kvm_tdp_mmu_wrprot_slot(kvm, slot, PG_LEVEL_4K);
+	kvm_flush_remote_tlbs(kvm); /* kvm_flush_remote_tlbs_memslot: always, afterwards */
+	return 0;
+}
+
+/* A slot created (or moved) with logging already on gets its bitmap at once. */
+int kvm_dirty_log_slot_created(struct kvm *kvm, struct kvm_memory_slot *slot)
+{
+	if (!kvm_slot_dirty_track_enabled(slot) || slot->dirty_bitmap)
+		return 0;
+	return alloc_dirty_bitmap(kvm, slot);
+}
+
+/* The 4K leaves of the pages in `mask` lose W (kvm_tdp_mmu_clear_dirty_pt_masked with
+ * wrprot, no PML); huge leaves are not touched here. */
+static void wrprot_4k_masked(struct kvm *kvm, uint64_t gfn, uint64_t mask)
+{
+	for (; mask; mask &= mask - 1) {
+		uint64_t g = gfn + (uint64_t)__builtin_ctzll(mask);
+		int level;
+		uint64_t *sptep = kvm_tdp_mmu_get_last_sptep(kvm, g, &level);
+
+		if (level != PG_LEVEL_4K || !is_shadow_present_pte(*sptep) ||
+		    !is_writable_pte(*sptep))
+			continue;
+		kvm_tdp_mmu_set_leaf_fast(kvm, sptep, g, level, *sptep & ~VMX_EPT_WRITABLE_MASK);
+	}
+}
+
+/* kvm_arch_mmu_enable_log_dirty_pt_masked (reference 4.4). */
+static void enable_log_dirty_pt_masked(struct kvm *kvm, const struct kvm_memory_slot *slot,
+				       uint64_t gfn_offset, uint64_t mask)
+{
+	uint64_t base = slot->base_gfn + gfn_offset;
+
+	if (manual_and_initially_set(kvm)) {
+		/* Huge pages may still be mapped: split this chunk and protect what covers
+		 * its ends (a chunk can straddle two 2M regions). */
+		uint64_t start = base + (uint64_t)__builtin_ctzll(mask);
+		uint64_t end = base + 63 - (uint64_t)__builtin_clzll(mask);
+		uint64_t two_mb = pages_per_hpage(PG_LEVEL_2M);
+
+		if (kvm->config.eager_page_split && kvm->profile->eager_page_split)
+			kvm_tdp_mmu_try_split_huge_pages(kvm, start, end + 1, PG_LEVEL_4K);
+		kvm_tdp_mmu_wrprot_gfn(kvm, start, PG_LEVEL_2M);
+		if ((start + two_mb - 1) / two_mb != (end + two_mb - 1) / two_mb)
+			kvm_tdp_mmu_wrprot_gfn(kvm, end, PG_LEVEL_2M);
+	}
+	wrprot_4k_masked(kvm, base, mask);
+}
+
+static uint64_t popcount_words(const uint64_t *w, size_t n)
+{
+	uint64_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += (uint64_t)__builtin_popcountll(w[i]);
+	return c;
+}
+
+int64_t kvm_get_dirty_log(struct kvm *kvm, struct kvm_memory_slot *slot)
+{
+	size_t n = bitmap_words(slot);
+	uint64_t count = 0;
+	bool flush = false;
+
+	if (kvm->config.manual_protect) /* only a copy: nothing cleared or protected */
+		return (int64_t)popcount_words(slot->dirty_bitmap, n);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t mask = slot->dirty_bitmap[i];
+
+		if (!mask)
+			continue;
+		slot->dirty_bitmap[i] = 0; /* taken */
+		count += (uint64_t)__builtin_popcountll(mask);
+		enable_log_dirty_pt_masked(kvm, slot, i * 64, mask);
+		flush = true;
+	}
+	if (flush)
+		kvm_flush_remote_tlbs(kvm);
+	return (int64_t)count;
+}
+
+int64_t kvm_clear_dirty_log(struct kvm *kvm, struct kvm_memory_slot *slot, uint64_t first,
+			    uint64_t num)
+{
+	uint64_t count = 0;
+	bool flush = false;
+
+	/* first is 64-aligned (checked by the caller): whole words, the last maybe partial */
+	for (uint64_t off = first; off < first + num; off += 64) {
+		uint64_t len = first + num - off < 64 ? first + num - off : 64;
+		uint64_t user = len == 64 ? ~0ull : (1ull << len) - 1;
+		uint64_t *word = &slot->dirty_bitmap[off / 64];
+		uint64_t mask = *word & user;
+
+		if (!mask)
+			continue;
+		*word &= ~mask;
+		count += (uint64_t)__builtin_popcountll(mask);
+		enable_log_dirty_pt_masked(kvm, slot, off, mask);
+		flush = true;
+	}
+	if (flush)
+		kvm_flush_remote_tlbs(kvm);
+	return (int64_t)count;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal: dirty logging (reference section 4): what KVM does when a memslot's
+ * KVM_MEM_LOG_DIRTY_PAGES flag changes (kvm_mmu_slot_apply_flags), KVM_GET_DIRTY_LOG and
+ * KVM_CLEAR_DIRTY_LOG, and the TDP MMU operations they use: write-protection, eager
+ * splitting, and getting huge pages back when logging stops.
+ */
+#ifndef TDPSIM_KVM_DIRTY_LOG_H
+#define TDPSIM_KVM_DIRTY_LOG_H
+
+#include "kvm/kvm.h"
+
+/* After a FLAGS_ONLY memslot update from old_flags to the slot's flags. */
+int kvm_mmu_slot_apply_flags(struct kvm *kvm, struct kvm_memory_slot *slot, uint32_t old_flags);
+
+/* A slot created or moved with logging already on: its bitmap. */
+int kvm_dirty_log_slot_created(struct kvm *kvm, struct kvm_memory_slot *slot);
+
+/* KVM_GET_DIRTY_LOG: the number of dirty pages reported (the bits taken). */
+int64_t kvm_get_dirty_log(struct kvm *kvm, struct kvm_memory_slot *slot);
+
+/* KVM_CLEAR_DIRTY_LOG for pages [first, first + num) of the slot, as if the user's bitmap
+ * were all ones there: the pages that were dirty get re-protected.  Returns the count of
+ * bits cleared. */
+int64_t kvm_clear_dirty_log(struct kvm *kvm, struct kvm_memory_slot *slot, uint64_t first,
+			    uint64_t num);
+
+/* The TDP MMU side (tdp_mmu.c). */
+bool kvm_tdp_mmu_wrprot_slot(struct kvm *kvm, const struct kvm_memory_slot *slot, int min_level);
+bool kvm_tdp_mmu_wrprot_gfn(struct kvm *kvm, uint64_t gfn, int min_level);
+void kvm_tdp_mmu_try_split_huge_pages(struct kvm *kvm, uint64_t start, uint64_t end,
+				      int target_level);
+void kvm_tdp_mmu_recover_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *slot);
+
+#endif
