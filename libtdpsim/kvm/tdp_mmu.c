@@ -145,9 +145,12 @@ static void tdp_mmu_split_huge_page(struct kvm *kvm, struct tdp_iter *iter,
 				    struct kvm_mmu_page *sp)
 {
 	bool nx = is_nx_huge_page_enabled(kvm);
+	uint64_t first = make_small_spte(iter->old_spte, sp->level, 0, nx);
+	uint64_t step = pages_per_hpage(sp->level) << PAGE_SHIFT;
 
+	/* make_small_spte for each child: the same bits, the frame advancing by one child. */
 	for (unsigned i = 0; i < PT_ENTRIES; i++)
-		sp->spt[i] = make_small_spte(iter->old_spte, sp->level, i, nx);
+		sp->spt[i] = first + i * step;
 	kvm_update_page_stats(kvm, sp->level, PT_ENTRIES);
 	if (kvm->hooks->on_split)
 		kvm->hooks->on_split(iter->gfn, iter->level, kvm->hooks->payload);
@@ -328,22 +331,46 @@ uint64_t *kvm_tdp_mmu_get_last_sptep(const struct kvm *kvm, uint64_t gfn, int *l
 
 /* ---- dirty logging (reference 4.2, 4.5, 4.8) ---- */
 
+/* Clear W on the leaves of `sp` (and below) that map part of [start, end), at min_level or
+ * above.  A table at a time, in a tight loop: after an eager split this runs over millions
+ * of leaves.  Only W changes, so no stats move; hooks still see each change. */
+static bool wrprot_table(struct kvm *kvm, struct kvm_mmu_page *sp, uint64_t start, uint64_t end,
+			 int min_level)
+{
+	uint64_t span = pages_per_hpage(sp->level);
+	unsigned first = sp->gfn >= start ? 0 : (unsigned)((start - sp->gfn) / span);
+	bool flush = false;
+
+	for (unsigned i = first; i < PT_ENTRIES; i++) {
+		uint64_t gfn = sp->gfn + i * span, spte = sp->spt[i];
+
+		if (gfn >= end)
+			break;
+		if (!is_shadow_present_pte(spte))
+			continue;
+		if (!is_last_spte(spte, sp->level)) {
+			if (sp->level > min_level)
+				flush |= wrprot_table(kvm, spte_to_child_sp(&kvm->pool, spte), start,
+						      end, min_level);
+			continue;
+		}
+		if (sp->level < min_level || !is_writable_pte(spte))
+			continue;
+		sp->spt[i] = spte & ~VMX_EPT_WRITABLE_MASK;
+		if (kvm->hooks->on_spte_change)
+			kvm->hooks->on_spte_change(gfn, sp->level, spte, sp->spt[i],
+						   kvm->hooks->payload);
+		flush = true;
+	}
+	return flush;
+}
+
 /* kvm_tdp_mmu_wrprot_slot: clear W on every leaf of the slot at min_level or above; KVM's
  * MMU-writable bit stays, so the fast path can give W back (and log the page). */
 bool kvm_tdp_mmu_wrprot_slot(struct kvm *kvm, const struct kvm_memory_slot *slot, int min_level)
 {
-	struct tdp_iter iter;
-	bool flush = false;
-
-	for_each_tdp_pte_min_level(iter, &kvm->pool, kvm->root, min_level, slot->base_gfn,
-				   slot->base_gfn + slot->npages) {
-		if (!is_shadow_present_pte(iter.old_spte) ||
-		    !is_last_spte(iter.old_spte, iter.level) || !is_writable_pte(iter.old_spte))
-			continue;
-		tdp_mmu_iter_set_spte(kvm, &iter, iter.old_spte & ~VMX_EPT_WRITABLE_MASK);
-		flush = true;
-	}
-	return flush;
+	return wrprot_table(kvm, kvm->root, slot->base_gfn, slot->base_gfn + slot->npages,
+			    min_level);
 }
 
 /* kvm_tdp_mmu_write_protect_gfn: the leaf mapping gfn at min_level or above loses W and
