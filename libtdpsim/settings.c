@@ -23,7 +23,10 @@ struct setting_spec {
 static const char *const w_mmu[] = { "tdp", "shadow", NULL };
 /* Kernel profiles and CPU models known to this build; later issues add to both lists. */
 static const char *const w_kvm[] = { "6.18", NULL };
-static const char *const w_cpu[] = { "skylake-sp", NULL };
+/* The CPU models this build knows (the x86-core issue gives each a model file with its TLBs
+ * and costs; until then a name carries only its iTLB-multihit status, in sim.c). */
+static const char *const w_cpu[] = { "skylake-sp", "icelake-server", "sapphire-rapids", "zen3",
+				     "zen4", NULL };
 static const char *const w_nx[] = { "off", "force", "auto", "never", NULL };
 static const char *const w_manual[] = { "0", "1", "3", NULL };
 static const char *const w_tdp_mmu[] = { "auto", "0", "1", NULL };

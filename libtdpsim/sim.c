@@ -92,8 +92,12 @@ static int check_aligned(const char *what, uint64_t a, uint64_t b, uint64_t c, u
 
 /* ---- the machine's parts ---- */
 
-/* CPU models with the iTLB-multihit erratum (X86_BUG_ITLB_MULTIHIT): what nx_huge_pages=auto
- * follows.  The x86-core issue moves this into the CPU model files. */
+/*
+ * X86_BUG_ITLB_MULTIHIT, what nx_huge_pages=auto follows (reference 3.1; cpu_set_bug_bits):
+ * set unless the CPU is on the NO_ITLB_MULTIHIT whitelist (all AMD) or reports
+ * IA32_ARCH_CAPABILITIES.PSCHANGE_MC_NO (Ice Lake and later Intel server parts do; Skylake-SP
+ * does not).  The x86-core issue moves this into the CPU model files.
+ */
 static bool cpu_has_itlb_multihit(const char *cpu)
 {
 	return strcmp(cpu, "skylake-sp") == 0;
