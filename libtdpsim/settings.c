@@ -6,10 +6,12 @@
 
 #include "core/error.h"
 #include "core/num.h"
+#include "kvm/profile.h"
 #include "settings.h"
 #include "tdpsim/tdpsim.h"
 
-enum kind { WORDS, UINT, BOOL };
+/* PROFILE: a kernel profile (kvm/profile.h), held as its kvm_profile_lookup number. */
+enum kind { WORDS, UINT, BOOL, PROFILE };
 
 struct setting_spec {
 	const char *name;
@@ -21,8 +23,9 @@ struct setting_spec {
 };
 
 static const char *const w_mmu[] = { "tdp", "shadow", NULL };
-/* Kernel profiles and CPU models known to this build; later issues add to both lists. */
-static const char *const w_kvm[] = { "6.18", NULL };
+/* The kernel profiles are models/kvm/<version>.ini, built in (kvm/profile.c), or a profile
+ * file given by its path; the default is the newest. */
+#define KVM_PROFILE_DEFAULT "6.18"
 /* The CPU models this build knows (the x86-core issue gives each a model file with its TLBs
  * and costs; until then a name carries only its iTLB-multihit status, in sim.c). */
 static const char *const w_cpu[] = { "skylake-sp", "icelake-server", "sapphire-rapids", "zen3",
@@ -33,7 +36,7 @@ static const char *const w_tdp_mmu[] = { "auto", "0", "1", NULL };
 
 static const struct setting_spec specs[SET__COUNT] = {
 	[SET_MMU] = { "mmu", WORDS, w_mmu, 0, 0, MMU_TDP, 1 },
-	[SET_KVM] = { "kvm", WORDS, w_kvm, 0, 0, 0, 1 },
+	[SET_KVM] = { "kvm", PROFILE, NULL, 0, 0, 0, 1 },
 	[SET_CPU] = { "cpu", WORDS, w_cpu, 0, 0, 0, 1 },
 	[SET_VCPUS] = { "vcpus", UINT, NULL, 1, 4096, 1, 1 },
 	/* KVM's default is auto: on where the CPU has the iTLB-multihit bug. */
@@ -55,9 +58,14 @@ static const struct setting_spec specs[SET__COUNT] = {
 
 void settings_init(struct settings *st)
 {
+	size_t id = 0;
+
 	memset(st, 0, sizeof(*st));
 	for (int i = 0; i < SET__COUNT; i++)
 		st->s[i].v = specs[i].def;
+	/* Built-in profiles that fail to parse are reported by the first kvm setting. */
+	if (kvm_profile_lookup(KVM_PROFILE_DEFAULT, &id) == 0)
+		st->s[SET_KVM].v = id;
 }
 
 int settings_find(const char *name)
@@ -120,6 +128,22 @@ int settings_parse(int id, const char *value, uint64_t *out)
 		if (parse_bool(value, out) == 0)
 			return 0;
 		return err_set(TDPSIM_EINPUT, "%s='%s' is not a boolean (0|1|y|n)", s->name, value);
+	case PROFILE: {
+		size_t n = kvm_profile_count(), idx;
+		int rc = kvm_profile_lookup(value, &idx);
+
+		if (rc == 0)
+			return *out = idx, 0;
+		if (rc != TDPSIM_ENOTFOUND)
+			return rc; /* a profile file's error, located; or broken built-ins */
+		list[0] = '\0';
+		for (size_t i = 0; i < n; i++) {
+			strncat(list, i ? "|" : "", sizeof(list) - strlen(list) - 1);
+			strncat(list, kvm_profile_at(i)->name, sizeof(list) - strlen(list) - 1);
+		}
+		return err_set(TDPSIM_ENOTFOUND, "%s='%s' is not one of %s (or a profile file: a "
+			       "path with a '/' or ending in .ini)", s->name, value, list);
+	}
 	case UINT:
 		if (num_parse_u64(value, strlen(value), 0, out) != NUM_OK || *out < s->min ||
 		    *out > s->max)
@@ -137,6 +161,11 @@ const char *settings_text(const struct settings *st, int id, char *buf, size_t n
 
 	if (s->kind == WORDS)
 		return s->words[st->s[id].v];
+	if (s->kind == PROFILE) {
+		const struct kvm_profile *p = kvm_profile_by_id((size_t)st->s[id].v);
+
+		return p ? p->name : "?";
+	}
 	snprintf(buf, n, "%" PRIu64, st->s[id].v);
 	return buf;
 }

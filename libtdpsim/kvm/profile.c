@@ -1,42 +1,519 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * Kernel version profiles.  The built-in ones are models/kvm/<version>.ini, compiled in as
+ * text (libtdpsim/CMakeLists.txt generates kvm_profiles_builtin.c in the build tree) and
+ * parsed with libinih once, at first use, under pthread_once.  Profile files named by the
+ * `kvm` setting are loaded from disk and kept, append-only, for the life of the process, so
+ * a setting can hold a profile as a number and a profile never moves once handed out.
+ */
+#include <errno.h>
+#include <ini.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/error.h"
 #include "kvm/profile.h"
 
-static const struct kvm_profile profiles[] = {
-	{
-		.name = "6.18",
-		.description = "Linux 6.18",
-		.tdp_mmu_default = true,
-		.split_on_fault = true,
-		.nx_child_must_be_tagged = true,
-		.target_spurious_early_out = true,
-		.recovery_period_param = true,
-		.recovery_skips_dirty_logged = true,
-		.recovery_worker_lazy = true,
-		.log_off_recovery = LOG_OFF_RECOVER_IN_PLACE,
-		.eager_page_split = true,
-		.nx_never = true,
-		.pf_stats = true,
-		.write_protected_result = true,
-		.per_mmu_nx_lists = true,
-	},
+/* Generated from models/kvm/<version>.ini, in version order: each file's name and text. */
+extern const size_t kvm_profile_builtin_count;
+extern const char *const kvm_profile_builtin_file[];
+extern const char *const kvm_profile_builtin_text[];
+
+/* ---- the keys of a profile file ---- */
+
+enum key_kind { K_NAME, K_DESCRIPTION, K_BOOL, K_LOG_OFF };
+
+struct key {
+	const char *name;
+	enum key_kind kind;
+	size_t off; /* of the field in struct kvm_profile */
 };
 
-const struct kvm_profile *kvm_profile_find(const char *name)
+#define KEY(field, kind) { #field, kind, offsetof(struct kvm_profile, field) }
+
+/* In the order of struct kvm_profile; the switches follow name and description. */
+static const struct key keys[] = {
+	KEY(name, K_NAME),
+	KEY(description, K_DESCRIPTION),
+	KEY(tdp_mmu_default, K_BOOL),
+	KEY(split_on_fault, K_BOOL),
+	KEY(nx_child_must_be_tagged, K_BOOL),
+	KEY(target_spurious_early_out, K_BOOL),
+	KEY(recovery_period_param, K_BOOL),
+	KEY(recovery_skips_dirty_logged, K_BOOL),
+	KEY(recovery_worker_lazy, K_BOOL),
+	KEY(log_off_recovery, K_LOG_OFF),
+	KEY(eager_page_split, K_BOOL),
+	KEY(nx_never, K_BOOL),
+	KEY(pf_stats, K_BOOL),
+	KEY(write_protected_result, K_BOOL),
+	KEY(per_mmu_nx_lists, K_BOOL),
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+#define FIRST_SWITCH 2
+
+/* enum log_off_recovery, by value. */
+static const char *const log_off_words[] = { "zap-leaves", "zap-collapsible",
+					     "recover-in-place" };
+
+/* A word list "a|b|c" for messages. */
+static void join(char *buf, size_t n, const char *const *words, size_t count)
 {
-	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
-		if (strcmp(profiles[i].name, name) == 0)
-			return &profiles[i];
-	return NULL;
+	buf[0] = '\0';
+	for (size_t i = 0; i < count; i++) {
+		strncat(buf, i ? "|" : "", n - strlen(buf) - 1);
+		strncat(buf, words[i], n - strlen(buf) - 1);
+	}
+}
+
+/* ---- parsing one profile ---- */
+
+struct parse {
+	const char *file;
+	const char *pos;    /* the reader's place in the text */
+	int line;           /* lines handed to libinih so far */
+	int section_line;   /* the [profile] header's line; 0 while none */
+	int err_line;       /* the first error found here (not by libinih); 0 while none */
+	char err[512];
+	int seen[NKEYS];    /* the line each key was given on */
+	struct kvm_profile *out;
+};
+
+static void fail(struct parse *p, int line, const char *fmt, ...) TDPSIM_PRINTF(3, 4);
+
+/* Keep the first error by line (libinih goes on after an error; so do we). */
+static void fail(struct parse *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->err_line && p->err_line <= line)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->err, sizeof(p->err), fmt, ap);
+	va_end(ap);
+	p->err_line = line;
+}
+
+/* Section headers, which libinih does not report: only [profile], once. */
+static void note_section(struct parse *p, const char *line)
+{
+	const char *s = line, *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s != '[')
+		return;
+	end = strchr(s, ']');
+	if (!end)
+		return; /* libinih reports it */
+	if ((size_t)(end - s - 1) != strlen("profile") || strncmp(s + 1, "profile", 7) != 0)
+		fail(p, p->line, "unknown section [%.*s] (a profile has one section, [profile])",
+		     (int)(end - s - 1), s + 1);
+	else if (p->section_line)
+		fail(p, p->line, "a second [profile] section (the first is on line %d)",
+		     p->section_line);
+	else
+		p->section_line = p->line;
+}
+
+/*
+ * libinih's reader (fgets-like), over the text: it counts lines, so errors found in the
+ * handler have their line, and it cuts a line too long for libinih's buffer (`num` bytes),
+ * which libinih would otherwise read as two lines.  What it hands over always ends in its
+ * newline, if the line has one, so libinih never takes it for a cut line.
+ */
+static char *reader(char *str, int num, void *stream)
+{
+	struct parse *p = stream;
+	size_t n = 0, limit = num > 2 ? (size_t)num - 2 : 0; /* characters before the newline */
+
+	if (!*p->pos || limit == 0)
+		return NULL;
+	p->line++;
+	while (*p->pos && *p->pos != '\n' && n < limit)
+		str[n++] = *p->pos++;
+	if (*p->pos && *p->pos != '\n') {
+		fail(p, p->line, "line longer than %zu characters (libinih's limit)", limit);
+		while (*p->pos && *p->pos != '\n')
+			p->pos++;
+	}
+	if (*p->pos == '\n')
+		str[n++] = *p->pos++;
+	str[n] = '\0';
+	note_section(p, str);
+	return str;
+}
+
+static int name_ok(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n >= sizeof(((struct kvm_profile *)0)->name))
+		return 0;
+	for (const char *c = v; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || strchr("._+-", *c)))
+			return 0;
+	return !(n >= 4 && strcmp(v + n - 4, ".ini") == 0);
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse *p = user;
+	char *field;
+	size_t k;
+
+	if (strcmp(section, "profile") != 0) {
+		if (!*section)
+			fail(p, p->line, "'%s' comes before the [profile] section", name);
+		else
+			fail(p, p->line, "'%s' is in section [%s], not [profile]", name, section);
+		return 0;
+	}
+	for (k = 0; k < NKEYS; k++)
+		if (strcmp(keys[k].name, name) == 0)
+			break;
+	if (k == NKEYS) {
+		char list[512] = "";
+
+		for (size_t i = 0; i < NKEYS; i++) {
+			strncat(list, i ? " " : "", sizeof(list) - strlen(list) - 1);
+			strncat(list, keys[i].name, sizeof(list) - strlen(list) - 1);
+		}
+		fail(p, p->line, "unknown key '%s' (keys: %s)", name, list);
+		return 0;
+	}
+	if (p->seen[k]) {
+		fail(p, p->line, "'%s' given twice (first on line %d; a line that starts with a "
+		     "blank continues the one before)", name, p->seen[k]);
+		return 0;
+	}
+	p->seen[k] = p->line;
+	field = (char *)p->out + keys[k].off;
+	switch (keys[k].kind) {
+	case K_NAME:
+		if (!name_ok(value)) {
+			fail(p, p->line, "name = '%s': not a profile name (1 to %zu letters, digits, "
+			     "'.', '_', '+', '-'; not ending in .ini)", value,
+			     sizeof(p->out->name) - 1);
+			return 0;
+		}
+		memcpy(field, value, strlen(value) + 1);
+		return 1;
+	case K_DESCRIPTION:
+		if (!*value || strlen(value) >= sizeof(p->out->description)) {
+			fail(p, p->line, "description: 1 to %zu characters, not %zu",
+			     sizeof(p->out->description) - 1, strlen(value));
+			return 0;
+		}
+		memcpy(field, value, strlen(value) + 1);
+		return 1;
+	case K_BOOL:
+		if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0) {
+			*(bool *)field = value[0] == 't';
+			return 1;
+		}
+		fail(p, p->line, "%s = '%s': not a boolean (true|false)", name, value);
+		return 0;
+	case K_LOG_OFF:
+		for (size_t w = 0; w < sizeof(log_off_words) / sizeof(log_off_words[0]); w++)
+			if (strcmp(value, log_off_words[w]) == 0) {
+				*(enum log_off_recovery *)field = (enum log_off_recovery)w;
+				return 1;
+			}
+		{
+			char list[128];
+
+			join(list, sizeof(list), log_off_words,
+			     sizeof(log_off_words) / sizeof(log_off_words[0]));
+			fail(p, p->line, "%s = '%s': not one of %s", name, value, list);
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* kvm_profile_parse, also telling the line of `name` (for messages about it). */
+static int parse_text(struct kvm_profile *out, const char *file, const char *text,
+		      int *name_line)
+{
+	struct parse p;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&p, 0, sizeof(p));
+	p.file = file;
+	p.pos = text;
+	p.out = out;
+	rc = ini_parse_stream(reader, &p, handler, &p);
+	if (rc < 0)
+		return err_set(TDPSIM_ENOMEM, "%s: libinih could not parse (out of memory)", file);
+	/* libinih reports the first line it rejected; ours may come earlier or be the same. */
+	if (rc > 0 && (!p.err_line || rc < p.err_line))
+		return err_set(TDPSIM_EINPUT, "%s:%d: not a 'key = value' line, a [section] header "
+			       "or a comment", file, rc);
+	if (p.err_line)
+		return err_set(TDPSIM_EINPUT, "%s:%d: %s", file, p.err_line, p.err);
+	if (!p.section_line)
+		return err_set(TDPSIM_EINPUT, "%s:1: no [profile] section", file);
+	for (size_t k = 0; k < NKEYS; k++)
+		if (!p.seen[k])
+			return err_set(TDPSIM_EINPUT, "%s:%d: [profile] has no '%s' (every key must "
+				       "be given; see models/kvm/README.md)", file, p.section_line,
+				       keys[k].name);
+	if (name_line)
+		*name_line = p.seen[0];
+	return 0;
+}
+
+int kvm_profile_parse(struct kvm_profile *out, const char *file, const char *text)
+{
+	return parse_text(out, file, text, NULL);
+}
+
+/* ---- the built-in profiles ---- */
+
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+static struct kvm_profile *builtin;   /* kvm_profile_builtin_count of them, or NULL */
+static size_t builtin_count;
+static char builtin_err[1024];        /* why they failed, if they did */
+
+static void builtin_load(void)
+{
+	size_t n = kvm_profile_builtin_count;
+	struct kvm_profile *t = calloc(n ? n : 1, sizeof(*t));
+
+	if (!t) {
+		snprintf(builtin_err, sizeof(builtin_err), "out of memory for the kernel profiles");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *file = kvm_profile_builtin_file[i];
+		size_t stem = strlen(file) - strlen(".ini");
+
+		if (kvm_profile_parse(&t[i], file, kvm_profile_builtin_text[i]) < 0) {
+			snprintf(builtin_err, sizeof(builtin_err), "built-in profile models/kvm/%s",
+				 tdpsim_error_last()->message);
+			free(t);
+			return;
+		}
+		if (strlen(t[i].name) != stem || strncmp(t[i].name, file, stem) != 0) {
+			snprintf(builtin_err, sizeof(builtin_err), "built-in profile models/kvm/%s: "
+				 "name = %s, not the file's name", file, t[i].name);
+			free(t);
+			return;
+		}
+	}
+	builtin = t;
+	builtin_count = n;
+}
+
+/* 0, or TDPSIM_EINTERNAL with the reason the built-in profiles are missing. */
+static int builtin_ready(void)
+{
+	pthread_once(&builtin_once, builtin_load);
+	if (builtin)
+		return 0;
+	return err_set(TDPSIM_EINTERNAL, "%s", builtin_err);
 }
 
 size_t kvm_profile_count(void)
 {
-	return sizeof(profiles) / sizeof(profiles[0]);
+	return builtin_ready() == 0 ? builtin_count : 0;
 }
 
 const struct kvm_profile *kvm_profile_at(size_t i)
 {
-	return i < kvm_profile_count() ? &profiles[i] : NULL;
+	return i < kvm_profile_count() ? &builtin[i] : NULL;
+}
+
+/* ---- profile files ---- */
+
+static pthread_mutex_t files_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct kvm_profile **files;    /* loaded so far, in load order; never freed */
+static size_t files_count, files_cap;
+
+static bool same_switches(const struct kvm_profile *a, const struct kvm_profile *b)
+{
+	for (size_t k = FIRST_SWITCH; k < NKEYS; k++)
+		if (strcmp(kvm_profile_switch_text(a, k - FIRST_SWITCH),
+			   kvm_profile_switch_text(b, k - FIRST_SWITCH)) != 0)
+			return false;
+	return strcmp(a->description, b->description) == 0;
+}
+
+/* The whole file as a string (profiles are small: at most 1 MiB). */
+static int read_text(const char *path, char **out)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 20, n;
+	char *buf;
+
+	if (!f)
+		return err_set(TDPSIM_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+	buf = malloc(cap + 1);
+	if (!buf) {
+		fclose(f);
+		return err_set(TDPSIM_ENOMEM, "%s: out of memory", path);
+	}
+	n = fread(buf, 1, cap + 1, f);
+	if (ferror(f) || n > cap || memchr(buf, '\0', n)) {
+		int big = n > cap;
+
+		fclose(f);
+		free(buf);
+		return err_set(TDPSIM_EINPUT, "%s: %s", path,
+			       big ? "larger than 1 MiB: not a profile" : "cannot read it as text");
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*out = buf;
+	return 0;
+}
+
+static int load_file(const char *path, size_t *id)
+{
+	struct kvm_profile prof, *keep;
+	char *text = NULL;
+	int rc, name_line = 0;
+
+	if ((rc = read_text(path, &text)) < 0)
+		return rc;
+	rc = parse_text(&prof, path, text, &name_line);
+	free(text);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < builtin_count; i++)
+		if (strcmp(builtin[i].name, prof.name) == 0)
+			return err_set(TDPSIM_EINPUT, "%s:%d: name = %s is a built-in profile's; "
+				       "give the file's profile a name of its own", path, name_line,
+				       prof.name);
+	pthread_mutex_lock(&files_lock);
+	for (size_t i = 0; i < files_count; i++)
+		if (strcmp(files[i]->name, prof.name) == 0) {
+			bool same = same_switches(files[i], &prof);
+
+			pthread_mutex_unlock(&files_lock);
+			if (!same)
+				return err_set(TDPSIM_EINPUT, "%s: a different profile named '%s' was "
+					       "loaded before; profile names must be unique", path,
+					       prof.name);
+			*id = builtin_count + i;
+			return 0;
+		}
+	if (files_count == files_cap) {
+		size_t cap = files_cap ? 2 * files_cap : 8;
+		struct kvm_profile **grown = realloc(files, cap * sizeof(*files));
+
+		if (!grown) {
+			pthread_mutex_unlock(&files_lock);
+			return err_set(TDPSIM_ENOMEM, "%s: out of memory", path);
+		}
+		files = grown;
+		files_cap = cap;
+	}
+	keep = malloc(sizeof(*keep));
+	if (!keep) {
+		pthread_mutex_unlock(&files_lock);
+		return err_set(TDPSIM_ENOMEM, "%s: out of memory", path);
+	}
+	*keep = prof;
+	files[files_count] = keep;
+	*id = builtin_count + files_count++;
+	pthread_mutex_unlock(&files_lock);
+	return 0;
+}
+
+/* ---- lookups ---- */
+
+static bool is_path(const char *value)
+{
+	size_t n = strlen(value);
+
+	return strchr(value, '/') || (n >= 4 && strcmp(value + n - 4, ".ini") == 0);
+}
+
+int kvm_profile_lookup(const char *value, size_t *id)
+{
+	int rc;
+
+	if ((rc = builtin_ready()) < 0)
+		return rc;
+	if (is_path(value))
+		return load_file(value, id);
+	for (size_t i = 0; i < builtin_count; i++)
+		if (strcmp(builtin[i].name, value) == 0) {
+			*id = i;
+			return 0;
+		}
+	return err_set(TDPSIM_ENOTFOUND, "no kernel profile '%s'", value);
+}
+
+const struct kvm_profile *kvm_profile_by_id(size_t id)
+{
+	const struct kvm_profile *p = NULL;
+
+	if (builtin_ready() < 0)
+		return NULL;
+	if (id < builtin_count)
+		return &builtin[id];
+	pthread_mutex_lock(&files_lock);
+	if (id - builtin_count < files_count)
+		p = files[id - builtin_count];
+	pthread_mutex_unlock(&files_lock);
+	return p;
+}
+
+const struct kvm_profile *kvm_profile_find(const char *name)
+{
+	const struct kvm_profile *p = NULL;
+
+	if (builtin_ready() < 0)
+		return NULL;
+	for (size_t i = 0; i < builtin_count; i++)
+		if (strcmp(builtin[i].name, name) == 0)
+			return &builtin[i];
+	pthread_mutex_lock(&files_lock);
+	for (size_t i = 0; i < files_count && !p; i++)
+		if (strcmp(files[i]->name, name) == 0)
+			p = files[i];
+	pthread_mutex_unlock(&files_lock);
+	return p;
+}
+
+/* ---- listings ---- */
+
+size_t kvm_profile_switch_count(void)
+{
+	return NKEYS - FIRST_SWITCH;
+}
+
+const char *kvm_profile_switch_name(size_t i)
+{
+	return i < kvm_profile_switch_count() ? keys[FIRST_SWITCH + i].name : NULL;
+}
+
+const char *kvm_profile_switch_text(const struct kvm_profile *p, size_t i)
+{
+	const struct key *k;
+	const char *field;
+
+	if (!p || i >= kvm_profile_switch_count())
+		return NULL;
+	k = &keys[FIRST_SWITCH + i];
+	field = (const char *)p + k->off;
+	if (k->kind == K_BOOL)
+		return *(const bool *)field ? "true" : "false";
+	if (k->kind == K_LOG_OFF) {
+		enum log_off_recovery v = *(const enum log_off_recovery *)field;
+
+		return (size_t)v < sizeof(log_off_words) / sizeof(log_off_words[0])
+			       ? log_off_words[v]
+			       : "?";
+	}
+	return NULL;
 }

@@ -2,7 +2,9 @@
 /*
  * Internal: kernel version profiles - the behaviour switches that differ between KVM
  * releases (reference section 8).  Each profile is a file models/kvm/<name>.ini; every
- * switch there names the kernel change behind it.
+ * switch there names the kernel change behind it.  The files are compiled into the library
+ * (libtdpsim/CMakeLists.txt) and parsed with libinih once, at first use; a profile file on
+ * disk can be loaded too (kvm_profile_lookup).  models/kvm/README.md has the format.
  */
 #ifndef TDPSIM_KVM_PROFILE_H
 #define TDPSIM_KVM_PROFILE_H
@@ -25,8 +27,9 @@ struct kvm_profile {
 	/* 6.2 "split huge pages in place on fault" (tdp_mmu_split_huge_page in
 	 * kvm_tdp_mmu_map); before, the huge SPTE was zapped and an empty table linked. */
 	bool split_on_fault;
-	/* 6.1 NX rework: disallowed_hugepage_adjust needs the child SP to be NX-tagged;
-	 * before, any present table at the goal level forced a step down. */
+	/* NX rework (6.2 by its pull request; reference 8.1 says 6.1 [H]):
+	 * disallowed_hugepage_adjust needs the child SP to be NX-tagged; before, any present
+	 * table at the goal level forced a step down. */
 	bool nx_child_must_be_tagged;
 	/* 6.10 early SPURIOUS at the target level when the old leaf already allows it. */
 	bool target_spurious_early_out;
@@ -50,11 +53,34 @@ struct kvm_profile {
 	bool per_mmu_nx_lists;
 };
 
-/* The profile called `name`, or NULL. */
+/* The profile called `name` - a built-in one, or one loaded from a file by
+ * kvm_profile_lookup - or NULL. */
 const struct kvm_profile *kvm_profile_find(const char *name);
 
-/* The profiles known to this build, in version order. */
+/* The built-in profiles (models/kvm/<version>.ini), in version order; none if they failed
+ * to parse (kvm_profile_lookup then says why). */
 size_t kvm_profile_count(void);
 const struct kvm_profile *kvm_profile_at(size_t i);
+
+/*
+ * Resolve a value of the `kvm` setting: the name of a built-in profile, or - when `value`
+ * contains a '/' or ends in ".ini" - a profile file to load from disk (kept for the life of
+ * the process; loading the same file again finds it again).  Sets *id to the profile's
+ * number for kvm_profile_by_id.  0, or a negative TDPSIM_E* code with a message:
+ * TDPSIM_ENOTFOUND for an unknown name, "file:line: ..." for a bad file.
+ */
+int kvm_profile_lookup(const char *value, size_t *id);
+/* The profile numbered `id` by kvm_profile_lookup (built-in ones are 0..count-1). */
+const struct kvm_profile *kvm_profile_by_id(size_t id);
+
+/* Parse a profile from `text`, naming it `file` in errors.  0 or a negative code with a
+ * message "file:line: ...". */
+int kvm_profile_parse(struct kvm_profile *out, const char *file, const char *text);
+
+/* The switches (the struct's fields after name and description), for listings: the key a
+ * profile file uses, and the value of switch `i` in `p` as a file spells it. */
+size_t kvm_profile_switch_count(void);
+const char *kvm_profile_switch_name(size_t i);
+const char *kvm_profile_switch_text(const struct kvm_profile *p, size_t i);
 
 #endif

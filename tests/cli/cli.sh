@@ -161,7 +161,7 @@ readme_example_compiles_and_runs)
     | sed '1,2d;$d' | sed '$d' > example.c
   [ -s example.c ] || fail "no example found in README.md"
   cc -std=c11 -Wall -Wextra -Werror -I"$src/include" example.c \
-     "$(dirname "$tdpsim")/../libtdpsim/libtdpsim.a" -lz ${SANITIZE_FLAGS:-} -o example
+     "$(dirname "$tdpsim")/../libtdpsim/libtdpsim.a" -lz -linih -pthread ${SANITIZE_FLAGS:-} -o example
   run ./example "$quick"; expect_status 0
   expect_in out.txt "accesses"
   ;;

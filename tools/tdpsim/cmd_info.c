@@ -1,18 +1,24 @@
 /* SPDX-License-Identifier: MIT */
-/* tdpsim info: what a trace holds, without running it. */
+/* tdpsim info: what a trace holds, without running it; the kernel profiles of this build. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+/* The kernel profiles are internal to the library; the CLI links it statically. */
+#include "../../libtdpsim/kvm/profile.h"
 
 static const char usage[] =
 	"usage: tdpsim info TRACE\n"
+	"       tdpsim info --profiles\n"
 	"\n"
 	"Read TRACE and print its encoding, events by command, the accesses they stand for,\n"
 	"the simulated duration, the address ranges by kind (gva, gpa, hva) and whether it is a\n"
 	"fault-level trace (recorded `fault` events: tied to the policy it was recorded under)\n"
-	"or an access-level one (accesses: replayable under any policy).\n";
+	"or an access-level one (accesses: replayable under any policy).\n"
+	"\n"
+	"--profiles lists the kernel profiles built in (models/kvm/*.ini), what `--set kvm=`\n"
+	"takes: each with its description, then every switch with its value in each profile.\n";
 
 struct range {
 	uint64_t lo, hi; /* [lo, hi) */
@@ -96,6 +102,44 @@ static void print_range(const char *name, const struct range *r)
 		printf("  %-4s none\n", name);
 }
 
+/* The built-in kernel profiles: descriptions, then a row per switch, a column per profile. */
+static int list_profiles(void)
+{
+	size_t n = kvm_profile_count(), nsw = kvm_profile_switch_count(), namew = 6, keyw = 0;
+
+	if (n == 0) /* the built-in profiles did not parse: a bug in this build */
+		return cli_fail();
+	for (size_t i = 0; i < n; i++)
+		if (strlen(kvm_profile_at(i)->name) > namew)
+			namew = strlen(kvm_profile_at(i)->name);
+	printf("kernel profiles (--set kvm=NAME):\n");
+	for (size_t i = 0; i < n; i++)
+		printf("  %-*s  %s\n", (int)namew, kvm_profile_at(i)->name,
+		       kvm_profile_at(i)->description);
+	for (size_t s = 0; s < nsw; s++)
+		if (strlen(kvm_profile_switch_name(s)) > keyw)
+			keyw = strlen(kvm_profile_switch_name(s));
+	/* Rows: "switch" then one column per profile, as wide as its widest value. */
+	for (size_t s = 0; s <= nsw; s++) {
+		printf("%s%-*s", s ? "" : "\n", (int)keyw, s ? kvm_profile_switch_name(s - 1)
+							     : "switch");
+		for (size_t i = 0; i < n; i++) {
+			const struct kvm_profile *p = kvm_profile_at(i);
+			size_t w = strlen(p->name);
+
+			for (size_t t = 0; t < nsw; t++)
+				if (strlen(kvm_profile_switch_text(p, t)) > w)
+					w = strlen(kvm_profile_switch_text(p, t));
+			printf("  %-*s", i + 1 < n ? (int)w : 0,
+			       s ? kvm_profile_switch_text(p, s - 1) : p->name);
+		}
+		printf("\n");
+	}
+	printf("\nThe kernel change behind each value: models/kvm/<profile>.ini; the format: "
+	       "models/kvm/README.md.\n");
+	return EXIT_DONE;
+}
+
 int cmd_info(int argc, char **argv)
 {
 	struct info in;
@@ -107,6 +151,8 @@ int cmd_info(int argc, char **argv)
 		fputs(usage, stdout);
 		return EXIT_DONE;
 	}
+	if (argc == 2 && strcmp(argv[1], "--profiles") == 0)
+		return list_profiles();
 	if (argc != 2)
 		return cli_usage_error("info: expected exactly one TRACE (try --help)");
 	memset(&in, 0, sizeof(in));

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The kernel profiles on the command line: `tdpsim info --profiles` lists the built-in ones
+# with their switches, `--set kvm=6.1` selects one, a profile file is selected by its path,
+# and an unknown name exits 2 naming the known ones.
+# Usage: profile_cli.sh TDPSIM SRCDIR SCRATCH
+set -eu
+tdpsim=$1 src=$2 scratch=$3
+rm -rf "$scratch" && mkdir -p "$scratch" && cd "$scratch"
+quick=$src/traces/examples/quickstart.tdpt
+
+fail() { echo "FAIL: $*"; exit 1; }
+run() { set +e; "$@" > out.txt 2> err.txt; status=$?; set -e; }
+expect_status() {
+  [ "$status" -eq "$1" ] || { cat out.txt err.txt; fail "exit $status, expected $1"; }
+}
+expect_in() { grep -qF -- "$2" "$1" || { cat "$1"; fail "'$2' not in $1"; }; }
+expect_line() { grep -qE -- "$2" "$1" || { cat "$1"; fail "no line matching '$2' in $1"; }; }
+
+# The listing: every profile with its description, a header row and a row per switch.
+run "$tdpsim" info --profiles; expect_status 0
+for v in 5.10 5.15 6.1 6.6 6.12 6.18; do expect_line out.txt "^  $v +Linux $v"; done
+expect_line out.txt '^switch +5\.10 +5\.15 +6\.1 +6\.6 +6\.12 +6\.18$'
+expect_line out.txt '^split_on_fault +false +false +false +true +true +true$'
+expect_line out.txt '^log_off_recovery +zap-leaves +zap-leaves +zap-collapsible +zap-collapsible'\
+' +zap-collapsible +recover-in-place$'
+[ "$(grep -c -E '^[a-z_]+ +(true|false|zap-|recover-)' out.txt)" -eq 13 ] || fail "not 13 switch rows"
+run "$tdpsim" info --help; expect_status 0; expect_in out.txt "--profiles"
+
+# --set kvm=6.1 selects the profile, and the JSON says so.
+run "$tdpsim" replay "$quick" --set kvm=6.1 --json; expect_status 0
+expect_in out.txt '"kvm": "6.1"'
+run "$tdpsim" replay "$quick" --set kvm=6.12 --json; expect_status 0
+expect_in out.txt '"kvm": "6.12"'
+
+# An unknown profile: exit 2, naming the ones this build knows.
+run "$tdpsim" replay "$quick" --set kvm=4.19; expect_status 2
+expect_in err.txt "kvm='4.19'"
+expect_in err.txt "5.10|5.15|6.1|6.6|6.12|6.18"
+
+# A profile file, by path: it goes by its name; a bad one is refused with file:line.
+sed 's/^name = 6\.1$/name = my-6.1/' "$src/models/kvm/6.1.ini" > my.ini
+run "$tdpsim" replay "$quick" --set kvm=./my.ini --json; expect_status 0
+expect_in out.txt '"kvm": "my-6.1"'
+sed 's/^nx_never = true .*/nx_never = maybe/' my.ini > bad.ini
+run "$tdpsim" replay "$quick" --set kvm=./bad.ini; expect_status 2
+expect_line err.txt "\./bad\.ini:[0-9]+: nx_never = 'maybe': not a boolean"
+echo "ok"
