@@ -18,6 +18,15 @@
 #define KVM_MMU_MAX_GFN ((1ull << (48 - PAGE_SHIFT)) - 1) /* what 4-level EPT maps */
 #define FAST_PF_RETRIES 4
 
+/* A pf_* counter of 5.19+ (profile pf_stats): before, only pf_fixed existed. */
+static void count_pf(const struct kvm *kvm, uint64_t *vcpu_counter, uint64_t *vm_sum)
+{
+	if (!kvm->profile->pf_stats)
+		return;
+	(*vcpu_counter)++;
+	(*vm_sum)++;
+}
+
 /* ---- the hugepage decisions (reference 1.9, 1.10.1) ---- */
 
 /* __kvm_mmu_max_mapping_level: lpage_info first, then what the host maps. */
@@ -127,8 +136,7 @@ static int fast_page_fault(struct kvm *kvm, struct kvm_page_fault *fault)
 		break;
 	}
 	if (ret != RET_PF_INVALID) {
-		kvm->vcpu_stat[fault->vcpu].pf_fast++;
-		kvm->stats->pf_fast++;
+		count_pf(kvm, &kvm->vcpu_stat[fault->vcpu].pf_fast, &kvm->stats->pf_fast);
 		fault->fast = true;
 	}
 	return ret;
@@ -285,8 +293,7 @@ int kvm_mmu_page_fault(struct kvm *kvm, unsigned vcpu, uint64_t gpa, uint32_t er
 		}
 	}
 	if (r == RET_PF_INVALID) {
-		vs->pf_taken++;
-		kvm->stats->pf_taken++;
+		count_pf(kvm, &vs->pf_taken, &kvm->stats->pf_taken);
 		fault.slot = gpa >> PAGE_SHIFT <= KVM_MMU_MAX_GFN
 				     ? memslots_by_gfn(&kvm->memslots, fault.gfn) : NULL;
 		r = kvm_tdp_page_fault(kvm, &fault);
@@ -295,16 +302,14 @@ int kvm_mmu_page_fault(struct kvm *kvm, unsigned vcpu, uint64_t gpa, uint32_t er
 		return r;
 	switch (r) {
 	case RET_PF_FIXED:
-		vs->pf_fixed++;
+		vs->pf_fixed++; /* the one counter every kernel had */
 		kvm->stats->pf_fixed++;
 		break;
 	case RET_PF_EMULATE:
-		vs->pf_emulate++;
-		kvm->stats->pf_emulate++;
+		count_pf(kvm, &vs->pf_emulate, &kvm->stats->pf_emulate);
 		break;
 	case RET_PF_SPURIOUS:
-		vs->pf_spurious++;
-		kvm->stats->pf_spurious++;
+		count_pf(kvm, &vs->pf_spurious, &kvm->stats->pf_spurious);
 		break;
 	default:
 		break;

@@ -47,9 +47,11 @@ struct kvm_profile {
 	bool nx_never;
 	/* 5.19 pf_taken/pf_fixed/pf_emulate/pf_spurious/pf_fast/pf_mmio_spte_created. */
 	bool pf_stats;
-	/* 6.12 RET_PF_WRITE_PROTECTED (before: EMULATE). */
+	/* 6.12 RET_PF_WRITE_PROTECTED (before: EMULATE).  Only write-tracked gfns (shadow paging)
+	 * give it: no effect while only the TDP MMU is simulated. */
 	bool write_protected_result;
-	/* 6.18 possible-NX lists per MMU type, to_zap computed per list. */
+	/* 6.18 possible-NX lists per MMU type, to_zap computed per list.  With the TDP MMU alone
+	 * there is one list either way: no effect until the shadow MMU is simulated. */
 	bool per_mmu_nx_lists;
 };
 

@@ -215,8 +215,10 @@ static int tdp_mmu_map_handle_target_level(struct kvm *kvm, struct kvm_page_faul
 	if (wrprot && fault->write)
 		ret = RET_PF_WRITE_PROTECTED;
 	if (is_mmio_spte(new_spte)) {
-		kvm->vcpu_stat[fault->vcpu].pf_mmio_spte_created++;
-		kvm->stats->pf_mmio_spte_created++;
+		if (kvm->profile->pf_stats) { /* 5.19+ */
+			kvm->vcpu_stat[fault->vcpu].pf_mmio_spte_created++;
+			kvm->stats->pf_mmio_spte_created++;
+		}
 		ret = RET_PF_EMULATE;
 	}
 	return ret;
