@@ -565,10 +565,11 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 		return do_get_dirty_log(sim, ev);
 	case TDPSIM_CMD_CLEAR_DIRTY_LOG:
 		return do_clear_dirty_log(sim, ev);
-	case TDPSIM_CMD_HOST_MADVISE:
-		return check_aligned(name, ev->u.host_madvise.hva, ev->u.host_madvise.size, 0, 4096);
+	case TDPSIM_CMD_HOST_MADVISE: /* the host mm changes; KVM hears of it by the notifier */
+		return host_madvise(sim->machine.host, ev->u.host_madvise.hva,
+				    ev->u.host_madvise.size, ev->u.host_madvise.advice);
 	case TDPSIM_CMD_HOST_MUNMAP:
-		return check_aligned(name, ev->u.host_munmap.hva, ev->u.host_munmap.size, 0, 4096);
+		return host_munmap(sim->machine.host, ev->u.host_munmap.hva, ev->u.host_munmap.size);
 	case TDPSIM_CMD_GPTE:
 		if ((rc = check_vcpu(sim, ev->u.gpte.vcpu)) < 0)
 			return rc;

@@ -18,6 +18,8 @@ void host_frames_init(struct host_frames *fa)
 						   .limit = base[i] + HOST_PFN_WINDOW };
 	}
 	fa->in_use_4k = 0;
+	fa->pieces = NULL;
+	fa->pieces_cap = 0;
 }
 
 void host_frames_fini(struct host_frames *fa)
@@ -29,6 +31,9 @@ void host_frames_fini(struct host_frames *fa)
 		fa->cls[i].free = NULL;
 		fa->cls[i].nfree = fa->cls[i].cap = 0;
 	}
+	free(fa->pieces);
+	fa->pieces = NULL;
+	fa->pieces_cap = 0;
 }
 
 uint64_t host_frames_left(const struct host_frames *fa, int level)
@@ -58,19 +63,64 @@ int host_frames_get(struct host_frames *fa, int level, uint64_t *pfn)
 	return 0;
 }
 
+int host_frames_reserve(struct host_frames *fa, int level, uint64_t n)
+{
+	struct host_frame_class *c = &fa->cls[level - 1];
+	size_t cap = c->cap ? c->cap : 64;
+	uint64_t *f;
+
+	if (n <= c->cap - c->nfree)
+		return 0;
+	/* No class ever holds more than its window's frames: n is bounded, the sum cannot wrap. */
+	while (cap - c->nfree < n)
+		cap *= 2;
+	f = realloc(c->free, cap * sizeof(*f));
+	if (!f)
+		return err_set(TDPSIM_ENOMEM, "host frames: out of memory");
+	c->free = f;
+	c->cap = cap;
+	return 0;
+}
+
+int host_frames_split(struct host_frames *fa, uint64_t pfn)
+{
+	size_t idx = (size_t)((pfn - HOST_PFN_BASE_2M) / PT_ENTRIES);
+
+	if (idx >= fa->pieces_cap) {
+		size_t cap = fa->pieces_cap ? fa->pieces_cap : 64;
+		uint16_t *p;
+
+		while (cap <= idx)
+			cap *= 2;
+		p = realloc(fa->pieces, cap * sizeof(*p));
+		if (!p)
+			return err_set(TDPSIM_ENOMEM, "host frames: out of memory");
+		fa->pieces = p;
+		fa->pieces_cap = cap;
+	}
+	fa->pieces[idx] = PT_ENTRIES;
+	return 0;
+}
+
 int host_frames_put(struct host_frames *fa, int level, uint64_t pfn)
 {
 	struct host_frame_class *c = &fa->cls[level - 1];
+	int rc;
 
-	if (c->nfree == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 64;
-		uint64_t *f = realloc(c->free, cap * sizeof(*f));
+	if (level == PG_LEVEL_4K && host_pfn_in_2m_window(pfn)) {
+		/* A piece of a split 2M frame: the frame itself goes back with its last piece. */
+		uint64_t head = pfn & ~(uint64_t)(PT_ENTRIES - 1);
+		uint16_t *left = &fa->pieces[(head - HOST_PFN_BASE_2M) / PT_ENTRIES];
 
-		if (!f)
-			return err_set(TDPSIM_ENOMEM, "host frames: out of memory");
-		c->free = f;
-		c->cap = cap;
+		if (*left == 1 && (rc = host_frames_reserve(fa, PG_LEVEL_2M, 1)) != 0)
+			return rc;
+		fa->in_use_4k--;
+		if (--*left == 0)
+			fa->cls[PG_LEVEL_2M - 1].free[fa->cls[PG_LEVEL_2M - 1].nfree++] = head;
+		return 0;
 	}
+	if ((rc = host_frames_reserve(fa, level, 1)) != 0)
+		return rc;
 	c->free[c->nfree++] = pfn;
 	fa->in_use_4k -= pages_per_hpage(level);
 	return 0;

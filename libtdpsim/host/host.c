@@ -10,31 +10,8 @@
 #include "core/error.h"
 #include "host/frames.h"
 #include "host/host.h"
+#include "host/host_mm.h"
 #include "host/host_pt.h"
-
-#define SZ_2M (1ull << 21)
-
-struct host_backing {
-	uint64_t hva, size;
-	uint32_t kind; /* TDPSIM_BACKING_* */
-};
-
-struct host_mm {
-	struct host_pt_pool pool;
-	uint64_t *pgd;                 /* the root table (the PML4) */
-	struct host_frames frames;
-	struct host_backing *backings; /* sorted by hva; ranges never overlap */
-	size_t nbackings, cap;
-	size_t last;                   /* the backing the last fault hit: faults come in runs */
-	struct host_notifier notifier; /* callbacks may be NULL */
-};
-
-static const char *const kind_name[] = {
-	[TDPSIM_BACKING_4K] = "4k",
-	[TDPSIM_BACKING_THP] = "thp",
-	[TDPSIM_BACKING_HUGETLB2M] = "hugetlb2m",
-	[TDPSIM_BACKING_HUGETLB1G] = "hugetlb1g",
-};
 
 int host_mm_new(struct host_mm **out)
 {
@@ -85,28 +62,12 @@ uint64_t host_pt_pages(const struct host_mm *mm)
 	return host_pt_in_use(&mm->pool);
 }
 
+uint64_t host_pt_pool_tables(const struct host_mm *mm)
+{
+	return mm->pool.ntables;
+}
+
 /* ---- backings ---- */
-
-static uint64_t backing_end(const struct host_backing *b)
-{
-	return b->hva + b->size;
-}
-
-/* Index of the first backing that starts above hva. */
-static size_t backing_upper_bound(const struct host_mm *mm, uint64_t hva)
-{
-	size_t lo = 0, hi = mm->nbackings;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (mm->backings[mid].hva <= hva)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
 
 /* The backing that holds hva, or NULL: the last one hit, else a binary search. */
 static const struct host_backing *backing_find(struct host_mm *mm, uint64_t hva)
@@ -129,19 +90,6 @@ static const struct host_backing *backing_find(struct host_mm *mm, uint64_t hva)
 	return b;
 }
 
-/* mmap(MAP_HUGETLB) wants the huge page size's alignment; everything else wants 4K. */
-static uint64_t kind_align(uint32_t kind)
-{
-	switch (kind) {
-	case TDPSIM_BACKING_HUGETLB2M:
-		return level_size(PG_LEVEL_2M);
-	case TDPSIM_BACKING_HUGETLB1G:
-		return level_size(PG_LEVEL_1G);
-	default:
-		return PAGE_SIZE;
-	}
-}
-
 static int backing_check(uint64_t hva, uint64_t size, uint32_t kind)
 {
 	uint64_t align;
@@ -159,7 +107,7 @@ static int backing_check(uint64_t hva, uint64_t size, uint32_t kind)
 	if ((hva | size) & (align - 1))
 		return err_set(TDPSIM_EINPUT, "backing [0x%" PRIx64 ", 0x%" PRIx64 ") kind=%s: "
 			       "hva and size must be multiples of 0x%" PRIx64, hva, hva + size,
-			       kind_name[kind], align);
+			       kind_name(kind), align);
 	return 0;
 }
 
@@ -167,7 +115,7 @@ static int backing_overlap_error(const struct host_backing *a, const struct host
 {
 	return err_set(TDPSIM_EINPUT, "backing [0x%" PRIx64 ", 0x%" PRIx64 ") kind=%s overlaps "
 		       "backing [0x%" PRIx64 ", 0x%" PRIx64 ") kind=%s", a->hva, backing_end(a),
-		       kind_name[a->kind], b->hva, backing_end(b), kind_name[b->kind]);
+		       kind_name(a->kind), b->hva, backing_end(b), kind_name(b->kind));
 }
 
 static int backing_insert(struct host_mm *mm, size_t pos, const struct host_backing *nb)
@@ -250,23 +198,13 @@ static int map_hole(struct host_mm *mm, const struct host_backing *b, uint64_t h
 	return 0;
 }
 
-static void notify_start(const struct host_mm *mm, uint64_t start, uint64_t end)
-{
-	if (mm->notifier.invalidate_range_start)
-		mm->notifier.invalidate_range_start(mm->notifier.ctx, start, end);
-}
-
-static void notify_end(const struct host_mm *mm, uint64_t start, uint64_t end)
-{
-	if (mm->notifier.invalidate_range_end)
-		mm->notifier.invalidate_range_end(mm->notifier.ctx, start, end);
-}
-
 /*
  * A write to a read-only (zero page) leaf: copy on write.  The new frame has the old leaf's
  * size - a huge zero page becomes a 2M THP, the 4K zero page a 4K frame - and KVM hears of
- * the whole old mapping's range first, so it drops what it mapped of the zero page.  (A huge
- * zero page only ever maps a THP-eligible range, and no backing changes once added.)
+ * the whole old mapping's range first, so it drops what it mapped of the zero page.  A huge
+ * zero page still mapped after `nohugepage` made its range 4k memory becomes a THP all the
+ * same: the kernel's write fault on a huge zero PMD does not look at VM_NOHUGEPAGE (seen on
+ * 6.18).
  */
 static int break_cow(struct host_mm *mm, uint64_t hva, struct host_walk *w)
 {

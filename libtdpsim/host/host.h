@@ -70,6 +70,57 @@ int host_lookup(const struct host_mm *mm, uint64_t hva, struct host_page *out);
  */
 int host_pfn_mapping_level(const struct host_mm *mm, uint64_t hva);
 
+/*
+ * `host-madvise hva= size= advice=`: madvise() of [hva, hva+size) with a TDPSIM_ADVICE_*, as
+ * Linux 6.18 does it on anonymous memory (THP enabled=madvise, no swap; a 4k backing is
+ * VM_NOHUGEPAGE memory, a thp backing VM_HUGEPAGE) and on hugetlbfs.  Every change of an
+ * existing mapping runs inside one notifier round (invalidate_range_start before, _end after)
+ * over the HVAs whose mappings change; a THP split or collapse is a round over its 2M of its
+ * own, ahead of a zap.  Nothing mapped changes: no notifier call.
+ *   dontneed   - zap: unmap the range and free its frames; a THP only partly inside is split
+ *                first (its 4K PTEs keep its frames), then the covered part is zapped - one
+ *                zap round per backing, over the zapped mappings.  The range is unpopulated
+ *                afterwards (reads map a zero page, writes allocate), and a PTE table whose
+ *                whole 2M lay in the zap is freed, as 6.18's PT reclaim does, so a later fault
+ *                there may map a THP again.  hugetlb: the part in a hugetlb backing must start
+ *                on a huge page (else EINPUT naming it); its end is rounded down to one, as
+ *                Linux does; the whole huge pages in it are freed.
+ *   pageout    - reclaim without swap frees nothing, but splits each THP that overlaps the
+ *                range into 4K PTEs over the same frames (a round over its 2M); 4K pages, zero
+ *                pages and the huge zero page stay.  Linux's madvise stops at the first VMA
+ *                that refuses the advice: a hugetlb backing (EINVAL there) ends the walk.
+ *   collapse   - MADV_COLLAPSE: each 2M-aligned 2M region inside the range and one thp
+ *                backing whose PMD points to a PTE table (any contents: holes and zero pages
+ *                become zero-filled parts) gets a new 2M frame as a PMD leaf, the old 4K
+ *                frames freed (a round over the 2M).  A region mapped by a PMD leaf stays;
+ *                one without a PMD table is skipped; one whose PMD entry is none ends the
+ *                call there.  A 4k (VM_NOHUGEPAGE) or hugetlb backing is refused (EINVAL in
+ *                Linux) and ends the call; so does a thp backing in which a region failed or
+ *                whose part of the range holds no whole 2M region.
+ *   hugepage / nohugepage - thp / 4k from now on (future faults); no mapping changes, except
+ *                that a new backing boundary inside a PMD-mapped THP splits it (a round over
+ *                its 2M, as a VMA split does).  Changed pieces merge with adjacent backings of
+ *                the same kind, as VMAs merge.  hugetlb backings are left alone (Linux sets a
+ *                meaningless flag) unless the range cuts one of their huge pages (EINPUT).
+ * Returns 0; EINPUT naming the range when hva or size is not 4K-aligned, it ends above the
+ * user address space or the advice is unknown, naming the first unbacked hva when a part of
+ * the range is not backed (Linux: ENOMEM) - errors change nothing; ENOMEM.  size 0 is a
+ * no-op, as in madvise().  Frames and tables are reused deterministically (LIFO).
+ */
+int host_madvise(struct host_mm *mm, uint64_t hva, uint64_t size, uint32_t advice);
+
+/*
+ * `host-munmap hva= size=`: munmap() of [hva, hva+size).  THPs cut by the range's ends are
+ * split first (a round over each 2M); then one round over the mappings the range holds zaps
+ * them, frees their frames and frees each page table that no longer spans any backing (as
+ * free_pgtables does between the neighbouring VMAs), and the range leaves the backings (a
+ * backing cut in two becomes two).  Unbacked parts are allowed (nothing happens there); a
+ * later host_backing_add over the range maps fresh frames.  EINPUT naming the range when hva
+ * or size is not 4K-aligned, size is 0, it ends above the user address space or it cuts a
+ * hugetlb huge page; errors change nothing.
+ */
+int host_munmap(struct host_mm *mm, uint64_t hva, uint64_t size);
+
 /* Host frames in use (for memory accounting and --check). */
 uint64_t host_frames_4k(const struct host_mm *mm);
 

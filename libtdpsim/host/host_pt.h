@@ -109,4 +109,7 @@ int host_pt_fill_hole(struct host_pt_pool *p, struct host_walk *w, uint64_t hva,
 /* Host page-table pages in use, the root included (for memory accounting and tests). */
 uint64_t host_pt_pages(const struct host_mm *mm);
 
+/* Tables the pool ever handed out, free ones included: what it holds in memory (tests). */
+uint64_t host_pt_pool_tables(const struct host_mm *mm);
+
 #endif

@@ -344,10 +344,16 @@ static void gen_one(struct gen *g)
 		break;
 	case 11:
 		ev = gen_add(g, rnd(g, 2) ? TDPSIM_CMD_HOST_MADVISE : TDPSIM_CMD_HOST_MUNMAP);
-		ev->u.host_madvise.hva = rnd(g, 1ull << 40) & ~0xfffull; /* same layout in both */
-		ev->u.host_madvise.size = (1 + rnd(g, 512)) << 12;
-		if (ev->cmd == TDPSIM_CMD_HOST_MADVISE)
+		if (ev->cmd == TDPSIM_CMD_HOST_MADVISE) {
+			/* advice on a slot's host memory (madvise of unbacked space is ENOMEM) */
+			ev->u.host_madvise.hva = 0x10000000000ull * (slot + 1) +
+						 (rnd(g, 1ull << 30) & ~0x1fffffull);
+			ev->u.host_madvise.size = (1 + rnd(g, 4)) << 21;
 			ev->u.host_madvise.advice = (uint32_t)rnd(g, 5);
+		} else { /* unmapping unbacked space is allowed: a no-op */
+			ev->u.host_munmap.hva = 0x200000000000ull + (rnd(g, 1ull << 40) & ~0xfffull);
+			ev->u.host_munmap.size = (1 + rnd(g, 512)) << 12;
+		}
 		break;
 	case 12:
 		ev = gen_add(g, TDPSIM_CMD_GPTE);

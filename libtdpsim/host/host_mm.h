@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal: the host address space's state, shared by host.c (backings, faultin, populate)
+ * and host_madvise.c (madvise and munmap: the VMM changing its own memory).
+ */
+#ifndef TDPSIM_HOST_HOST_MM_H
+#define TDPSIM_HOST_HOST_MM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "host/frames.h"
+#include "host/host.h"
+#include "host/host_pt.h"
+
+#define SZ_2M (1ull << 21)
+
+/* One VMA, as far as the simulator tells VMAs apart: a range and how it is backed. */
+struct host_backing {
+	uint64_t hva, size;
+	uint32_t kind; /* TDPSIM_BACKING_*; 4k is anonymous memory with VM_NOHUGEPAGE */
+};
+
+struct host_mm {
+	struct host_pt_pool pool;
+	uint64_t *pgd;                 /* the root table (the PML4) */
+	struct host_frames frames;
+	struct host_backing *backings; /* sorted by hva; ranges never overlap */
+	size_t nbackings, cap;
+	size_t last;                   /* the backing the last fault hit: faults come in runs */
+	struct host_notifier notifier; /* callbacks may be NULL */
+};
+
+static inline uint64_t backing_end(const struct host_backing *b)
+{
+	return b->hva + b->size;
+}
+
+static inline int kind_is_hugetlb(uint32_t kind)
+{
+	return kind == TDPSIM_BACKING_HUGETLB2M || kind == TDPSIM_BACKING_HUGETLB1G;
+}
+
+/* mmap(MAP_HUGETLB) wants the huge page size's alignment; everything else wants 4K. */
+static inline uint64_t kind_align(uint32_t kind)
+{
+	switch (kind) {
+	case TDPSIM_BACKING_HUGETLB2M:
+		return level_size(PG_LEVEL_2M);
+	case TDPSIM_BACKING_HUGETLB1G:
+		return level_size(PG_LEVEL_1G);
+	default:
+		return PAGE_SIZE;
+	}
+}
+
+static inline const char *kind_name(uint32_t kind)
+{
+	static const char *const name[] = {
+		[TDPSIM_BACKING_4K] = "4k",
+		[TDPSIM_BACKING_THP] = "thp",
+		[TDPSIM_BACKING_HUGETLB2M] = "hugetlb2m",
+		[TDPSIM_BACKING_HUGETLB1G] = "hugetlb1g",
+	};
+
+	return kind <= TDPSIM_BACKING_HUGETLB1G ? name[kind] : "?";
+}
+
+/* Index of the first backing that starts above hva. */
+static inline size_t backing_upper_bound(const struct host_mm *mm, uint64_t hva)
+{
+	size_t lo = 0, hi = mm->nbackings;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (mm->backings[mid].hva <= hva)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static inline void notify_start(const struct host_mm *mm, uint64_t start, uint64_t end)
+{
+	if (mm->notifier.invalidate_range_start)
+		mm->notifier.invalidate_range_start(mm->notifier.ctx, start, end);
+}
+
+static inline void notify_end(const struct host_mm *mm, uint64_t start, uint64_t end)
+{
+	if (mm->notifier.invalidate_range_end)
+		mm->notifier.invalidate_range_end(mm->notifier.ctx, start, end);
+}
+
+#endif
