@@ -143,6 +143,52 @@ START_TEST(tables_in_a_dirty_logged_slot_are_unaccounted_not_zapped)
 }
 END_TEST
 
+START_TEST(before_6_2_tables_in_a_dirty_logged_slot_are_zapped_like_any_other)
+{
+	tdpsim_sim *sim = machine("kvm=6.1 nx_huge_pages_recovery_ratio=1 "
+				  "nx_huge_pages_recovery_period_ms=100",
+				  "fault vcpu=0 gpa=0x200000 err=0x14\n"
+				  "dirty-log slot=0 on\n");
+
+	ck_assert_uint_eq(stats(sim).nx_lpage_splits, 1);
+	/* 6.1 makes the worker with the VM (at t=0): its first pass is at 100 ms */
+	ck_assert_int_eq(run(sim, "advance ms=100\n"), 0);
+	ck_assert_uint_eq(stats(sim).nx_lpage_splits, 0);
+	ck_assert_uint_eq(stats(sim).nx_recovery_zapped, 1);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
+START_TEST(manual_protect_mode_1_reports_without_clearing_and_clear_reprotects)
+{
+	/* mode 1 (MANUAL_PROTECT_ENABLE without INITIALLY_SET): enabling splits and protects
+	 * as usual; GET only copies the bitmap; CLEAR clears and re-protects (reference 4.4). */
+	tdpsim_sim *sim = machine("nx_huge_pages=off manual_dirty_log_protect=1",
+				  "fault vcpu=0 gpa=0x200000 err=0x6\n"
+				  "dirty-log slot=0 on\n"
+				  "fault vcpu=0 gpa=0x201000 err=0x7\n"
+				  "fault vcpu=0 gpa=0x202000 err=0x7\n"
+				  "get-dirty-log slot=0\n");
+	tdpsim_stats st = stats(sim);
+
+	ck_assert_uint_eq(st.pages_2m, 0);      /* eager split at enable */
+	ck_assert_uint_eq(st.pages_4k, 512);
+	ck_assert_uint_eq(st.pf_fast, 2);       /* two writes to protected 4K leaves */
+	ck_assert_uint_eq(st.dirty_pages, 2);
+	ck_assert_int_eq(run(sim, "get-dirty-log slot=0\n"), 0);
+	ck_assert_uint_eq(stats(sim).dirty_pages, 2); /* not cleared by GET */
+	ck_assert_int_eq(run(sim, "clear-dirty-log slot=0 first=512 num=64\n"
+				  "get-dirty-log slot=0\n"), 0);
+	ck_assert_uint_eq(stats(sim).dirty_pages, 0);
+	/* re-protected: the same page written again takes the fast path again */
+	ck_assert_int_eq(run(sim, "fault vcpu=0 gpa=0x201000 err=0x7\n"
+				  "get-dirty-log slot=0\n"), 0);
+	ck_assert_uint_eq(stats(sim).pf_fast, 3);
+	ck_assert_uint_eq(stats(sim).dirty_pages, 1);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
 START_TEST(ratio_zero_means_no_recovery_until_a_write_wakes_the_worker)
 {
 	tdpsim_sim *sim = machine("nx_huge_pages_recovery_ratio=0 nx_huge_pages_recovery_period_ms=100",
@@ -194,6 +240,8 @@ static Suite *nx_suite(void)
 	tcase_add_test(tc, a_pass_zaps_ceil_n_over_ratio_of_the_oldest_tables);
 	tcase_add_test(tc, tables_in_a_dirty_logged_slot_are_unaccounted_not_zapped);
 	tcase_add_test(tc, ratio_zero_means_no_recovery_until_a_write_wakes_the_worker);
+	tcase_add_test(tc, before_6_2_tables_in_a_dirty_logged_slot_are_zapped_like_any_other);
+	tcase_add_test(tc, manual_protect_mode_1_reports_without_clearing_and_clear_reprotects);
 	tcase_add_test(tc, never_stops_the_worker_and_refuses_later_writes);
 	suite_add_tcase(s, tc);
 	return s;
