@@ -19,7 +19,8 @@
 #include "settings.h"
 #include "tdpsim/tdpsim.h"
 
-#define PROGRESS_EVERY 65536 /* events between progress callbacks */
+#define PROGRESS_EVERY 65536        /* events between progress callbacks ... */
+#define PROGRESS_ACCESSES (1u << 20) /* ... or accesses, whichever comes first */
 
 struct mark {
 	char *label;
@@ -634,6 +635,7 @@ int tdpsim_sim_apply(tdpsim_sim *sim, const tdpsim_event *ev)
 int64_t tdpsim_sim_replay(tdpsim_sim *sim, tdpsim_trace *trace, tdpsim_progress_cb cb,
 			  void *payload)
 {
+	uint64_t reported_accesses = 0;
 	tdpsim_event ev;
 	int64_t n = 0;
 	int rc;
@@ -647,11 +649,16 @@ int64_t tdpsim_sim_replay(tdpsim_sim *sim, tdpsim_trace *trace, tdpsim_progress_
 			return rc;
 		}
 		n++;
-		if (cb && n % PROGRESS_EVERY == 0 &&
-		    cb((uint64_t)n, tdpsim_trace_bytes_read(trace), tdpsim_trace_size(trace),
-		       payload))
-			return err_set(TDPSIM_ECANCELED, "%s: replay stopped by the caller",
-				       tdpsim_trace_where(trace));
+		/* Report every so many events, or after a sweep of many accesses: a few events
+		 * can stand for millions of accesses. */
+		if (cb && (n % PROGRESS_EVERY == 0 ||
+			   sim->stats.accesses - reported_accesses >= PROGRESS_ACCESSES)) {
+			reported_accesses = sim->stats.accesses;
+			if (cb((uint64_t)n, tdpsim_trace_bytes_read(trace), tdpsim_trace_size(trace),
+			       payload))
+				return err_set(TDPSIM_ECANCELED, "%s: replay stopped by the caller",
+					       tdpsim_trace_where(trace));
+		}
 	}
 	if (rc < 0)
 		return rc;

@@ -42,8 +42,9 @@ struct progress {
 	int shown;
 	double start;      /* seconds, monotonic */
 	double last_draw;
+	const tdpsim_sim *sim; /* for the access rate */
 };
-void progress_init(struct progress *p, int mode);
+void progress_init(struct progress *p, int mode, const tdpsim_sim *sim);
 int progress_cb(uint64_t events, uint64_t bytes_read, uint64_t bytes_total, void *payload);
 void progress_done(struct progress *p);
 double now_seconds(void);

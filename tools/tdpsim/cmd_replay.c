@@ -132,7 +132,7 @@ int cmd_replay(int argc, char **argv)
 		goto done;
 	}
 	t0 = now_seconds();
-	progress_init(&prog, a.progress);
+	progress_init(&prog, a.progress, sim);
 	n = tdpsim_sim_replay(sim, trace, progress_cb, &prog);
 	progress_done(&prog);
 	for (size_t i = 0; i < tdpsim_sim_notice_count(sim); i++)

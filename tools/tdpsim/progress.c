@@ -13,8 +13,9 @@
 #define DELAY_SECONDS 1.0
 #define REDRAW_SECONDS 0.1 /* a terminal needs no more than ten frames a second */
 
-void progress_init(struct progress *p, int mode)
+void progress_init(struct progress *p, int mode, const tdpsim_sim *sim)
 {
+	p->sim = sim;
 	p->mode = isatty(2) ? mode : 0;
 	p->shown = 0;
 	p->start = now_seconds();
@@ -24,7 +25,8 @@ void progress_init(struct progress *p, int mode)
 int progress_cb(uint64_t events, uint64_t bytes_read, uint64_t bytes_total, void *payload)
 {
 	struct progress *p = payload;
-	double elapsed = now_seconds() - p->start, share, rate;
+	double elapsed = now_seconds() - p->start, share, rate, arate;
+	tdpsim_stats st;
 	char bar[BAR_WIDTH + 1];
 	int filled;
 
@@ -41,14 +43,16 @@ int progress_cb(uint64_t events, uint64_t bytes_read, uint64_t bytes_total, void
 		bar[i] = i < filled ? '#' : '.';
 	bar[BAR_WIDTH] = '\0';
 	rate = elapsed > 0 ? (double)events / elapsed : 0;
+	tdpsim_sim_stats(p->sim, &st);
+	arate = elapsed > 0 ? (double)st.accesses / elapsed : 0;
 	if (bytes_total && share > 0) {
 		double eta = elapsed / share - elapsed;
 
-		fprintf(stderr, "\r[%s] %3.0f%%  %.2f M events/s  ETA %d:%02d ", bar, share * 100,
-			rate / 1e6, (int)eta / 60, (int)eta % 60);
+		fprintf(stderr, "\r[%s] %3.0f%%  %.2f M events/s  %.2f M accesses/s  ETA %d:%02d ",
+			bar, share * 100, rate / 1e6, arate / 1e6, (int)eta / 60, (int)eta % 60);
 	} else {
-		fprintf(stderr, "\r[%s]  %llu events  %.2f M events/s ", bar,
-			(unsigned long long)events, rate / 1e6);
+		fprintf(stderr, "\r[%s]  %llu events  %.2f M events/s  %.2f M accesses/s ", bar,
+			(unsigned long long)events, rate / 1e6, arate / 1e6);
 	}
 	p->shown = 1;
 	return 0;
