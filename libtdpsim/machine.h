@@ -9,13 +9,20 @@
 
 #include <stdint.h>
 
+#include "cpu/model.h"
 #include "guest/guest.h"
 #include "host/host.h"
 #include "kvm/kvm.h"
+#include "tlb/tlb.h"
 
 struct vcpu {
-	uint32_t cr3; /* the guest address space (guest-map cr3=) the vCPU runs in */
+	uint32_t cr3;     /* the guest address space (guest-map cr3=) the vCPU runs in; its
+			   * low 12 bits are the PCID */
+	uint16_t vpid;    /* VMX's VPID: vCPU index + 1 */
+	struct tlb *tlb;  /* its TLBs and paging-structure caches */
 };
+
+enum cycle_cat { CYC_TLB, CYC_WALK, CYC_EXIT, CYC_KVM, CYC_FLUSH, CYC_GUEST_PF };
 
 struct machine {
 	struct host_mm *host;
@@ -24,10 +31,26 @@ struct machine {
 	struct vcpu *vcpus;
 	unsigned nr_vcpus;
 	tdpsim_stats *stats;
+	const struct cpu_model *cpu;
+	/* the iTLB-multihit model */
+	bool multihit_broad;
+	tdpsim_multihit_action multihit_default;
+	tdpsim_multihit_fn multihit_fn;
+	void *multihit_payload;
 };
 
-/* One guest access by `vcpu` (cpu/vcpu.c): the guest walk, EPT, KVM's faults until it
- * completes, or a guest #PF. */
+#define VCPU_MACHINE_CHECK 1 /* vcpu_access: the fetch raised a machine check */
+
+void vcpu_charge(struct machine *m, unsigned vcpu, enum cycle_cat cat, uint64_t cycles);
+uint64_t kvm_work_cycles(const struct cpu_model *c, const struct kvm_work *w,
+			 const struct kvm_work *before);
+
+/* The guest paging-structure caches in front of a walk (cpu/vcpu.c). */
+int guest_psc_start(struct vcpu *v, uint64_t gva, int top);
+void guest_psc_fill(struct vcpu *v, uint64_t gva, int leaf_level);
+
+/* One guest access by `vcpu` (cpu/vcpu.c): the TLBs, or the guest walk through EPT with
+ * KVM's faults until it completes, or a guest #PF.  0, VCPU_MACHINE_CHECK, or an error. */
 int vcpu_access(struct machine *m, unsigned vcpu, uint64_t gva, int op, int cpl);
 
 #endif

@@ -6,12 +6,14 @@
 
 #include "core/error.h"
 #include "core/num.h"
+#include "cpu/model.h"
 #include "kvm/profile.h"
 #include "settings.h"
 #include "tdpsim/tdpsim.h"
 
-/* PROFILE: a kernel profile (kvm/profile.h), held as its kvm_profile_lookup number. */
-enum kind { WORDS, UINT, BOOL, PROFILE };
+/* PROFILE: a kernel profile (kvm/profile.h), held as its kvm_profile_lookup number.
+ * CPU: a CPU model (cpu/model.h), held as its cpu_model_resolve number. */
+enum kind { WORDS, UINT, BOOL, PROFILE, CPU };
 
 struct setting_spec {
 	const char *name;
@@ -26,18 +28,19 @@ static const char *const w_mmu[] = { "tdp", "shadow", NULL };
 /* The kernel profiles are models/kvm/<version>.ini, built in (kvm/profile.c), or a profile
  * file given by its path; the default is the newest. */
 #define KVM_PROFILE_DEFAULT "6.18"
-/* The CPU models this build knows (the x86-core issue gives each a model file with its TLBs
- * and costs; until then a name carries only its iTLB-multihit status, in sim.c). */
-static const char *const w_cpu[] = { "skylake-sp", "icelake-server", "sapphire-rapids", "zen3",
-				     "zen4", NULL };
+/* The CPU models are models/cpu/<name>.ini, built in (cpu/model.c), or a model file given by
+ * its path. */
+#define CPU_MODEL_DEFAULT "skylake-sp"
 static const char *const w_nx[] = { "off", "force", "auto", "never", NULL };
 static const char *const w_manual[] = { "0", "1", "3", NULL };
 static const char *const w_tdp_mmu[] = { "auto", "0", "1", NULL };
+static const char *const w_multihit[] = { "auto", "none", "count", "machine-check", NULL };
+static const char *const w_multihit_rule[] = { "broad", "strict", NULL };
 
 static const struct setting_spec specs[SET__COUNT] = {
 	[SET_MMU] = { "mmu", WORDS, w_mmu, 0, 0, MMU_TDP, 1 },
 	[SET_KVM] = { "kvm", PROFILE, NULL, 0, 0, 0, 1 },
-	[SET_CPU] = { "cpu", WORDS, w_cpu, 0, 0, 0, 1 },
+	[SET_CPU] = { "cpu", CPU, NULL, 0, 0, 0, 1 },
 	[SET_VCPUS] = { "vcpus", UINT, NULL, 1, 4096, 1, 1 },
 	/* KVM's default is auto: on where the CPU has the iTLB-multihit bug. */
 	[SET_NX_HUGE_PAGES] = { "nx_huge_pages", WORDS, w_nx, 0, 0, NX_AUTO, 0 },
@@ -54,6 +57,11 @@ static const struct setting_spec specs[SET__COUNT] = {
 	[SET_GUEST_PAGING_LEVELS] = { "guest_paging_levels", UINT, NULL, 4, 5, 4, 1 },
 	/* kvm.tdp_mmu: auto follows the kernel profile's default. */
 	[SET_TDP_MMU] = { "tdp_mmu", WORDS, w_tdp_mmu, 0, 0, TDP_MMU_AUTO, 1 },
+	/* What an iTLB multihit does (auto: a machine check where the CPU has the erratum) and
+	 * which rule finds one (reference 7.4). */
+	[SET_MULTIHIT] = { "multihit", WORDS, w_multihit, 0, 0, MULTIHIT_AUTO, 0 },
+	[SET_MULTIHIT_RULE] = { "multihit_rule", WORDS, w_multihit_rule, 0, 0, MULTIHIT_RULE_BROAD,
+				0 },
 };
 
 void settings_init(struct settings *st)
@@ -66,6 +74,9 @@ void settings_init(struct settings *st)
 	/* Built-in profiles that fail to parse are reported by the first kvm setting. */
 	if (kvm_profile_lookup(KVM_PROFILE_DEFAULT, &id) == 0)
 		st->s[SET_KVM].v = id;
+	/* Likewise the built-in CPU models, by the first cpu setting. */
+	if (cpu_model_resolve(CPU_MODEL_DEFAULT, &id) == 0)
+		st->s[SET_CPU].v = id;
 }
 
 int settings_find(const char *name)
@@ -144,6 +155,22 @@ int settings_parse(int id, const char *value, uint64_t *out)
 		return err_set(TDPSIM_ENOTFOUND, "%s='%s' is not one of %s (or a profile file: a "
 			       "path with a '/' or ending in .ini)", s->name, value, list);
 	}
+	case CPU: {
+		size_t n = cpu_model_count(), idx;
+		int rc = cpu_model_resolve(value, &idx);
+
+		if (rc == 0)
+			return *out = idx, 0;
+		if (rc != TDPSIM_ENOTFOUND)
+			return rc; /* a model file's error, located; or broken built-ins */
+		list[0] = '\0';
+		for (size_t i = 0; i < n; i++) {
+			strncat(list, i ? "|" : "", sizeof(list) - strlen(list) - 1);
+			strncat(list, cpu_model_at(i)->name, sizeof(list) - strlen(list) - 1);
+		}
+		return err_set(TDPSIM_ENOTFOUND, "%s='%s' is not one of %s (or a CPU model file: a "
+			       "path with a '/' or ending in .ini)", s->name, value, list);
+	}
 	case UINT:
 		if (num_parse_u64(value, strlen(value), 0, out) != NUM_OK || *out < s->min ||
 		    *out > s->max)
@@ -165,6 +192,11 @@ const char *settings_text(const struct settings *st, int id, char *buf, size_t n
 		const struct kvm_profile *p = kvm_profile_by_id((size_t)st->s[id].v);
 
 		return p ? p->name : "?";
+	}
+	if (s->kind == CPU) {
+		const struct cpu_model *m = cpu_model_by_id((size_t)st->s[id].v);
+
+		return m ? m->name : "?";
 	}
 	snprintf(buf, n, "%" PRIu64, st->s[id].v);
 	return buf;

@@ -23,6 +23,8 @@ enum setting_id {
 	SET_SEED,
 	SET_GUEST_PAGING_LEVELS,
 	SET_TDP_MMU,
+	SET_MULTIHIT,
+	SET_MULTIHIT_RULE,
 	SET__COUNT
 };
 
@@ -30,6 +32,8 @@ enum setting_id {
 enum { MMU_TDP, MMU_SHADOW };
 enum { NX_OFF, NX_FORCE, NX_AUTO, NX_NEVER };
 enum { TDP_MMU_AUTO, TDP_MMU_OFF, TDP_MMU_ON };
+enum { MULTIHIT_AUTO, MULTIHIT_NONE, MULTIHIT_COUNT, MULTIHIT_MACHINE_CHECK };
+enum { MULTIHIT_RULE_BROAD, MULTIHIT_RULE_STRICT };
 
 struct setting_value {
 	uint64_t v;   /* the number, or the index of the word */

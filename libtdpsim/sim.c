@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/digest.h"
 #include "core/error.h"
+#include "cpu/model.h"
 #include "kvm/dirty_log.h"
 #include "kvm/nx_recovery.h"
 #include "kvm/tdp_mmu.h"
@@ -42,6 +43,13 @@ struct tdpsim_sim {
 	char valbuf[SET__COUNT][24]; /* numeric settings as text */
 	tdpsim_hugepage_policy_fn policy;
 	void *policy_payload;
+	tdpsim_multihit_fn multihit;
+	void *multihit_payload;
+	/* a machine check halted the machine: where */
+	bool halted;
+	uint64_t halt_event;
+	unsigned halt_vcpu;
+	uint64_t halt_gva;
 };
 
 /* ---- small helpers ---- */
@@ -97,11 +105,13 @@ static int check_aligned(const char *what, uint64_t a, uint64_t b, uint64_t c, u
  * X86_BUG_ITLB_MULTIHIT, what nx_huge_pages=auto follows (reference 3.1; cpu_set_bug_bits):
  * set unless the CPU is on the NO_ITLB_MULTIHIT whitelist (all AMD) or reports
  * IA32_ARCH_CAPABILITIES.PSCHANGE_MC_NO (Ice Lake and later Intel server parts do; Skylake-SP
- * does not).  The x86-core issue moves this into the CPU model files.
+ * does not).  Each CPU model says (itlb_multihit in models/cpu/<name>.ini).
  */
 static bool cpu_has_itlb_multihit(const char *cpu)
 {
-	return strcmp(cpu, "skylake-sp") == 0;
+	const struct cpu_model *m = cpu_model_lookup(cpu);
+
+	return m && m->itlb_multihit;
 }
 
 /* The MMU's view of the settings, refreshed whenever one changes. */
@@ -151,12 +161,43 @@ static int check_nx_write(const tdpsim_sim *sim, int id, uint64_t v)
 	return 0;
 }
 
+/* kvm_flush_remote_tlbs: every vCPU flushes its TLBs (INVEPT global) before it runs again,
+ * after an IPI kicks it. */
+static void machine_flush_tlbs(void *ctx)
+{
+	struct machine *m = ctx;
+
+	for (unsigned v = 0; v < m->nr_vcpus; v++) {
+		tlb_flush_all(m->vcpus[v].tlb);
+		m->stats->tlb_flushes++;
+		vcpu_charge(m, v, CYC_FLUSH, (uint64_t)m->cpu->cyc_flush + m->cpu->cyc_ipi);
+	}
+}
+
+/* The multihit model's settings, refreshed with the others. */
+static void machine_refresh_multihit(tdpsim_sim *sim)
+{
+	struct machine *m = &sim->machine;
+	uint64_t mode = sim->settings.s[SET_MULTIHIT].v;
+
+	m->multihit_broad = sim->settings.s[SET_MULTIHIT_RULE].v == MULTIHIT_RULE_BROAD;
+	m->multihit_default = mode == MULTIHIT_COUNT ? TDPSIM_MULTIHIT_COUNT
+			      : mode == MULTIHIT_MACHINE_CHECK ? TDPSIM_MULTIHIT_MACHINE_CHECK
+			      : mode == MULTIHIT_NONE ? TDPSIM_MULTIHIT_IGNORE
+			      : m->cpu->itlb_multihit ? TDPSIM_MULTIHIT_MACHINE_CHECK
+						      : TDPSIM_MULTIHIT_IGNORE;
+	m->multihit_fn = sim->multihit;
+	m->multihit_payload = sim->multihit_payload;
+}
+
 static void machine_stop(tdpsim_sim *sim)
 {
 	struct machine *m = &sim->machine;
 
 	if (!sim->started)
 		return;
+	for (unsigned v = 0; v < m->nr_vcpus; v++)
+		tlb_free(m->vcpus[v].tlb);
 	kvm_destroy(&m->kvm);
 	guest_mm_free(m->guest);
 	host_mm_free(m->host);
@@ -171,6 +212,7 @@ static int machine_start(tdpsim_sim *sim)
 	char buf[24];
 	const struct kvm_profile *profile =
 		kvm_profile_find(settings_text(&sim->settings, SET_KVM, buf, sizeof(buf)));
+	const struct cpu_model *cpu;
 	int rc;
 
 	if (sim->settings.s[SET_MMU].v != MMU_TDP)
@@ -186,27 +228,46 @@ static int machine_start(tdpsim_sim *sim)
 	if (sim->settings.s[SET_NX_HUGE_PAGES].v == NX_NEVER && !profile->nx_never)
 		return err_set(TDPSIM_EINPUT, "nx_huge_pages=never does not exist in kvm=%s",
 			       profile->name);
+	cpu = cpu_model_lookup(settings_text(&sim->settings, SET_CPU, buf, sizeof(buf)));
+	if (!cpu)
+		return TDPSIM_ENOTFOUND;
 	memset(m, 0, sizeof(*m));
 	m->stats = &sim->stats;
+	m->cpu = cpu;
 	m->nr_vcpus = (unsigned)sim->settings.s[SET_VCPUS].v;
 	m->vcpus = calloc(m->nr_vcpus, sizeof(*m->vcpus));
 	if (!m->vcpus)
 		return err_set(TDPSIM_ENOMEM, "out of memory for the vCPUs");
+	for (unsigned v = 0; v < m->nr_vcpus; v++) {
+		m->vcpus[v].vpid = (uint16_t)(v + 1);
+		if ((rc = tlb_new(&m->vcpus[v].tlb, cpu)) < 0) {
+			while (v-- > 0)
+				tlb_free(m->vcpus[v].tlb);
+			free(m->vcpus);
+			memset(m, 0, sizeof(*m));
+			return rc;
+		}
+	}
 	if ((rc = host_mm_new(&m->host)) < 0 ||
 	    (rc = guest_mm_new(&m->guest, (int)sim->settings.s[SET_GUEST_PAGING_LEVELS].v)) < 0 ||
 	    (rc = kvm_init(&m->kvm, m->host, &sim->stats, m->nr_vcpus, profile)) < 0) {
 		guest_mm_free(m->guest);
 		host_mm_free(m->host);
+		for (unsigned v = 0; v < m->nr_vcpus; v++)
+			tlb_free(m->vcpus[v].tlb);
 		free(m->vcpus);
 		memset(m, 0, sizeof(*m));
 		return rc;
 	}
+	m->kvm.flush_tlbs = machine_flush_tlbs;
+	m->kvm.flush_ctx = m;
 	m->kvm.hooks = &sim->hooks;
 	m->kvm.policy = sim->policy;
 	m->kvm.policy_payload = sim->policy_payload;
 	m->kvm.clock = &sim->clock;
 	sim->started = 1;
 	machine_refresh_config(sim);
+	machine_refresh_multihit(sim);
 	/* The recovery worker: with the VM (<= 6.12), else at the first KVM_RUN. */
 	if (!profile->recovery_worker_lazy)
 		kvm_nx_recovery_start(&m->kvm, sim->clock.now);
@@ -249,8 +310,10 @@ static int apply_setting(tdpsim_sim *sim, const char *key, const char *value, in
 		return rc;
 	sv->v = v;
 	sv->pinned |= pin;
-	if (sim->started)
+	if (sim->started) {
 		machine_refresh_config(sim);
+		machine_refresh_multihit(sim);
+	}
 	return 0;
 }
 
@@ -451,9 +514,17 @@ static int do_access(tdpsim_sim *sim, uint32_t vcpu, uint64_t gva, uint32_t op, 
 	vcpu_run(sim);
 	int rc = vcpu_access(&sim->machine, vcpu, gva, (int)op, (int)cpl);
 
-	if (rc == 0)
-		count_accesses(sim, op, 1);
-	return rc;
+	if (rc < 0)
+		return rc;
+	count_accesses(sim, op, 1);
+	if (rc == VCPU_MACHINE_CHECK) { /* MCACOD 0x150: the VM is gone */
+		sim->halted = true;
+		sim->halt_event = sim->stats.events;
+		sim->halt_vcpu = vcpu;
+		sim->halt_gva = gva;
+		sim->stats.machine_checks = 1;
+	}
+	return 0;
 }
 
 static int do_sweep(tdpsim_sim *sim, const tdpsim_event *ev)
@@ -466,6 +537,8 @@ static int do_sweep(tdpsim_sim *sim, const tdpsim_event *ev)
 
 			if (rc < 0)
 				return rc;
+			if (sim->halted)
+				return 0;
 		}
 	return 0;
 }
@@ -486,8 +559,12 @@ static int do_cr3(tdpsim_sim *sim, const tdpsim_event *ev)
 	uint64_t root;
 	int rc = guest_root(sim->machine.guest, (uint32_t)ev->u.cr3.value, &root);
 
-	if (rc == 0)
-		sim->machine.vcpus[ev->u.cr3.vcpu].cr3 = (uint32_t)ev->u.cr3.value;
+	if (rc == 0) { /* MOV CR3 without NOFLUSH: the new PCID's non-global entries go */
+		struct vcpu *v = &sim->machine.vcpus[ev->u.cr3.vcpu];
+
+		v->cr3 = (uint32_t)ev->u.cr3.value;
+		tlb_flush_pcid_nonglobal(v->tlb, v->vpid, (uint16_t)(v->cr3 & 0xfff));
+	}
 	return rc;
 }
 
@@ -576,8 +653,15 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 			return rc;
 		return guest_write_pte(sim->machine.guest, sim->machine.vcpus[ev->u.gpte.vcpu].cr3,
 				       ev->u.gpte.gva, (int)ev->u.gpte.level, ev->u.gpte.value);
-	case TDPSIM_CMD_INVLPG:
-		return check_vcpu(sim, ev->u.invlpg.vcpu); /* no TLB yet: nothing to drop */
+	case TDPSIM_CMD_INVLPG: { /* not intercepted with EPT: the TLB acts alone (7.3) */
+		struct vcpu *v;
+
+		if ((rc = check_vcpu(sim, ev->u.invlpg.vcpu)) < 0)
+			return rc;
+		v = &sim->machine.vcpus[ev->u.invlpg.vcpu];
+		tlb_invlpg(v->tlb, ev->u.invlpg.gva, v->vpid, (uint16_t)(v->cr3 & 0xfff));
+		return 0;
+	}
 	case TDPSIM_CMD_CR3:
 		if ((rc = check_vcpu(sim, ev->u.cr3.vcpu)) < 0)
 			return rc;
@@ -614,11 +698,23 @@ int tdpsim_sim_apply(tdpsim_sim *sim, const tdpsim_event *ev)
 
 	if (!sim || !ev)
 		return err_set(TDPSIM_EINVAL, "tdpsim_sim_apply: bad argument");
+	if (sim->halted)
+		return err_set(TDPSIM_EHALTED, "the machine is halted by a machine check (event %llu, "
+			       "vcpu %u, gva 0x%llx): no further events run",
+			       (unsigned long long)sim->halt_event, sim->halt_vcpu,
+			       (unsigned long long)sim->halt_gva);
 	rc = dispatch(sim, ev);
 	if (rc < 0)
 		return rc;
-	if (sim->started)
+	if (sim->started) {
+		struct kvm_work none = { 0 };
+
 		sim->stats.host_pages_4k = host_frames_4k(sim->machine.host);
+		/* KVM's work no vCPU fault consumed ran in the VMM or a worker thread */
+		sim->stats.cycles_background += kvm_work_cycles(sim->machine.cpu,
+							       &sim->machine.kvm.work, &none);
+		sim->machine.kvm.work = none;
+	}
 	sim->stats.events++;
 	if (sim->check && (rc = check_invariants(sim)) < 0)
 		return rc;
@@ -649,6 +745,8 @@ int64_t tdpsim_sim_replay(tdpsim_sim *sim, tdpsim_trace *trace, tdpsim_progress_
 			return rc;
 		}
 		n++;
+		if (sim->halted)
+			break; /* a machine check: later events do not run */
 		/* Report every so many events, or after a sweep of many accesses: a few events
 		 * can stand for millions of accesses. */
 		if (cb && (n % PROGRESS_EVERY == 0 ||
@@ -665,6 +763,30 @@ int64_t tdpsim_sim_replay(tdpsim_sim *sim, tdpsim_trace *trace, tdpsim_progress_
 	if (cb)
 		cb((uint64_t)n, tdpsim_trace_bytes_read(trace), tdpsim_trace_size(trace), payload);
 	return n;
+}
+
+int tdpsim_sim_set_multihit_model(tdpsim_sim *sim, tdpsim_multihit_fn fn, void *payload)
+{
+	if (!sim)
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_set_multihit_model: sim is NULL");
+	sim->multihit = fn;
+	sim->multihit_payload = payload;
+	if (sim->started)
+		machine_refresh_multihit(sim);
+	return 0;
+}
+
+int tdpsim_sim_halted(const tdpsim_sim *sim, uint64_t *event, unsigned *vcpu, uint64_t *gva)
+{
+	if (!sim || !sim->halted)
+		return 0;
+	if (event)
+		*event = sim->halt_event;
+	if (vcpu)
+		*vcpu = sim->halt_vcpu;
+	if (gva)
+		*gva = sim->halt_gva;
+	return 1;
 }
 
 int tdpsim_sim_set_hugepage_policy(tdpsim_sim *sim, tdpsim_hugepage_policy_fn fn, void *payload)

@@ -19,7 +19,7 @@
 extern "C" {
 #endif
 
-#define TDPSIM_HOOKS_VERSION 2
+#define TDPSIM_HOOKS_VERSION 3
 
 /* KVM's page-fault results (RET_PF_*, mmu_internal.h), as tdpsim_fault.result. */
 typedef enum tdpsim_pf_result {
@@ -54,6 +54,22 @@ typedef struct tdpsim_fault {
 	tdpsim_pf_result result;
 } tdpsim_fault;
 
+/* An iTLB multihit (see tdpsim/models.h for the rules and the model). */
+typedef struct tdpsim_multihit {
+	uint64_t event;          /* index of the event that fetched */
+	uint32_t vcpu;
+	uint64_t gva;            /* the fetched linear address */
+	uint64_t small_hpa, large_hpa; /* what each entry translates gva to */
+	int small_level, large_level;  /* their page sizes: 1 = 4K, 2 = 2M, 3 = 1G */
+	int small_memtype, large_memtype;
+} tdpsim_multihit;
+
+typedef enum tdpsim_multihit_action {
+	TDPSIM_MULTIHIT_IGNORE = 0,        /* nothing happens (the CPU is not affected) */
+	TDPSIM_MULTIHIT_COUNT = 1,         /* recorded (multihit_events) and the VM goes on */
+	TDPSIM_MULTIHIT_MACHINE_CHECK = 2  /* machine check (MCACOD 0x150): the VM halts */
+} tdpsim_multihit_action;
+
 typedef struct tdpsim_hooks {
 	unsigned int version; /* TDPSIM_HOOKS_VERSION */
 
@@ -76,10 +92,14 @@ typedef struct tdpsim_hooks {
 	/* A leaf or table at `level` zapped (removed) by KVM. */
 	void (*on_zap)(uint64_t gfn, int level, uint64_t old_spte, void *payload);
 
+	/* An iTLB multihit, with what the multihit model decided. */
+	void (*on_multihit)(const tdpsim_multihit *m, tdpsim_multihit_action action,
+			    void *payload);
+
 	void *payload; /* passed to every callback */
 } tdpsim_hooks;
 
-#define TDPSIM_HOOKS_INIT { TDPSIM_HOOKS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+#define TDPSIM_HOOKS_INIT { TDPSIM_HOOKS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 
 #ifdef __cplusplus
 }

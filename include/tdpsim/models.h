@@ -25,6 +25,25 @@ typedef int (*tdpsim_hugepage_policy_fn)(const tdpsim_fault *fault, void *payloa
 TDPSIM_EXTERN int tdpsim_sim_set_hugepage_policy(tdpsim_sim *sim, tdpsim_hugepage_policy_fn fn,
 						 void *payload);
 
+/*
+ * The iTLB-multihit model.  On every instruction fetch the iTLB is checked for two entries
+ * of different page sizes that cover the fetched address and translate it differently (the
+ * `multihit_rule` setting: broad = a different physical address or memory type, the
+ * CVE-2018-12207 wording; strict = a 4K WB entry and a large UC entry, Intel's SKL002
+ * wording).  What happens then is the model's decision.
+ */
+
+
+typedef tdpsim_multihit_action (*tdpsim_multihit_fn)(const tdpsim_multihit *m, void *payload);
+
+/*
+ * Install the caller's multihit model (NULL: back to the built-in one the `multihit` setting
+ * chooses: none, count, machine-check, or auto = machine-check where the CPU model has the
+ * erratum, else none).
+ */
+TDPSIM_EXTERN int tdpsim_sim_set_multihit_model(tdpsim_sim *sim, tdpsim_multihit_fn fn,
+						void *payload);
+
 #ifdef __cplusplus
 }
 #endif

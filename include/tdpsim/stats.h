@@ -39,6 +39,23 @@ typedef struct tdpsim_stats {
 	/* the guest and the host */
 	uint64_t guest_page_faults; /* accesses whose guest walk failed: a #PF for the guest */
 	uint64_t host_pages_4k;     /* host frames in use, in 4K units */
+	/* the emulated core's translation hardware, summed over vCPUs; a miss is counted
+	 * under the page size the walk then found */
+	uint64_t itlb_hits_4k, itlb_hits_2m, itlb_hits_1g;
+	uint64_t itlb_misses_4k, itlb_misses_2m, itlb_misses_1g;
+	uint64_t dtlb_hits_4k, dtlb_hits_2m, dtlb_hits_1g;
+	uint64_t dtlb_misses_4k, dtlb_misses_2m, dtlb_misses_1g;
+	uint64_t stlb_hits, stlb_misses;
+	uint64_t walk_refs;         /* memory references of 2-D page walks */
+	uint64_t walk_refs_cached;  /* ... that a paging-structure cache served instead */
+	uint64_t tlb_flushes;       /* whole-TLB flushes of a vCPU */
+	/* cycles: the vCPUs' sum per category, and KVM's work outside any vCPU (eager
+	 * splitting, NX recovery, memslot and notifier zaps) */
+	uint64_t cycles, cycles_tlb, cycles_walk, cycles_exit, cycles_kvm, cycles_flush,
+		 cycles_guest_pf;
+	uint64_t cycles_background;
+	uint64_t multihit_events;   /* iTLB multihits the model recorded */
+	uint64_t machine_checks;    /* 1 once the machine took a machine check */
 	/* the replay itself */
 	uint64_t events;          /* events applied (a `set` line with two keys is two) */
 	uint64_t accesses;        /* guest accesses: one per `access`, every step of a `sweep` */
@@ -60,6 +77,14 @@ typedef struct tdpsim_vcpu_stats {
 	uint64_t pf_emulate;
 	uint64_t pf_mmio_spte_created;
 	uint64_t guest_page_faults;
+	/* cycles spent by this vCPU, by category (integer cycles of the CPU model) */
+	uint64_t cycles;             /* the sum of the categories */
+	uint64_t cycles_tlb;         /* TLB hits (L1, STLB) */
+	uint64_t cycles_walk;        /* page-walk references */
+	uint64_t cycles_exit;        /* VM exits and entries */
+	uint64_t cycles_kvm;         /* KVM's fault path, piece by piece */
+	uint64_t cycles_flush;       /* TLB flushes KVM requested (and their IPIs) */
+	uint64_t cycles_guest_pf;    /* #PF delivered to the guest */
 } tdpsim_vcpu_stats;
 
 /* Number of counters in tdpsim_vcpu_stats, the name of counter i, its value in `s`. */

@@ -106,6 +106,15 @@ TDPSIM_EXTERN const char *tdpsim_sim_notice(const tdpsim_sim *sim, size_t i);
  */
 TDPSIM_EXTERN uint64_t tdpsim_sim_digest(const tdpsim_sim *sim);
 
+/*
+ * Whether the simulated machine took a machine check (and halted): 1 with *event, *vcpu and
+ * *gva of the fetch that raised it (any may be NULL), else 0.  A halted machine refuses
+ * further events with TDPSIM_EHALTED; tdpsim_sim_replay stops there and returns the events
+ * applied (the results stay readable).
+ */
+TDPSIM_EXTERN int tdpsim_sim_halted(const tdpsim_sim *sim, uint64_t *event, unsigned *vcpu,
+				    uint64_t *gva);
+
 /* ---- hooks ------------------------------------------------------------------------------ */
 
 /* Register callbacks (copied); NULL removes them. */

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A vCPU's memory access, as the hardware performs it with EPT: the guest's page walk, whose
- * every page-table read is itself a guest-physical access through EPT, then the access to
- * the translated guest-physical address.  Wherever EPT lacks a translation the hardware
- * exits with an EPT violation; KVM handles it (kvm_mmu_page_fault) and the guest re-executes
- * the instruction, which walks again.  (The TLBs that let the hardware skip walks come with
- * the x86-core issue; without them every access walks.)
+ * A vCPU's memory access, as the hardware performs it with EPT (reference 7.3): the TLBs
+ * first; on a miss, the 2-D page walk - the guest's walk, each of whose page-table reads is
+ * itself a guest-physical access translated through EPT, then the EPT translation of the
+ * final address - shortened by the paging-structure caches.  Where EPT lacks a translation
+ * the hardware exits with an EPT violation; KVM handles it (kvm_mmu_page_fault) and the guest
+ * re-executes the instruction, which looks up and walks again.  Every step is charged in
+ * cycles from the CPU model; every fetch is checked for an iTLB multihit.
  */
 #include <inttypes.h>
 
 #include "core/error.h"
+#include "kvm/spte.h"
 #include "kvm/tdp_mmu.h"
 #include "machine.h"
 #include "tdpsim/trace.h"
@@ -19,36 +21,234 @@
  * invalidations: far fewer than this. */
 #define MAX_FAULTS_PER_ACCESS 32
 
-/* The walker's access to a page-table entry: can EPT translate it? */
-static int walker_gpa_access(void *ctx, uint64_t gpa, int write)
-{
-	const struct kvm *kvm = ctx;
+/* ---- cycles ---- */
 
-	return kvm_tdp_access(kvm, gpa, write ? TDPSIM_OP_WRITE : TDPSIM_OP_READ) != 0;
+void vcpu_charge(struct machine *m, unsigned vcpu, enum cycle_cat cat, uint64_t cycles)
+{
+	tdpsim_vcpu_stats *vs = &m->kvm.vcpu_stat[vcpu];
+	uint64_t *per_vcpu[] = { &vs->cycles_tlb, &vs->cycles_walk, &vs->cycles_exit,
+				 &vs->cycles_kvm, &vs->cycles_flush, &vs->cycles_guest_pf };
+	uint64_t *per_vm[] = { &m->stats->cycles_tlb, &m->stats->cycles_walk,
+			       &m->stats->cycles_exit, &m->stats->cycles_kvm,
+			       &m->stats->cycles_flush, &m->stats->cycles_guest_pf };
+
+	*per_vcpu[cat] += cycles;
+	*per_vm[cat] += cycles;
+	vs->cycles += cycles;
+	m->stats->cycles += cycles;
 }
 
-/* An EPT violation (or misconfiguration) at gpa; returns RET_PF_* or a negative code. */
+/* KVM's work since `before`, in cycles of the model's pieces. */
+uint64_t kvm_work_cycles(const struct cpu_model *c, const struct kvm_work *w,
+			 const struct kvm_work *before)
+{
+	return (w->fast_path - before->fast_path) * c->cyc_fast_page_fault +
+	       (w->faultin - before->faultin) * ((uint64_t)c->cyc_topup + c->cyc_faultin) +
+	       (w->hugepage_adjust - before->hugepage_adjust) * c->cyc_hugepage_adjust +
+	       (w->map_levels - before->map_levels) * c->cyc_map_per_level +
+	       (w->make_spte - before->make_spte) * c->cyc_make_spte +
+	       (w->split_tables - before->split_tables) * c->cyc_split_per_table +
+	       (w->zapped - before->zapped) * c->cyc_zap_per_spte;
+}
+
+/* ---- the 2-D walk's references ---- */
+
+/* References to translate `gpa` through EPT, after the EPT paging-structure caches: the
+ * walk starts below the deepest cached upper-level entry.  Caches what it read. */
+static unsigned ept_refs(struct machine *m, struct vcpu *v, uint64_t gpa, unsigned *cached)
+{
+	int leaf;
+	unsigned refs;
+	int start = TDP_ROOT_LEVEL;
+
+	kvm_tdp_mmu_get_last_sptep(&m->kvm, gpa >> PAGE_SHIFT, &leaf);
+	for (int l = leaf + 1; l <= TDP_ROOT_LEVEL && l <= 4; l++)
+		if (psc_lookup(v->tlb, true, l, gpa, 0, 0)) {
+			start = l - 1;
+			break;
+		}
+	refs = (unsigned)(start - leaf + 1);
+	*cached += (unsigned)(TDP_ROOT_LEVEL - start);
+	for (int l = leaf + 1; l <= TDP_ROOT_LEVEL; l++)
+		psc_insert(v->tlb, true, l, gpa, 0, 0);
+	return refs;
+}
+
+struct walk_ctx {
+	struct machine *m;
+	struct vcpu *v;
+	int level;          /* the guest level whose entry the walker reads next */
+	int start;          /* guest levels above this were served by a PSC */
+	unsigned refs, cached;
+};
+
+/* The walker's read of a page-table entry: can EPT translate it?  Counts references. */
+static int walker_gpa_access(void *ctx, uint64_t gpa, int write)
+{
+	struct walk_ctx *w = ctx;
+	int level = w->level--;
+
+	if (kvm_tdp_access(&w->m->kvm, gpa, write ? TDPSIM_OP_WRITE : TDPSIM_OP_READ) != 0)
+		return 1; /* an EPT violation first */
+	if (level > w->start) {
+		w->cached++;
+		return 0;
+	}
+	w->refs += ept_refs(w->m, w->v, gpa, &w->cached) + 1; /* the entry itself */
+	return 0;
+}
+
+/* ---- the TLB ---- */
+
+static int op_kind(int op)
+{
+	return op == TDPSIM_OP_WRITE ? GUEST_WRITE : op == TDPSIM_OP_EXEC ? GUEST_FETCH
+								   : GUEST_READ;
+}
+
+static bool entry_permits(const struct tlb_entry *e, int op, int cpl)
+{
+	if (cpl == 3 && !e->user)
+		return false;
+	if (op == TDPSIM_OP_WRITE)
+		return e->write;
+	if (op == TDPSIM_OP_EXEC)
+		return e->exec;
+	return true;
+}
+
+static void count_tlb(struct machine *m, int op, int size, bool hit)
+{
+	tdpsim_stats *s = m->stats;
+	uint64_t *itlb_hit[] = { &s->itlb_hits_4k, &s->itlb_hits_2m, &s->itlb_hits_1g };
+	uint64_t *itlb_miss[] = { &s->itlb_misses_4k, &s->itlb_misses_2m, &s->itlb_misses_1g };
+	uint64_t *dtlb_hit[] = { &s->dtlb_hits_4k, &s->dtlb_hits_2m, &s->dtlb_hits_1g };
+	uint64_t *dtlb_miss[] = { &s->dtlb_misses_4k, &s->dtlb_misses_2m, &s->dtlb_misses_1g };
+
+	if (op == TDPSIM_OP_EXEC)
+		(*(hit ? itlb_hit : itlb_miss)[size - 1])++;
+	else
+		(*(hit ? dtlb_hit : dtlb_miss)[size - 1])++;
+}
+
+/* The combined mapping a successful walk makes: no larger than the smaller of the guest's
+ * page and EPT's, with the permissions of both (write only once the guest's D is set, so a
+ * clean entry walks again to set it, as the hardware does). */
+static void fill_tlb(struct machine *m, struct vcpu *v, uint64_t gva, int op,
+		     const struct guest_walk *w)
+{
+	int ept_level;
+	uint64_t spte = *kvm_tdp_mmu_get_last_sptep(&m->kvm, w->gpa >> PAGE_SHIFT, &ept_level);
+	int size = w->level < ept_level ? w->level : ept_level;
+	uint64_t gfn_off = (w->gpa >> PAGE_SHIFT) & (pages_per_hpage(ept_level) - 1);
+	uint64_t hpfn = spte_to_pfn(spte) + gfn_off; /* the host frame of gva's 4K page */
+	struct tlb_entry e = { 0 };
+
+	e.vpn = gva >> level_shift(size);
+	e.pfn = hpfn - ((gva >> PAGE_SHIFT) & (pages_per_hpage(size) - 1));
+	e.vpid = v->vpid;
+	e.pcid = (uint16_t)(v->cr3 & 0xfff);
+	e.size_level = (uint8_t)size;
+	e.guest_level = (uint8_t)w->level; /* INVLPG in the guest page drops every piece */
+	e.memtype = (uint8_t)((spte >> VMX_EPT_MT_EPTE_SHIFT) & 7);
+	e.global = false;
+	e.valid = true;
+	e.user = w->leaf_pte & PT_USER_MASK;
+	e.write = (w->leaf_pte & PT_WRITABLE_MASK) && (w->leaf_pte & PT_DIRTY_MASK) &&
+		  is_writable_pte(spte);
+	e.exec = !(w->leaf_pte & PT64_NX_MASK) && is_executable_pte(spte);
+	tlb_insert(v->tlb, op == TDPSIM_OP_EXEC ? TLB_FETCH : TLB_DATA, gva, &e);
+	count_tlb(m, op, size, false);
+	m->stats->stlb_misses++;
+}
+
+/* ---- the multihit check ---- */
+
+static tdpsim_multihit_action multihit_check(struct machine *m, unsigned vcpu, uint64_t gva)
+{
+	struct vcpu *v = &m->vcpus[vcpu];
+	struct tlb_entry small, large;
+	tdpsim_multihit mh;
+	tdpsim_multihit_action act;
+
+	if (!tlb_multihit(v->tlb, gva, v->vpid, (uint16_t)(v->cr3 & 0xfff), m->multihit_broad,
+			  &small, &large))
+		return TDPSIM_MULTIHIT_IGNORE;
+	mh.event = m->stats->events;
+	mh.vcpu = vcpu;
+	mh.gva = gva;
+	mh.small_level = small.size_level;
+	mh.large_level = large.size_level;
+	mh.small_hpa = (small.pfn << PAGE_SHIFT) + (gva & (level_size(small.size_level) - 1));
+	mh.large_hpa = (large.pfn << PAGE_SHIFT) + (gva & (level_size(large.size_level) - 1));
+	mh.small_memtype = small.memtype;
+	mh.large_memtype = large.memtype;
+	act = m->multihit_fn ? m->multihit_fn(&mh, m->multihit_payload) : m->multihit_default;
+	if (act != TDPSIM_MULTIHIT_IGNORE)
+		m->stats->multihit_events++;
+	if (m->kvm.hooks->on_multihit)
+		m->kvm.hooks->on_multihit(&mh, act, m->kvm.hooks->payload);
+	return act;
+}
+
+/* ---- the access ---- */
+
+/* An EPT violation (or misconfiguration) at gpa: the exit, KVM's fault path, the entry. */
 static int ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, int op)
 {
 	uint32_t err = kvm_tdp_access(&m->kvm, gpa, op);
+	struct kvm_work before = m->kvm.work;
+	int r = kvm_mmu_page_fault(&m->kvm, vcpu, gpa, err);
 
-	return kvm_mmu_page_fault(&m->kvm, vcpu, gpa, err);
+	vcpu_charge(m, vcpu, CYC_EXIT, m->cpu->cyc_vmexit);
+	vcpu_charge(m, vcpu, CYC_KVM, kvm_work_cycles(m->cpu, &m->kvm.work, &before));
+	m->kvm.work = before; /* consumed: what is left over later is background work */
+	return r;
+}
+
+/* After a translation: a fetch looks for a multihit; a machine check halts. */
+static int after_translation(struct machine *m, unsigned vcpu, uint64_t gva, int op)
+{
+	if (op == TDPSIM_OP_EXEC && multihit_check(m, vcpu, gva) == TDPSIM_MULTIHIT_MACHINE_CHECK)
+		return VCPU_MACHINE_CHECK;
+	return 0;
 }
 
 int vcpu_access(struct machine *m, unsigned vcpu, uint64_t gva, int op, int cpl)
 {
-	int kind = op == TDPSIM_OP_WRITE ? GUEST_WRITE : op == TDPSIM_OP_EXEC ? GUEST_FETCH
-									 : GUEST_READ;
+	struct vcpu *v = &m->vcpus[vcpu];
+	enum tlb_kind kind = op == TDPSIM_OP_EXEC ? TLB_FETCH : TLB_DATA;
+	uint16_t pcid = (uint16_t)(v->cr3 & 0xfff);
+	struct tlb_hit hit = tlb_lookup(v->tlb, kind, gva, v->vpid, pcid);
 
+	if (hit.where && entry_permits(&hit.entry, op, cpl)) {
+		count_tlb(m, op, hit.entry.size_level, true);
+		if (hit.where == 2)
+			m->stats->stlb_hits++;
+		vcpu_charge(m, vcpu, CYC_TLB, hit.where == 1 ? m->cpu->cyc_l1_tlb_hit
+							    : m->cpu->cyc_stlb_hit);
+		return after_translation(m, vcpu, gva, op);
+	}
 	for (int faults = 0; faults < MAX_FAULTS_PER_ACCESS; faults++) {
+		struct walk_ctx ctx = { m, v, guest_levels(m->guest), 0, 0, 0 };
 		struct guest_walk w;
-		enum guest_walk_status st = guest_walk(m->guest, m->vcpus[vcpu].cr3, gva, kind, cpl,
-						       walker_gpa_access, &m->kvm, &w);
+		enum guest_walk_status st;
 		int r;
 
+		ctx.start = guest_psc_start(v, gva, ctx.level);
+		st = guest_walk(m->guest, v->cr3, gva, op_kind(op), cpl, walker_gpa_access, &ctx, &w);
+		if (st == GUEST_WALK_OK && kvm_tdp_access(&m->kvm, w.gpa, op) == 0) {
+			ctx.refs += ept_refs(m, v, w.gpa, &ctx.cached);
+			guest_psc_fill(v, gva, w.level);
+		}
+		m->stats->walk_refs += ctx.refs;
+		m->stats->walk_refs_cached += ctx.cached;
+		vcpu_charge(m, vcpu, CYC_WALK, (uint64_t)ctx.refs * m->cpu->cyc_walk_ref_memory +
+						       (uint64_t)ctx.cached * m->cpu->cyc_walk_ref_cached);
 		if (st == GUEST_WALK_PF) {
 			m->kvm.vcpu_stat[vcpu].guest_page_faults++;
 			m->stats->guest_page_faults++;
+			vcpu_charge(m, vcpu, CYC_GUEST_PF, m->cpu->cyc_guest_pf);
 			return 0;
 		}
 		if (st == GUEST_WALK_EPT) {
@@ -58,8 +258,10 @@ int vcpu_access(struct machine *m, unsigned vcpu, uint64_t gva, int op, int cpl)
 					       "vcpu %u: the guest page table at gpa 0x%" PRIx64
 					       " is not in guest memory (no memslot)", vcpu, w.pt_gpa);
 		} else {
-			if (kvm_tdp_access(&m->kvm, w.gpa, op) == 0)
-				return 0;
+			if (kvm_tdp_access(&m->kvm, w.gpa, op) == 0) {
+				fill_tlb(m, v, gva, op, &w);
+				return after_translation(m, vcpu, gva, op);
+			}
 			r = ept_fault(m, vcpu, w.gpa, op);
 			if (r == RET_PF_EMULATE) /* MMIO or a read-only slot: KVM emulated it */
 				return 0;
@@ -69,4 +271,26 @@ int vcpu_access(struct machine *m, unsigned vcpu, uint64_t gva, int op, int cpl)
 	}
 	return err_set(TDPSIM_EINTERNAL, "vcpu %u: the access to gva 0x%" PRIx64 " took %d faults "
 		       "without completing", vcpu, gva, MAX_FAULTS_PER_ACCESS);
+}
+
+/* ---- the guest's paging-structure caches ---- */
+
+int guest_psc_start(struct vcpu *v, uint64_t gva, int top)
+{
+	uint16_t pcid = (uint16_t)(v->cr3 & 0xfff);
+
+	/* The deepest cached upper-level entry (PDE, then PDPTE, then PML4E) lets the walk
+	 * start below it; levels above the start are not read. */
+	for (int l = 2; l <= 4 && l < top + 1; l++)
+		if (psc_lookup(v->tlb, false, l, gva, v->vpid, pcid))
+			return l - 1;
+	return top;
+}
+
+void guest_psc_fill(struct vcpu *v, uint64_t gva, int leaf_level)
+{
+	uint16_t pcid = (uint16_t)(v->cr3 & 0xfff);
+
+	for (int l = leaf_level + 1; l <= 4; l++)
+		psc_insert(v->tlb, false, l, gva, v->vpid, pcid);
 }

@@ -78,6 +78,9 @@ int guest_write_pte(struct guest_mm *g, uint32_t cr3, uint64_t gva, int level, u
 /* Read the entry at `level` on the walk of gva (0 if not reached); for tests and --check. */
 uint64_t guest_read_pte(const struct guest_mm *g, uint32_t cr3, uint64_t gva, int level);
 
+/* The paging mode: 4 or 5 levels. */
+int guest_levels(const struct guest_mm *g);
+
 /* Guest page-table pages in use. */
 uint64_t guest_pt_pages(const struct guest_mm *g);
 

@@ -189,6 +189,11 @@ uint64_t gpt_pages_free(const struct guest_mm *g)
 	return g->total_pages - g->pages_in_use;
 }
 
+int guest_levels(const struct guest_mm *g)
+{
+	return g->levels;
+}
+
 uint64_t guest_pt_pages(const struct guest_mm *g)
 {
 	return g->pages_in_use;

@@ -37,8 +37,24 @@ struct kvm_config {
 	bool initially_set;          /* KVM_DIRTY_LOG_INITIALLY_SET */
 };
 
+/* KVM's work, tallied as it happens: the vCPU turns a fault's share into cycles with the CPU
+ * model's costs; what is left after an event was done outside any vCPU (background). */
+struct kvm_work {
+	uint64_t fast_path;      /* fast_page_fault attempts */
+	uint64_t faultin;        /* faultin (with the cache top-up before it) */
+	uint64_t hugepage_adjust;
+	uint64_t map_levels;     /* SPTEs visited by map walks */
+	uint64_t make_spte;      /* leaf SPTEs built */
+	uint64_t split_tables;   /* tables filled by splitting a huge leaf */
+	uint64_t zapped;         /* present SPTEs zapped */
+};
+
 struct kvm {
 	const struct kvm_profile *profile;
+	struct kvm_work work;
+	/* kvm_flush_remote_tlbs reaches the vCPUs' TLBs through this (the machine's). */
+	void (*flush_tlbs)(void *ctx);
+	void *flush_ctx;
 	struct kvm_config config;
 	struct kvm_memslots memslots;
 	uint64_t memslots_generation; /* bumped by every memslot change; in MMIO SPTEs */

@@ -60,6 +60,7 @@ void kvm_mmu_hugepage_adjust(struct kvm *kvm, struct kvm_page_fault *fault)
 {
 	uint64_t mask;
 
+	kvm->work.hugepage_adjust++;
 	fault->huge_page_disallowed = fault->exec && fault->nx_huge_page_workaround_enabled;
 	if (fault->max_level == PG_LEVEL_4K)
 		return;
@@ -107,6 +108,7 @@ static int fast_page_fault(struct kvm *kvm, struct kvm_page_fault *fault)
 
 	if (!page_fault_can_be_fast(fault))
 		return RET_PF_INVALID;
+	kvm->work.fast_path++;
 	for (int retry = 0; retry <= FAST_PF_RETRIES; retry++) {
 		int level;
 		uint64_t *sptep = kvm_tdp_mmu_get_last_sptep(kvm, fault->gfn, &level);
@@ -158,6 +160,7 @@ static int kvm_mmu_faultin_pfn(struct kvm *kvm, struct kvm_page_fault *fault)
 	struct host_page page;
 	int rc;
 
+	kvm->work.faultin++;
 	fault->mmu_seq = kvm->mmu_invalidate_seq; /* before looking at the host's tables */
 	if (!fault->slot) {
 		/* kvm_handle_noslot_fault: an MMIO SPTE, unless the gfn is beyond what the

@@ -54,8 +54,11 @@ static void untrack_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *
 
 void kvm_flush_remote_tlbs(struct kvm *kvm)
 {
-	/* Without a range flush (bare-metal VMX), every flush is a full one, counted once. */
+	/* Without a range flush (bare-metal VMX), every flush is a full one, counted once:
+	 * KVM_REQ_TLB_FLUSH to every vCPU, INVEPT global before its next entry. */
 	kvm->stats->remote_tlb_flush_requests++;
+	if (kvm->flush_tlbs)
+		kvm->flush_tlbs(kvm->flush_ctx);
 }
 
 static void handle_changed_spte(struct kvm *kvm, uint64_t gfn, uint64_t old_spte,
@@ -91,6 +94,8 @@ static void handle_changed_spte(struct kvm *kvm, uint64_t gfn, uint64_t old_spte
 		return;
 	if (kvm->hooks->on_spte_change)
 		kvm->hooks->on_spte_change(gfn, level, old_spte, new_spte, kvm->hooks->payload);
+	if (was_present && !is_present)
+		kvm->work.zapped++;
 	if (was_leaf != is_leaf)
 		kvm_update_page_stats(kvm, level, is_leaf ? 1 : -1);
 	if (was_present && !was_leaf && (!is_present || is_leaf))
@@ -152,6 +157,7 @@ static void tdp_mmu_split_huge_page(struct kvm *kvm, struct tdp_iter *iter,
 	for (unsigned i = 0; i < PT_ENTRIES; i++)
 		sp->spt[i] = first + i * step;
 	kvm_update_page_stats(kvm, sp->level, PT_ENTRIES);
+	kvm->work.split_tables++;
 	if (kvm->hooks->on_split)
 		kvm->hooks->on_split(iter->gfn, iter->level, kvm->hooks->payload);
 	tdp_mmu_link_sp(kvm, iter, sp);
@@ -189,6 +195,7 @@ static int tdp_mmu_map_handle_target_level(struct kvm *kvm, struct kvm_page_faul
 	if (kvm->profile->target_spurious_early_out && is_shadow_present_pte(old) &&
 	    is_last_spte(old, iter->level) && (fault->prefetch || is_access_allowed(fault, old)))
 		return RET_PF_SPURIOUS;
+	kvm->work.make_spte++;
 	if (!fault->slot)
 		new_spte = make_mmio_spte(iter->gfn, kvm->memslots_generation);
 	else
@@ -251,6 +258,7 @@ int kvm_tdp_mmu_map(struct kvm *kvm, struct kvm_page_fault *fault)
 	for_each_tdp_pte(iter, &kvm->pool, kvm->root, fault->gfn, fault->gfn + 1) {
 		struct kvm_mmu_page *sp;
 
+		kvm->work.map_levels++;
 		if (fault->nx_huge_page_workaround_enabled)
 			disallowed_hugepage_adjust(kvm, fault, iter.old_spte, iter.level);
 		if (iter.level == fault->goal_level)

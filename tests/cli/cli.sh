@@ -66,7 +66,8 @@ json_is_byte_identical_across_runs_and_has_every_part)
   python3 - a.json <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
-assert list(doc) == ["settings", "final", "vcpus", "marks", "notices", "digest"], list(doc)
+assert list(doc) == ["settings", "final", "vcpus", "marks", "notices", "halted", "digest"], list(doc)
+assert doc["halted"] is None
 assert len(doc["vcpus"]) == 2 and sum(v["pf_taken"] for v in doc["vcpus"]) == doc["final"]["pf_taken"]
 assert [m["label"] for m in doc["marks"]] == ["boot", "populate", "dirty-logging", "after-migration"]
 assert doc["settings"]["vcpus"] == "2" and "nx_huge_pages" in doc["settings"]

@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* tdpsim info: what a trace holds, without running it; the kernel profiles of this build. */
+/* tdpsim info: what a trace holds, without running it; the kernel profiles and CPU models of
+ * this build. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
-/* The kernel profiles are internal to the library; the CLI links it statically. */
+/* The kernel profiles and CPU models are internal to the library; the CLI links it statically. */
+#include "../../libtdpsim/cpu/model.h"
 #include "../../libtdpsim/kvm/profile.h"
 
 static const char usage[] =
 	"usage: tdpsim info TRACE\n"
 	"       tdpsim info --profiles\n"
+	"       tdpsim info --cpus\n"
 	"\n"
 	"Read TRACE and print its encoding, events by command, the accesses they stand for,\n"
 	"the simulated duration, the address ranges by kind (gva, gpa, hva) and whether it is a\n"
@@ -18,7 +21,11 @@ static const char usage[] =
 	"or an access-level one (accesses: replayable under any policy).\n"
 	"\n"
 	"--profiles lists the kernel profiles built in (models/kvm/*.ini), what `--set kvm=`\n"
-	"takes: each with its description, then every switch with its value in each profile.\n";
+	"takes: each with its description, then every switch with its value in each profile.\n"
+	"\n"
+	"--cpus lists the CPU models built in (models/cpu/*.ini), what `--set cpu=` takes: each\n"
+	"with its description, then every field (TLB geometry as entries/ways, costs in cycles)\n"
+	"with its value in each model.\n";
 
 struct range {
 	uint64_t lo, hi; /* [lo, hi) */
@@ -140,6 +147,45 @@ static int list_profiles(void)
 	return EXIT_DONE;
 }
 
+/* The built-in CPU models: descriptions, then a row per field, a column per model. */
+static int list_cpus(void)
+{
+	size_t n = cpu_model_count(), nf = cpu_model_field_count(), namew = 0, keyw = 0;
+	char buf[64];
+
+	if (n == 0) /* the built-in models did not parse: a bug in this build */
+		return cli_fail();
+	for (size_t i = 0; i < n; i++)
+		if (strlen(cpu_model_at(i)->name) > namew)
+			namew = strlen(cpu_model_at(i)->name);
+	printf("CPU models (--set cpu=NAME):\n");
+	for (size_t i = 0; i < n; i++)
+		printf("  %-*s  %s\n", (int)namew, cpu_model_at(i)->name,
+		       cpu_model_at(i)->description);
+	for (size_t f = 0; f < nf; f++)
+		if (strlen(cpu_model_field_name(f)) > keyw)
+			keyw = strlen(cpu_model_field_name(f));
+	/* Rows: "field" then one column per model, as wide as its widest value. */
+	for (size_t f = 0; f <= nf; f++) {
+		printf("%s%-*s", f ? "" : "\n", (int)keyw, f ? cpu_model_field_name(f - 1) : "field");
+		for (size_t i = 0; i < n; i++) {
+			const struct cpu_model *m = cpu_model_at(i);
+			size_t w = strlen(m->name);
+
+			for (size_t t = 0; t < nf; t++)
+				if (strlen(cpu_model_field_text(m, t, buf, sizeof(buf))) > w)
+					w = strlen(cpu_model_field_text(m, t, buf, sizeof(buf)));
+			printf("  %-*s", i + 1 < n ? (int)w : 0,
+			       f ? cpu_model_field_text(m, f - 1, buf, sizeof(buf)) : m->name);
+		}
+		printf("\n");
+	}
+	printf("\nGeometry: entries/ways (0/0: no such array).  Costs: core cycles at cpu_mhz.\n"
+	       "The source of each value: models/cpu/<model>.ini; the format: "
+	       "models/cpu/README.md.\n");
+	return EXIT_DONE;
+}
+
 int cmd_info(int argc, char **argv)
 {
 	struct info in;
@@ -153,6 +199,8 @@ int cmd_info(int argc, char **argv)
 	}
 	if (argc == 2 && strcmp(argv[1], "--profiles") == 0)
 		return list_profiles();
+	if (argc == 2 && strcmp(argv[1], "--cpus") == 0)
+		return list_cpus();
 	if (argc != 2)
 		return cli_usage_error("info: expected exactly one TRACE (try --help)");
 	memset(&in, 0, sizeof(in));

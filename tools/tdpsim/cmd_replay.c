@@ -160,6 +160,11 @@ int cmd_replay(int argc, char **argv)
 	info.events = (uint64_t)n;
 	report_write(out.f, sim, a.fmt, &info);
 	rc = outfile_commit(&out);
+	if (rc == 0 && tdpsim_sim_halted(sim, NULL, NULL, NULL)) {
+		fprintf(stderr, "tdpsim: %s: the simulated machine took a machine check "
+			"(iTLB multihit); later events did not run\n", tdpsim_trace_where(trace));
+		rc = EXIT_MACHINE_CHECK;
+	}
 done:
 	tdpsim_trace_free(trace);
 	tdpsim_sim_free(sim);

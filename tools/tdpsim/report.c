@@ -42,6 +42,8 @@ static void report_json(FILE *f, const tdpsim_sim *sim)
 {
 	size_t nset = tdpsim_setting_count(), nmarks = tdpsim_sim_mark_count(sim);
 	size_t nnotices = tdpsim_sim_notice_count(sim);
+	uint64_t hevent, hgva;
+	unsigned hvcpu;
 	tdpsim_stats st;
 
 	fputs("{\n  \"settings\": {\n", f);
@@ -81,7 +83,13 @@ static void report_json(FILE *f, const tdpsim_sim *sim)
 		fputs(i ? ", " : "", f);
 		json_string(f, tdpsim_sim_notice(sim, i));
 	}
-	fprintf(f, "],\n  \"digest\": \"0x%016" PRIx64 "\"\n}\n", tdpsim_sim_digest(sim));
+	fputs("],\n  \"halted\": ", f);
+	if (tdpsim_sim_halted(sim, &hevent, &hvcpu, &hgva))
+		fprintf(f, "{\"reason\": \"machine check (iTLB multihit)\", \"event\": %" PRIu64
+			", \"vcpu\": %u, \"gva\": \"0x%" PRIx64 "\"}", hevent, hvcpu, hgva);
+	else
+		fputs("null", f);
+	fprintf(f, ",\n  \"digest\": \"0x%016" PRIx64 "\"\n}\n", tdpsim_sim_digest(sim));
 }
 
 static void csv_field(FILE *f, const char *s)
@@ -133,6 +141,8 @@ static void report_table(FILE *f, const tdpsim_sim *sim, const struct report_inf
 	tdpsim_stats cols[TABLE_MAX_MARK_COLUMNS + 1];
 	const char *labels[TABLE_MAX_MARK_COLUMNS + 1];
 	size_t ncols = 0;
+	uint64_t hevent, hgva;
+	unsigned hvcpu;
 
 	fprintf(f, "tdpsim %s  replay of %s (%s, %" PRIu64 " events)\n", tdpsim_version(),
 		info->trace_path, info->encoding, info->events);
@@ -160,6 +170,9 @@ static void report_table(FILE *f, const tdpsim_sim *sim, const struct report_inf
 	}
 	for (size_t i = 0; i < tdpsim_sim_notice_count(sim); i++)
 		fprintf(f, "note: %s\n", tdpsim_sim_notice(sim, i));
+	if (tdpsim_sim_halted(sim, &hevent, &hvcpu, &hgva))
+		fprintf(f, "\nHALTED: machine check (iTLB multihit) at event %" PRIu64 ", vcpu %u, "
+			"gva 0x%" PRIx64 "; later events did not run\n", hevent, hvcpu, hgva);
 	fprintf(f, "\ndigest 0x%016" PRIx64 "\n", tdpsim_sim_digest(sim));
 }
 

@@ -1,0 +1,743 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CPU models.  The built-in ones are models/cpu/<name>.ini, compiled in as text
+ * (libtdpsim/CMakeLists.txt generates cpu_models_builtin.c in the build tree) and parsed with
+ * libinih once, at first use, under pthread_once.  Model files named by the `cpu` setting are
+ * loaded from disk and kept, append-only, for the life of the process, so a setting can hold a
+ * model as a number and a model never moves once handed out.  The format and every rule
+ * checked here: models/cpu/README.md.
+ */
+#include <errno.h>
+#include <ini.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "cpu/model.h"
+
+/* Generated from models/cpu/<name>.ini, in file-name order: each file's name and text. */
+extern const size_t cpu_model_builtin_count;
+extern const char *const cpu_model_builtin_file[];
+extern const char *const cpu_model_builtin_text[];
+
+/* ---- the keys of a model file ---- */
+
+enum key_kind {
+	K_NAME,
+	K_DESCRIPTION,
+	K_VENDOR,
+	K_BOOL,
+	K_GEOMETRY,     /* entries/ways, 0/0 = absent */
+	K_L1_GEOMETRY,  /* the same, but the array must be present */
+	K_REPLACEMENT,
+	K_PSC,          /* three entry counts */
+	K_CYCLES,
+	K_MHZ,
+};
+
+struct key {
+	const char *name;
+	enum key_kind kind;
+	size_t off; /* of the field in struct cpu_model */
+};
+
+#define KEY(field, kind) { #field, kind, offsetof(struct cpu_model, field) }
+
+/* In the order of struct cpu_model; the listed fields follow name and description. */
+static const struct key keys[] = {
+	KEY(name, K_NAME),
+	KEY(description, K_DESCRIPTION),
+	KEY(vendor, K_VENDOR),
+	KEY(itlb_multihit, K_BOOL),
+	KEY(pml, K_BOOL),
+	KEY(ept_1g, K_BOOL),
+	KEY(itlb_4k, K_L1_GEOMETRY),
+	KEY(itlb_2m, K_L1_GEOMETRY),
+	KEY(itlb_1g, K_GEOMETRY),
+	KEY(dtlb_4k, K_L1_GEOMETRY),
+	KEY(dtlb_2m, K_L1_GEOMETRY),
+	KEY(dtlb_1g, K_GEOMETRY),
+	KEY(stlb, K_GEOMETRY),
+	KEY(stlb_1g, K_GEOMETRY),
+	KEY(stlb_holds_2m, K_BOOL),
+	KEY(replacement, K_REPLACEMENT),
+	KEY(psc_guest, K_PSC),
+	KEY(psc_ept, K_PSC),
+	KEY(cyc_l1_tlb_hit, K_CYCLES),
+	KEY(cyc_stlb_hit, K_CYCLES),
+	KEY(cyc_walk_ref_cached, K_CYCLES),
+	KEY(cyc_walk_ref_memory, K_CYCLES),
+	KEY(cyc_vmexit, K_CYCLES),
+	KEY(cyc_guest_pf, K_CYCLES),
+	KEY(cyc_fast_page_fault, K_CYCLES),
+	KEY(cyc_topup, K_CYCLES),
+	KEY(cyc_faultin, K_CYCLES),
+	KEY(cyc_hugepage_adjust, K_CYCLES),
+	KEY(cyc_map_per_level, K_CYCLES),
+	KEY(cyc_make_spte, K_CYCLES),
+	KEY(cyc_split_per_table, K_CYCLES),
+	KEY(cyc_zap_per_spte, K_CYCLES),
+	KEY(cyc_flush, K_CYCLES),
+	KEY(cyc_ipi, K_CYCLES),
+	KEY(cpu_mhz, K_MHZ),
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+#define FIRST_FIELD 2
+#define KEY_INDEX(field) key_index(#field)
+
+static const char *const vendor_words[] = { "intel", "amd" };
+/* enum tlb_replacement, by value. */
+static const char *const replacement_words[] = { "lru" };
+
+static size_t key_index(const char *name)
+{
+	for (size_t k = 0; k < NKEYS; k++)
+		if (strcmp(keys[k].name, name) == 0)
+			return k;
+	return NKEYS;
+}
+
+/* ---- parsing one model ---- */
+
+struct parse {
+	const char *file;
+	const char *pos;    /* the reader's place in the text */
+	int line;           /* lines handed to libinih so far */
+	int section_line;   /* the [cpu] header's line; 0 while none */
+	int err_line;       /* the first error found here (not by libinih); 0 while none */
+	char err[1024];
+	int seen[NKEYS];    /* the line each key was given on */
+	struct cpu_model *out;
+};
+
+static void fail(struct parse *p, int line, const char *fmt, ...) TDPSIM_PRINTF(3, 4);
+
+/* Keep the first error by line (libinih goes on after an error; so do we). */
+static void fail(struct parse *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->err_line && p->err_line <= line)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->err, sizeof(p->err), fmt, ap);
+	va_end(ap);
+	p->err_line = line;
+}
+
+/* Section headers, which libinih does not report: only [cpu], once. */
+static void note_section(struct parse *p, const char *line)
+{
+	const char *s = line, *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s != '[')
+		return;
+	end = strchr(s, ']');
+	if (!end)
+		return; /* libinih reports it */
+	if ((size_t)(end - s - 1) != strlen("cpu") || strncmp(s + 1, "cpu", 3) != 0)
+		fail(p, p->line, "unknown section [%.*s] (a CPU model has one section, [cpu])",
+		     (int)(end - s - 1), s + 1);
+	else if (p->section_line)
+		fail(p, p->line, "a second [cpu] section (the first is on line %d)", p->section_line);
+	else
+		p->section_line = p->line;
+}
+
+/*
+ * libinih's reader (fgets-like), over the text: it counts lines, so errors found in the
+ * handler have their line, and it cuts a line too long for libinih's buffer (`num` bytes),
+ * which libinih would otherwise read as two lines.  What it hands over always ends in its
+ * newline, if the line has one, so libinih never takes it for a cut line.
+ */
+static char *reader(char *str, int num, void *stream)
+{
+	struct parse *p = stream;
+	size_t n = 0, limit = num > 2 ? (size_t)num - 2 : 0; /* characters before the newline */
+
+	if (!*p->pos || limit == 0)
+		return NULL;
+	p->line++;
+	while (*p->pos && *p->pos != '\n' && n < limit)
+		str[n++] = *p->pos++;
+	if (*p->pos && *p->pos != '\n') {
+		fail(p, p->line, "line longer than %zu characters (libinih's limit)", limit);
+		while (*p->pos && *p->pos != '\n')
+			p->pos++;
+	}
+	if (*p->pos == '\n')
+		str[n++] = *p->pos++;
+	str[n] = '\0';
+	note_section(p, str);
+	return str;
+}
+
+static int name_ok(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n >= sizeof(((struct cpu_model *)0)->name))
+		return 0;
+	for (const char *c = v; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || strchr("._+-", *c)))
+			return 0;
+	return !(n >= 4 && strcmp(v + n - 4, ".ini") == 0);
+}
+
+/* A decimal number (digits only) up to UINT32_MAX at *s; advances *s.  -1 if there is none. */
+static int scan_u32(const char **s, uint32_t *out)
+{
+	uint64_t v = 0;
+	const char *c = *s;
+
+	if (*c < '0' || *c > '9')
+		return -1;
+	for (; *c >= '0' && *c <= '9'; c++) {
+		v = v * 10 + (uint64_t)(*c - '0');
+		if (v > UINT32_MAX)
+			return -1;
+	}
+	*s = c;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* The whole of `v` as one number. */
+static int parse_u32(const char *v, uint32_t *out)
+{
+	return scan_u32(&v, out) == 0 && *v == '\0' ? 0 : -1;
+}
+
+static int is_pow2(uint32_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+/* entries/ways, checked: 1 and the geometry in *g, or 0 after reporting the error. */
+static int parse_geometry(struct parse *p, const char *key, const char *v, int required,
+			  struct tlb_geometry *g)
+{
+	const char *s = v;
+	uint32_t e, w;
+
+	if (scan_u32(&s, &e) < 0 || *s++ != '/' || scan_u32(&s, &w) < 0 || *s) {
+		fail(p, p->line, "%s = '%s': not ENTRIES/WAYS (e.g. 128/8; 0/0 for no array)", key,
+		     v);
+		return 0;
+	}
+	if (e > CPU_TLB_MAX_ENTRIES) {
+		fail(p, p->line, "%s = %s: more than %u entries (absurd)", key, v,
+		     CPU_TLB_MAX_ENTRIES);
+		return 0;
+	}
+	if (w > CPU_TLB_MAX_WAYS) {
+		fail(p, p->line, "%s = %s: more than %u ways (absurd)", key, v, CPU_TLB_MAX_WAYS);
+		return 0;
+	}
+	if (e == 0 && w == 0 && required) {
+		fail(p, p->line, "%s = 0/0: the L1 TLBs for 4K and 2M pages (itlb_4k, itlb_2m, "
+		     "dtlb_4k, dtlb_2m) cannot be absent", key);
+		return 0;
+	}
+	if (e && !w) {
+		fail(p, p->line, "%s = %s: %u entries in 0 ways (0/0 for no array)", key, v, e);
+		return 0;
+	}
+	if (!e && w) {
+		fail(p, p->line, "%s = %s: %u ways but no entries (0/0 for no array)", key, v, w);
+		return 0;
+	}
+	if (e && e % w) {
+		fail(p, p->line, "%s = %s: %u entries are not a whole number of %u-way sets", key,
+		     v, e, w);
+		return 0;
+	}
+	if (e && !is_pow2(e / w)) {
+		fail(p, p->line, "%s = %s: %u sets, not a power of two (a set is chosen by the "
+		     "low bits of the page number)", key, v, e / w);
+		return 0;
+	}
+	g->entries = e;
+	g->ways = w;
+	return 1;
+}
+
+/* A word of `words` (n of them): its index, or -1 after reporting the error. */
+static int parse_word(struct parse *p, const char *key, const char *v, const char *const *words,
+		      size_t n)
+{
+	char list[128] = "";
+
+	for (size_t w = 0; w < n; w++)
+		if (strcmp(v, words[w]) == 0)
+			return (int)w;
+	for (size_t w = 0; w < n; w++) {
+		strncat(list, w ? "|" : "", sizeof(list) - strlen(list) - 1);
+		strncat(list, words[w], sizeof(list) - strlen(list) - 1);
+	}
+	fail(p, p->line, "%s = '%s': not one of %s", key, v, list);
+	return -1;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse *p = user;
+	char *field;
+	size_t k;
+	uint32_t u;
+
+	if (strcmp(section, "cpu") != 0) {
+		if (!*section)
+			fail(p, p->line, "'%s' comes before the [cpu] section", name);
+		else
+			fail(p, p->line, "'%s' is in section [%s], not [cpu]", name, section);
+		return 0;
+	}
+	k = key_index(name);
+	if (k == NKEYS) {
+		char list[768] = "";
+
+		for (size_t i = 0; i < NKEYS; i++) {
+			strncat(list, i ? " " : "", sizeof(list) - strlen(list) - 1);
+			strncat(list, keys[i].name, sizeof(list) - strlen(list) - 1);
+		}
+		fail(p, p->line, "unknown key '%s' (keys: %s)", name, list);
+		return 0;
+	}
+	if (p->seen[k]) {
+		fail(p, p->line, "'%s' given twice (first on line %d; a line that starts with a "
+		     "blank continues the one before)", name, p->seen[k]);
+		return 0;
+	}
+	p->seen[k] = p->line;
+	field = (char *)p->out + keys[k].off;
+	switch (keys[k].kind) {
+	case K_NAME:
+		if (!name_ok(value)) {
+			fail(p, p->line, "name = '%s': not a model name (1 to %zu letters, digits, "
+			     "'.', '_', '+', '-'; not ending in .ini)", value,
+			     sizeof(p->out->name) - 1);
+			return 0;
+		}
+		memcpy(field, value, strlen(value) + 1);
+		return 1;
+	case K_DESCRIPTION:
+		if (!*value || strlen(value) >= sizeof(p->out->description)) {
+			fail(p, p->line, "description: 1 to %zu characters, not %zu",
+			     sizeof(p->out->description) - 1, strlen(value));
+			return 0;
+		}
+		memcpy(field, value, strlen(value) + 1);
+		return 1;
+	case K_VENDOR: {
+		int w = parse_word(p, name, value, vendor_words,
+				   sizeof(vendor_words) / sizeof(vendor_words[0]));
+
+		if (w < 0)
+			return 0;
+		memcpy(field, vendor_words[w], strlen(vendor_words[w]) + 1);
+		return 1;
+	}
+	case K_BOOL:
+		if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0) {
+			*(bool *)field = value[0] == 't';
+			return 1;
+		}
+		fail(p, p->line, "%s = '%s': not a boolean (true|false)", name, value);
+		return 0;
+	case K_GEOMETRY:
+	case K_L1_GEOMETRY:
+		return parse_geometry(p, name, value, keys[k].kind == K_L1_GEOMETRY,
+				      (struct tlb_geometry *)field);
+	case K_REPLACEMENT: {
+		int w = parse_word(p, name, value, replacement_words,
+				   sizeof(replacement_words) / sizeof(replacement_words[0]));
+
+		if (w < 0)
+			return 0;
+		*(enum tlb_replacement *)field = (enum tlb_replacement)w;
+		return 1;
+	}
+	case K_PSC: {
+		uint32_t v[3];
+		const char *s = value;
+		int i;
+
+		for (i = 0; i < 3; i++) {
+			while (i && (*s == ' ' || *s == '\t'))
+				s++;
+			if ((i && s[-1] != ' ' && s[-1] != '\t') || scan_u32(&s, &v[i]) < 0)
+				break;
+		}
+		if (i < 3 || *s) {
+			fail(p, p->line, "%s = '%s': not three entry counts (PML4E PDPTE PDE, e.g. "
+			     "4 8 32)", name, value);
+			return 0;
+		}
+		for (i = 0; i < 3; i++)
+			if (v[i] > CPU_PSC_MAX_ENTRIES) {
+				fail(p, p->line, "%s = %s: %u entries, more than %u (absurd)", name,
+				     value, v[i], CPU_PSC_MAX_ENTRIES);
+				return 0;
+			}
+		memcpy(field, v, sizeof(v));
+		return 1;
+	}
+	case K_CYCLES:
+		if (parse_u32(value, &u) < 0) {
+			fail(p, p->line, "%s = '%s': not a number of cycles (decimal digits)", name,
+			     value);
+			return 0;
+		}
+		if (u > CPU_MAX_CYCLES) {
+			fail(p, p->line, "%s = %s: more than %u cycles (absurd)", name, value,
+			     CPU_MAX_CYCLES);
+			return 0;
+		}
+		*(uint32_t *)field = u;
+		return 1;
+	case K_MHZ:
+		if (parse_u32(value, &u) < 0) {
+			fail(p, p->line, "%s = '%s': not a number of MHz (decimal digits)", name,
+			     value);
+			return 0;
+		}
+		if (u < CPU_MHZ_MIN || u > CPU_MHZ_MAX) {
+			fail(p, p->line, "%s = %s: not from %u to %u MHz", name, value, CPU_MHZ_MIN,
+			     CPU_MHZ_MAX);
+			return 0;
+		}
+		*(uint32_t *)field = u;
+		return 1;
+	}
+	return 0;
+}
+
+/* cpu_model_parse, also telling the line of `name` (for messages about it). */
+static int parse_text(struct cpu_model *out, const char *file, const char *text, int *name_line)
+{
+	struct parse p;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&p, 0, sizeof(p));
+	p.file = file;
+	p.pos = text;
+	p.out = out;
+	rc = ini_parse_stream(reader, &p, handler, &p);
+	if (rc < 0)
+		return err_set(TDPSIM_ENOMEM, "%s: libinih could not parse (out of memory)", file);
+	/* libinih reports the first line it rejected; ours may come earlier or be the same. */
+	if (rc > 0 && (!p.err_line || rc < p.err_line))
+		return err_set(TDPSIM_EINPUT, "%s:%d: not a 'key = value' line, a [section] header "
+			       "or a comment", file, rc);
+	if (p.err_line)
+		return err_set(TDPSIM_EINPUT, "%s:%d: %s", file, p.err_line, p.err);
+	if (!p.section_line)
+		return err_set(TDPSIM_EINPUT, "%s:1: no [cpu] section", file);
+	for (size_t k = 0; k < NKEYS; k++)
+		if (!p.seen[k])
+			return err_set(TDPSIM_EINPUT, "%s:%d: [cpu] has no '%s' (every key must be "
+				       "given; see models/cpu/README.md)", file, p.section_line,
+				       keys[k].name);
+	/* Checks across keys, reported at the later key's line. */
+	if (out->stlb_holds_2m && !out->stlb.entries) {
+		size_t a = KEY_INDEX(stlb), b = KEY_INDEX(stlb_holds_2m);
+		int line = p.seen[a] > p.seen[b] ? p.seen[a] : p.seen[b];
+
+		return err_set(TDPSIM_EINPUT, "%s:%d: stlb_holds_2m = true but there is no stlb "
+			       "(0/0)", file, line);
+	}
+	if (name_line)
+		*name_line = p.seen[0];
+	return 0;
+}
+
+int cpu_model_parse(struct cpu_model *out, const char *file, const char *text)
+{
+	return parse_text(out, file, text, NULL);
+}
+
+/* ---- the built-in models ---- */
+
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+static struct cpu_model *builtin;   /* cpu_model_builtin_count of them, or NULL */
+static size_t builtin_count;
+static char builtin_err[1280];      /* why they failed, if they did */
+
+static void builtin_load(void)
+{
+	size_t n = cpu_model_builtin_count;
+	struct cpu_model *t = calloc(n ? n : 1, sizeof(*t));
+
+	if (!t) {
+		snprintf(builtin_err, sizeof(builtin_err), "out of memory for the CPU models");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *file = cpu_model_builtin_file[i];
+		size_t stem = strlen(file) - strlen(".ini");
+
+		if (cpu_model_parse(&t[i], file, cpu_model_builtin_text[i]) < 0) {
+			snprintf(builtin_err, sizeof(builtin_err), "built-in CPU model models/cpu/%s",
+				 tdpsim_error_last()->message);
+			free(t);
+			return;
+		}
+		if (strlen(t[i].name) != stem || strncmp(t[i].name, file, stem) != 0) {
+			snprintf(builtin_err, sizeof(builtin_err), "built-in CPU model models/cpu/%s: "
+				 "name = %s, not the file's name", file, t[i].name);
+			free(t);
+			return;
+		}
+	}
+	builtin = t;
+	builtin_count = n;
+}
+
+/* 0, or TDPSIM_EINTERNAL with the reason the built-in models are missing. */
+static int builtin_ready(void)
+{
+	pthread_once(&builtin_once, builtin_load);
+	if (builtin)
+		return 0;
+	return err_set(TDPSIM_EINTERNAL, "%s", builtin_err);
+}
+
+size_t cpu_model_count(void)
+{
+	return builtin_ready() == 0 ? builtin_count : 0;
+}
+
+const struct cpu_model *cpu_model_at(size_t i)
+{
+	return i < cpu_model_count() ? &builtin[i] : NULL;
+}
+
+/* ---- model files ---- */
+
+static pthread_mutex_t files_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cpu_model **files;    /* loaded so far, in load order; never freed */
+static size_t files_count, files_cap;
+
+static bool same_model(const struct cpu_model *a, const struct cpu_model *b)
+{
+	char ba[64], bb[64];
+
+	for (size_t i = 0; i < cpu_model_field_count(); i++)
+		if (strcmp(cpu_model_field_text(a, i, ba, sizeof(ba)),
+			   cpu_model_field_text(b, i, bb, sizeof(bb))) != 0)
+			return false;
+	return strcmp(a->description, b->description) == 0;
+}
+
+/* The whole file as a string (models are small: at most 1 MiB). */
+static int read_text(const char *path, char **out)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 20, n;
+	char *buf;
+
+	if (!f)
+		return err_set(TDPSIM_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+	buf = malloc(cap + 1);
+	if (!buf) {
+		fclose(f);
+		return err_set(TDPSIM_ENOMEM, "%s: out of memory", path);
+	}
+	n = fread(buf, 1, cap + 1, f);
+	if (ferror(f) || n > cap || memchr(buf, '\0', n)) {
+		int big = n > cap;
+
+		fclose(f);
+		free(buf);
+		return err_set(TDPSIM_EINPUT, "%s: %s", path,
+			       big ? "larger than 1 MiB: not a CPU model" : "cannot read it as text");
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*out = buf;
+	return 0;
+}
+
+static int load_file(const char *path, size_t *id)
+{
+	struct cpu_model model, *keep;
+	char *text = NULL;
+	int rc, name_line = 0;
+
+	if ((rc = read_text(path, &text)) < 0)
+		return rc;
+	rc = parse_text(&model, path, text, &name_line);
+	free(text);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < builtin_count; i++)
+		if (strcmp(builtin[i].name, model.name) == 0)
+			return err_set(TDPSIM_EINPUT, "%s:%d: name = %s is a built-in model's; give "
+				       "the file's model a name of its own", path, name_line,
+				       model.name);
+	pthread_mutex_lock(&files_lock);
+	for (size_t i = 0; i < files_count; i++)
+		if (strcmp(files[i]->name, model.name) == 0) {
+			bool same = same_model(files[i], &model);
+
+			pthread_mutex_unlock(&files_lock);
+			if (!same)
+				return err_set(TDPSIM_EINPUT, "%s: a different CPU model named '%s' was "
+					       "loaded before; model names must be unique", path,
+					       model.name);
+			*id = builtin_count + i;
+			return 0;
+		}
+	if (files_count == files_cap) {
+		size_t cap = files_cap ? 2 * files_cap : 8;
+		struct cpu_model **grown = realloc(files, cap * sizeof(*files));
+
+		if (!grown) {
+			pthread_mutex_unlock(&files_lock);
+			return err_set(TDPSIM_ENOMEM, "%s: out of memory", path);
+		}
+		files = grown;
+		files_cap = cap;
+	}
+	keep = malloc(sizeof(*keep));
+	if (!keep) {
+		pthread_mutex_unlock(&files_lock);
+		return err_set(TDPSIM_ENOMEM, "%s: out of memory", path);
+	}
+	*keep = model;
+	files[files_count] = keep;
+	*id = builtin_count + files_count++;
+	pthread_mutex_unlock(&files_lock);
+	return 0;
+}
+
+/* ---- lookups ---- */
+
+static bool is_path(const char *value)
+{
+	size_t n = strlen(value);
+
+	return strchr(value, '/') || (n >= 4 && strcmp(value + n - 4, ".ini") == 0);
+}
+
+int cpu_model_resolve(const char *value, size_t *id)
+{
+	int rc;
+
+	if ((rc = builtin_ready()) < 0)
+		return rc;
+	if (is_path(value))
+		return load_file(value, id);
+	for (size_t i = 0; i < builtin_count; i++)
+		if (strcmp(builtin[i].name, value) == 0) {
+			*id = i;
+			return 0;
+		}
+	return err_set(TDPSIM_ENOTFOUND, "no CPU model '%s'", value);
+}
+
+const struct cpu_model *cpu_model_by_id(size_t id)
+{
+	const struct cpu_model *m = NULL;
+
+	if (builtin_ready() < 0)
+		return NULL;
+	if (id < builtin_count)
+		return &builtin[id];
+	pthread_mutex_lock(&files_lock);
+	if (id - builtin_count < files_count)
+		m = files[id - builtin_count];
+	pthread_mutex_unlock(&files_lock);
+	return m;
+}
+
+const struct cpu_model *cpu_model_lookup(const char *name)
+{
+	const struct cpu_model *m = NULL;
+	size_t id;
+
+	if (!name) {
+		err_set(TDPSIM_EINVAL, "cpu_model_lookup: no name");
+		return NULL;
+	}
+	if (is_path(name))
+		return cpu_model_resolve(name, &id) == 0 ? cpu_model_by_id(id) : NULL;
+	if (builtin_ready() < 0)
+		return NULL;
+	for (size_t i = 0; i < builtin_count; i++)
+		if (strcmp(builtin[i].name, name) == 0)
+			return &builtin[i];
+	pthread_mutex_lock(&files_lock);
+	for (size_t i = 0; i < files_count && !m; i++)
+		if (strcmp(files[i]->name, name) == 0)
+			m = files[i];
+	pthread_mutex_unlock(&files_lock);
+	if (!m)
+		err_set(TDPSIM_ENOTFOUND, "no CPU model '%s'", name);
+	return m;
+}
+
+/* ---- listings ---- */
+
+size_t cpu_model_field_count(void)
+{
+	return NKEYS - FIRST_FIELD;
+}
+
+const char *cpu_model_field_name(size_t i)
+{
+	return i < cpu_model_field_count() ? keys[FIRST_FIELD + i].name : NULL;
+}
+
+const char *cpu_model_field_text(const struct cpu_model *m, size_t i, char *buf, size_t n)
+{
+	const struct key *k;
+	const char *field;
+
+	if (!m || i >= cpu_model_field_count() || !buf || !n)
+		return NULL;
+	k = &keys[FIRST_FIELD + i];
+	field = (const char *)m + k->off;
+	switch (k->kind) {
+	case K_NAME:
+	case K_DESCRIPTION:
+	case K_VENDOR:
+		return field;
+	case K_BOOL:
+		return *(const bool *)field ? "true" : "false";
+	case K_GEOMETRY:
+	case K_L1_GEOMETRY: {
+		const struct tlb_geometry *g = (const struct tlb_geometry *)field;
+
+		snprintf(buf, n, "%u/%u", g->entries, g->ways);
+		return buf;
+	}
+	case K_REPLACEMENT: {
+		enum tlb_replacement r = *(const enum tlb_replacement *)field;
+
+		return (size_t)r < sizeof(replacement_words) / sizeof(replacement_words[0])
+			       ? replacement_words[r]
+			       : "?";
+	}
+	case K_PSC: {
+		const uint32_t *v = (const uint32_t *)field;
+
+		snprintf(buf, n, "%u %u %u", v[0], v[1], v[2]);
+		return buf;
+	}
+	case K_CYCLES:
+	case K_MHZ:
+		snprintf(buf, n, "%u", *(const uint32_t *)field);
+		return buf;
+	}
+	return NULL;
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal: the TLBs of one vCPU - L1 instruction and data TLBs with an array per page size,
+ * a unified second-level TLB, and paging-structure caches - with the tags the hardware uses
+ * (VPID, PCID) and the replacement the CPU model names.  Entries cache combined mappings
+ * (guest-linear -> host-physical through guest paging and EPT), at most the smaller of the
+ * guest page size and the EPT page size (reference 7.3).
+ */
+#ifndef TDPSIM_TLB_TLB_H
+#define TDPSIM_TLB_TLB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu/model.h"
+
+/* A cached translation: the page of `size_level` (1 = 4K, 2 = 2M, 3 = 1G) holding the linear
+ * address maps to host frame `pfn` (the frame of the page's first 4K) with `memtype`. */
+struct tlb_entry {
+	uint64_t vpn;        /* linear page number at its own size: gva >> level_shift */
+	uint64_t pfn;
+	uint16_t pcid;
+	uint16_t vpid;
+	uint8_t size_level;
+	uint8_t memtype;     /* EPT memory type (WB = 6, UC = 0) */
+	bool global;
+	bool valid;
+	bool exec, write, user; /* what the translation permits */
+	/* The guest's page size for this translation (level, as size_level); 0 = size_level.
+	 * A combined mapping smaller than the guest page (a guest 2M page over 4K EPT, or a
+	 * 1G page smashed into a 2M array) is one piece of that page: INVLPG anywhere in the
+	 * guest page drops every piece, as the SDM requires for an invalidated large page. */
+	uint8_t guest_level;
+};
+
+struct tlb;
+
+int tlb_new(struct tlb **out, const struct cpu_model *model);
+void tlb_free(struct tlb *t);
+
+enum tlb_kind { TLB_FETCH = 0, TLB_DATA = 1 };
+
+/* The result of a lookup: where it hit (0 = miss, 1 = L1, 2 = STLB) and the entry. */
+struct tlb_hit {
+	int where;
+	struct tlb_entry entry;
+};
+
+/*
+ * Look `gva` up for a fetch or a data access under (vpid, pcid).  An L1 miss that hits the
+ * STLB refills the L1 array of that size.  Replacement state (LRU) is updated.  O(ways).
+ * Where entries of several sizes cover gva, the L1 arrays are searched before the STLB and,
+ * within each level, the smallest page size first; the first match wins (and only it is
+ * made most recently used).  An STLB hit returns the STLB's entry.
+ */
+struct tlb_hit tlb_lookup(struct tlb *t, enum tlb_kind kind, uint64_t gva, uint16_t vpid,
+			  uint16_t pcid);
+
+/* Insert a translation after a walk (into the L1 array of its size and the STLB, as the
+ * model's geometry allows; 1G into the 2M array where the model has no 1G array, split to
+ * the array's size).  Overlapping entries of other sizes are NOT removed: that is what makes
+ * a multihit possible. */
+void tlb_insert(struct tlb *t, enum tlb_kind kind, uint64_t gva, const struct tlb_entry *e);
+
+/*
+ * The iTLB-multihit check (reference 7.4): every iTLB entry of any size that covers `gva`
+ * for (vpid, pcid); true when two of them translate it differently - `broad`: a different
+ * physical address or memory type (the CVE-2018-12207 wording); strict (broad false): a 4K
+ * WB entry and a large UC entry (Intel's SKL002 erratum wording).  The two entries are
+ * returned in *small, *large.
+ */
+bool tlb_multihit(const struct tlb *t, uint64_t gva, uint16_t vpid, uint16_t pcid, bool broad,
+		  struct tlb_entry *small, struct tlb_entry *large);
+
+/* Invalidations. */
+void tlb_flush_all(struct tlb *t);                                  /* INVEPT global */
+void tlb_flush_vpid(struct tlb *t, uint16_t vpid);                  /* INVVPID single */
+void tlb_invlpg(struct tlb *t, uint64_t gva, uint16_t vpid, uint16_t pcid); /* INVLPG */
+void tlb_flush_pcid_nonglobal(struct tlb *t, uint16_t vpid, uint16_t pcid); /* MOV CR3 */
+
+/* Paging-structure caches: does the cache for `level` (guest or EPT) hold the entry that
+ * maps `addr` at that level?  Insert after a walk reads it; flushed with the TLB.
+ * `level` is 4 (PML4E), 3 (PDPTE) or 2 (PDE); others are not cached.  Guest entries are
+ * tagged by (vpid, pcid), never global; EPT entries by neither (vpid and pcid are ignored:
+ * they are guest-physical, tagged by the EPTRTA in hardware, and only tlb_flush_all, INVEPT,
+ * drops them). */
+bool psc_lookup(struct tlb *t, bool ept, int level, uint64_t addr, uint16_t vpid, uint16_t pcid);
+void psc_insert(struct tlb *t, bool ept, int level, uint64_t addr, uint16_t vpid, uint16_t pcid);
+
+#endif
