@@ -171,6 +171,65 @@ readme_example_compiles_and_runs)
   run ./example "$quick"; expect_status 0
   expect_in out.txt "accesses"
   ;;
+a_cold_2d_walk_reads_24_entries_from_memory_without_caches)
+  # A CPU model with no paging-structure caches (a model file by path): every walk of 4-level
+  # guest paging over 4-level EPT with 4K pages reads 4 x (4 + 1) + 4 = 24 entries from memory.
+  sed -e 's/^psc_guest = .*/psc_guest = 0 0 0 ; none/' -e 's/^psc_ept = .*/psc_ept = 0 0 0 ; none/' \
+      -e 's/^name = skylake-sp/name = no-psc/' "$src/models/cpu/skylake-sp.ini" > no-psc.ini
+  grep -v '^set cpu=' "$src/traces/golden/walk-references-cold-and-warm.tdpt" > w.tdpt
+  "$tdpsim" replay w.tdpt --set cpu="$PWD/no-psc.ini" --json -o w.json
+  python3 - w.json <<'PY'
+import json, sys
+m = {x["label"]: x["stats"] for x in json.load(open(sys.argv[1]))["marks"]}
+assert m["cold"]["walk_refs"] == 24 and m["cold"]["walk_refs_cached"] == 0, m["cold"]
+assert m["warm"]["walk_refs"] - m["cold"]["walk_refs"] == 24, m["warm"]
+assert m["hit"]["walk_refs"] == m["warm"]["walk_refs"]
+PY
+  ;;
+itlb_multihit_machine_check_on_skylake_sp_without_nx)
+  mh=$src/traces/examples/itlb-multihit.tdpt
+  run "$tdpsim" replay "$mh" --set cpu=skylake-sp --set nx_huge_pages=off --json -o mc.json
+  expect_status 3
+  expect_in err.txt "itlb-multihit.tdpt:28: the simulated machine took a machine check"
+  python3 - mc.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["final"]["machine_checks"] == 1 and d["final"]["multihit_events"] == 1, d["final"]
+assert d["halted"]["gva"] == "0x80000000" and d["halted"]["vcpu"] == 0, d["halted"]
+assert [m["label"] for m in d["marks"]] == ["ran-4k", "fetched-nearby"]  # later events did not run
+PY
+  "$tdpsim" replay "$mh" --set cpu=skylake-sp --set nx_huge_pages=off > table.txt || true
+  expect_in table.txt "HALTED: machine check"
+  ;;
+itlb_multihit_prevented_by_nx_huge_pages)
+  mh=$src/traces/examples/itlb-multihit.tdpt
+  for nx in force auto; do
+    run "$tdpsim" replay "$mh" --set cpu=skylake-sp --set nx_huge_pages=$nx --json -o nx.json
+    expect_status 0
+    python3 - nx.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = d["final"]
+# executable memory is mapped 4K only: two tracked NX splits, 4K code leaves, no 2M leaf
+assert f["machine_checks"] == 0 and f["multihit_events"] == 0 and d["halted"] is None, f
+assert f["nx_lpage_splits"] == 2 and f["pages_2m"] == 0 and f["pages_4k"] == 6, f
+PY
+  done
+  ;;
+itlb_multihit_is_harmless_on_zen4)
+  mh=$src/traces/examples/itlb-multihit.tdpt
+  run "$tdpsim" replay "$mh" --set cpu=zen4 --set nx_huge_pages=off --json -o z.json
+  expect_status 0
+  python3 - z.json <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1]))["final"]
+assert f["machine_checks"] == 0 and f["multihit_events"] == 0 and f["pages_2m"] == 2, f
+PY
+  # but a model that counts sees the same stale pair
+  run "$tdpsim" replay "$mh" --set cpu=zen4 --set nx_huge_pages=off --set multihit=count --json -o c.json
+  expect_status 0
+  python3 -c "import json,sys; f=json.load(open('c.json'))['final']; assert f['multihit_events']==1 and f['machine_checks']==0, f"
+  ;;
 *)
   fail "unknown case $case_name"
   ;;

@@ -12,7 +12,11 @@ set(cli_cases
   stdin_is_read_with_dash
   check_mode_replays_the_same
   progress_bar_only_on_a_terminal
-  readme_example_compiles_and_runs)
+  readme_example_compiles_and_runs
+  a_cold_2d_walk_reads_24_entries_from_memory_without_caches
+  itlb_multihit_machine_check_on_skylake_sp_without_nx
+  itlb_multihit_prevented_by_nx_huge_pages
+  itlb_multihit_is_harmless_on_zen4)
 if(TDPSIM_SANITIZE)
   set(example_flags "-fsanitize=address,undefined")
 endif()

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # Check a replay's JSON against the expectations written in its trace, lines of the form
 #     # expect LABEL: stat=value stat=value ...
+#     # expect FROM..TO: stat=value ...      (the change between two marks)
 # where LABEL names a mark (or "final").  The values are derived by hand from KVM's rules in
 # the trace's comments, never copied from an output.  Usage: expect.py TRACE JSON
 import json
@@ -21,13 +22,16 @@ def main():
         if not m:
             continue
         label = m.group(1).strip()
-        if label not in marks:
+        first, _, last = label.partition("..")
+        if first not in marks or (last and last not in marks):
             print("%s:%d: no mark '%s' in the output" % (trace, n, label))
             bad += 1
             continue
         for item in m.group(2).split():
             key, _, want = item.partition("=")
-            got = marks[label].get(key)
+            got = marks[first].get(key)
+            if last and got is not None and key in marks[last]:
+                got = marks[last][key] - got
             checked += 1
             if got is None or got != int(want, 0):
                 print("%s:%d: %s: %s = %s, expected %s" % (trace, n, label, key, got, want))
