@@ -588,7 +588,6 @@ static int do_mark(tdpsim_sim *sim, const tdpsim_event *ev)
 /* Validate and apply the event; machine-shape settings are fixed after the first of these. */
 static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 {
-	const char *name = tdpsim_cmd_name(ev->cmd);
 	int rc = 0;
 
 	switch (ev->cmd) {
@@ -616,7 +615,7 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 	case TDPSIM_CMD_GUEST_PT:
 		return guest_pt_add(sim->machine.guest, ev->u.guest_pt.gpa, ev->u.guest_pt.size);
 	case TDPSIM_CMD_GUEST_MAP:
-		if ((rc = check_aligned(name, ev->u.guest_map.gva, ev->u.guest_map.gpa,
+		if ((rc = check_aligned("guest-map", ev->u.guest_map.gva, ev->u.guest_map.gpa,
 					ev->u.guest_map.size,
 					level_size((int)ev->u.guest_map.page_level))) < 0)
 			return rc;
@@ -707,13 +706,17 @@ int tdpsim_sim_apply(tdpsim_sim *sim, const tdpsim_event *ev)
 	if (rc < 0)
 		return rc;
 	if (sim->started) {
-		struct kvm_work none = { 0 };
+		const struct kvm_work *w = &sim->machine.kvm.work;
 
 		sim->stats.host_pages_4k = host_frames_4k(sim->machine.host);
 		/* KVM's work no vCPU fault consumed ran in the VMM or a worker thread */
-		sim->stats.cycles_background += kvm_work_cycles(sim->machine.cpu,
-							       &sim->machine.kvm.work, &none);
-		sim->machine.kvm.work = none;
+		if (w->fast_path | w->faultin | w->hugepage_adjust | w->map_levels | w->make_spte |
+		    w->split_tables | w->zapped) {
+			struct kvm_work none = { 0 };
+
+			sim->stats.cycles_background += kvm_work_cycles(sim->machine.cpu, w, &none);
+			sim->machine.kvm.work = none;
+		}
 	}
 	sim->stats.events++;
 	if (sim->check && (rc = check_invariants(sim)) < 0)

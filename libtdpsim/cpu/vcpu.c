@@ -26,16 +26,18 @@
 void vcpu_charge(struct machine *m, unsigned vcpu, enum cycle_cat cat, uint64_t cycles)
 {
 	tdpsim_vcpu_stats *vs = &m->kvm.vcpu_stat[vcpu];
-	uint64_t *per_vcpu[] = { &vs->cycles_tlb, &vs->cycles_walk, &vs->cycles_exit,
-				 &vs->cycles_kvm, &vs->cycles_flush, &vs->cycles_guest_pf };
-	uint64_t *per_vm[] = { &m->stats->cycles_tlb, &m->stats->cycles_walk,
-			       &m->stats->cycles_exit, &m->stats->cycles_kvm,
-			       &m->stats->cycles_flush, &m->stats->cycles_guest_pf };
+	tdpsim_stats *s = m->stats;
 
-	*per_vcpu[cat] += cycles;
-	*per_vm[cat] += cycles;
+	switch (cat) { /* on every access: no tables built here */
+	case CYC_TLB: vs->cycles_tlb += cycles; s->cycles_tlb += cycles; break;
+	case CYC_WALK: vs->cycles_walk += cycles; s->cycles_walk += cycles; break;
+	case CYC_EXIT: vs->cycles_exit += cycles; s->cycles_exit += cycles; break;
+	case CYC_KVM: vs->cycles_kvm += cycles; s->cycles_kvm += cycles; break;
+	case CYC_FLUSH: vs->cycles_flush += cycles; s->cycles_flush += cycles; break;
+	case CYC_GUEST_PF: vs->cycles_guest_pf += cycles; s->cycles_guest_pf += cycles; break;
+	}
 	vs->cycles += cycles;
-	m->stats->cycles += cycles;
+	s->cycles += cycles;
 }
 
 /* KVM's work since `before`, in cycles of the model's pieces. */
@@ -117,18 +119,29 @@ static bool entry_permits(const struct tlb_entry *e, int op, int cpl)
 	return true;
 }
 
+/* One of three counters, by page size (1 = 4K, 2 = 2M, 3 = 1G). */
+static inline void bump_by_size(uint64_t *c4k, uint64_t *c2m, uint64_t *c1g, int size)
+{
+	if (size == PG_LEVEL_4K)
+		(*c4k)++;
+	else if (size == PG_LEVEL_2M)
+		(*c2m)++;
+	else if (size == PG_LEVEL_1G)
+		(*c1g)++;
+}
+
 static void count_tlb(struct machine *m, int op, int size, bool hit)
 {
 	tdpsim_stats *s = m->stats;
-	uint64_t *itlb_hit[] = { &s->itlb_hits_4k, &s->itlb_hits_2m, &s->itlb_hits_1g };
-	uint64_t *itlb_miss[] = { &s->itlb_misses_4k, &s->itlb_misses_2m, &s->itlb_misses_1g };
-	uint64_t *dtlb_hit[] = { &s->dtlb_hits_4k, &s->dtlb_hits_2m, &s->dtlb_hits_1g };
-	uint64_t *dtlb_miss[] = { &s->dtlb_misses_4k, &s->dtlb_misses_2m, &s->dtlb_misses_1g };
 
-	if (op == TDPSIM_OP_EXEC)
-		(*(hit ? itlb_hit : itlb_miss)[size - 1])++;
+	if (op == TDPSIM_OP_EXEC && hit)
+		bump_by_size(&s->itlb_hits_4k, &s->itlb_hits_2m, &s->itlb_hits_1g, size);
+	else if (op == TDPSIM_OP_EXEC)
+		bump_by_size(&s->itlb_misses_4k, &s->itlb_misses_2m, &s->itlb_misses_1g, size);
+	else if (hit)
+		bump_by_size(&s->dtlb_hits_4k, &s->dtlb_hits_2m, &s->dtlb_hits_1g, size);
 	else
-		(*(hit ? dtlb_hit : dtlb_miss)[size - 1])++;
+		bump_by_size(&s->dtlb_misses_4k, &s->dtlb_misses_2m, &s->dtlb_misses_1g, size);
 }
 
 /* The combined mapping a successful walk makes: no larger than the smaller of the guest's

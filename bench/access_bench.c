@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Access throughput of the emulated core: a binary+gzip trace of single guest accesses is
+ * replayed (decode + TLBs + walks + KVM), and the same file is only decoded, in the same run.
+ * Two traces: TLB-hit-heavy (a working set of 32 4K pages, after one warm-up pass) and
+ * walk-heavy (pages of 1 GiB in a scrambled order, far beyond the TLBs).
+ *
+ *   access_bench [--accesses N] [--runs R] [--dir D]
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "tdpsim/tdpsim.h"
+
+#define BENCH_NAME "access_bench"
+#include "bench_util.h"
+
+static char trace_path[2][512];
+
+static void cleanup_files(void)
+{
+	for (int i = 0; i < 2; i++)
+		if (trace_path[i][0])
+			unlink(trace_path[i]);
+}
+
+static void write_ev(tdpsim_trace_writer *w, const tdpsim_event *ev)
+{
+	if (tdpsim_trace_write(w, ev) < 0)
+		die_tdpsim("write");
+}
+
+/* The VM: 1 GiB of guest memory over populated 4K host pages, mapped by the guest 4K, with
+ * the guest page tables in their own slot. */
+static void write_setup(tdpsim_trace_writer *w)
+{
+	static const char *const lines[][2] = { { "nx_huge_pages", "off" } };
+	tdpsim_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = TDPSIM_CMD_SET;
+	ev.u.set.key = lines[0][0];
+	ev.u.set.value = lines[0][1];
+	write_ev(w, &ev);
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = TDPSIM_CMD_MEMSLOT;
+	ev.u.memslot.slot = 0;
+	ev.u.memslot.gpa = 0;
+	ev.u.memslot.size = 8 * MiB;
+	ev.u.memslot.hva = 0x7e0000000000ull;
+	write_ev(w, &ev);
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = TDPSIM_CMD_BACKING;
+	ev.u.backing.hva = 0x7e0000000000ull;
+	ev.u.backing.size = 8 * MiB;
+	ev.u.backing.kind = TDPSIM_BACKING_4K;
+	ev.u.backing.populate = 1;
+	write_ev(w, &ev);
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = TDPSIM_CMD_GUEST_PT;
+	ev.u.guest_pt.gpa = 0;
+	ev.u.guest_pt.size = 8 * MiB;
+	write_ev(w, &ev);
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = TDPSIM_CMD_MEMSLOT;
+	ev.u.memslot.slot = 1;
+	ev.u.memslot.gpa = GiB;
+	ev.u.memslot.size = GiB;
+	ev.u.memslot.hva = 0x7f0000000000ull;
+	write_ev(w, &ev);
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = TDPSIM_CMD_BACKING;
+	ev.u.backing.hva = 0x7f0000000000ull;
+	ev.u.backing.size = GiB;
+	ev.u.backing.kind = TDPSIM_BACKING_4K;
+	ev.u.backing.populate = 1;
+	write_ev(w, &ev);
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = TDPSIM_CMD_GUEST_MAP;
+	ev.u.guest_map.gva = GiB;
+	ev.u.guest_map.gpa = GiB;
+	ev.u.guest_map.size = GiB;
+	ev.u.guest_map.page_level = 1;
+	ev.u.guest_map.prot = 3;
+	ev.u.guest_map.user = 1;
+	ev.u.guest_map.ad = 1;
+	write_ev(w, &ev);
+}
+
+static void write_trace(const char *path, uint64_t n, int walk_heavy)
+{
+	tdpsim_trace_writer *w;
+	tdpsim_event ev;
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	if (tdpsim_trace_writer_new(&w, path) < 0)
+		die_tdpsim(path);
+	write_setup(w);
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = TDPSIM_CMD_ACCESS;
+	ev.u.access.cpl = 3;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t page;
+
+		if (walk_heavy) { /* an odd multiplier scrambles the 262144 pages */
+			page = (i * 40503u) & (262144 - 1);
+		} else {
+			page = i & 31; /* 32 pages: the L1 dTLB holds them all */
+			x ^= x << 13;
+		}
+		ev.u.access.op = (uint32_t)(i % 3 == 2 ? TDPSIM_OP_WRITE : TDPSIM_OP_READ);
+		ev.u.access.gva = GiB + page * 4096;
+		write_ev(w, &ev);
+	}
+	if (tdpsim_trace_writer_close(w) < 0)
+		die_tdpsim(path);
+}
+
+static double decode(const char *path, uint64_t *events)
+{
+	tdpsim_trace *t;
+	tdpsim_event ev;
+	double t0 = cpu_now();
+	int rc;
+
+	*events = 0;
+	if (tdpsim_trace_open(&t, path) < 0)
+		die_tdpsim(path);
+	while ((rc = tdpsim_trace_next(t, &ev)) > 0)
+		(*events)++;
+	if (rc < 0)
+		die_tdpsim(path);
+	tdpsim_trace_free(t);
+	return cpu_now() - t0;
+}
+
+static double replay(const char *path, tdpsim_stats *st)
+{
+	tdpsim_trace *t;
+	tdpsim_sim *sim;
+	double t0 = cpu_now();
+
+	if (tdpsim_sim_new(&sim, NULL) < 0 || tdpsim_trace_open(&t, path) < 0)
+		die_tdpsim(path);
+	if (tdpsim_sim_replay(sim, t, NULL, NULL) < 0)
+		die_tdpsim(path);
+	tdpsim_sim_stats(sim, st);
+	tdpsim_trace_free(t);
+	tdpsim_sim_free(sim);
+	return cpu_now() - t0;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t n = 20000000;
+	unsigned runs = 3;
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	static const char *const names[2] = { "TLB-hit-heavy", "walk-heavy" };
+
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--accesses") == 0)
+			n = strtoull(argv[i + 1], NULL, 0);
+		else if (strcmp(argv[i], "--runs") == 0)
+			runs = (unsigned)strtoul(argv[i + 1], NULL, 0);
+		else if (strcmp(argv[i], "--dir") == 0)
+			dir = argv[i + 1];
+		else
+			die("usage: access_bench [--accesses N] [--runs R] [--dir D]");
+	}
+	if (n == 0 || runs == 0)
+		die("--accesses and --runs must be positive");
+	printf("%llu single accesses per trace, binary+gzip, best of %u (CPU time)\n",
+	       (unsigned long long)n, runs);
+	printf("%-14s %10s %12s %10s %12s %8s %10s %10s\n", "trace", "replay s", "M acc/s",
+	       "decode s", "M events/s", "ratio", "tlb hits", "walk refs");
+	for (int k = 0; k < 2; k++) {
+		double best_r = 1e30, best_d = 1e30;
+		uint64_t events = 0;
+		tdpsim_stats st;
+		char buf[32], buf2[32];
+
+		snprintf(trace_path[k], sizeof(trace_path[k]), "%s/access_bench_%d_%ld.tdpb.gz", dir,
+			 k, (long)getpid());
+		write_trace(trace_path[k], n, k);
+		for (unsigned r = 0; r < runs; r++) {
+			double d = decode(trace_path[k], &events), t = replay(trace_path[k], &st);
+
+			best_d = d < best_d ? d : best_d;
+			best_r = t < best_r ? t : best_r;
+			check_interrupted();
+		}
+		if (st.accesses != n)
+			die("%s: replayed %llu accesses, wrote %llu", names[k],
+			    (unsigned long long)st.accesses, (unsigned long long)n);
+		printf("%-14s %10.3f %12.1f %10.3f %12.1f %7.2fx %10s %10s\n", names[k], best_r,
+		       (double)n / best_r / 1e6, best_d, (double)events / best_d / 1e6,
+		       best_r / best_d,
+		       commas(st.dtlb_hits_4k + st.itlb_hits_4k, buf, sizeof(buf)),
+		       commas(st.walk_refs, buf2, sizeof(buf2)));
+		unlink(trace_path[k]);
+		trace_path[k][0] = '\0';
+	}
+	return 0;
+}
