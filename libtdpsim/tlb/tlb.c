@@ -56,6 +56,8 @@
 #include "tlb/tlb.h"
 #include "x86/paging.h"
 
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
 #define MEMTYPE_UC 0
 #define MEMTYPE_WB 6
 
@@ -180,7 +182,7 @@ static void index_del(struct tlb_array *a, size_t set, uint32_t way)
 /* ---- search ---- */
 
 /* The candidates among n (at most 64) keys: a mask, built without a branch per way. */
-static inline uint64_t key_matches(const uint64_t *k, uint32_t n, uint64_t key)
+static ALWAYS_INLINE uint64_t key_matches(const uint64_t *k, uint32_t n, uint64_t key)
 {
 	uint64_t match = 0;
 
@@ -189,60 +191,62 @@ static inline uint64_t key_matches(const uint64_t *k, uint32_t n, uint64_t key)
 	return match;
 }
 
-/* Is slot i, whose key matched, a valid entry that `want` selects?  (Lookups select by
- * tags, inserts what the new entry supersedes.) */
-typedef bool select_fn(const struct tlb_entry *e, const struct tlb_entry *want);
-
-static inline bool select_lookup(const struct tlb_entry *e, const struct tlb_entry *want)
-{
-	return tags_match(e, want->vpid, want->pcid);
-}
-
-static inline bool select_superseded(const struct tlb_entry *e, const struct tlb_entry *want)
+/*
+ * Does entry e answer for `want` (same key assumed)?  Same VPID, and either of them global or
+ * both of one PCID.  For a lookup, want is (vpid, pcid) and not global: e answers the lookup.
+ * For an insert, want is the new entry: e is an entry it supersedes.
+ */
+static inline bool answers(const struct tlb_entry *e, const struct tlb_entry *want)
 {
 	return e->vpid == want->vpid && (e->global || want->global || e->pcid == want->pcid);
 }
 
-/* The first valid slot of set `set` of `a` with `key` that `sel` selects, or SIZE_MAX.  Only
- * candidates whose key matches - normally one - have their stamp and entry read. */
-static inline size_t set_find(const struct tlb *t, const struct tlb_array *a, size_t set,
-			      uint64_t key, select_fn *sel, const struct tlb_entry *want)
+/* set_find's search of a wide set, through its index. */
+static ALWAYS_INLINE size_t wide_find(const struct tlb *t, const struct tlb_array *a,
+				       size_t set, uint64_t key, const struct tlb_entry *want)
 {
+	const uint32_t mask = (1u << a->index_bits) - 1;
+	const uint16_t *ix = index_of_set(a, set);
 	const size_t base = set * a->ways;
 
-	if (!a->index) {
-		uint64_t match = key_matches(a->key + base, a->ways, key);
+	for (uint32_t b = index_home(a, key); ix[b]; b = (b + 1) & mask) {
+		size_t i = base + ix[b] - 1u;
 
-		for (; match; match &= match - 1) {
-			size_t i = base + (unsigned)__builtin_ctzll(match);
-
-			if (slot_valid(t, a, i) && sel(&a->e[i], want))
-				return i;
-		}
-	} else {
-		const uint32_t mask = (1u << a->index_bits) - 1;
-		const uint16_t *ix = index_of_set(a, set);
-
-		for (uint32_t b = index_home(a, key); ix[b]; b = (b + 1) & mask) {
-			size_t i = base + ix[b] - 1u;
-
-			if (a->key[i] == key && slot_valid(t, a, i) && sel(&a->e[i], want))
-				return i;
-		}
+		if (a->key[i] == key && slot_valid(t, a, i) && answers(&a->e[i], want))
+			return i;
 	}
 	return SIZE_MAX;
 }
 
-/* The valid slot of `a` caching the page vpn (of size `level`) under (vpid, pcid), or
- * SIZE_MAX. */
-static inline size_t array_find(const struct tlb *t, const struct tlb_array *a, uint64_t vpn,
-				unsigned level, uint16_t vpid, uint16_t pcid)
+/* The first valid slot of set `set` of `a` with `key` that answers `want`, or SIZE_MAX.  Only
+ * candidates whose key matches - normally one - have their stamp and entry read. */
+static ALWAYS_INLINE size_t set_find(const struct tlb *t, const struct tlb_array *a,
+				      size_t set, uint64_t key, const struct tlb_entry *want)
+{
+	const size_t base = set * a->ways;
+	uint64_t match;
+
+	if (__builtin_expect(a->index != NULL, 0))
+		return wide_find(t, a, set, key, want);
+	for (match = key_matches(a->key + base, a->ways, key); match; match &= match - 1) {
+		size_t i = base + (unsigned)__builtin_ctzll(match);
+
+		if (slot_valid(t, a, i) && answers(&a->e[i], want))
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+/* The valid slot of `a` caching the page vpn (of size `level`) that answers a lookup under
+ * (vpid, pcid), or SIZE_MAX. */
+static ALWAYS_INLINE size_t array_find(const struct tlb *t, const struct tlb_array *a,
+					uint64_t vpn, unsigned level, uint16_t vpid, uint16_t pcid)
 {
 	const struct tlb_entry want = { .vpid = vpid, .pcid = pcid };
 
 	if (!a->live)
 		return SIZE_MAX;
-	return set_find(t, a, vpn & a->set_mask, make_key(vpn, level), select_lookup, &want);
+	return set_find(t, a, vpn & a->set_mask, make_key(vpn, level), &want);
 }
 
 /* ---- fill and invalidate ---- */
@@ -298,7 +302,7 @@ static void array_put(struct tlb *t, struct tlb_array *a, const struct tlb_entry
 	const size_t set = e->vpn & a->set_mask, base = set * a->ways;
 	size_t i, victim;
 
-	while (a->live && (i = set_find(t, a, set, key, select_superseded, e)) != SIZE_MAX)
+	while (a->live && (i = set_find(t, a, set, key, e)) != SIZE_MAX)
 		slot_kill(a, i);
 	/* the oldest stamp: a free slot if there is one, else the least recently used */
 	victim = oldest_slot(a->stamp, base, a->ways);
@@ -349,25 +353,43 @@ static inline struct tlb_hit make_hit(int where, const struct tlb_entry *e)
 	return h;
 }
 
+/* tlb_lookup after the L1 arrays missed: the STLB's (out of line, so that the L1 hit path
+ * stays small), and the refill of L1 from it. */
+static __attribute__((noinline)) struct tlb_hit stlb_lookup(struct tlb *t, unsigned k,
+							    uint64_t gva, uint16_t vpid,
+							    uint16_t pcid)
+{
+	const struct probe *p = t->probe[k] + t->n_l1[k], *end = t->probe[k] + t->n_probe[k];
+	struct tlb_hit miss;
+
+	for (; p < end; p++) {
+		const size_t i = array_find(t, p->a, gva >> p->shift, p->level, vpid, pcid);
+
+		if (i != SIZE_MAX) {
+			p->a->stamp[i] = ++t->clock;
+			place(t, &t->l1_place[k][p->a->e[i].size_level], gva, &p->a->e[i]);
+			return make_hit(2, &p->a->e[i]);
+		}
+	}
+	memset(&miss, 0, sizeof(miss));
+	return miss;
+}
+
 struct tlb_hit tlb_lookup(struct tlb *t, enum tlb_kind kind, uint64_t gva, uint16_t vpid,
 			  uint16_t pcid)
 {
-	static const struct tlb_entry none;
 	const unsigned k = kind == TLB_FETCH ? 0 : 1;
+	const struct probe *p = t->probe[k], *end = p + t->n_l1[k];
 
-	for (unsigned i = 0; i < t->n_probe[k]; i++) {
-		const struct probe *p = &t->probe[k][i];
-		size_t s = array_find(t, p->a, gva >> p->shift, p->level, vpid, pcid);
+	for (; p < end; p++) {
+		const size_t i = array_find(t, p->a, gva >> p->shift, p->level, vpid, pcid);
 
-		if (s == SIZE_MAX)
-			continue;
-		p->a->stamp[s] = ++t->clock;
-		if (i < t->n_l1[k])
-			return make_hit(1, &p->a->e[s]);
-		place(t, &t->l1_place[k][p->a->e[s].size_level], gva, &p->a->e[s]); /* refill */
-		return make_hit(2, &p->a->e[s]);
+		if (i != SIZE_MAX) {
+			p->a->stamp[i] = ++t->clock;
+			return make_hit(1, &p->a->e[i]);
+		}
 	}
-	return make_hit(0, &none);
+	return stlb_lookup(t, k, gva, vpid, pcid);
 }
 
 void tlb_insert(struct tlb *t, enum tlb_kind kind, uint64_t gva, const struct tlb_entry *e)
