@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -103,6 +104,33 @@ static inline const char *commas(uint64_t v, char *buf, size_t n)
 	}
 	buf[o] = '\0';
 	return buf;
+}
+
+/* Events the benchmarks build by hand: a memslot, and a populated backing. */
+static inline tdpsim_event ev_memslot(uint32_t slot, uint64_t gpa, uint64_t size, uint64_t hva)
+{
+	tdpsim_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = TDPSIM_CMD_MEMSLOT;
+	ev.u.memslot.slot = slot;
+	ev.u.memslot.gpa = gpa;
+	ev.u.memslot.size = size;
+	ev.u.memslot.hva = hva;
+	return ev;
+}
+
+static inline tdpsim_event ev_backing(uint64_t hva, uint64_t size, uint32_t kind)
+{
+	tdpsim_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = TDPSIM_CMD_BACKING;
+	ev.u.backing.hva = hva;
+	ev.u.backing.size = size;
+	ev.u.backing.kind = kind;
+	ev.u.backing.populate = 1;
+	return ev;
 }
 
 #endif

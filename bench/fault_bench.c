@@ -150,32 +150,6 @@ static void apply(tdpsim_sim *sim, const tdpsim_event *ev)
 		die_tdpsim(tdpsim_cmd_name(ev->cmd));
 }
 
-static tdpsim_event ev_memslot(uint32_t slot, uint64_t gpa, uint64_t size, uint64_t hva)
-{
-	tdpsim_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.cmd = TDPSIM_CMD_MEMSLOT;
-	ev.u.memslot.slot = slot;
-	ev.u.memslot.gpa = gpa;
-	ev.u.memslot.size = size;
-	ev.u.memslot.hva = hva;
-	return ev;
-}
-
-static tdpsim_event ev_backing(uint64_t hva, uint64_t size, uint32_t kind)
-{
-	tdpsim_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.cmd = TDPSIM_CMD_BACKING;
-	ev.u.backing.hva = hva;
-	ev.u.backing.size = size;
-	ev.u.backing.kind = kind;
-	ev.u.backing.populate = 1;
-	return ev;
-}
-
 static tdpsim_event ev_fault(uint64_t gpa)
 {
 	tdpsim_event ev;

@@ -35,19 +35,9 @@ static double one_run(uint64_t size, uint32_t kind, uint64_t *created)
 
 	if (tdpsim_sim_new(&sim, NULL) < 0)
 		die_tdpsim("tdpsim_sim_new");
-	memset(&ev, 0, sizeof(ev));
-	ev.cmd = TDPSIM_CMD_MEMSLOT;
-	ev.u.memslot.slot = 1;
-	ev.u.memslot.gpa = 0;
-	ev.u.memslot.size = size;
-	ev.u.memslot.hva = 0x100000000000ull;
+	ev = ev_memslot(1, 0, size, 0x100000000000ull);
 	apply(sim, &ev);
-	memset(&ev, 0, sizeof(ev));
-	ev.cmd = TDPSIM_CMD_BACKING;
-	ev.u.backing.hva = 0x100000000000ull;
-	ev.u.backing.size = size;
-	ev.u.backing.kind = kind;
-	ev.u.backing.populate = 1;
+	ev = ev_backing(0x100000000000ull, size, kind);
 	apply(sim, &ev);
 	for (uint64_t gpa = 0; gpa < size; gpa += huge) {
 		memset(&ev, 0, sizeof(ev));
