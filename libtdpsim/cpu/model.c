@@ -2,14 +2,11 @@
 /*
  * CPU models.  The built-in ones are models/cpu/<name>.ini, compiled in as text
  * (libtdpsim/CMakeLists.txt generates cpu_models_builtin.c in the build tree) and parsed with
- * libinih once, at first use, under pthread_once.  Model files named by the `cpu` setting are
- * loaded from disk and kept, append-only, for the life of the process, so a setting can hold a
- * model as a number and a model never moves once handed out.  The format and every rule
+ * libinih once, at first use.  Model files named by the `cpu` setting are loaded from disk and
+ * kept for the life of the process; core/model_set.c keeps both.  The format and every rule
  * checked here: models/cpu/README.md.
  */
-#include <errno.h>
 #include <ini.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -17,6 +14,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/model_set.h"
 #include "cpu/model.h"
 
 /* Generated from models/cpu/<name>.ini, in file-name order: each file's name and text. */
@@ -465,70 +463,17 @@ int cpu_model_parse(struct cpu_model *out, const char *file, const char *text)
 	return parse_text(out, file, text, NULL);
 }
 
-/* ---- the built-in models ---- */
+/* ---- the set: built-ins and files ---- */
 
-static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
-static struct cpu_model *builtin;   /* cpu_model_builtin_count of them, or NULL */
-static size_t builtin_count;
-static char builtin_err[1280];      /* why they failed, if they did */
-
-static void builtin_load(void)
+static int parse_any(void *out, const char *file, const char *text, int *name_line)
 {
-	size_t n = cpu_model_builtin_count;
-	struct cpu_model *t = calloc(n ? n : 1, sizeof(*t));
-
-	if (!t) {
-		snprintf(builtin_err, sizeof(builtin_err), "out of memory for the CPU models");
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const char *file = cpu_model_builtin_file[i];
-		size_t stem = strlen(file) - strlen(".ini");
-
-		if (cpu_model_parse(&t[i], file, cpu_model_builtin_text[i]) < 0) {
-			snprintf(builtin_err, sizeof(builtin_err), "built-in CPU model models/cpu/%s",
-				 tdpsim_error_last()->message);
-			free(t);
-			return;
-		}
-		if (strlen(t[i].name) != stem || strncmp(t[i].name, file, stem) != 0) {
-			snprintf(builtin_err, sizeof(builtin_err), "built-in CPU model models/cpu/%s: "
-				 "name = %s, not the file's name", file, t[i].name);
-			free(t);
-			return;
-		}
-	}
-	builtin = t;
-	builtin_count = n;
+	return parse_text(out, file, text, name_line);
 }
 
-/* 0, or TDPSIM_EINTERNAL with the reason the built-in models are missing. */
-static int builtin_ready(void)
+/* Two models of one name say the same thing: every field and the description. */
+static bool same_model(const void *pa, const void *pb)
 {
-	pthread_once(&builtin_once, builtin_load);
-	if (builtin)
-		return 0;
-	return err_set(TDPSIM_EINTERNAL, "%s", builtin_err);
-}
-
-size_t cpu_model_count(void)
-{
-	return builtin_ready() == 0 ? builtin_count : 0;
-}
-
-const struct cpu_model *cpu_model_at(size_t i)
-{
-	return i < cpu_model_count() ? &builtin[i] : NULL;
-}
-
-/* ---- model files ---- */
-
-static pthread_mutex_t files_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct cpu_model **files;    /* loaded so far, in load order; never freed */
-static size_t files_count, files_cap;
-
-static bool same_model(const struct cpu_model *a, const struct cpu_model *b)
-{
+	const struct cpu_model *a = pa, *b = pb;
 	char ba[64], bb[64];
 
 	for (size_t i = 0; i < cpu_model_field_count(); i++)
@@ -538,149 +483,52 @@ static bool same_model(const struct cpu_model *a, const struct cpu_model *b)
 	return strcmp(a->description, b->description) == 0;
 }
 
-/* The whole file as a string (models are small: at most 1 MiB). */
-static int read_text(const char *path, char **out)
+static struct model_set models = {
+	.what = "CPU model",
+	.dir = "models/cpu",
+	.size = sizeof(struct cpu_model),
+	.builtin_count = &cpu_model_builtin_count,
+	.builtin_file = cpu_model_builtin_file,
+	.builtin_text = cpu_model_builtin_text,
+	.parse = parse_any,
+	.same = same_model,
+	MODEL_SET_STATE,
+};
+
+size_t cpu_model_count(void)
 {
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 20, n;
-	char *buf;
-
-	if (!f)
-		return err_set(TDPSIM_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-	buf = malloc(cap + 1);
-	if (!buf) {
-		fclose(f);
-		return err_set(TDPSIM_ENOMEM, "%s: out of memory", path);
-	}
-	n = fread(buf, 1, cap + 1, f);
-	if (ferror(f) || n > cap || memchr(buf, '\0', n)) {
-		int big = n > cap;
-
-		fclose(f);
-		free(buf);
-		return err_set(TDPSIM_EINPUT, "%s: %s", path,
-			       big ? "larger than 1 MiB: not a CPU model" : "cannot read it as text");
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*out = buf;
-	return 0;
+	return model_set_count(&models);
 }
 
-static int load_file(const char *path, size_t *id)
+const struct cpu_model *cpu_model_at(size_t i)
 {
-	struct cpu_model model, *keep;
-	char *text = NULL;
-	int rc, name_line = 0;
-
-	if ((rc = read_text(path, &text)) < 0)
-		return rc;
-	rc = parse_text(&model, path, text, &name_line);
-	free(text);
-	if (rc < 0)
-		return rc;
-	for (size_t i = 0; i < builtin_count; i++)
-		if (strcmp(builtin[i].name, model.name) == 0)
-			return err_set(TDPSIM_EINPUT, "%s:%d: name = %s is a built-in model's; give "
-				       "the file's model a name of its own", path, name_line,
-				       model.name);
-	pthread_mutex_lock(&files_lock);
-	for (size_t i = 0; i < files_count; i++)
-		if (strcmp(files[i]->name, model.name) == 0) {
-			bool same = same_model(files[i], &model);
-
-			pthread_mutex_unlock(&files_lock);
-			if (!same)
-				return err_set(TDPSIM_EINPUT, "%s: a different CPU model named '%s' was "
-					       "loaded before; model names must be unique", path,
-					       model.name);
-			*id = builtin_count + i;
-			return 0;
-		}
-	if (files_count == files_cap) {
-		size_t cap = files_cap ? 2 * files_cap : 8;
-		struct cpu_model **grown = realloc(files, cap * sizeof(*files));
-
-		if (!grown) {
-			pthread_mutex_unlock(&files_lock);
-			return err_set(TDPSIM_ENOMEM, "%s: out of memory", path);
-		}
-		files = grown;
-		files_cap = cap;
-	}
-	keep = malloc(sizeof(*keep));
-	if (!keep) {
-		pthread_mutex_unlock(&files_lock);
-		return err_set(TDPSIM_ENOMEM, "%s: out of memory", path);
-	}
-	*keep = model;
-	files[files_count] = keep;
-	*id = builtin_count + files_count++;
-	pthread_mutex_unlock(&files_lock);
-	return 0;
-}
-
-/* ---- lookups ---- */
-
-static bool is_path(const char *value)
-{
-	size_t n = strlen(value);
-
-	return strchr(value, '/') || (n >= 4 && strcmp(value + n - 4, ".ini") == 0);
+	return i < cpu_model_count() ? model_set_by_id(&models, i) : NULL;
 }
 
 int cpu_model_resolve(const char *value, size_t *id)
 {
-	int rc;
-
-	if ((rc = builtin_ready()) < 0)
-		return rc;
-	if (is_path(value))
-		return load_file(value, id);
-	for (size_t i = 0; i < builtin_count; i++)
-		if (strcmp(builtin[i].name, value) == 0) {
-			*id = i;
-			return 0;
-		}
-	return err_set(TDPSIM_ENOTFOUND, "no CPU model '%s'", value);
+	return model_set_resolve(&models, value, id);
 }
 
 const struct cpu_model *cpu_model_by_id(size_t id)
 {
-	const struct cpu_model *m = NULL;
-
-	if (builtin_ready() < 0)
-		return NULL;
-	if (id < builtin_count)
-		return &builtin[id];
-	pthread_mutex_lock(&files_lock);
-	if (id - builtin_count < files_count)
-		m = files[id - builtin_count];
-	pthread_mutex_unlock(&files_lock);
-	return m;
+	return model_set_by_id(&models, id);
 }
 
 const struct cpu_model *cpu_model_lookup(const char *name)
 {
-	const struct cpu_model *m = NULL;
+	const struct cpu_model *m;
 	size_t id;
 
 	if (!name) {
 		err_set(TDPSIM_EINVAL, "cpu_model_lookup: no name");
 		return NULL;
 	}
-	if (is_path(name))
+	if (model_set_is_path(name))
 		return cpu_model_resolve(name, &id) == 0 ? cpu_model_by_id(id) : NULL;
-	if (builtin_ready() < 0)
+	if (model_set_ready(&models) < 0)
 		return NULL;
-	for (size_t i = 0; i < builtin_count; i++)
-		if (strcmp(builtin[i].name, name) == 0)
-			return &builtin[i];
-	pthread_mutex_lock(&files_lock);
-	for (size_t i = 0; i < files_count && !m; i++)
-		if (strcmp(files[i]->name, name) == 0)
-			m = files[i];
-	pthread_mutex_unlock(&files_lock);
+	m = model_set_find(&models, name);
 	if (!m)
 		err_set(TDPSIM_ENOTFOUND, "no CPU model '%s'", name);
 	return m;

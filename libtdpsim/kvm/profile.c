@@ -2,13 +2,10 @@
 /*
  * Kernel version profiles.  The built-in ones are models/kvm/<version>.ini, compiled in as
  * text (libtdpsim/CMakeLists.txt generates kvm_profiles_builtin.c in the build tree) and
- * parsed with libinih once, at first use, under pthread_once.  Profile files named by the
- * `kvm` setting are loaded from disk and kept, append-only, for the life of the process, so
- * a setting can hold a profile as a number and a profile never moves once handed out.
+ * parsed with libinih once, at first use.  Profile files named by the `kvm` setting are
+ * loaded from disk and kept for the life of the process; core/model_set.c keeps both.
  */
-#include <errno.h>
 #include <ini.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -16,6 +13,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/model_set.h"
 #include "kvm/profile.h"
 
 /* Generated from models/kvm/<version>.ini, in version order: each file's name and text. */
@@ -275,70 +273,18 @@ int kvm_profile_parse(struct kvm_profile *out, const char *file, const char *tex
 	return parse_text(out, file, text, NULL);
 }
 
-/* ---- the built-in profiles ---- */
+/* ---- the set: built-ins and files ---- */
 
-static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
-static struct kvm_profile *builtin;   /* kvm_profile_builtin_count of them, or NULL */
-static size_t builtin_count;
-static char builtin_err[1024];        /* why they failed, if they did */
-
-static void builtin_load(void)
+static int parse_any(void *out, const char *file, const char *text, int *name_line)
 {
-	size_t n = kvm_profile_builtin_count;
-	struct kvm_profile *t = calloc(n ? n : 1, sizeof(*t));
-
-	if (!t) {
-		snprintf(builtin_err, sizeof(builtin_err), "out of memory for the kernel profiles");
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const char *file = kvm_profile_builtin_file[i];
-		size_t stem = strlen(file) - strlen(".ini");
-
-		if (kvm_profile_parse(&t[i], file, kvm_profile_builtin_text[i]) < 0) {
-			snprintf(builtin_err, sizeof(builtin_err), "built-in profile models/kvm/%s",
-				 tdpsim_error_last()->message);
-			free(t);
-			return;
-		}
-		if (strlen(t[i].name) != stem || strncmp(t[i].name, file, stem) != 0) {
-			snprintf(builtin_err, sizeof(builtin_err), "built-in profile models/kvm/%s: "
-				 "name = %s, not the file's name", file, t[i].name);
-			free(t);
-			return;
-		}
-	}
-	builtin = t;
-	builtin_count = n;
+	return parse_text(out, file, text, name_line);
 }
 
-/* 0, or TDPSIM_EINTERNAL with the reason the built-in profiles are missing. */
-static int builtin_ready(void)
+/* Two profiles of one name say the same thing: every switch and the description. */
+static bool same_switches(const void *pa, const void *pb)
 {
-	pthread_once(&builtin_once, builtin_load);
-	if (builtin)
-		return 0;
-	return err_set(TDPSIM_EINTERNAL, "%s", builtin_err);
-}
+	const struct kvm_profile *a = pa, *b = pb;
 
-size_t kvm_profile_count(void)
-{
-	return builtin_ready() == 0 ? builtin_count : 0;
-}
-
-const struct kvm_profile *kvm_profile_at(size_t i)
-{
-	return i < kvm_profile_count() ? &builtin[i] : NULL;
-}
-
-/* ---- profile files ---- */
-
-static pthread_mutex_t files_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct kvm_profile **files;    /* loaded so far, in load order; never freed */
-static size_t files_count, files_cap;
-
-static bool same_switches(const struct kvm_profile *a, const struct kvm_profile *b)
-{
 	for (size_t k = FIRST_SWITCH; k < NKEYS; k++)
 		if (strcmp(kvm_profile_switch_text(a, k - FIRST_SWITCH),
 			   kvm_profile_switch_text(b, k - FIRST_SWITCH)) != 0)
@@ -346,143 +292,41 @@ static bool same_switches(const struct kvm_profile *a, const struct kvm_profile 
 	return strcmp(a->description, b->description) == 0;
 }
 
-/* The whole file as a string (profiles are small: at most 1 MiB). */
-static int read_text(const char *path, char **out)
+static struct model_set profiles = {
+	.what = "kernel profile",
+	.dir = "models/kvm",
+	.size = sizeof(struct kvm_profile),
+	.builtin_count = &kvm_profile_builtin_count,
+	.builtin_file = kvm_profile_builtin_file,
+	.builtin_text = kvm_profile_builtin_text,
+	.parse = parse_any,
+	.same = same_switches,
+	MODEL_SET_STATE,
+};
+
+size_t kvm_profile_count(void)
 {
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 20, n;
-	char *buf;
-
-	if (!f)
-		return err_set(TDPSIM_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-	buf = malloc(cap + 1);
-	if (!buf) {
-		fclose(f);
-		return err_set(TDPSIM_ENOMEM, "%s: out of memory", path);
-	}
-	n = fread(buf, 1, cap + 1, f);
-	if (ferror(f) || n > cap || memchr(buf, '\0', n)) {
-		int big = n > cap;
-
-		fclose(f);
-		free(buf);
-		return err_set(TDPSIM_EINPUT, "%s: %s", path,
-			       big ? "larger than 1 MiB: not a profile" : "cannot read it as text");
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*out = buf;
-	return 0;
+	return model_set_count(&profiles);
 }
 
-static int load_file(const char *path, size_t *id)
+const struct kvm_profile *kvm_profile_at(size_t i)
 {
-	struct kvm_profile prof, *keep;
-	char *text = NULL;
-	int rc, name_line = 0;
-
-	if ((rc = read_text(path, &text)) < 0)
-		return rc;
-	rc = parse_text(&prof, path, text, &name_line);
-	free(text);
-	if (rc < 0)
-		return rc;
-	for (size_t i = 0; i < builtin_count; i++)
-		if (strcmp(builtin[i].name, prof.name) == 0)
-			return err_set(TDPSIM_EINPUT, "%s:%d: name = %s is a built-in profile's; "
-				       "give the file's profile a name of its own", path, name_line,
-				       prof.name);
-	pthread_mutex_lock(&files_lock);
-	for (size_t i = 0; i < files_count; i++)
-		if (strcmp(files[i]->name, prof.name) == 0) {
-			bool same = same_switches(files[i], &prof);
-
-			pthread_mutex_unlock(&files_lock);
-			if (!same)
-				return err_set(TDPSIM_EINPUT, "%s: a different profile named '%s' was "
-					       "loaded before; profile names must be unique", path,
-					       prof.name);
-			*id = builtin_count + i;
-			return 0;
-		}
-	if (files_count == files_cap) {
-		size_t cap = files_cap ? 2 * files_cap : 8;
-		struct kvm_profile **grown = realloc(files, cap * sizeof(*files));
-
-		if (!grown) {
-			pthread_mutex_unlock(&files_lock);
-			return err_set(TDPSIM_ENOMEM, "%s: out of memory", path);
-		}
-		files = grown;
-		files_cap = cap;
-	}
-	keep = malloc(sizeof(*keep));
-	if (!keep) {
-		pthread_mutex_unlock(&files_lock);
-		return err_set(TDPSIM_ENOMEM, "%s: out of memory", path);
-	}
-	*keep = prof;
-	files[files_count] = keep;
-	*id = builtin_count + files_count++;
-	pthread_mutex_unlock(&files_lock);
-	return 0;
-}
-
-/* ---- lookups ---- */
-
-static bool is_path(const char *value)
-{
-	size_t n = strlen(value);
-
-	return strchr(value, '/') || (n >= 4 && strcmp(value + n - 4, ".ini") == 0);
+	return i < kvm_profile_count() ? model_set_by_id(&profiles, i) : NULL;
 }
 
 int kvm_profile_lookup(const char *value, size_t *id)
 {
-	int rc;
-
-	if ((rc = builtin_ready()) < 0)
-		return rc;
-	if (is_path(value))
-		return load_file(value, id);
-	for (size_t i = 0; i < builtin_count; i++)
-		if (strcmp(builtin[i].name, value) == 0) {
-			*id = i;
-			return 0;
-		}
-	return err_set(TDPSIM_ENOTFOUND, "no kernel profile '%s'", value);
+	return model_set_resolve(&profiles, value, id);
 }
 
 const struct kvm_profile *kvm_profile_by_id(size_t id)
 {
-	const struct kvm_profile *p = NULL;
-
-	if (builtin_ready() < 0)
-		return NULL;
-	if (id < builtin_count)
-		return &builtin[id];
-	pthread_mutex_lock(&files_lock);
-	if (id - builtin_count < files_count)
-		p = files[id - builtin_count];
-	pthread_mutex_unlock(&files_lock);
-	return p;
+	return model_set_by_id(&profiles, id);
 }
 
 const struct kvm_profile *kvm_profile_find(const char *name)
 {
-	const struct kvm_profile *p = NULL;
-
-	if (builtin_ready() < 0)
-		return NULL;
-	for (size_t i = 0; i < builtin_count; i++)
-		if (strcmp(builtin[i].name, name) == 0)
-			return &builtin[i];
-	pthread_mutex_lock(&files_lock);
-	for (size_t i = 0; i < files_count && !p; i++)
-		if (strcmp(files[i]->name, name) == 0)
-			p = files[i];
-	pthread_mutex_unlock(&files_lock);
-	return p;
+	return model_set_find(&profiles, name);
 }
 
 /* ---- listings ---- */

@@ -298,7 +298,7 @@ START_TEST(a_profile_file_loads_by_path_and_goes_by_its_name)
 	ck_assert_ptr_nonnull(strstr(load(dir, "other.ini",
 					  replace_line(valid_profile("mine"), 14,
 						       "nx_never = true\n"), NULL),
-				     "a different profile named 'mine'"));
+				     "a different kernel profile named 'mine'"));
 }
 END_TEST
 
@@ -388,7 +388,7 @@ START_TEST(other_malformed_files_are_errors_at_their_line)
 	expect_error(dir, "name.ini", replace_line(valid_profile("t"), 3, "name = a b\n"), 3,
 		     "not a profile name");
 	expect_error(dir, "builtin.ini", valid_profile("6.1"), 3,
-		     "name = 6.1 is a built-in profile's");
+		     "name = 6.1 is a built-in kernel profile's");
 	memset(longline, 'x', sizeof(longline));
 	memcpy(longline, "description = ", 14);
 	longline[sizeof(longline) - 2] = '\n';
