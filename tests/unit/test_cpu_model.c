@@ -368,30 +368,6 @@ static const char *valid_model(const char *name)
 	return text;
 }
 
-/* `text` with line `line` (1-based) replaced by `with` (which may hold several lines or
- * none).  Two buffers in turn, so a result can be edited again. */
-static const char *replace_line(const char *text, int line, const char *with)
-{
-	static char bufs[2][8192];
-	static int turn;
-	char *out = bufs[turn ^= 1];
-	const char *s = text;
-	size_t o = 0;
-
-	for (int l = 1; *s; l++) {
-		const char *nl = strchr(s, '\n');
-		size_t len = nl ? (size_t)(nl - s + 1) : strlen(s);
-
-		if (l == line)
-			o += (size_t)snprintf(out + o, sizeof(bufs[0]) - o, "%s", with);
-		else
-			o += (size_t)snprintf(out + o, sizeof(bufs[0]) - o, "%.*s", (int)len, s);
-		s += len;
-	}
-	out[o] = '\0';
-	return out;
-}
-
 /* Load `text` as the file dir/name through the cpu setting's path: the error, or "". */
 static const char *load(const char *dir, const char *name, const char *text, size_t *id)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Small helpers shared by the unit tests: scratch files and a seeded generator. */
+/* Small helpers shared by the unit tests: scratch files, line edits and a seeded generator. */
 #ifndef TDPSIM_TEST_UTIL_H
 #define TDPSIM_TEST_UTIL_H
 
@@ -32,6 +32,30 @@ static inline const char *write_file(const char *dir, const char *name, const ch
 	fputs(text, f);
 	fclose(f);
 	return path;
+}
+
+/* `text` with line `line` (1-based) replaced by `with` (which may hold several lines or
+ * none).  Two buffers in turn, so a result can be edited again. */
+static inline const char *replace_line(const char *text, int line, const char *with)
+{
+	static char bufs[2][8192];
+	static int turn;
+	char *out = bufs[turn ^= 1];
+	const char *s = text;
+	size_t o = 0;
+
+	for (int l = 1; *s; l++) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s + 1) : strlen(s);
+
+		if (l == line)
+			o += (size_t)snprintf(out + o, sizeof(bufs[0]) - o, "%s", with);
+		else
+			o += (size_t)snprintf(out + o, sizeof(bufs[0]) - o, "%.*s", (int)len, s);
+		s += len;
+	}
+	out[o] = '\0';
+	return out;
 }
 
 /* xorshift64*: deterministic pseudo-random numbers for generated traces. */
