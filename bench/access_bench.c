@@ -139,16 +139,16 @@ int main(int argc, char **argv)
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--accesses") == 0)
-			n = strtoull(argv[i + 1], NULL, 0);
+			n = parse_u64(argv[i], argv[i + 1]);
 		else if (strcmp(argv[i], "--runs") == 0)
-			runs = (unsigned)strtoul(argv[i + 1], NULL, 0);
+			runs = parse_runs(argv[i + 1]);
 		else if (strcmp(argv[i], "--dir") == 0)
 			dir = argv[i + 1];
 		else
 			die("usage: access_bench [--accesses N] [--runs R] [--dir D]");
 	}
-	if (n == 0 || runs == 0)
-		die("--accesses and --runs must be positive");
+	if (n == 0)
+		die("--accesses must be positive");
 	printf("%llu single accesses per trace, binary+gzip, best of %u (CPU time)\n",
 	       (unsigned long long)n, runs);
 	printf("%-14s %10s %12s %10s %12s %8s %10s %10s\n", "trace", "replay s", "M acc/s",

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the benchmark programs share: clocks, peak memory, number formatting, and dying
+ * What the benchmark programs share: clocks, peak memory, number formatting, command-line numbers, and dying
  * cleanly (removing the program's scratch files) on an error or an interrupt.  A program
  * defines BENCH_NAME and a `static void cleanup_files(void)` before including this.
  */
 #ifndef TDPSIM_BENCH_UTIL_H
 #define TDPSIM_BENCH_UTIL_H
 
+#include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -53,6 +54,34 @@ static inline long maxrss_kib(void)
 	struct rusage ru;
 
 	return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
+}
+
+/* A number on the command line (decimal, no sign).  A bad one is a usage error: exit 2,
+ * before any scratch file exists. */
+static inline uint64_t parse_u64(const char *opt, const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-') {
+		fprintf(stderr, BENCH_NAME ": %s wants a number, got '%s'\n", opt, s);
+		exit(2);
+	}
+	return v;
+}
+
+/* --runs: how many times to repeat a measurement and keep the best, 1 to 1000. */
+static inline unsigned parse_runs(const char *s)
+{
+	uint64_t r = parse_u64("--runs", s);
+
+	if (r < 1 || r > 1000) {
+		fprintf(stderr, BENCH_NAME ": --runs must be 1..1000\n");
+		exit(2);
+	}
+	return (unsigned)r;
 }
 
 static inline void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));

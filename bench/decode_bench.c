@@ -538,20 +538,6 @@ static void usage(FILE *out)
 		(unsigned long long)DEFAULT_EVENTS, DEFAULT_RUNS);
 }
 
-static uint64_t parse_u64(const char *opt, const char *s)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-') {
-		fprintf(stderr, "decode_bench: %s wants a number, got '%s'\n", opt, s);
-		exit(2);
-	}
-	return v;
-}
-
 int main(int argc, char **argv)
 {
 	uint64_t nevents = DEFAULT_EVENTS;
@@ -588,13 +574,7 @@ int main(int argc, char **argv)
 		if (strcmp(a, "--events") == 0) {
 			nevents = parse_u64(a, v);
 		} else if (strcmp(a, "--runs") == 0) {
-			uint64_t r = parse_u64(a, v);
-
-			if (r < 1 || r > 1000) {
-				fprintf(stderr, "decode_bench: --runs must be 1..1000\n");
-				return 2;
-			}
-			runs = (unsigned)r;
+			runs = parse_runs(v);
 		} else if (strcmp(a, "--dir") == 0) {
 			dir = v;
 		} else if (strcmp(a, "--zcat") == 0) {

@@ -75,14 +75,14 @@ int main(int argc, char **argv)
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--size") == 0)
-			size = strtoull(argv[i + 1], NULL, 0) * GiB;
+			size = parse_u64(argv[i], argv[i + 1]) * GiB;
 		else if (strcmp(argv[i], "--runs") == 0)
-			runs = (unsigned)strtoul(argv[i + 1], NULL, 0);
+			runs = parse_runs(argv[i + 1]);
 		else
 			die("usage: split_bench [--size GIB] [--runs N]");
 	}
-	if (size == 0 || runs == 0)
-		die("--size and --runs must be positive");
+	if (size == 0)
+		die("--size must be positive");
 	printf("eager split at dirty-log enable, %llu GiB slot, best of %u (CPU time)\n",
 	       (unsigned long long)(size / GiB), runs);
 	printf("%-16s %14s %10s %12s %10s\n", "split", "4K SPTEs", "cpu s", "M SPTEs/s",
