@@ -6,7 +6,6 @@
  * kept for the life of the process; core/model_set.c keeps both.  The format and every rule
  * checked here: models/cpu/README.md.
  */
-#include <ini.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/ini_text.h"
 #include "core/model_set.h"
 #include "cpu/model.h"
 
@@ -102,91 +102,23 @@ static size_t key_index(const char *name)
 /* ---- parsing one model ---- */
 
 struct parse {
-	const char *file;
-	const char *pos;    /* the reader's place in the text */
-	int line;           /* lines handed to libinih so far */
-	int section_line;   /* the [cpu] header's line; 0 while none */
-	int err_line;       /* the first error found here (not by libinih); 0 while none */
-	char err[1024];
+	struct ini_text t;
 	int seen[NKEYS];    /* the line each key was given on */
 	struct cpu_model *out;
 };
 
-static void fail(struct parse *p, int line, const char *fmt, ...) TDPSIM_PRINTF(3, 4);
+static void fail(struct parse *p, const char *fmt, ...) TDPSIM_PRINTF(2, 3);
 
-/* Keep the first error by line (libinih goes on after an error; so do we). */
-static void fail(struct parse *p, int line, const char *fmt, ...)
+/* An error at the line being handled (the first by line is kept). */
+static void fail(struct parse *p, const char *fmt, ...)
 {
 	va_list ap;
+	char msg[sizeof(p->t.err)];
 
-	if (p->err_line && p->err_line <= line)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(p->err, sizeof(p->err), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	p->err_line = line;
-}
-
-/* Section headers, which libinih does not report: only [cpu], once. */
-static void note_section(struct parse *p, const char *line)
-{
-	const char *s = line, *end;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s != '[')
-		return;
-	end = strchr(s, ']');
-	if (!end)
-		return; /* libinih reports it */
-	if ((size_t)(end - s - 1) != strlen("cpu") || strncmp(s + 1, "cpu", 3) != 0)
-		fail(p, p->line, "unknown section [%.*s] (a CPU model has one section, [cpu])",
-		     (int)(end - s - 1), s + 1);
-	else if (p->section_line)
-		fail(p, p->line, "a second [cpu] section (the first is on line %d)", p->section_line);
-	else
-		p->section_line = p->line;
-}
-
-/*
- * libinih's reader (fgets-like), over the text: it counts lines, so errors found in the
- * handler have their line, and it cuts a line too long for libinih's buffer (`num` bytes),
- * which libinih would otherwise read as two lines.  What it hands over always ends in its
- * newline, if the line has one, so libinih never takes it for a cut line.
- */
-static char *reader(char *str, int num, void *stream)
-{
-	struct parse *p = stream;
-	size_t n = 0, limit = num > 2 ? (size_t)num - 2 : 0; /* characters before the newline */
-
-	if (!*p->pos || limit == 0)
-		return NULL;
-	p->line++;
-	while (*p->pos && *p->pos != '\n' && n < limit)
-		str[n++] = *p->pos++;
-	if (*p->pos && *p->pos != '\n') {
-		fail(p, p->line, "line longer than %zu characters (libinih's limit)", limit);
-		while (*p->pos && *p->pos != '\n')
-			p->pos++;
-	}
-	if (*p->pos == '\n')
-		str[n++] = *p->pos++;
-	str[n] = '\0';
-	note_section(p, str);
-	return str;
-}
-
-static int name_ok(const char *v)
-{
-	size_t n = strlen(v);
-
-	if (n == 0 || n >= sizeof(((struct cpu_model *)0)->name))
-		return 0;
-	for (const char *c = v; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		      (*c >= '0' && *c <= '9') || strchr("._+-", *c)))
-			return 0;
-	return !(n >= 4 && strcmp(v + n - 4, ".ini") == 0);
+	ini_text_fail(&p->t, p->t.line, "%s", msg);
 }
 
 /* A decimal number (digits only) up to UINT32_MAX at *s; advances *s.  -1 if there is none. */
@@ -226,39 +158,39 @@ static int parse_geometry(struct parse *p, const char *key, const char *v, int r
 	uint32_t e, w;
 
 	if (scan_u32(&s, &e) < 0 || *s++ != '/' || scan_u32(&s, &w) < 0 || *s) {
-		fail(p, p->line, "%s = '%s': not ENTRIES/WAYS (e.g. 128/8; 0/0 for no array)", key,
+		fail(p, "%s = '%s': not ENTRIES/WAYS (e.g. 128/8; 0/0 for no array)", key,
 		     v);
 		return 0;
 	}
 	if (e > CPU_TLB_MAX_ENTRIES) {
-		fail(p, p->line, "%s = %s: more than %u entries (absurd)", key, v,
+		fail(p, "%s = %s: more than %u entries (absurd)", key, v,
 		     CPU_TLB_MAX_ENTRIES);
 		return 0;
 	}
 	if (w > CPU_TLB_MAX_WAYS) {
-		fail(p, p->line, "%s = %s: more than %u ways (absurd)", key, v, CPU_TLB_MAX_WAYS);
+		fail(p, "%s = %s: more than %u ways (absurd)", key, v, CPU_TLB_MAX_WAYS);
 		return 0;
 	}
 	if (e == 0 && w == 0 && required) {
-		fail(p, p->line, "%s = 0/0: the L1 TLBs for 4K and 2M pages (itlb_4k, itlb_2m, "
+		fail(p, "%s = 0/0: the L1 TLBs for 4K and 2M pages (itlb_4k, itlb_2m, "
 		     "dtlb_4k, dtlb_2m) cannot be absent", key);
 		return 0;
 	}
 	if (e && !w) {
-		fail(p, p->line, "%s = %s: %u entries in 0 ways (0/0 for no array)", key, v, e);
+		fail(p, "%s = %s: %u entries in 0 ways (0/0 for no array)", key, v, e);
 		return 0;
 	}
 	if (!e && w) {
-		fail(p, p->line, "%s = %s: %u ways but no entries (0/0 for no array)", key, v, w);
+		fail(p, "%s = %s: %u ways but no entries (0/0 for no array)", key, v, w);
 		return 0;
 	}
 	if (e && e % w) {
-		fail(p, p->line, "%s = %s: %u entries are not a whole number of %u-way sets", key,
+		fail(p, "%s = %s: %u entries are not a whole number of %u-way sets", key,
 		     v, e, w);
 		return 0;
 	}
 	if (e && !is_pow2(e / w)) {
-		fail(p, p->line, "%s = %s: %u sets, not a power of two (a set is chosen by the "
+		fail(p, "%s = %s: %u sets, not a power of two (a set is chosen by the "
 		     "low bits of the page number)", key, v, e / w);
 		return 0;
 	}
@@ -280,7 +212,7 @@ static int parse_word(struct parse *p, const char *key, const char *v, const cha
 		strncat(list, w ? "|" : "", sizeof(list) - strlen(list) - 1);
 		strncat(list, words[w], sizeof(list) - strlen(list) - 1);
 	}
-	fail(p, p->line, "%s = '%s': not one of %s", key, v, list);
+	fail(p, "%s = '%s': not one of %s", key, v, list);
 	return -1;
 }
 
@@ -291,13 +223,8 @@ static int handler(void *user, const char *section, const char *name, const char
 	size_t k;
 	uint32_t u;
 
-	if (strcmp(section, "cpu") != 0) {
-		if (!*section)
-			fail(p, p->line, "'%s' comes before the [cpu] section", name);
-		else
-			fail(p, p->line, "'%s' is in section [%s], not [cpu]", name, section);
+	if (!ini_text_in_section(&p->t, section, name))
 		return 0;
-	}
 	k = key_index(name);
 	if (k == NKEYS) {
 		char list[768] = "";
@@ -306,20 +233,20 @@ static int handler(void *user, const char *section, const char *name, const char
 			strncat(list, i ? " " : "", sizeof(list) - strlen(list) - 1);
 			strncat(list, keys[i].name, sizeof(list) - strlen(list) - 1);
 		}
-		fail(p, p->line, "unknown key '%s' (keys: %s)", name, list);
+		fail(p, "unknown key '%s' (keys: %s)", name, list);
 		return 0;
 	}
 	if (p->seen[k]) {
-		fail(p, p->line, "'%s' given twice (first on line %d; a line that starts with a "
+		fail(p, "'%s' given twice (first on line %d; a line that starts with a "
 		     "blank continues the one before)", name, p->seen[k]);
 		return 0;
 	}
-	p->seen[k] = p->line;
+	p->seen[k] = p->t.line;
 	field = (char *)p->out + keys[k].off;
 	switch (keys[k].kind) {
 	case K_NAME:
-		if (!name_ok(value)) {
-			fail(p, p->line, "name = '%s': not a model name (1 to %zu letters, digits, "
+		if (!ini_text_name_ok(value, sizeof(p->out->name))) {
+			fail(p, "name = '%s': not a model name (1 to %zu letters, digits, "
 			     "'.', '_', '+', '-'; not ending in .ini)", value,
 			     sizeof(p->out->name) - 1);
 			return 0;
@@ -328,7 +255,7 @@ static int handler(void *user, const char *section, const char *name, const char
 		return 1;
 	case K_DESCRIPTION:
 		if (!*value || strlen(value) >= sizeof(p->out->description)) {
-			fail(p, p->line, "description: 1 to %zu characters, not %zu",
+			fail(p, "description: 1 to %zu characters, not %zu",
 			     sizeof(p->out->description) - 1, strlen(value));
 			return 0;
 		}
@@ -348,7 +275,7 @@ static int handler(void *user, const char *section, const char *name, const char
 			*(bool *)field = value[0] == 't';
 			return 1;
 		}
-		fail(p, p->line, "%s = '%s': not a boolean (true|false)", name, value);
+		fail(p, "%s = '%s': not a boolean (true|false)", name, value);
 		return 0;
 	case K_GEOMETRY:
 	case K_L1_GEOMETRY:
@@ -375,13 +302,13 @@ static int handler(void *user, const char *section, const char *name, const char
 				break;
 		}
 		if (i < 3 || *s) {
-			fail(p, p->line, "%s = '%s': not three entry counts (PML4E PDPTE PDE, e.g. "
+			fail(p, "%s = '%s': not three entry counts (PML4E PDPTE PDE, e.g. "
 			     "4 8 32)", name, value);
 			return 0;
 		}
 		for (i = 0; i < 3; i++)
 			if (v[i] > CPU_PSC_MAX_ENTRIES) {
-				fail(p, p->line, "%s = %s: %u entries, more than %u (absurd)", name,
+				fail(p, "%s = %s: %u entries, more than %u (absurd)", name,
 				     value, v[i], CPU_PSC_MAX_ENTRIES);
 				return 0;
 			}
@@ -390,12 +317,12 @@ static int handler(void *user, const char *section, const char *name, const char
 	}
 	case K_CYCLES:
 		if (parse_u32(value, &u) < 0) {
-			fail(p, p->line, "%s = '%s': not a number of cycles (decimal digits)", name,
+			fail(p, "%s = '%s': not a number of cycles (decimal digits)", name,
 			     value);
 			return 0;
 		}
 		if (u > CPU_MAX_CYCLES) {
-			fail(p, p->line, "%s = %s: more than %u cycles (absurd)", name, value,
+			fail(p, "%s = %s: more than %u cycles (absurd)", name, value,
 			     CPU_MAX_CYCLES);
 			return 0;
 		}
@@ -403,12 +330,12 @@ static int handler(void *user, const char *section, const char *name, const char
 		return 1;
 	case K_MHZ:
 		if (parse_u32(value, &u) < 0) {
-			fail(p, p->line, "%s = '%s': not a number of MHz (decimal digits)", name,
+			fail(p, "%s = '%s': not a number of MHz (decimal digits)", name,
 			     value);
 			return 0;
 		}
 		if (u < CPU_MHZ_MIN || u > CPU_MHZ_MAX) {
-			fail(p, p->line, "%s = %s: not from %u to %u MHz", name, value, CPU_MHZ_MIN,
+			fail(p, "%s = %s: not from %u to %u MHz", name, value, CPU_MHZ_MIN,
 			     CPU_MHZ_MAX);
 			return 0;
 		}
@@ -426,24 +353,16 @@ static int parse_text(struct cpu_model *out, const char *file, const char *text,
 
 	memset(out, 0, sizeof(*out));
 	memset(&p, 0, sizeof(p));
-	p.file = file;
-	p.pos = text;
+	p.t.file = file;
+	p.t.section = "cpu";
+	p.t.what = "CPU model";
 	p.out = out;
-	rc = ini_parse_stream(reader, &p, handler, &p);
-	if (rc < 0)
-		return err_set(TDPSIM_ENOMEM, "%s: libinih could not parse (out of memory)", file);
-	/* libinih reports the first line it rejected; ours may come earlier or be the same. */
-	if (rc > 0 && (!p.err_line || rc < p.err_line))
-		return err_set(TDPSIM_EINPUT, "%s:%d: not a 'key = value' line, a [section] header "
-			       "or a comment", file, rc);
-	if (p.err_line)
-		return err_set(TDPSIM_EINPUT, "%s:%d: %s", file, p.err_line, p.err);
-	if (!p.section_line)
-		return err_set(TDPSIM_EINPUT, "%s:1: no [cpu] section", file);
+	if ((rc = ini_text_parse(&p.t, text, handler, &p)) < 0)
+		return rc;
 	for (size_t k = 0; k < NKEYS; k++)
 		if (!p.seen[k])
 			return err_set(TDPSIM_EINPUT, "%s:%d: [cpu] has no '%s' (every key must be "
-				       "given; see models/cpu/README.md)", file, p.section_line,
+				       "given; see models/cpu/README.md)", file, p.t.section_line,
 				       keys[k].name);
 	/* Checks across keys, reported at the later key's line. */
 	if (out->stlb_holds_2m && !out->stlb.entries) {

@@ -5,7 +5,6 @@
  * parsed with libinih once, at first use.  Profile files named by the `kvm` setting are
  * loaded from disk and kept for the life of the process; core/model_set.c keeps both.
  */
-#include <ini.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/ini_text.h"
 #include "core/model_set.h"
 #include "kvm/profile.h"
 
@@ -71,92 +71,23 @@ static void join(char *buf, size_t n, const char *const *words, size_t count)
 /* ---- parsing one profile ---- */
 
 struct parse {
-	const char *file;
-	const char *pos;    /* the reader's place in the text */
-	int line;           /* lines handed to libinih so far */
-	int section_line;   /* the [profile] header's line; 0 while none */
-	int err_line;       /* the first error found here (not by libinih); 0 while none */
-	char err[512];
+	struct ini_text t;
 	int seen[NKEYS];    /* the line each key was given on */
 	struct kvm_profile *out;
 };
 
-static void fail(struct parse *p, int line, const char *fmt, ...) TDPSIM_PRINTF(3, 4);
+static void fail(struct parse *p, const char *fmt, ...) TDPSIM_PRINTF(2, 3);
 
-/* Keep the first error by line (libinih goes on after an error; so do we). */
-static void fail(struct parse *p, int line, const char *fmt, ...)
+/* An error at the line being handled (the first by line is kept). */
+static void fail(struct parse *p, const char *fmt, ...)
 {
 	va_list ap;
+	char msg[sizeof(p->t.err)];
 
-	if (p->err_line && p->err_line <= line)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(p->err, sizeof(p->err), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	p->err_line = line;
-}
-
-/* Section headers, which libinih does not report: only [profile], once. */
-static void note_section(struct parse *p, const char *line)
-{
-	const char *s = line, *end;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s != '[')
-		return;
-	end = strchr(s, ']');
-	if (!end)
-		return; /* libinih reports it */
-	if ((size_t)(end - s - 1) != strlen("profile") || strncmp(s + 1, "profile", 7) != 0)
-		fail(p, p->line, "unknown section [%.*s] (a profile has one section, [profile])",
-		     (int)(end - s - 1), s + 1);
-	else if (p->section_line)
-		fail(p, p->line, "a second [profile] section (the first is on line %d)",
-		     p->section_line);
-	else
-		p->section_line = p->line;
-}
-
-/*
- * libinih's reader (fgets-like), over the text: it counts lines, so errors found in the
- * handler have their line, and it cuts a line too long for libinih's buffer (`num` bytes),
- * which libinih would otherwise read as two lines.  What it hands over always ends in its
- * newline, if the line has one, so libinih never takes it for a cut line.
- */
-static char *reader(char *str, int num, void *stream)
-{
-	struct parse *p = stream;
-	size_t n = 0, limit = num > 2 ? (size_t)num - 2 : 0; /* characters before the newline */
-
-	if (!*p->pos || limit == 0)
-		return NULL;
-	p->line++;
-	while (*p->pos && *p->pos != '\n' && n < limit)
-		str[n++] = *p->pos++;
-	if (*p->pos && *p->pos != '\n') {
-		fail(p, p->line, "line longer than %zu characters (libinih's limit)", limit);
-		while (*p->pos && *p->pos != '\n')
-			p->pos++;
-	}
-	if (*p->pos == '\n')
-		str[n++] = *p->pos++;
-	str[n] = '\0';
-	note_section(p, str);
-	return str;
-}
-
-static int name_ok(const char *v)
-{
-	size_t n = strlen(v);
-
-	if (n == 0 || n >= sizeof(((struct kvm_profile *)0)->name))
-		return 0;
-	for (const char *c = v; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		      (*c >= '0' && *c <= '9') || strchr("._+-", *c)))
-			return 0;
-	return !(n >= 4 && strcmp(v + n - 4, ".ini") == 0);
+	ini_text_fail(&p->t, p->t.line, "%s", msg);
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value)
@@ -165,13 +96,8 @@ static int handler(void *user, const char *section, const char *name, const char
 	char *field;
 	size_t k;
 
-	if (strcmp(section, "profile") != 0) {
-		if (!*section)
-			fail(p, p->line, "'%s' comes before the [profile] section", name);
-		else
-			fail(p, p->line, "'%s' is in section [%s], not [profile]", name, section);
+	if (!ini_text_in_section(&p->t, section, name))
 		return 0;
-	}
 	for (k = 0; k < NKEYS; k++)
 		if (strcmp(keys[k].name, name) == 0)
 			break;
@@ -182,20 +108,20 @@ static int handler(void *user, const char *section, const char *name, const char
 			strncat(list, i ? " " : "", sizeof(list) - strlen(list) - 1);
 			strncat(list, keys[i].name, sizeof(list) - strlen(list) - 1);
 		}
-		fail(p, p->line, "unknown key '%s' (keys: %s)", name, list);
+		fail(p, "unknown key '%s' (keys: %s)", name, list);
 		return 0;
 	}
 	if (p->seen[k]) {
-		fail(p, p->line, "'%s' given twice (first on line %d; a line that starts with a "
+		fail(p, "'%s' given twice (first on line %d; a line that starts with a "
 		     "blank continues the one before)", name, p->seen[k]);
 		return 0;
 	}
-	p->seen[k] = p->line;
+	p->seen[k] = p->t.line;
 	field = (char *)p->out + keys[k].off;
 	switch (keys[k].kind) {
 	case K_NAME:
-		if (!name_ok(value)) {
-			fail(p, p->line, "name = '%s': not a profile name (1 to %zu letters, digits, "
+		if (!ini_text_name_ok(value, sizeof(p->out->name))) {
+			fail(p, "name = '%s': not a profile name (1 to %zu letters, digits, "
 			     "'.', '_', '+', '-'; not ending in .ini)", value,
 			     sizeof(p->out->name) - 1);
 			return 0;
@@ -204,7 +130,7 @@ static int handler(void *user, const char *section, const char *name, const char
 		return 1;
 	case K_DESCRIPTION:
 		if (!*value || strlen(value) >= sizeof(p->out->description)) {
-			fail(p, p->line, "description: 1 to %zu characters, not %zu",
+			fail(p, "description: 1 to %zu characters, not %zu",
 			     sizeof(p->out->description) - 1, strlen(value));
 			return 0;
 		}
@@ -215,7 +141,7 @@ static int handler(void *user, const char *section, const char *name, const char
 			*(bool *)field = value[0] == 't';
 			return 1;
 		}
-		fail(p, p->line, "%s = '%s': not a boolean (true|false)", name, value);
+		fail(p, "%s = '%s': not a boolean (true|false)", name, value);
 		return 0;
 	case K_LOG_OFF:
 		for (size_t w = 0; w < sizeof(log_off_words) / sizeof(log_off_words[0]); w++)
@@ -228,7 +154,7 @@ static int handler(void *user, const char *section, const char *name, const char
 
 			join(list, sizeof(list), log_off_words,
 			     sizeof(log_off_words) / sizeof(log_off_words[0]));
-			fail(p, p->line, "%s = '%s': not one of %s", name, value, list);
+			fail(p, "%s = '%s': not one of %s", name, value, list);
 		}
 		return 0;
 	}
@@ -244,24 +170,16 @@ static int parse_text(struct kvm_profile *out, const char *file, const char *tex
 
 	memset(out, 0, sizeof(*out));
 	memset(&p, 0, sizeof(p));
-	p.file = file;
-	p.pos = text;
+	p.t.file = file;
+	p.t.section = "profile";
+	p.t.what = "kernel profile";
 	p.out = out;
-	rc = ini_parse_stream(reader, &p, handler, &p);
-	if (rc < 0)
-		return err_set(TDPSIM_ENOMEM, "%s: libinih could not parse (out of memory)", file);
-	/* libinih reports the first line it rejected; ours may come earlier or be the same. */
-	if (rc > 0 && (!p.err_line || rc < p.err_line))
-		return err_set(TDPSIM_EINPUT, "%s:%d: not a 'key = value' line, a [section] header "
-			       "or a comment", file, rc);
-	if (p.err_line)
-		return err_set(TDPSIM_EINPUT, "%s:%d: %s", file, p.err_line, p.err);
-	if (!p.section_line)
-		return err_set(TDPSIM_EINPUT, "%s:1: no [profile] section", file);
+	if ((rc = ini_text_parse(&p.t, text, handler, &p)) < 0)
+		return rc;
 	for (size_t k = 0; k < NKEYS; k++)
 		if (!p.seen[k])
 			return err_set(TDPSIM_EINPUT, "%s:%d: [profile] has no '%s' (every key must "
-				       "be given; see models/kvm/README.md)", file, p.section_line,
+				       "be given; see models/kvm/README.md)", file, p.t.section_line,
 				       keys[k].name);
 	if (name_line)
 		*name_line = p.seen[0];
