@@ -70,7 +70,7 @@ static char *reader(char *str, int num, void *stream)
 	return str;
 }
 
-bool ini_text_in_section(struct ini_text *t, const char *section, const char *key)
+static bool in_section(struct ini_text *t, const char *section, const char *key)
 {
 	if (strcmp(section, t->section) == 0)
 		return true;
@@ -93,6 +93,69 @@ bool ini_text_name_ok(const char *v, size_t cap)
 		      (*c >= '0' && *c <= '9') || strchr("._+-", *c)))
 			return false;
 	return !(n >= 4 && strcmp(v + n - 4, ".ini") == 0);
+}
+
+/* The index of key, or -1 with the error listing every key. */
+static int find_key(struct ini_text *t, const char *key)
+{
+	char list[768] = "";
+
+	for (size_t i = 0; i < t->nkeys; i++)
+		if (strcmp(t->keys[i].name, key) == 0)
+			return (int)i;
+	for (size_t i = 0; i < t->nkeys; i++) {
+		strncat(list, i ? " " : "", sizeof(list) - strlen(list) - 1);
+		strncat(list, t->keys[i].name, sizeof(list) - strlen(list) - 1);
+	}
+	ini_text_fail(t, t->line, "unknown key '%s' (keys: %s)", key, list);
+	return -1;
+}
+
+/* Store a name, description or boolean: -1, or -2 on an error. */
+static int store_common(struct ini_text *t, const struct ini_key *k, const char *value)
+{
+	char *field = (char *)t->rec + k->off;
+	size_t n = strlen(value);
+
+	switch (k->kind) {
+	case INI_NAME:
+		if (ini_text_name_ok(value, t->name_cap))
+			break;
+		ini_text_fail(t, t->line, "name = '%s': not a %s name (1 to %zu letters, digits, "
+			      "'.', '_', '+', '-'; not ending in .ini)", value, t->what,
+			      t->name_cap - 1);
+		return -2;
+	case INI_DESCRIPTION:
+		if (n && n < t->desc_cap)
+			break;
+		ini_text_fail(t, t->line, "description: 1 to %zu characters, not %zu",
+			      t->desc_cap - 1, n);
+		return -2;
+	default: /* INI_BOOL */
+		if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0) {
+			*(bool *)field = value[0] == 't';
+			return -1;
+		}
+		ini_text_fail(t, t->line, "%s = '%s': not a boolean (true|false)", k->name, value);
+		return -2;
+	}
+	memcpy(field, value, n + 1);
+	return -1;
+}
+
+int ini_text_key(struct ini_text *t, const char *section, const char *key, const char *value)
+{
+	int k;
+
+	if (!in_section(t, section, key) || (k = find_key(t, key)) < 0)
+		return -2;
+	if (t->seen[k]) {
+		ini_text_fail(t, t->line, "'%s' given twice (first on line %d; a line that starts "
+			      "with a blank continues the one before)", key, t->seen[k]);
+		return -2;
+	}
+	t->seen[k] = t->line;
+	return t->keys[k].kind >= INI_OWN ? k : store_common(t, &t->keys[k], value);
 }
 
 int ini_text_parse(struct ini_text *t, const char *text, ini_handler handler, void *user)

@@ -13,6 +13,15 @@
 
 #include "core/error.h"
 
+/* The kinds of key every model file has, stored here; a model's own kinds start at INI_OWN. */
+enum { INI_NAME, INI_DESCRIPTION, INI_BOOL, INI_OWN };
+
+struct ini_key {
+	const char *name;
+	int kind;
+	size_t off; /* of the field in the record */
+};
+
 struct ini_text {
 	const char *file;
 	const char *section;  /* the one section a file has, e.g. "cpu" */
@@ -22,13 +31,24 @@ struct ini_text {
 	int section_line;     /* the section header's line; 0 while none */
 	int err_line;         /* the first error found by us (not by libinih); 0 while none */
 	char err[1024];
+	/* The keys, for ini_text_key. */
+	const struct ini_key *keys;
+	size_t nkeys;
+	int *seen;            /* nkeys lines, each key's (0 while not given) */
+	void *rec;            /* the record the keys are stored in */
+	size_t name_cap;      /* sizeof its name and description fields */
+	size_t desc_cap;
 };
 
 /* Keep an error at `line` if it is the first by line (libinih goes on after an error). */
 void ini_text_fail(struct ini_text *t, int line, const char *fmt, ...) TDPSIM_PRINTF(3, 4);
 
-/* Whether a key is in the file's section; if not, that is the error. */
-bool ini_text_in_section(struct ini_text *t, const char *section, const char *key);
+/*
+ * The steps every key takes: it must be in the section, known and given once (its line goes
+ * in t->seen); a name, description or boolean is stored here.  The key's index when it is of
+ * the model's own kind (>= INI_OWN) for the caller to store; -1 when stored; -2 on an error.
+ */
+int ini_text_key(struct ini_text *t, const char *section, const char *key, const char *value);
 
 /* Whether v is a model name: 1 to cap-1 letters, digits, '.', '_', '+', '-'; no ".ini" end. */
 bool ini_text_name_ok(const char *v, size_t cap);

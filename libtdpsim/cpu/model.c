@@ -25,10 +25,10 @@ extern const char *const cpu_model_builtin_text[];
 /* ---- the keys of a model file ---- */
 
 enum key_kind {
-	K_NAME,
-	K_DESCRIPTION,
-	K_VENDOR,
-	K_BOOL,
+	K_NAME = INI_NAME,
+	K_DESCRIPTION = INI_DESCRIPTION,
+	K_BOOL = INI_BOOL,
+	K_VENDOR = INI_OWN,
 	K_GEOMETRY,     /* entries/ways, 0/0 = absent */
 	K_L1_GEOMETRY,  /* the same, but the array must be present */
 	K_REPLACEMENT,
@@ -37,16 +37,10 @@ enum key_kind {
 	K_MHZ,
 };
 
-struct key {
-	const char *name;
-	enum key_kind kind;
-	size_t off; /* of the field in struct cpu_model */
-};
-
 #define KEY(field, kind) { #field, kind, offsetof(struct cpu_model, field) }
 
 /* In the order of struct cpu_model; the listed fields follow name and description. */
-static const struct key keys[] = {
+static const struct ini_key keys[] = {
 	KEY(name, K_NAME),
 	KEY(description, K_DESCRIPTION),
 	KEY(vendor, K_VENDOR),
@@ -220,47 +214,14 @@ static int handler(void *user, const char *section, const char *name, const char
 {
 	struct parse *p = user;
 	char *field;
-	size_t k;
+	int k;
 	uint32_t u;
 
-	if (!ini_text_in_section(&p->t, section, name))
-		return 0;
-	k = key_index(name);
-	if (k == NKEYS) {
-		char list[768] = "";
-
-		for (size_t i = 0; i < NKEYS; i++) {
-			strncat(list, i ? " " : "", sizeof(list) - strlen(list) - 1);
-			strncat(list, keys[i].name, sizeof(list) - strlen(list) - 1);
-		}
-		fail(p, "unknown key '%s' (keys: %s)", name, list);
-		return 0;
-	}
-	if (p->seen[k]) {
-		fail(p, "'%s' given twice (first on line %d; a line that starts with a "
-		     "blank continues the one before)", name, p->seen[k]);
-		return 0;
-	}
-	p->seen[k] = p->t.line;
+	k = ini_text_key(&p->t, section, name, value);
+	if (k < 0)
+		return k == -1;
 	field = (char *)p->out + keys[k].off;
 	switch (keys[k].kind) {
-	case K_NAME:
-		if (!ini_text_name_ok(value, sizeof(p->out->name))) {
-			fail(p, "name = '%s': not a model name (1 to %zu letters, digits, "
-			     "'.', '_', '+', '-'; not ending in .ini)", value,
-			     sizeof(p->out->name) - 1);
-			return 0;
-		}
-		memcpy(field, value, strlen(value) + 1);
-		return 1;
-	case K_DESCRIPTION:
-		if (!*value || strlen(value) >= sizeof(p->out->description)) {
-			fail(p, "description: 1 to %zu characters, not %zu",
-			     sizeof(p->out->description) - 1, strlen(value));
-			return 0;
-		}
-		memcpy(field, value, strlen(value) + 1);
-		return 1;
 	case K_VENDOR: {
 		int w = parse_word(p, name, value, vendor_words,
 				   sizeof(vendor_words) / sizeof(vendor_words[0]));
@@ -270,13 +231,6 @@ static int handler(void *user, const char *section, const char *name, const char
 		memcpy(field, vendor_words[w], strlen(vendor_words[w]) + 1);
 		return 1;
 	}
-	case K_BOOL:
-		if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0) {
-			*(bool *)field = value[0] == 't';
-			return 1;
-		}
-		fail(p, "%s = '%s': not a boolean (true|false)", name, value);
-		return 0;
 	case K_GEOMETRY:
 	case K_L1_GEOMETRY:
 		return parse_geometry(p, name, value, keys[k].kind == K_L1_GEOMETRY,
@@ -356,6 +310,12 @@ static int parse_text(struct cpu_model *out, const char *file, const char *text,
 	p.t.file = file;
 	p.t.section = "cpu";
 	p.t.what = "CPU model";
+	p.t.keys = keys;
+	p.t.nkeys = NKEYS;
+	p.t.seen = p.seen;
+	p.t.rec = out;
+	p.t.name_cap = sizeof(out->name);
+	p.t.desc_cap = sizeof(out->description);
 	p.out = out;
 	if ((rc = ini_text_parse(&p.t, text, handler, &p)) < 0)
 		return rc;
@@ -467,7 +427,7 @@ const char *cpu_model_field_name(size_t i)
 
 const char *cpu_model_field_text(const struct cpu_model *m, size_t i, char *buf, size_t n)
 {
-	const struct key *k;
+	const struct ini_key *k;
 	const char *field;
 
 	if (!m || i >= cpu_model_field_count() || !buf || !n)

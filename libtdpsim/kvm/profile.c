@@ -23,18 +23,17 @@ extern const char *const kvm_profile_builtin_text[];
 
 /* ---- the keys of a profile file ---- */
 
-enum key_kind { K_NAME, K_DESCRIPTION, K_BOOL, K_LOG_OFF };
-
-struct key {
-	const char *name;
-	enum key_kind kind;
-	size_t off; /* of the field in struct kvm_profile */
+enum key_kind {
+	K_NAME = INI_NAME,
+	K_DESCRIPTION = INI_DESCRIPTION,
+	K_BOOL = INI_BOOL,
+	K_LOG_OFF = INI_OWN,
 };
 
 #define KEY(field, kind) { #field, kind, offsetof(struct kvm_profile, field) }
 
 /* In the order of struct kvm_profile; the switches follow name and description. */
-static const struct key keys[] = {
+static const struct ini_key keys[] = {
 	KEY(name, K_NAME),
 	KEY(description, K_DESCRIPTION),
 	KEY(tdp_mmu_default, K_BOOL),
@@ -94,55 +93,13 @@ static int handler(void *user, const char *section, const char *name, const char
 {
 	struct parse *p = user;
 	char *field;
-	size_t k;
+	int k;
 
-	if (!ini_text_in_section(&p->t, section, name))
-		return 0;
-	for (k = 0; k < NKEYS; k++)
-		if (strcmp(keys[k].name, name) == 0)
-			break;
-	if (k == NKEYS) {
-		char list[512] = "";
-
-		for (size_t i = 0; i < NKEYS; i++) {
-			strncat(list, i ? " " : "", sizeof(list) - strlen(list) - 1);
-			strncat(list, keys[i].name, sizeof(list) - strlen(list) - 1);
-		}
-		fail(p, "unknown key '%s' (keys: %s)", name, list);
-		return 0;
-	}
-	if (p->seen[k]) {
-		fail(p, "'%s' given twice (first on line %d; a line that starts with a "
-		     "blank continues the one before)", name, p->seen[k]);
-		return 0;
-	}
-	p->seen[k] = p->t.line;
+	k = ini_text_key(&p->t, section, name, value);
+	if (k < 0)
+		return k == -1;
 	field = (char *)p->out + keys[k].off;
 	switch (keys[k].kind) {
-	case K_NAME:
-		if (!ini_text_name_ok(value, sizeof(p->out->name))) {
-			fail(p, "name = '%s': not a profile name (1 to %zu letters, digits, "
-			     "'.', '_', '+', '-'; not ending in .ini)", value,
-			     sizeof(p->out->name) - 1);
-			return 0;
-		}
-		memcpy(field, value, strlen(value) + 1);
-		return 1;
-	case K_DESCRIPTION:
-		if (!*value || strlen(value) >= sizeof(p->out->description)) {
-			fail(p, "description: 1 to %zu characters, not %zu",
-			     sizeof(p->out->description) - 1, strlen(value));
-			return 0;
-		}
-		memcpy(field, value, strlen(value) + 1);
-		return 1;
-	case K_BOOL:
-		if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0) {
-			*(bool *)field = value[0] == 't';
-			return 1;
-		}
-		fail(p, "%s = '%s': not a boolean (true|false)", name, value);
-		return 0;
 	case K_LOG_OFF:
 		for (size_t w = 0; w < sizeof(log_off_words) / sizeof(log_off_words[0]); w++)
 			if (strcmp(value, log_off_words[w]) == 0) {
@@ -173,6 +130,12 @@ static int parse_text(struct kvm_profile *out, const char *file, const char *tex
 	p.t.file = file;
 	p.t.section = "profile";
 	p.t.what = "kernel profile";
+	p.t.keys = keys;
+	p.t.nkeys = NKEYS;
+	p.t.seen = p.seen;
+	p.t.rec = out;
+	p.t.name_cap = sizeof(out->name);
+	p.t.desc_cap = sizeof(out->description);
 	p.out = out;
 	if ((rc = ini_text_parse(&p.t, text, handler, &p)) < 0)
 		return rc;
@@ -261,7 +224,7 @@ const char *kvm_profile_switch_name(size_t i)
 
 const char *kvm_profile_switch_text(const struct kvm_profile *p, size_t i)
 {
-	const struct key *k;
+	const struct ini_key *k;
 	const char *field;
 
 	if (!p || i >= kvm_profile_switch_count())

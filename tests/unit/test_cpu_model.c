@@ -588,9 +588,9 @@ START_TEST(other_malformed_files_are_errors_at_their_line)
 	expect_error(dir, "section2.ini", replace_line(valid_model("t"), 2, "[profile]\n"), 2,
 		     "unknown section [profile]");
 	expect_error(dir, "name.ini", replace_line(valid_model("t"), 3, "name = a b\n"), 3,
-		     "not a model name");
+		     "not a CPU model name");
 	expect_error(dir, "name2.ini", replace_line(valid_model("t"), 3, "name = x.ini\n"), 3,
-		     "not a model name");
+		     "not a CPU model name");
 	expect_error(dir, "builtin.ini", valid_model("zen4"), 3,
 		     "name = zen4 is a built-in CPU model's");
 	memset(longline, 'x', sizeof(longline));

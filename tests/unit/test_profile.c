@@ -362,7 +362,7 @@ START_TEST(other_malformed_files_are_errors_at_their_line)
 		     replace_line(valid_profile("t"), 17, "per_mmu_nx_lists = false\n[extra]\n"),
 		     18, "unknown section [extra]");
 	expect_error(dir, "name.ini", replace_line(valid_profile("t"), 3, "name = a b\n"), 3,
-		     "not a profile name");
+		     "not a kernel profile name");
 	expect_error(dir, "builtin.ini", valid_profile("6.1"), 3,
 		     "name = 6.1 is a built-in kernel profile's");
 	memset(longline, 'x', sizeof(longline));
