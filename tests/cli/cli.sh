@@ -89,6 +89,14 @@ table_shows_marks_final_and_digest)
   for w in "replay of" "settings:" "populate" "final" "accesses" "digest 0x"; do
     expect_in out.txt "$w"; done
   ;;
+table_columns_line_up_for_every_stat)
+  run "$tdpsim" replay "$quick"; expect_status 0
+  # From the "stat" header to the blank line after the last stat: every row has the same
+  # length, so each number sits right under its column's label (names are up to 25+ chars).
+  awk '/^stat /{on=1} on && /^$/{exit} on{print length($0)}' out.txt | sort -u > widths.txt
+  [ "$(wc -l < widths.txt)" = 1 ] || fail "table rows of different lengths: $(tr '\n' ' ' < widths.txt)"
+  [ "$(awk '/^stat /{on=1} on && /^$/{exit} on' out.txt | wc -l)" -gt 20 ] || fail "no stat rows"
+  ;;
 output_file_appears_complete_and_only_on_success)
   "$tdpsim" replay "$quick" --json -o out.json
   python3 -c "import json; json.load(open('out.json'))"

@@ -6,6 +6,7 @@ set(cli_cases
   json_is_byte_identical_across_runs_and_has_every_part
   csv_has_one_row_per_mark_then_final
   table_shows_marks_final_and_digest
+  table_columns_line_up_for_every_stat
   output_file_appears_complete_and_only_on_success
   info_reports_counts_duration_ranges_and_kind
   convert_is_lossless_between_every_encoding

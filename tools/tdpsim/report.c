@@ -143,7 +143,11 @@ static void report_table(FILE *f, const tdpsim_sim *sim, const struct report_inf
 	size_t ncols = 0;
 	uint64_t hevent, hgva;
 	unsigned hvcpu;
+	int name_width = 20; /* the longest stat name, so every column lines up */
 
+	for (size_t i = 0; i < tdpsim_stats_count(); i++)
+		if ((int)strlen(tdpsim_stats_name(i)) > name_width)
+			name_width = (int)strlen(tdpsim_stats_name(i));
 	fprintf(f, "tdpsim %s  replay of %s (%s, %" PRIu64 " events)\n", tdpsim_version(),
 		info->trace_path, info->encoding, info->events);
 	fputs("settings:", f);
@@ -158,12 +162,12 @@ static void report_table(FILE *f, const tdpsim_sim *sim, const struct report_inf
 	if (first)
 		fprintf(f, "(the last %d of %zu marks; --csv or --json has them all)\n",
 			TABLE_MAX_MARK_COLUMNS, nmarks);
-	fprintf(f, "%-20s", "stat");
+	fprintf(f, "%-*s", name_width, "stat");
 	for (size_t c = 0; c < ncols; c++)
 		fprintf(f, " %16.16s", labels[c]);
 	fputc('\n', f);
 	for (size_t i = 0; i < tdpsim_stats_count(); i++) {
-		fprintf(f, "%-20s", tdpsim_stats_name(i));
+		fprintf(f, "%-*s", name_width, tdpsim_stats_name(i));
 		for (size_t c = 0; c < ncols; c++)
 			fprintf(f, " %16" PRIu64, tdpsim_stats_value(&cols[c], i));
 		fputc('\n', f);
