@@ -5,7 +5,9 @@
  * Two traces: TLB-hit-heavy (a working set of 32 4K pages, after one warm-up pass) and
  * walk-heavy (pages of 1 GiB in a scrambled order, far beyond the TLBs).
  *
- *   access_bench [--accesses N] [--runs R] [--dir D]
+ *   access_bench [--accesses N] [--runs R] [--dir D] [--only hit|walk]
+ *
+ * --only runs one of the two (for a profiler).
  */
 #include <string.h>
 #include <unistd.h>
@@ -71,7 +73,6 @@ static void write_trace(const char *path, uint64_t n, int walk_heavy)
 {
 	tdpsim_trace_writer *w;
 	tdpsim_event ev;
-	uint64_t x = 0x9e3779b97f4a7c15ull;
 
 	if (tdpsim_trace_writer_new(&w, path) < 0)
 		die_tdpsim(path);
@@ -86,7 +87,6 @@ static void write_trace(const char *path, uint64_t n, int walk_heavy)
 			page = (i * 40503u) & (262144 - 1);
 		} else {
 			page = i & 31; /* 32 pages: the L1 dTLB holds them all */
-			x ^= x << 13;
 		}
 		ev.u.access.op = (uint32_t)(i % 3 == 2 ? TDPSIM_OP_WRITE : TDPSIM_OP_READ);
 		ev.u.access.gva = GiB + page * 4096;
@@ -136,6 +136,7 @@ int main(int argc, char **argv)
 	unsigned runs = 3;
 	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	static const char *const names[2] = { "TLB-hit-heavy", "walk-heavy" };
+	int first = 0, last = 1;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--accesses") == 0)
@@ -144,8 +145,13 @@ int main(int argc, char **argv)
 			runs = parse_runs(argv[i + 1]);
 		else if (strcmp(argv[i], "--dir") == 0)
 			dir = argv[i + 1];
+		else if (strcmp(argv[i], "--only") == 0 && strcmp(argv[i + 1], "hit") == 0)
+			last = 0;
+		else if (strcmp(argv[i], "--only") == 0 && strcmp(argv[i + 1], "walk") == 0)
+			first = 1;
 		else
-			die("usage: access_bench [--accesses N] [--runs R] [--dir D]");
+			die("usage: access_bench [--accesses N] [--runs R] [--dir D] "
+			    "[--only hit|walk]");
 	}
 	if (n == 0)
 		die("--accesses must be positive");
@@ -153,7 +159,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)n, runs);
 	printf("%-14s %10s %12s %10s %12s %8s %10s %10s\n", "trace", "replay s", "M acc/s",
 	       "decode s", "M events/s", "ratio", "tlb hits", "walk refs");
-	for (int k = 0; k < 2; k++) {
+	for (int k = first; k <= last; k++) {
 		double best_r = 1e30, best_d = 1e30;
 		uint64_t events = 0;
 		tdpsim_stats st;

@@ -31,6 +31,10 @@ struct machine {
 	struct vcpu *vcpus;
 	unsigned nr_vcpus;
 	tdpsim_stats *stats;
+	/* The stats counter of a TLB lookup's outcome: [fetch][hit][page size level]; size
+	 * level 0 (no size) points at `no_count`.  Set by vcpu_counters_init. */
+	uint64_t *tlb_count[2][2][4];
+	uint64_t no_count;
 	const struct cpu_model *cpu;
 	/* the iTLB-multihit model */
 	bool multihit_broad;
@@ -44,6 +48,9 @@ struct machine {
 void vcpu_charge(struct machine *m, unsigned vcpu, enum cycle_cat cat, uint64_t cycles);
 uint64_t kvm_work_cycles(const struct cpu_model *c, const struct kvm_work *w,
 			 const struct kvm_work *before);
+
+/* Point m->tlb_count at m->stats (cpu/vcpu.c), once m->stats is set. */
+void vcpu_counters_init(struct machine *m);
 
 /* The guest paging-structure caches in front of a walk (cpu/vcpu.c). */
 int guest_psc_start(struct vcpu *v, uint64_t gva, int top);

@@ -18,6 +18,7 @@
 #include "kvm/tdp_mmu.h"
 #include "machine.h"
 #include "settings.h"
+#include "trace/reader.h"
 #include "tdpsim/tdpsim.h"
 
 #define PROGRESS_EVERY 65536        /* events between progress callbacks ... */
@@ -233,6 +234,7 @@ static int machine_start(tdpsim_sim *sim)
 		return TDPSIM_ENOTFOUND;
 	memset(m, 0, sizeof(*m));
 	m->stats = &sim->stats;
+	vcpu_counters_init(m);
 	m->cpu = cpu;
 	m->nr_vcpus = (unsigned)sim->settings.s[SET_VCPUS].v;
 	m->vcpus = calloc(m->nr_vcpus, sizeof(*m->vcpus));
@@ -411,6 +413,24 @@ int tdpsim_sim_set_hooks(tdpsim_sim *sim, const tdpsim_hooks *hooks)
 
 /* ---- the events ---- */
 
+/*
+ * The stats as of now.  Two counters are kept off the per-event path and filled in here:
+ * the host's 4K frames in use (the host keeps that count), and the cycles of KVM's work that
+ * no vCPU fault consumed - work done by the VMM's ioctls or a worker thread, which is left
+ * in kvm.work (the sum is the same whenever it is taken: kvm_work_cycles is linear).
+ */
+static void stats_now(const tdpsim_sim *sim, tdpsim_stats *out)
+{
+	static const struct kvm_work none;
+
+	*out = sim->stats;
+	if (!sim->started)
+		return;
+	out->host_pages_4k = host_frames_4k(sim->machine.host);
+	out->cycles_background += kvm_work_cycles(sim->machine.cpu, &sim->machine.kvm.work,
+						  &none);
+}
+
 static void count_accesses(tdpsim_sim *sim, uint32_t op, uint64_t n)
 {
 	sim->stats.accesses += n;
@@ -527,6 +547,14 @@ static int do_access(tdpsim_sim *sim, uint32_t vcpu, uint64_t gva, uint32_t op, 
 	return 0;
 }
 
+/* An access event, from tdpsim_sim_apply or straight from a compact binary record. */
+static int apply_access(tdpsim_sim *sim, uint32_t vcpu, uint64_t gva, uint32_t op, uint32_t cpl)
+{
+	int rc = check_vcpu(sim, vcpu);
+
+	return rc < 0 ? rc : do_access(sim, vcpu, gva, op, cpl);
+}
+
 static int do_sweep(tdpsim_sim *sim, const tdpsim_event *ev)
 {
 	const typeof(ev->u.sweep) *sw = &ev->u.sweep;
@@ -580,7 +608,7 @@ static int do_mark(tdpsim_sim *sim, const tdpsim_event *ev)
 	}
 	m = &sim->marks[sim->nmarks++];
 	m->label = label;
-	m->stats = sim->stats;
+	stats_now(sim, &m->stats);
 	m->stats.events++; /* the mark counts itself, as the final stats will */
 	return 0;
 }
@@ -624,10 +652,8 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 				 (int)ev->u.guest_map.page_level, ev->u.guest_map.prot,
 				 (int)ev->u.guest_map.user, (int)ev->u.guest_map.ad);
 	case TDPSIM_CMD_ACCESS:
-		if ((rc = check_vcpu(sim, ev->u.access.vcpu)) < 0)
-			return rc;
-		return do_access(sim, ev->u.access.vcpu, ev->u.access.gva, ev->u.access.op,
-				 ev->u.access.cpl);
+		return apply_access(sim, ev->u.access.vcpu, ev->u.access.gva, ev->u.access.op,
+				    ev->u.access.cpl);
 	case TDPSIM_CMD_SWEEP:
 		if ((rc = check_vcpu(sim, ev->u.sweep.vcpu)) < 0)
 			return rc;
@@ -705,19 +731,6 @@ int tdpsim_sim_apply(tdpsim_sim *sim, const tdpsim_event *ev)
 	rc = dispatch(sim, ev);
 	if (rc < 0)
 		return rc;
-	if (sim->started) {
-		const struct kvm_work *w = &sim->machine.kvm.work;
-
-		sim->stats.host_pages_4k = host_frames_4k(sim->machine.host);
-		/* KVM's work no vCPU fault consumed ran in the VMM or a worker thread */
-		if (w->fast_path | w->faultin | w->hugepage_adjust | w->map_levels | w->make_spte |
-		    w->split_tables | w->zapped) {
-			struct kvm_work none = { 0 };
-
-			sim->stats.cycles_background += kvm_work_cycles(sim->machine.cpu, w, &none);
-			sim->machine.kvm.work = none;
-		}
-	}
 	sim->stats.events++;
 	if (sim->check && (rc = check_invariants(sim)) < 0)
 		return rc;
@@ -741,8 +754,23 @@ int64_t tdpsim_sim_replay(tdpsim_sim *sim, tdpsim_trace *trace, tdpsim_progress_
 
 	if (!sim || !trace)
 		return err_set(TDPSIM_EINVAL, "tdpsim_sim_replay: bad argument");
-	while ((rc = tdpsim_trace_next(trace, &ev)) > 0) {
-		rc = tdpsim_sim_apply(sim, &ev);
+	for (;;) {
+		struct trace_access a;
+
+		/* A compact access record goes straight to the access path, without an event:
+		 * what tdpsim_sim_apply would do for it, when nothing needs the event (no
+		 * on_event hook, no --check) and the machine runs. */
+		if (sim->started && !sim->halted && !sim->check && !sim->hooks.on_event &&
+		    trace_next_access(trace, &a)) {
+			rc = apply_access(sim, a.vcpu, a.gva, a.op, a.cpl);
+			if (rc >= 0)
+				sim->stats.events++;
+		} else {
+			rc = tdpsim_trace_next(trace, &ev);
+			if (rc <= 0)
+				break;
+			rc = tdpsim_sim_apply(sim, &ev);
+		}
 		if (rc < 0) {
 			err_prefix(tdpsim_trace_where(trace));
 			return rc;
@@ -810,7 +838,7 @@ int tdpsim_sim_set_hugepage_policy(tdpsim_sim *sim, tdpsim_hugepage_policy_fn fn
 void tdpsim_sim_stats(const tdpsim_sim *sim, tdpsim_stats *out)
 {
 	if (sim && out)
-		*out = sim->stats;
+		stats_now(sim, out);
 }
 
 unsigned tdpsim_sim_vcpu_count(const tdpsim_sim *sim)
@@ -865,6 +893,7 @@ static uint64_t digest_stats(uint64_t h, const tdpsim_stats *s)
 uint64_t tdpsim_sim_digest(const tdpsim_sim *sim)
 {
 	uint64_t h = DIGEST_INIT;
+	tdpsim_stats now;
 
 	if (!sim)
 		return 0;
@@ -877,7 +906,8 @@ uint64_t tdpsim_sim_digest(const tdpsim_sim *sim)
 		h = digest_stats(h, &sim->marks[i].stats);
 	}
 	h = digest_str(h, "[final]\n");
-	h = digest_stats(h, &sim->stats);
+	stats_now(sim, &now);
+	h = digest_stats(h, &now);
 	for (unsigned v = 0; v < tdpsim_sim_vcpu_count(sim); v++) {
 		const tdpsim_vcpu_stats *vs = &sim->machine.kvm.vcpu_stat[v];
 

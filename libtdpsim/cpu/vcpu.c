@@ -23,7 +23,9 @@
 
 /* ---- cycles ---- */
 
-void vcpu_charge(struct machine *m, unsigned vcpu, enum cycle_cat cat, uint64_t cycles)
+/* vcpu_charge, inlined where the category is a constant (the switch then folds away). */
+static inline __attribute__((always_inline)) void charge(struct machine *m, unsigned vcpu,
+							 enum cycle_cat cat, uint64_t cycles)
 {
 	tdpsim_vcpu_stats *vs = &m->kvm.vcpu_stat[vcpu];
 	tdpsim_stats *s = m->stats;
@@ -38,6 +40,11 @@ void vcpu_charge(struct machine *m, unsigned vcpu, enum cycle_cat cat, uint64_t 
 	}
 	vs->cycles += cycles;
 	s->cycles += cycles;
+}
+
+void vcpu_charge(struct machine *m, unsigned vcpu, enum cycle_cat cat, uint64_t cycles)
+{
+	charge(m, vcpu, cat, cycles);
 }
 
 /* KVM's work since `before`, in cycles of the model's pieces. */
@@ -119,29 +126,28 @@ static bool entry_permits(const struct tlb_entry *e, int op, int cpl)
 	return true;
 }
 
-/* One of three counters, by page size (1 = 4K, 2 = 2M, 3 = 1G). */
-static inline void bump_by_size(uint64_t *c4k, uint64_t *c2m, uint64_t *c1g, int size)
-{
-	if (size == PG_LEVEL_4K)
-		(*c4k)++;
-	else if (size == PG_LEVEL_2M)
-		(*c2m)++;
-	else if (size == PG_LEVEL_1G)
-		(*c1g)++;
-}
-
-static void count_tlb(struct machine *m, int op, int size, bool hit)
+void vcpu_counters_init(struct machine *m)
 {
 	tdpsim_stats *s = m->stats;
+	uint64_t *const c[2][2][3] = {
+		{ { &s->dtlb_misses_4k, &s->dtlb_misses_2m, &s->dtlb_misses_1g },
+		  { &s->dtlb_hits_4k, &s->dtlb_hits_2m, &s->dtlb_hits_1g } },
+		{ { &s->itlb_misses_4k, &s->itlb_misses_2m, &s->itlb_misses_1g },
+		  { &s->itlb_hits_4k, &s->itlb_hits_2m, &s->itlb_hits_1g } },
+	};
 
-	if (op == TDPSIM_OP_EXEC && hit)
-		bump_by_size(&s->itlb_hits_4k, &s->itlb_hits_2m, &s->itlb_hits_1g, size);
-	else if (op == TDPSIM_OP_EXEC)
-		bump_by_size(&s->itlb_misses_4k, &s->itlb_misses_2m, &s->itlb_misses_1g, size);
-	else if (hit)
-		bump_by_size(&s->dtlb_hits_4k, &s->dtlb_hits_2m, &s->dtlb_hits_1g, size);
-	else
-		bump_by_size(&s->dtlb_misses_4k, &s->dtlb_misses_2m, &s->dtlb_misses_1g, size);
+	for (int f = 0; f < 2; f++)
+		for (int h = 0; h < 2; h++) {
+			m->tlb_count[f][h][0] = &m->no_count;
+			for (int l = PG_LEVEL_4K; l <= PG_LEVEL_1G; l++)
+				m->tlb_count[f][h][l] = c[f][h][l - 1];
+		}
+}
+
+/* Count a lookup's outcome, by kind, hit or miss, and page size (1 = 4K, 2 = 2M, 3 = 1G). */
+static inline void count_tlb(struct machine *m, int op, int size, bool hit)
+{
+	(*m->tlb_count[op == TDPSIM_OP_EXEC][hit][size & 3])++;
 }
 
 /* The combined mapping a successful walk makes: no larger than the smaller of the guest's
@@ -227,19 +233,19 @@ static int after_translation(struct machine *m, unsigned vcpu, uint64_t gva, int
 	return 0;
 }
 
-int vcpu_access(struct machine *m, unsigned vcpu, uint64_t gva, int op, int cpl)
+/* vcpu_access after the TLB lookup, unless that was a plain L1 data hit: an STLB hit, a
+ * fetch (the multihit check), a miss or a hit the entry does not permit (a walk). */
+static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcpu, uint64_t gva,
+						 int op, int cpl, const struct tlb_entry *hit,
+						 int where)
 {
 	struct vcpu *v = &m->vcpus[vcpu];
-	enum tlb_kind kind = op == TDPSIM_OP_EXEC ? TLB_FETCH : TLB_DATA;
-	uint16_t pcid = (uint16_t)(v->cr3 & 0xfff);
-	struct tlb_hit hit = tlb_lookup(v->tlb, kind, gva, v->vpid, pcid);
 
-	if (hit.where && entry_permits(&hit.entry, op, cpl)) {
-		count_tlb(m, op, hit.entry.size_level, true);
-		if (hit.where == 2)
+	if (hit && entry_permits(hit, op, cpl)) {
+		count_tlb(m, op, hit->size_level, true);
+		if (where == 2)
 			m->stats->stlb_hits++;
-		vcpu_charge(m, vcpu, CYC_TLB, hit.where == 1 ? m->cpu->cyc_l1_tlb_hit
-							    : m->cpu->cyc_stlb_hit);
+		charge(m, vcpu, CYC_TLB, where == 1 ? m->cpu->cyc_l1_tlb_hit : m->cpu->cyc_stlb_hit);
 		return after_translation(m, vcpu, gva, op);
 	}
 	for (int faults = 0; faults < MAX_FAULTS_PER_ACCESS; faults++) {
@@ -284,6 +290,22 @@ int vcpu_access(struct machine *m, unsigned vcpu, uint64_t gva, int op, int cpl)
 	}
 	return err_set(TDPSIM_EINTERNAL, "vcpu %u: the access to gva 0x%" PRIx64 " took %d faults "
 		       "without completing", vcpu, gva, MAX_FAULTS_PER_ACCESS);
+}
+
+int vcpu_access(struct machine *m, unsigned vcpu, uint64_t gva, int op, int cpl)
+{
+	struct vcpu *v = &m->vcpus[vcpu];
+	int where;
+	const struct tlb_entry *hit = tlb_find(v->tlb, op == TDPSIM_OP_EXEC ? TLB_FETCH : TLB_DATA,
+					       gva, v->vpid, (uint16_t)(v->cr3 & 0xfff), &where);
+
+	/* The common case, kept short: a data access the L1 dTLB answers and permits. */
+	if (__builtin_expect(where == 1 && op != TDPSIM_OP_EXEC, 1) && entry_permits(hit, op, cpl)) {
+		(*m->tlb_count[0][1][hit->size_level & 3])++;
+		charge(m, vcpu, CYC_TLB, m->cpu->cyc_l1_tlb_hit);
+		return 0;
+	}
+	return access_rest(m, vcpu, gva, op, cpl, hit, where);
 }
 
 /* ---- the guest's paging-structure caches ---- */

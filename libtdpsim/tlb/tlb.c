@@ -182,13 +182,26 @@ static void index_del(struct tlb_array *a, size_t set, uint32_t way)
 /* ---- search ---- */
 
 /* The candidates among n (at most 64) keys: a mask, built without a branch per way. */
-static ALWAYS_INLINE uint64_t key_matches(const uint64_t *k, uint32_t n, uint64_t key)
+static ALWAYS_INLINE uint64_t key_matches_n(const uint64_t *k, uint32_t n, uint64_t key)
 {
 	uint64_t match = 0;
 
 	for (uint32_t w = 0; w < n; w++)
 		match |= (uint64_t)(k[w] == key) << w;
 	return match;
+}
+
+/* key_matches_n with the common associativities as constants, so that the compiler unrolls
+ * them: a lookup's key compares are then a few straight-line instructions, not a loop. */
+static ALWAYS_INLINE uint64_t key_matches(const uint64_t *k, uint32_t n, uint64_t key)
+{
+	switch (n) {
+	case 4: return key_matches_n(k, 4, key);
+	case 8: return key_matches_n(k, 8, key);
+	case 12: return key_matches_n(k, 12, key);
+	case 16: return key_matches_n(k, 16, key);
+	default: return key_matches_n(k, n, key);
+	}
 }
 
 /*
@@ -342,54 +355,69 @@ static void place(struct tlb *t, const struct probe *p, uint64_t gva, const stru
 
 /* ---- the interface ---- */
 
-/* The result of a hit, built in place (a zeroed local patched field by field and then copied
- * out costs a failed store-to-load forward per lookup: once most of a hit's time). */
-static inline struct tlb_hit make_hit(int where, const struct tlb_entry *e)
+/* tlb_find's whole search: the kind's L1 arrays, then the STLB's, with the refill of L1 on
+ * an STLB hit (out of line, so that the common hit stays small). */
+static __attribute__((noinline)) const struct tlb_entry *
+find_all(struct tlb *t, unsigned k, uint64_t gva, uint16_t vpid, uint16_t pcid, int *where)
 {
-	struct tlb_hit h;
-
-	h.where = where;
-	h.entry = *e;
-	return h;
-}
-
-/* tlb_lookup after the L1 arrays missed: the STLB's (out of line, so that the L1 hit path
- * stays small), and the refill of L1 from it. */
-static __attribute__((noinline)) struct tlb_hit stlb_lookup(struct tlb *t, unsigned k,
-							    uint64_t gva, uint16_t vpid,
-							    uint16_t pcid)
-{
-	const struct probe *p = t->probe[k] + t->n_l1[k], *end = t->probe[k] + t->n_probe[k];
-	struct tlb_hit miss;
+	const struct probe *p = t->probe[k], *end = t->probe[k] + t->n_probe[k];
 
 	for (; p < end; p++) {
 		const size_t i = array_find(t, p->a, gva >> p->shift, p->level, vpid, pcid);
+		const bool l1 = p < t->probe[k] + t->n_l1[k];
 
-		if (i != SIZE_MAX) {
-			p->a->stamp[i] = ++t->clock;
+		if (i == SIZE_MAX)
+			continue;
+		p->a->stamp[i] = ++t->clock;
+		*where = l1 ? 1 : 2;
+		if (!l1) /* the refill may evict, but never this STLB slot */
 			place(t, &t->l1_place[k][p->a->e[i].size_level], gva, &p->a->e[i]);
-			return make_hit(2, &p->a->e[i]);
+		return &p->a->e[i];
+	}
+	*where = 0;
+	return NULL;
+}
+
+/*
+ * The hit that nearly every TLB-hit access takes - in the first L1 array searched (the
+ * smallest size), narrow, with one key candidate - tried here without a call or a loop; it
+ * is the first step of find_all's search and answers as that would.  Anything else goes to
+ * find_all, which searches from the start.
+ */
+const struct tlb_entry *tlb_find(struct tlb *t, enum tlb_kind kind, uint64_t gva, uint16_t vpid,
+				 uint16_t pcid, int *where)
+{
+	const unsigned k = kind == TLB_FETCH ? 0 : 1;
+	const struct probe *p = t->probe[k];
+	const struct tlb_array *a = p->a;
+
+	if (__builtin_expect(t->n_l1[k] && !a->index, 1)) {
+		const uint64_t vpn = gva >> p->shift;
+		const size_t base = (vpn & a->set_mask) * a->ways;
+		const uint64_t match = key_matches(a->key + base, a->ways, make_key(vpn, p->level));
+		const size_t i = base + (unsigned)__builtin_ctzll(match | 1ull << 63);
+
+		if (match && !(match & (match - 1)) && slot_valid(t, a, i) &&
+		    tags_match(&a->e[i], vpid, pcid)) {
+			a->stamp[i] = ++t->clock;
+			*where = 1;
+			return &a->e[i];
 		}
 	}
-	memset(&miss, 0, sizeof(miss));
-	return miss;
+	return find_all(t, k, gva, vpid, pcid, where);
 }
 
 struct tlb_hit tlb_lookup(struct tlb *t, enum tlb_kind kind, uint64_t gva, uint16_t vpid,
 			  uint16_t pcid)
 {
-	const unsigned k = kind == TLB_FETCH ? 0 : 1;
-	const struct probe *p = t->probe[k], *end = p + t->n_l1[k];
+	struct tlb_hit h;
+	const struct tlb_entry *e = tlb_find(t, kind, gva, vpid, pcid, &h.where);
 
-	for (; p < end; p++) {
-		const size_t i = array_find(t, p->a, gva >> p->shift, p->level, vpid, pcid);
-
-		if (i != SIZE_MAX) {
-			p->a->stamp[i] = ++t->clock;
-			return make_hit(1, &p->a->e[i]);
-		}
-	}
-	return stlb_lookup(t, k, gva, vpid, pcid);
+	if (e)
+		h.entry = *e;
+	else
+		memset(&h.entry, 0, sizeof(h.entry));
+	return h;
 }
 
 void tlb_insert(struct tlb *t, enum tlb_kind kind, uint64_t gva, const struct tlb_entry *e)

@@ -56,6 +56,11 @@ struct tlb_hit {
 struct tlb_hit tlb_lookup(struct tlb *t, enum tlb_kind kind, uint64_t gva, uint16_t vpid,
 			  uint16_t pcid);
 
+/* tlb_lookup without the copy: the entry hit (NULL on a miss; valid until the TLB next
+ * changes) and where it hit in *where.  The access path's lookup. */
+const struct tlb_entry *tlb_find(struct tlb *t, enum tlb_kind kind, uint64_t gva, uint16_t vpid,
+				 uint16_t pcid, int *where);
+
 /* Insert a translation after a walk (into the L1 array of its size and the STLB, as the
  * model's geometry allows; 1G into the 2M array where the model has no 1G array, split to
  * the array's size).  Overlapping entries of other sizes are NOT removed: that is what makes

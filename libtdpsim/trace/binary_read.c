@@ -120,24 +120,22 @@ static int read_generic(struct tdpsim_trace *t, size_t *i, tdpsim_event *ev)
 	return 0;
 }
 
-static int read_compact_access(struct tdpsim_trace *t, size_t *i, unsigned tag,
-			       tdpsim_event *ev)
+static int read_compact_access(struct tdpsim_trace *t, size_t *i, tdpsim_event *ev)
 {
-	uint64_t d;
-	int rc;
+	struct trace_access a;
+	int rc = compact_access_decode(t->data, i, t->end, t->last_addr[ADDR_GVA], &a);
 
-	if ((tag & 3) == 3)
+	if (rc == -3)
 		return reader_fail(t, TDPSIM_EPARSE, "compact access with op 3");
-	rc = varint_get(t->data, i, t->end, &d);
 	if (rc < 0)
 		return fail_varint(t, rc, "gva");
 	memset(ev, 0, sizeof(*ev));
 	ev->cmd = TDPSIM_CMD_ACCESS;
-	ev->u.access.vcpu = (tag >> 3) & COMPACT_VCPU_MAX;
-	ev->u.access.cpl = (tag & 4) ? 0 : 3;
-	ev->u.access.op = tag & 3;
-	t->last_addr[ADDR_GVA] += (uint64_t)unzigzag(d);
-	ev->u.access.gva = t->last_addr[ADDR_GVA];
+	ev->u.access.vcpu = a.vcpu;
+	ev->u.access.cpl = a.cpl;
+	ev->u.access.op = a.op;
+	ev->u.access.gva = a.gva;
+	t->last_addr[ADDR_GVA] = a.gva;
 	return 0;
 }
 
@@ -178,14 +176,16 @@ int binary_next(struct tdpsim_trace *t, tdpsim_event *ev)
 	if (avail == 0)
 		return reader_fail(t, TDPSIM_EPARSE, "truncated trace: the end record is missing");
 	i = t->pos;
-	tag = t->data[i++];
+	tag = t->data[i];
 	if (tag == TAG_END) {
+		i++;
 		rc = read_end(t, &i);
 		return rc < 0 ? rc : 0;
 	}
 	if (tag & TAG_COMPACT) {
-		rc = read_compact_access(t, &i, tag, ev);
+		rc = read_compact_access(t, &i, ev);
 	} else if (tag < TDPSIM_CMD__COUNT) {
+		i++;
 		ev->cmd = (tdpsim_cmd)tag;
 		rc = read_generic(t, &i, ev);
 	} else {

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <zlib.h>
 
+#include "trace/binary.h"
 #include "trace/spec.h"
 
 #define READ_CHUNK (1u << 20)   /* bytes asked of zlib at a time */
@@ -57,6 +58,62 @@ static inline int64_t reader_fill(struct tdpsim_trace *t, size_t need)
 	if (t->end - t->pos >= need) /* nearly always: the buffer holds a megabyte */
 		return (int64_t)(t->end - t->pos);
 	return reader_fill_slow(t, need);
+}
+
+/* A single access as a compact binary record carries it (trace_next_access). */
+struct trace_access {
+	uint64_t gva;
+	uint32_t vcpu, op, cpl;
+};
+
+/*
+ * Decode the compact access record at data[*i] (its tag byte first) against the previous
+ * gva: 0 with *a filled and *i past the record; -1 truncated, -2 a malformed varint, -3 not
+ * a compact access with op 0..2.  Nothing else changes.  The one decoder of compact records:
+ * binary_next uses it for every event, trace_next_access for replay's fast path.
+ */
+static inline int compact_access_decode(const unsigned char *data, size_t *i, size_t end,
+					uint64_t last_gva, struct trace_access *a)
+{
+	size_t at = *i;
+	unsigned tag = data[at++];
+	uint64_t d;
+	int rc;
+
+	if (!(tag & TAG_COMPACT) || (tag & 3) == 3)
+		return -3;
+	rc = varint_get(data, &at, end, &d);
+	if (rc < 0)
+		return rc;
+	a->vcpu = (tag >> 3) & COMPACT_VCPU_MAX;
+	a->cpl = (tag & 4) ? 0 : 3;
+	a->op = tag & 3;
+	a->gva = last_gva + (uint64_t)unzigzag(d);
+	*i = at;
+	return 0;
+}
+
+/*
+ * Replay's fast path: when the next record is a valid compact access with a whole record's
+ * margin in the buffer, consume it as binary_next would (the same position, record count,
+ * previous gva and record offset for error messages) and return 1 with *a filled.  Else
+ * return 0 and change nothing: tdpsim_trace_next takes the record, and reports what is wrong
+ * with it, if anything.
+ */
+static inline int trace_next_access(struct tdpsim_trace *t, struct trace_access *a)
+{
+	size_t i = t->pos;
+
+	if (t->enc != TDPSIM_ENCODING_BINARY || t->failed || t->done ||
+	    t->end - t->pos < RECORD_FIXED_MAX ||
+	    compact_access_decode(t->data, &i, t->end, t->last_addr[ADDR_GVA], a) < 0 ||
+	    !gva_is_canonical(a->gva))
+		return 0;
+	t->rec_off = t->base + t->pos;
+	t->last_addr[ADDR_GVA] = a->gva;
+	t->pos = i;
+	t->records++;
+	return 1;
 }
 
 /* Fail with a message located at the current line (text) or record offset (binary). */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The machine skeleton: settings and pinning, memslots, marks, the clock, digest, --check. */
 #include <inttypes.h>
+#include <stdbool.h>
 
 #include "check_main.h"
 #include "tdpsim/tdpsim.h"
@@ -400,6 +401,182 @@ START_TEST(changing_nx_huge_pages_at_run_time_zaps_every_mapping)
 }
 END_TEST
 
+/* ---- replay's fast path for compact access records ---- */
+
+static void count_event(uint64_t index, const tdpsim_event *ev, void *payload)
+{
+	(void)index;
+	(void)ev;
+	(*(uint64_t *)payload)++;
+}
+
+/*
+ * A VM of two vCPUs over 2M host pages, with 4K guest data and code on a 2M guest page, and
+ * accesses by both vCPUs at random: reads, writes and fetches at cpl 0 and 3 (so TLB hits and
+ * misses, STLB hits, walks, EPT violations, NX splits that the recovery worker undoes, guest
+ * #PFs on the supervisor-only page), with INVLPGs, marks and clock advances between them.
+ * The last access, when bad_vcpu, names vCPU 7.
+ */
+static void write_mixed_trace(const char *path, bool bad_vcpu)
+{
+	static const char *const setup =
+		"tdpsim-trace 1\n"
+		"set vcpus=2 nx_huge_pages=force\n"
+		"memslot slot=0 gpa=0 size=64M hva=0x7f0000000000\n"
+		"backing hva=0x7f0000000000 size=64M kind=hugetlb2m populate=1\n"
+		"guest-pt gpa=0x3f00000 size=1M\n"
+		"guest-map gva=0x40000000 gpa=0x0 size=8M page=4k prot=rw user=1\n"
+		"guest-map gva=0x50000000 gpa=0x1000000 size=4K page=4k prot=rw user=0\n"
+		"guest-map gva=0x60000000 gpa=0x2000000 size=2M page=2m prot=rx user=1\n";
+	const char *dir = scratch_dir();
+	tdpsim_trace *t;
+	tdpsim_trace_writer *w;
+	tdpsim_event ev;
+	uint64_t rng = 0x5eed;
+	int rc;
+
+	ck_assert_int_eq(tdpsim_trace_open(&t, write_file(dir, "setup.tdpt", setup)), 0);
+	ck_assert_int_eq(tdpsim_trace_writer_new(&w, path), 0);
+	while ((rc = tdpsim_trace_next(t, &ev)) > 0)
+		ck_assert_int_eq(tdpsim_trace_write(w, &ev), 0);
+	ck_assert_int_eq(rc, 0);
+	tdpsim_trace_free(t);
+	for (int i = 0; i < 60000; i++) {
+		uint64_t r = rng_next(&rng);
+
+		memset(&ev, 0, sizeof(ev));
+		if (r % 997 == 0) {
+			ev.cmd = TDPSIM_CMD_INVLPG;
+			ev.u.invlpg.vcpu = (uint32_t)(r >> 8) & 1;
+			ev.u.invlpg.gva = 0x40000000 + ((r >> 16) % 2048) * 4096;
+		} else if (r % 4999 == 0) {
+			ev.cmd = TDPSIM_CMD_MARK;
+			ev.u.mark.label = "m";
+		} else if (r % 3001 == 0) {
+			ev.cmd = TDPSIM_CMD_ADVANCE;
+			ev.u.advance.ns = 10000000000ull; /* 10 s: the NX recovery worker runs */
+		} else {
+			unsigned kind = (unsigned)(r >> 8) % 8;
+
+			ev.cmd = TDPSIM_CMD_ACCESS;
+			ev.u.access.vcpu = (uint32_t)(r >> 12) & 1;
+			ev.u.access.cpl = (r >> 13) & 1 ? 3 : 0;
+			/* a few hot pages, so that most accesses hit */
+			ev.u.access.gva = 0x40000000 + ((r >> 16) % ((r >> 40) % 4 ? 24 : 2048)) * 4096 +
+					  ((r >> 30) & 0xfc0);
+			ev.u.access.op = kind < 5 ? TDPSIM_OP_READ : TDPSIM_OP_WRITE;
+			if (kind == 7) { /* code */
+				ev.u.access.op = TDPSIM_OP_EXEC;
+				ev.u.access.gva = 0x60000000 + ((r >> 16) % 512) * 4096;
+			} else if (kind == 6 && (r >> 20) % 16 == 0) { /* the supervisor page */
+				ev.u.access.gva = 0x50000000;
+			}
+		}
+		ck_assert_int_eq(tdpsim_trace_write(w, &ev), 0);
+	}
+	if (bad_vcpu) {
+		memset(&ev, 0, sizeof(ev));
+		ev.cmd = TDPSIM_CMD_ACCESS;
+		ev.u.access.vcpu = 7;
+		ev.u.access.gva = 0x40000000;
+		ck_assert_int_eq(tdpsim_trace_write(w, &ev), 0);
+	}
+	ck_assert_int_eq(tdpsim_trace_writer_close(w), 0);
+}
+
+/* How a test replays a trace: by tdpsim_sim_replay (the fast path takes compact accesses),
+ * by it with an on_event hook (which needs every event: the fast path is off), or event by
+ * event with tdpsim_sim_apply. */
+enum replay_way { BY_REPLAY, BY_REPLAY_WITH_HOOK, BY_APPLY };
+
+static tdpsim_sim *replay_way(const char *path, enum replay_way way, int64_t *rc_out,
+			      char *msg, size_t msg_size)
+{
+	tdpsim_sim *sim = new_sim();
+	tdpsim_hooks hooks = { .version = TDPSIM_HOOKS_VERSION, .on_event = count_event };
+	uint64_t seen = 0;
+	tdpsim_trace *t;
+	tdpsim_event ev;
+	int64_t rc = 0;
+
+	ck_assert_int_eq(tdpsim_trace_open(&t, path), 0);
+	if (way == BY_APPLY) {
+		while ((rc = tdpsim_trace_next(t, &ev)) > 0 && (rc = tdpsim_sim_apply(sim, &ev)) >= 0)
+			;
+	} else {
+		hooks.payload = &seen;
+		if (way == BY_REPLAY_WITH_HOOK)
+			ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &hooks), 0);
+		rc = tdpsim_sim_replay(sim, t, NULL, NULL);
+	}
+	if (way == BY_REPLAY_WITH_HOOK && rc >= 0)
+		ck_assert_uint_eq(seen, (uint64_t)rc);
+	*rc_out = rc;
+	if (msg)
+		snprintf(msg, msg_size, "%s", rc < 0 ? tdpsim_error_last()->message : "");
+	tdpsim_trace_free(t);
+	return sim;
+}
+
+START_TEST(replaying_compact_accesses_matches_applying_each_event)
+{
+	static const char *const names[] = { "mixed.tdpb", "mixed.tdpb.gz", "mixed.tdpt" };
+	const char *dir = scratch_dir();
+	char path[3][512];
+	uint64_t want = 0;
+	tdpsim_stats st;
+
+	for (int f = 0; f < 3; f++) {
+		snprintf(path[f], sizeof(path[f]), "%s/%s", dir, names[f]);
+		write_mixed_trace(path[f], false);
+	}
+	for (int f = 0; f < 3; f++)
+		for (int way = BY_REPLAY; way <= BY_APPLY; way++) {
+			int64_t rc;
+			tdpsim_sim *sim = replay_way(path[f], (enum replay_way)way, &rc, NULL, 0);
+			uint64_t d = tdpsim_sim_digest(sim);
+
+			ck_assert_int_ge(rc, 0);
+			if (f == 0 && way == BY_REPLAY) {
+				/* the run exercises what the fast path must get right */
+				tdpsim_sim_stats(sim, &st);
+				ck_assert_uint_gt(st.dtlb_hits_4k, 10000);
+				ck_assert_uint_gt(st.dtlb_misses_4k, 100);
+				ck_assert_uint_gt(st.itlb_hits_4k + st.itlb_misses_4k, 1000);
+				ck_assert_uint_gt(st.stlb_hits, 0);
+				ck_assert_uint_gt(st.guest_page_faults, 0);
+				ck_assert_uint_gt(st.cycles_background, 0);
+				ck_assert_uint_gt(st.host_pages_4k, 0);
+				want = d;
+			}
+			ck_assert_msg(d == want, "%s, way %d: digest %016" PRIx64 ", want %016" PRIx64,
+				      names[f], way, d, want);
+			tdpsim_sim_free(sim);
+		}
+}
+END_TEST
+
+START_TEST(a_bad_compact_access_fails_at_its_record_on_every_path)
+{
+	char path[512], msg[3][512];
+	const char *dir = scratch_dir();
+
+	snprintf(path, sizeof(path), "%s/bad.tdpb", dir);
+	write_mixed_trace(path, true);
+	for (int way = BY_REPLAY; way <= BY_APPLY; way++) {
+		int64_t rc;
+		tdpsim_sim *sim = replay_way(path, (enum replay_way)way, &rc, msg[way],
+					     sizeof(msg[way]));
+
+		ck_assert_int_lt(rc, 0);
+		tdpsim_sim_free(sim);
+	}
+	ck_assert_msg(strstr(msg[BY_REPLAY], "bad.tdpb: byte ") && strstr(msg[BY_REPLAY], "vcpu 7"),
+		      "%s", msg[BY_REPLAY]);
+	ck_assert_str_eq(msg[BY_REPLAY], msg[BY_REPLAY_WITH_HOOK]);
+}
+END_TEST
+
 static Suite *sim_suite(void)
 {
 	Suite *s = suite_create("sim");
@@ -418,6 +595,8 @@ static Suite *sim_suite(void)
 	tcase_add_test(tc, the_stats_table_names_every_counter_once);
 	tcase_add_test(tc, a_progress_callback_sees_progress_and_can_stop_the_replay);
 	tcase_add_test(tc, changing_nx_huge_pages_at_run_time_zaps_every_mapping);
+	tcase_add_test(tc, replaying_compact_accesses_matches_applying_each_event);
+	tcase_add_test(tc, a_bad_compact_access_fails_at_its_record_on_every_path);
 	suite_add_tcase(s, tc);
 	return s;
 }
