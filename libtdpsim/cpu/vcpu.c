@@ -62,15 +62,16 @@ uint64_t kvm_work_cycles(const struct cpu_model *c, const struct kvm_work *w,
 
 /* ---- the 2-D walk's references ---- */
 
-/* References to translate `gpa` through EPT, after the EPT paging-structure caches: the
- * walk starts below the deepest cached upper-level entry.  Caches what it read. */
-static unsigned ept_refs(struct machine *m, struct vcpu *v, uint64_t gpa, unsigned *cached)
+/* References of the EPT walk of `gpa` that ended at level `leaf` (kvm_tdp_translate), after
+ * the EPT paging-structure caches: the walk starts below the deepest cached upper-level
+ * entry.  Caches what it read. */
+static unsigned ept_refs(struct vcpu *v, uint64_t gpa, int leaf, unsigned *cached)
 {
-	int leaf;
 	unsigned refs;
 	int start = TDP_ROOT_LEVEL;
 
-	kvm_tdp_mmu_get_last_sptep(&m->kvm, gpa >> PAGE_SHIFT, &leaf);
+	if (!leaf)
+		return 0; /* beyond the tables: nothing read */
 	for (int l = leaf + 1; l <= TDP_ROOT_LEVEL && l <= 4; l++)
 		if (psc_lookup(v->tlb, true, l, gpa, 0, 0)) {
 			start = l - 1;
@@ -89,21 +90,25 @@ struct walk_ctx {
 	int level;          /* the guest level whose entry the walker reads next */
 	int start;          /* guest levels above this were served by a PSC */
 	unsigned refs, cached;
+	uint32_t pt_err;    /* the EPT violation of a page-table read (GUEST_WALK_EPT) */
 };
 
 /* The walker's read of a page-table entry: can EPT translate it?  Counts references. */
 static int walker_gpa_access(void *ctx, uint64_t gpa, int write)
 {
 	struct walk_ctx *w = ctx;
-	int level = w->level--;
+	int level = w->level--, leaf;
+	uint64_t spte;
 
-	if (kvm_tdp_access(&w->m->kvm, gpa, write ? TDPSIM_OP_WRITE : TDPSIM_OP_READ) != 0)
+	w->pt_err = kvm_tdp_translate(&w->m->kvm, gpa, write ? TDPSIM_OP_WRITE : TDPSIM_OP_READ,
+				      &spte, &leaf);
+	if (w->pt_err)
 		return 1; /* an EPT violation first */
 	if (level > w->start) {
 		w->cached++;
 		return 0;
 	}
-	w->refs += ept_refs(w->m, w->v, gpa, &w->cached) + 1; /* the entry itself */
+	w->refs += ept_refs(w->v, gpa, leaf, &w->cached) + 1; /* the entry itself */
 	return 0;
 }
 
@@ -154,10 +159,8 @@ static inline void count_tlb(struct machine *m, int op, int size, bool hit)
  * page and EPT's, with the permissions of both (write only once the guest's D is set, so a
  * clean entry walks again to set it, as the hardware does). */
 static void fill_tlb(struct machine *m, struct vcpu *v, uint64_t gva, int op,
-		     const struct guest_walk *w)
+		     const struct guest_walk *w, uint64_t spte, int ept_level)
 {
-	int ept_level;
-	uint64_t spte = *kvm_tdp_mmu_get_last_sptep(&m->kvm, w->gpa >> PAGE_SHIFT, &ept_level);
 	int size = w->level < ept_level ? w->level : ept_level;
 	uint64_t gfn_off = (w->gpa >> PAGE_SHIFT) & (pages_per_hpage(ept_level) - 1);
 	uint64_t hpfn = spte_to_pfn(spte) + gfn_off; /* the host frame of gva's 4K page */
@@ -212,10 +215,10 @@ static tdpsim_multihit_action multihit_check(struct machine *m, unsigned vcpu, u
 
 /* ---- the access ---- */
 
-/* An EPT violation (or misconfiguration) at gpa: the exit, KVM's fault path, the entry. */
-static int ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, int op)
+/* An EPT violation (or misconfiguration) at gpa with KVM's error code: the exit, KVM's
+ * fault path, the entry. */
+static int ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint32_t err)
 {
-	uint32_t err = kvm_tdp_access(&m->kvm, gpa, op);
 	struct kvm_work before = m->kvm.work;
 	int r = kvm_mmu_page_fault(&m->kvm, vcpu, gpa, err);
 
@@ -249,15 +252,19 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 		return after_translation(m, vcpu, gva, op);
 	}
 	for (int faults = 0; faults < MAX_FAULTS_PER_ACCESS; faults++) {
-		struct walk_ctx ctx = { m, v, guest_levels(m->guest), 0, 0, 0 };
+		struct walk_ctx ctx = { m, v, guest_levels(m->guest), 0, 0, 0, 0 };
 		struct guest_walk w;
 		enum guest_walk_status st;
-		int r;
+		uint64_t spte = 0;
+		uint32_t err = 0;
+		int r, leaf = 0;
 
 		ctx.start = guest_psc_start(v, gva, ctx.level);
 		st = guest_walk(m->guest, v->cr3, gva, op_kind(op), cpl, walker_gpa_access, &ctx, &w);
-		if (st == GUEST_WALK_OK && kvm_tdp_access(&m->kvm, w.gpa, op) == 0) {
-			ctx.refs += ept_refs(m, v, w.gpa, &ctx.cached);
+		if (st == GUEST_WALK_OK)
+			err = kvm_tdp_translate(&m->kvm, w.gpa, op, &spte, &leaf);
+		if (st == GUEST_WALK_OK && !err) {
+			ctx.refs += ept_refs(v, w.gpa, leaf, &ctx.cached);
 			guest_psc_fill(v, gva, w.level);
 		}
 		m->stats->walk_refs += ctx.refs;
@@ -271,17 +278,17 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 			return 0;
 		}
 		if (st == GUEST_WALK_EPT) {
-			r = ept_fault(m, vcpu, w.pt_gpa, w.pt_write ? TDPSIM_OP_WRITE : TDPSIM_OP_READ);
+			r = ept_fault(m, vcpu, w.pt_gpa, ctx.pt_err);
 			if (r == RET_PF_EMULATE)
 				return err_set(TDPSIM_EINPUT,
 					       "vcpu %u: the guest page table at gpa 0x%" PRIx64
 					       " is not in guest memory (no memslot)", vcpu, w.pt_gpa);
 		} else {
-			if (kvm_tdp_access(&m->kvm, w.gpa, op) == 0) {
-				fill_tlb(m, v, gva, op, &w);
+			if (!err) {
+				fill_tlb(m, v, gva, op, &w, spte, leaf);
 				return after_translation(m, vcpu, gva, op);
 			}
-			r = ept_fault(m, vcpu, w.gpa, op);
+			r = ept_fault(m, vcpu, w.gpa, err);
 			if (r == RET_PF_EMULATE) /* MMIO or a read-only slot: KVM emulated it */
 				return 0;
 		}

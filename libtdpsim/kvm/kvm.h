@@ -123,10 +123,12 @@ int kvm_mmu_page_fault(struct kvm *kvm, unsigned vcpu, uint64_t gpa, uint32_t er
 int kvm_set_memory_region(struct kvm *kvm, uint32_t id, uint32_t flags, uint64_t gpa,
 			  uint64_t size, uint64_t hva);
 
-/* What an access of kind `op` (TDPSIM_OP_*) to `gpa` finds in EPT: 0 when the hardware
- * translates it; otherwise the error code KVM builds from the EPT violation (or RSVD for an
- * MMIO SPTE's misconfiguration). */
-uint32_t kvm_tdp_access(const struct kvm *kvm, uint64_t gpa, int op);
+/* What an access of kind `op` (TDPSIM_OP_*) to `gpa` finds in EPT - the hardware's EPT walk:
+ * 0 when it translates; otherwise the error code KVM builds from the EPT violation (or RSVD
+ * for an MMIO SPTE's misconfiguration).  Also the entry the walk ended at (*sptep: the leaf,
+ * or the non-present entry) and its level (0: gpa is beyond the tables, nothing was read). */
+uint32_t kvm_tdp_translate(const struct kvm *kvm, uint64_t gpa, int op, uint64_t *sptep,
+			   int *level);
 
 /* --check: recount and verify (reference 10.3); 0 or EINTERNAL naming what broke. */
 int kvm_mmu_check(const struct kvm *kvm);

@@ -323,16 +323,18 @@ int kvm_mmu_page_fault(struct kvm *kvm, unsigned vcpu, uint64_t gpa, uint32_t er
 
 /* ---- the hardware's side of EPT ---- */
 
-uint32_t kvm_tdp_access(const struct kvm *kvm, uint64_t gpa, int op)
+uint32_t kvm_tdp_translate(const struct kvm *kvm, uint64_t gpa, int op, uint64_t *sptep,
+			   int *level)
 {
 	uint32_t err = op == TDPSIM_OP_WRITE ? TDPSIM_PFERR_WRITE
 		       : op == TDPSIM_OP_EXEC ? TDPSIM_PFERR_FETCH : TDPSIM_PFERR_USER;
 	uint64_t spte;
-	int level;
 
+	*sptep = 0;
+	*level = 0;
 	if ((gpa >> PAGE_SHIFT) > KVM_MMU_MAX_GFN)
 		return err; /* beyond the tables: an EPT violation, emulated by KVM */
-	spte = *kvm_tdp_mmu_get_last_sptep(kvm, gpa >> PAGE_SHIFT, &level);
+	spte = *sptep = *kvm_tdp_mmu_get_last_sptep(kvm, gpa >> PAGE_SHIFT, level);
 	if (is_mmio_spte(spte))
 		return TDPSIM_PFERR_RSVD; /* EPT misconfiguration */
 	if (spte_allows(spte, op))
