@@ -52,10 +52,6 @@ uint64_t kvm_work_cycles(const struct cpu_model *c, const struct kvm_work *w,
 /* Point m->tlb_count at m->stats (cpu/vcpu.c), once m->stats is set. */
 void vcpu_counters_init(struct machine *m);
 
-/* The guest paging-structure caches in front of a walk (cpu/vcpu.c). */
-int guest_psc_start(struct vcpu *v, uint64_t gva, int top);
-void guest_psc_fill(struct vcpu *v, uint64_t gva, int leaf_level);
-
 /* One guest access by `vcpu` (cpu/vcpu.c): the TLBs, or the guest walk through EPT with
  * KVM's faults until it completes, or a guest #PF.  0, VCPU_MACHINE_CHECK, or an error. */
 int vcpu_access(struct machine *m, unsigned vcpu, uint64_t gva, int op, int cpl);

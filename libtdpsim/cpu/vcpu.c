@@ -62,9 +62,10 @@ uint64_t kvm_work_cycles(const struct cpu_model *c, const struct kvm_work *w,
 
 /* ---- the 2-D walk's references ---- */
 
-/* References of the EPT walk of `gpa` that ended at level `leaf` (kvm_tdp_translate), after
- * the EPT paging-structure caches: the walk starts below the deepest cached upper-level
- * entry.  Caches what it read. */
+/* References of the EPT walk of `gpa` that ended at level `leaf` (kvm_tdp_translate: at the
+ * leaf, or at the entry that stopped it with an EPT violation), after the EPT paging-structure
+ * caches: the walk starts below the deepest cached upper-level entry.  The walk caches the
+ * upper-level entries it read (not those above its start: it did not read them). */
 static unsigned ept_refs(struct vcpu *v, uint64_t gpa, int leaf, unsigned *cached)
 {
 	unsigned refs;
@@ -79,7 +80,7 @@ static unsigned ept_refs(struct vcpu *v, uint64_t gpa, int leaf, unsigned *cache
 		}
 	refs = (unsigned)(start - leaf + 1);
 	*cached += (unsigned)(TDP_ROOT_LEVEL - start);
-	for (int l = leaf + 1; l <= TDP_ROOT_LEVEL; l++)
+	for (int l = leaf + 1; l <= start; l++)
 		psc_insert(v->tlb, true, l, gpa, 0, 0);
 	return refs;
 }
@@ -102,8 +103,11 @@ static int walker_gpa_access(void *ctx, uint64_t gpa, int write)
 
 	w->pt_err = kvm_tdp_translate(&w->m->kvm, gpa, write ? TDPSIM_OP_WRITE : TDPSIM_OP_READ,
 				      &spte, &leaf);
-	if (w->pt_err)
-		return 1; /* an EPT violation first */
+	if (w->pt_err) { /* an EPT violation first: the EPT walk read up to it, not the entry */
+		if (level <= w->start)
+			w->refs += ept_refs(w->v, gpa, leaf, &w->cached);
+		return 1;
+	}
 	if (level > w->start) {
 		w->cached++;
 		return 0;
@@ -213,6 +217,31 @@ static tdpsim_multihit_action multihit_check(struct machine *m, unsigned vcpu, u
 	return act;
 }
 
+/* ---- the guest's paging-structure caches ---- */
+
+/* The level the guest walk starts reading at: below the deepest cached upper-level entry. */
+static int guest_psc_start(struct vcpu *v, uint64_t gva, int top)
+{
+	uint16_t pcid = (uint16_t)(v->cr3 & 0xfff);
+
+	/* The deepest cached upper-level entry (PDE, then PDPTE, then PML4E) lets the walk
+	 * start below it; levels above the start are not read. */
+	for (int l = 2; l <= 4 && l < top + 1; l++)
+		if (psc_lookup(v->tlb, false, l, gva, v->vpid, pcid))
+			return l - 1;
+	return top;
+}
+
+/* After a successful walk from `start` down to the leaf at leaf_level: cache the upper-level
+ * entries it read. */
+static void guest_psc_fill(struct vcpu *v, uint64_t gva, int leaf_level, int start)
+{
+	uint16_t pcid = (uint16_t)(v->cr3 & 0xfff);
+
+	for (int l = leaf_level + 1; l <= start && l <= 4; l++)
+		psc_insert(v->tlb, false, l, gva, v->vpid, pcid);
+}
+
 /* ---- the access ---- */
 
 /* An EPT violation (or misconfiguration) at gpa with KVM's error code: the exit, KVM's
@@ -261,11 +290,11 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 
 		ctx.start = guest_psc_start(v, gva, ctx.level);
 		st = guest_walk(m->guest, v->cr3, gva, op_kind(op), cpl, walker_gpa_access, &ctx, &w);
-		if (st == GUEST_WALK_OK)
+		if (st == GUEST_WALK_OK) { /* the data's EPT walk, to its leaf or violation */
 			err = kvm_tdp_translate(&m->kvm, w.gpa, op, &spte, &leaf);
-		if (st == GUEST_WALK_OK && !err) {
 			ctx.refs += ept_refs(v, w.gpa, leaf, &ctx.cached);
-			guest_psc_fill(v, gva, w.level);
+			if (!err)
+				guest_psc_fill(v, gva, w.level, ctx.start);
 		}
 		m->stats->walk_refs += ctx.refs;
 		m->stats->walk_refs_cached += ctx.cached;
@@ -313,26 +342,4 @@ int vcpu_access(struct machine *m, unsigned vcpu, uint64_t gva, int op, int cpl)
 		return 0;
 	}
 	return access_rest(m, vcpu, gva, op, cpl, hit, where);
-}
-
-/* ---- the guest's paging-structure caches ---- */
-
-int guest_psc_start(struct vcpu *v, uint64_t gva, int top)
-{
-	uint16_t pcid = (uint16_t)(v->cr3 & 0xfff);
-
-	/* The deepest cached upper-level entry (PDE, then PDPTE, then PML4E) lets the walk
-	 * start below it; levels above the start are not read. */
-	for (int l = 2; l <= 4 && l < top + 1; l++)
-		if (psc_lookup(v->tlb, false, l, gva, v->vpid, pcid))
-			return l - 1;
-	return top;
-}
-
-void guest_psc_fill(struct vcpu *v, uint64_t gva, int leaf_level)
-{
-	uint16_t pcid = (uint16_t)(v->cr3 & 0xfff);
-
-	for (int l = leaf_level + 1; l <= 4; l++)
-		psc_insert(v->tlb, false, l, gva, v->vpid, pcid);
 }
