@@ -49,6 +49,10 @@ void vcpu_charge(struct machine *m, unsigned vcpu, enum cycle_cat cat, uint64_t 
 uint64_t kvm_work_cycles(const struct cpu_model *c, const struct kvm_work *w,
 			 const struct kvm_work *before);
 
+/* --check: every vCPU's TLB entries and EPT paging-structure cache entries agree with EPT
+ * (cpu/vcpu.c); 0 or EINTERNAL naming the stale entry. */
+int vcpu_check_tlbs(const struct machine *m);
+
 /* Point m->tlb_count at m->stats (cpu/vcpu.c), once m->stats is set. */
 void vcpu_counters_init(struct machine *m);
 

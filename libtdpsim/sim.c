@@ -710,6 +710,8 @@ static int check_invariants(const tdpsim_sim *sim)
 		return err_set(TDPSIM_EINTERNAL, "check: memslot stats differ from a recount");
 	if (sim->started && (rc = kvm_mmu_check(&sim->machine.kvm)) < 0)
 		return rc;
+	if (sim->started && (rc = vcpu_check_tlbs(&sim->machine)) < 0)
+		return rc;
 	if (s->accesses != s->accesses_read + s->accesses_write + s->accesses_exec)
 		return err_set(TDPSIM_EINTERNAL, "check: accesses differ from their sum by kind");
 	if (s->sim_ns != sim->clock.now)

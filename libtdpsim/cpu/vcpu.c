@@ -9,6 +9,7 @@
  * cycles from the CPU model; every fetch is checked for an iTLB multihit.
  */
 #include <inttypes.h>
+#include <string.h>
 
 #include "core/error.h"
 #include "kvm/spte.h"
@@ -172,6 +173,7 @@ static void fill_tlb(struct machine *m, struct vcpu *v, uint64_t gva, int op,
 
 	e.vpn = gva >> level_shift(size);
 	e.pfn = hpfn - ((gva >> PAGE_SHIFT) & (pages_per_hpage(size) - 1));
+	e.gfn = (w->gpa >> PAGE_SHIFT) - ((gva >> PAGE_SHIFT) & (pages_per_hpage(size) - 1));
 	e.vpid = v->vpid;
 	e.pcid = (uint16_t)(v->cr3 & 0xfff);
 	e.size_level = (uint8_t)size;
@@ -275,8 +277,10 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 
 	if (hit && entry_permits(hit, op, cpl)) {
 		count_tlb(m, op, hit->size_level, true);
-		if (where == 2)
+		if (where == 2) {
+			tlb_refill_l1(v->tlb, op == TDPSIM_OP_EXEC ? TLB_FETCH : TLB_DATA, gva, hit);
 			m->stats->stlb_hits++;
+		}
 		charge(m, vcpu, CYC_TLB, where == 1 ? m->cpu->cyc_l1_tlb_hit : m->cpu->cyc_stlb_hit);
 		return after_translation(m, vcpu, gva, op);
 	}
@@ -342,4 +346,79 @@ int vcpu_access(struct machine *m, unsigned vcpu, uint64_t gva, int op, int cpl)
 		return 0;
 	}
 	return access_rest(m, vcpu, gva, op, cpl, hit, where);
+}
+
+/* ---- --check: the TLBs agree with EPT ---- */
+
+struct tlb_check {
+	const struct machine *m;
+	unsigned vcpu;
+};
+
+/* check_entry's report of a translation EPT no longer gives. */
+static int stale(const struct tlb_check *c, const char *kind, const struct tlb_entry *e,
+		 uint64_t gfn, uint64_t spte, int level)
+{
+	return err_set(TDPSIM_EINTERNAL, "check: vcpu %u's %s maps gva 0x%" PRIx64 " (size level "
+		       "%d) to pfn 0x%" PRIx64 "%s%s, but EPT maps gfn 0x%" PRIx64 " with spte 0x%"
+		       PRIx64 " at level %d: a missing TLB flush", c->vcpu, kind,
+		       e->vpn << level_shift(e->size_level), e->size_level, e->pfn,
+		       e->write ? " w" : "", e->exec ? " x" : "", gfn, spte, level);
+}
+
+/*
+ * An entry EPT must still back.  KVM flushes every vCPU's TLBs whenever it zaps, or takes a
+ * permission away (reference 7.3; kvm-mmu.md section 7), so a cached combined translation
+ * is never older than EPT in what it gives: every page of its range is mapped by a present
+ * EPT leaf, to the host frames the entry names, with every permission and the memory type
+ * the entry has.  A split is not flushed (tdp_mmu_split_huge_page: the translation is the
+ * same either way), so the leaves may be smaller than the entry; they are walked one by
+ * one.  An EPT paging-structure cache entry still names a table.  The guest's side may be
+ * stale - a guest that skips INVLPG keeps old translations, as the hardware does - and is
+ * not checked.
+ */
+static int check_entry(void *ctx, const char *kind, const struct tlb_entry *e)
+{
+	const struct tlb_check *c = ctx;
+	const struct kvm *kvm = &c->m->kvm;
+	const uint64_t pages = pages_per_hpage(e->size_level);
+	uint64_t spte;
+	int level;
+
+	if (strncmp(kind, "psc_ept", 7) == 0) {
+		uint64_t gpa = e->vpn << level_shift(e->size_level);
+
+		kvm_tdp_mmu_get_last_sptep(kvm, gpa >> PAGE_SHIFT, &level);
+		if (level >= e->size_level)
+			return err_set(TDPSIM_EINTERNAL, "check: vcpu %u's %s caches the table of "
+				       "gpa 0x%" PRIx64 " that EPT no longer has (the walk ends at "
+				       "level %d): a missing TLB flush", c->vcpu, kind, gpa, level);
+		return 0;
+	}
+	for (uint64_t off = 0; off < pages;) {
+		const uint64_t gfn = e->gfn + off;
+		uint64_t in_leaf;
+
+		if (kvm_tdp_translate(kvm, gfn << PAGE_SHIFT, TDPSIM_OP_READ, &spte, &level))
+			return stale(c, kind, e, gfn, spte, level);
+		in_leaf = gfn & (pages_per_hpage(level) - 1);
+		if (spte_to_pfn(spte) + in_leaf != e->pfn + off ||
+		    (e->write && !is_writable_pte(spte)) || (e->exec && !is_executable_pte(spte)) ||
+		    e->memtype != ((spte >> VMX_EPT_MT_EPTE_SHIFT) & 7))
+			return stale(c, kind, e, gfn, spte, level);
+		off += pages_per_hpage(level) - in_leaf;
+	}
+	return 0;
+}
+
+int vcpu_check_tlbs(const struct machine *m)
+{
+	for (unsigned v = 0; v < m->nr_vcpus; v++) {
+		struct tlb_check c = { m, v };
+		int r = tlb_for_each_ept_dependent(m->vcpus[v].tlb, check_entry, &c);
+
+		if (r)
+			return r;
+	}
+	return 0;
 }

@@ -42,7 +42,8 @@
  *
  * Lookup: the L1 arrays of the kind, smallest page size first, then the STLB, smallest first
  * (4K, 2M, 1G).  The first match wins and becomes most recently used; an STLB hit also fills
- * the L1 array of the entry's size (evicting its LRU way) and returns the STLB entry.
+ * the L1 array of the entry's size (evicting its LRU way) and returns the STLB entry - in
+ * tlb_lookup; the access path's tlb_find leaves the refill to its caller (tlb.h).
  *
  * Pieces.  An entry smaller than the guest page it comes from (entry.guest_level >
  * size_level: a guest 2M page over 4K EPT, or a smashed 1G) is dropped by INVLPG anywhere in
@@ -350,13 +351,14 @@ static void place(struct tlb *t, const struct probe *p, uint64_t gva, const stru
 	piece.vpn = gva >> p->shift;
 	piece.pfn = e->pfn + ((gva >> PAGE_SHIFT) & (pages_per_hpage(e->size_level) - 1) &
 			      ~(pages_per_hpage(p->level) - 1));
+	piece.gfn = e->gfn + (piece.pfn - e->pfn);
 	array_put(t, p->a, &piece);
 }
 
 /* ---- the interface ---- */
 
-/* tlb_find's whole search: the kind's L1 arrays, then the STLB's, with the refill of L1 on
- * an STLB hit (out of line, so that the common hit stays small). */
+/* tlb_find's whole search: the kind's L1 arrays, then the STLB's (out of line, so that the
+ * common hit stays small). */
 static __attribute__((noinline)) const struct tlb_entry *
 find_all(struct tlb *t, unsigned k, uint64_t gva, uint16_t vpid, uint16_t pcid, int *where)
 {
@@ -370,8 +372,6 @@ find_all(struct tlb *t, unsigned k, uint64_t gva, uint16_t vpid, uint16_t pcid, 
 			continue;
 		p->a->stamp[i] = ++t->clock;
 		*where = l1 ? 1 : 2;
-		if (!l1) /* the refill may evict, but never this STLB slot */
-			place(t, &t->l1_place[k][p->a->e[i].size_level], gva, &p->a->e[i]);
 		return &p->a->e[i];
 	}
 	*where = 0;
@@ -407,12 +407,21 @@ const struct tlb_entry *tlb_find(struct tlb *t, enum tlb_kind kind, uint64_t gva
 	return find_all(t, k, gva, vpid, pcid, where);
 }
 
+void tlb_refill_l1(struct tlb *t, enum tlb_kind kind, uint64_t gva, const struct tlb_entry *e)
+{
+	const unsigned k = kind == TLB_FETCH ? 0 : 1;
+
+	place(t, &t->l1_place[k][e->size_level], gva, e); /* never evicts from the STLB */
+}
+
 struct tlb_hit tlb_lookup(struct tlb *t, enum tlb_kind kind, uint64_t gva, uint16_t vpid,
 			  uint16_t pcid)
 {
 	struct tlb_hit h;
 	const struct tlb_entry *e = tlb_find(t, kind, gva, vpid, pcid, &h.where);
 
+	if (h.where == 2)
+		tlb_refill_l1(t, kind, gva, e);
 	if (e)
 		h.entry = *e;
 	else
@@ -564,6 +573,34 @@ void tlb_invlpg(struct tlb *t, uint64_t gva, uint16_t vpid, uint16_t pcid)
 	drop_tagged(t, A_PSC_GUEST, A_PSC_EPT, vpid, false, 0);
 }
 
+static const char *const array_names[A_COUNT] = {
+	"itlb_4k", "itlb_2m", "itlb_1g", "dtlb_4k", "dtlb_2m", "dtlb_1g", "stlb", "stlb_1g",
+	"psc_guest[0] (PML4E)", "psc_guest[1] (PDPTE)", "psc_guest[2] (PDE)",
+	"psc_ept[0] (PML4E)", "psc_ept[1] (PDPTE)", "psc_ept[2] (PDE)",
+};
+
+int tlb_for_each_ept_dependent(const struct tlb *t,
+			       int (*fn)(void *ctx, const char *kind, const struct tlb_entry *e),
+			       void *ctx)
+{
+	for (int ai = 0; ai < A_COUNT; ai++) {
+		const struct tlb_array *a = &t->a[ai];
+
+		if (ai >= A_TLB_COUNT && ai < A_PSC_EPT)
+			continue; /* guest PSC entries: guest-physical side only, may be stale */
+		for (size_t i = 0; i < a->n; i++) {
+			int r;
+
+			if (!slot_valid(t, a, i))
+				continue;
+			r = fn(ctx, array_names[ai], &a->e[i]);
+			if (r)
+				return r;
+		}
+	}
+	return 0;
+}
+
 static struct tlb_array *psc_array(struct tlb *t, bool ept, int level)
 {
 	struct tlb_array *a;
@@ -643,11 +680,6 @@ static uint8_t index_bits_for(uint32_t ways)
 
 int tlb_new(struct tlb **out, const struct cpu_model *m)
 {
-	static const char *const names[A_COUNT] = {
-		"itlb_4k", "itlb_2m", "itlb_1g", "dtlb_4k", "dtlb_2m", "dtlb_1g", "stlb", "stlb_1g",
-		"psc_guest[0] (PML4E)", "psc_guest[1] (PDPTE)", "psc_guest[2] (PDE)",
-		"psc_ept[0] (PML4E)", "psc_ept[1] (PDPTE)", "psc_ept[2] (PDE)",
-	};
 	struct tlb_geometry g[A_COUNT];
 	size_t total = 0, buckets = 0, at = 0, bat = 0;
 	struct tlb *t;
@@ -671,7 +703,7 @@ int tlb_new(struct tlb **out, const struct cpu_model *m)
 		g[A_PSC_EPT + i] = (struct tlb_geometry){ m->psc_ept[i], m->psc_ept[i] };
 	}
 	for (int i = 0; i < A_COUNT; i++) {
-		int r = check_geometry(m, names[i], g[i]);
+		int r = check_geometry(m, array_names[i], g[i]);
 
 		if (r)
 			return r;

@@ -19,6 +19,8 @@
 struct tlb_entry {
 	uint64_t vpn;        /* linear page number at its own size: gva >> level_shift */
 	uint64_t pfn;
+	uint64_t gfn;        /* the guest frame of the page's first 4K: not a hardware field;
+			      * --check verifies the entry against EPT with it */
 	uint16_t pcid;
 	uint16_t vpid;
 	uint8_t size_level;
@@ -56,10 +58,13 @@ struct tlb_hit {
 struct tlb_hit tlb_lookup(struct tlb *t, enum tlb_kind kind, uint64_t gva, uint16_t vpid,
 			  uint16_t pcid);
 
-/* tlb_lookup without the copy: the entry hit (NULL on a miss; valid until the TLB next
- * changes) and where it hit in *where.  The access path's lookup. */
+/* tlb_lookup without the copy and without the L1 refill: the entry hit (NULL on a miss;
+ * valid until the TLB next changes) and where it hit in *where.  The access path's lookup:
+ * it refills L1 with tlb_refill_l1 only when the entry permits the access (an access the
+ * entry does not permit faults, and a faulting translation is not cached). */
 const struct tlb_entry *tlb_find(struct tlb *t, enum tlb_kind kind, uint64_t gva, uint16_t vpid,
 				 uint16_t pcid, int *where);
+void tlb_refill_l1(struct tlb *t, enum tlb_kind kind, uint64_t gva, const struct tlb_entry *e);
 
 /* Insert a translation after a walk (into the L1 array of its size and the STLB, as the
  * model's geometry allows; 1G into the 2M array where the model has no 1G array, split to
@@ -82,6 +87,16 @@ void tlb_flush_all(struct tlb *t);                                  /* INVEPT gl
 void tlb_flush_vpid(struct tlb *t, uint16_t vpid);                  /* INVVPID single */
 void tlb_invlpg(struct tlb *t, uint64_t gva, uint16_t vpid, uint16_t pcid); /* INVLPG */
 void tlb_flush_pcid_nonglobal(struct tlb *t, uint16_t vpid, uint16_t pcid); /* MOV CR3 */
+
+/*
+ * --check: call fn on every valid entry that EPT must still agree with - every translation
+ * (L1 and STLB; kind names its array) and every EPT paging-structure cache entry (kind
+ * "psc_ept", entry.size_level its level, entry.vpn the address >> that level's shift).  Stops
+ * at, and returns, fn's first nonzero return.
+ */
+int tlb_for_each_ept_dependent(const struct tlb *t,
+			       int (*fn)(void *ctx, const char *kind, const struct tlb_entry *e),
+			       void *ctx);
 
 /* Paging-structure caches: does the cache for `level` (guest or EPT) hold the entry that
  * maps `addr` at that level?  Insert after a walk reads it; flushed with the TLB.
