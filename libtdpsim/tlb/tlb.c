@@ -388,13 +388,13 @@ const struct tlb_entry *tlb_find(struct tlb *t, enum tlb_kind kind, uint64_t gva
 				 uint16_t pcid, int *where)
 {
 	const unsigned k = kind == TLB_FETCH ? 0 : 1;
-	const struct probe *p = t->probe[k];
-	const struct tlb_array *a = p->a;
+	/* the kind's 4K L1 array: searched first whenever the model has one */
+	const struct tlb_array *a = &t->a[kind == TLB_FETCH ? A_ITLB_4K : A_DTLB_4K];
 
-	if (__builtin_expect(t->n_l1[k] && !a->index, 1)) {
-		const uint64_t vpn = gva >> p->shift;
+	if (__builtin_expect(a->n && !a->index, 1)) {
+		const uint64_t vpn = gva >> PAGE_SHIFT;
 		const size_t base = (vpn & a->set_mask) * a->ways;
-		const uint64_t match = key_matches(a->key + base, a->ways, make_key(vpn, p->level));
+		const uint64_t match = key_matches(a->key + base, a->ways, make_key(vpn, PG_LEVEL_4K));
 		const size_t i = base + (unsigned)__builtin_ctzll(match | 1ull << 63);
 
 		if (match && !(match & (match - 1)) && slot_valid(t, a, i) &&
