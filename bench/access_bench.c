@@ -2,12 +2,14 @@
 /*
  * Access throughput of the emulated core: a binary+gzip trace of single guest accesses is
  * replayed (decode + TLBs + walks + KVM), and the same file is only decoded, in the same run.
- * Two traces: TLB-hit-heavy (a working set of 32 4K pages, after one warm-up pass) and
- * walk-heavy (pages of 1 GiB in a scrambled order, far beyond the TLBs).
+ * Three traces: two TLB-hit-heavy ones over a working set of 32 4K pages, which the L1 dTLB
+ * holds after one pass - "cyclic" visits the pages in order (a pattern a branch predictor
+ * and gzip learn), "random" at random offsets in random order with random reads and writes -
+ * and walk-heavy (pages of 1 GiB in a scrambled order, far beyond the TLBs).
  *
  *   access_bench [--accesses N] [--runs R] [--dir D] [--only hit|walk]
  *
- * --only runs one of the two (for a profiler).
+ * --only runs the TLB-hit-heavy ones or the walk-heavy one (for a profiler).
  */
 #include <string.h>
 #include <unistd.h>
@@ -17,11 +19,13 @@
 #define BENCH_NAME "access_bench"
 #include "bench_util.h"
 
-static char trace_path[2][512];
+enum trace_kind { HIT_CYCLIC, HIT_RANDOM, WALK, N_TRACES };
+
+static char trace_path[N_TRACES][512];
 
 static void cleanup_files(void)
 {
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < N_TRACES; i++)
 		if (trace_path[i][0])
 			unlink(trace_path[i]);
 }
@@ -69,10 +73,11 @@ static void write_setup(tdpsim_trace_writer *w)
 	write_ev(w, &ev);
 }
 
-static void write_trace(const char *path, uint64_t n, int walk_heavy)
+static void write_trace(const char *path, uint64_t n, enum trace_kind kind)
 {
 	tdpsim_trace_writer *w;
 	tdpsim_event ev;
+	uint64_t rng = 0x9e3779b97f4a7c15ull;
 
 	if (tdpsim_trace_writer_new(&w, path) < 0)
 		die_tdpsim(path);
@@ -81,15 +86,21 @@ static void write_trace(const char *path, uint64_t n, int walk_heavy)
 	ev.cmd = TDPSIM_CMD_ACCESS;
 	ev.u.access.cpl = 3;
 	for (uint64_t i = 0; i < n; i++) {
-		uint64_t page;
+		uint64_t page, offset = 0, r = rng_next(&rng);
 
-		if (walk_heavy) { /* an odd multiplier scrambles the 262144 pages */
-			page = (i * 40503u) & (262144 - 1);
-		} else {
-			page = i & 31; /* 32 pages: the L1 dTLB holds them all */
-		}
 		ev.u.access.op = (uint32_t)(i % 3 == 2 ? TDPSIM_OP_WRITE : TDPSIM_OP_READ);
-		ev.u.access.gva = GiB + page * 4096;
+		if (kind == WALK) { /* an odd multiplier scrambles the 262144 pages */
+			page = (i * 40503u) & (262144 - 1);
+		} else if (kind == HIT_CYCLIC) {
+			page = i & 31; /* 32 pages: the L1 dTLB holds them all */
+		} else { /* the same 32 pages in random order, anywhere in them, reads and
+			  * writes at random: no pattern for a branch predictor or for gzip */
+			page = r & 31;
+			offset = (r >> 8) & 0xff8;
+			ev.u.access.op = (uint32_t)((r >> 20) % 3 == 2 ? TDPSIM_OP_WRITE
+								 : TDPSIM_OP_READ);
+		}
+		ev.u.access.gva = GiB + page * 4096 + offset;
 		write_ev(w, &ev);
 	}
 	if (tdpsim_trace_writer_close(w) < 0)
@@ -135,8 +146,8 @@ int main(int argc, char **argv)
 	uint64_t n = 20000000;
 	unsigned runs = 3;
 	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	static const char *const names[2] = { "TLB-hit-heavy", "walk-heavy" };
-	int first = 0, last = 1;
+	static const char *const names[N_TRACES] = { "hit, cyclic", "hit, random", "walk-heavy" };
+	int first = HIT_CYCLIC, last = WALK;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--accesses") == 0)
@@ -146,9 +157,9 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--dir") == 0)
 			dir = argv[i + 1];
 		else if (strcmp(argv[i], "--only") == 0 && strcmp(argv[i + 1], "hit") == 0)
-			last = 0;
+			last = HIT_RANDOM;
 		else if (strcmp(argv[i], "--only") == 0 && strcmp(argv[i + 1], "walk") == 0)
-			first = 1;
+			first = WALK;
 		else
 			die("usage: access_bench [--accesses N] [--runs R] [--dir D] "
 			    "[--only hit|walk]");
@@ -167,7 +178,7 @@ int main(int argc, char **argv)
 
 		snprintf(trace_path[k], sizeof(trace_path[k]), "%s/access_bench_%d_%ld.tdpb.gz", dir,
 			 k, (long)getpid());
-		write_trace(trace_path[k], n, k);
+		write_trace(trace_path[k], n, (enum trace_kind)k);
 		for (unsigned r = 0; r < runs; r++) {
 			double d = decode(trace_path[k], &events), t = replay(trace_path[k], &st);
 

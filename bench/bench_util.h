@@ -121,6 +121,15 @@ static inline void check_interrupted(void)
 }
 
 /* 1234567 -> "1,234,567" */
+/* xorshift64*: deterministic pseudo-random numbers for generated traces. */
+static inline uint64_t rng_next(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dull;
+}
+
 static inline const char *commas(uint64_t v, char *buf, size_t n)
 {
 	char tmp[32];

@@ -172,11 +172,7 @@ struct gen {
 
 static uint64_t rnd(struct gen *g)
 {
-	/* xorshift64* */
-	g->rng ^= g->rng >> 12;
-	g->rng ^= g->rng << 25;
-	g->rng ^= g->rng >> 27;
-	return g->rng * 0x2545f4914f6cdd1dull;
+	return rng_next(&g->rng);
 }
 
 static void new_burst(struct gen *g)

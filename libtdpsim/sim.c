@@ -431,15 +431,13 @@ static void stats_now(const tdpsim_sim *sim, tdpsim_stats *out)
 						  &none);
 }
 
+/* Without a branch on the kind (see entry_permits in cpu/vcpu.c). */
 static void count_accesses(tdpsim_sim *sim, uint32_t op, uint64_t n)
 {
 	sim->stats.accesses += n;
-	if (op == TDPSIM_OP_READ)
-		sim->stats.accesses_read += n;
-	else if (op == TDPSIM_OP_WRITE)
-		sim->stats.accesses_write += n;
-	else
-		sim->stats.accesses_exec += n;
+	sim->stats.accesses_read += n * (op == TDPSIM_OP_READ);
+	sim->stats.accesses_write += n * (op == TDPSIM_OP_WRITE);
+	sim->stats.accesses_exec += n * (op == TDPSIM_OP_EXEC);
 }
 
 static void sync_memslot_stats(tdpsim_sim *sim)
