@@ -53,6 +53,10 @@ uint64_t kvm_work_cycles(const struct cpu_model *c, const struct kvm_work *w,
  * (cpu/vcpu.c); 0 or EINTERNAL naming the stale entry. */
 int vcpu_check_tlbs(const struct machine *m);
 
+/* A VM exit whose only work is draining vcpu's PML buffer (cpu/vcpu.c): a PML-full exit, or
+ * the kick of kvm_arch_sync_dirty_log (`ipi_cycles` the IPI's cost, else 0). */
+void vcpu_pml_exit(struct machine *m, unsigned vcpu, uint64_t ipi_cycles);
+
 /* Point m->tlb_count at m->stats (cpu/vcpu.c), once m->stats is set. */
 void vcpu_counters_init(struct machine *m);
 

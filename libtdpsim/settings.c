@@ -62,6 +62,9 @@ static const struct setting_spec specs[SET__COUNT] = {
 	[SET_MULTIHIT] = { "multihit", WORDS, w_multihit, 0, 0, MULTIHIT_AUTO, 0 },
 	[SET_MULTIHIT_RULE] = { "multihit_rule", WORDS, w_multihit_rule, 0, 0, MULTIHIT_RULE_BROAD,
 				0 },
+	/* kvm_intel.pml: KVM uses Page Modification Logging for dirty logging where the CPU
+	 * has it (the model's pml), by default. */
+	[SET_PML] = { "pml", BOOL, NULL, 0, 1, 1, 1 },
 };
 
 void settings_init(struct settings *st)

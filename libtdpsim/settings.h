@@ -25,6 +25,7 @@ enum setting_id {
 	SET_TDP_MMU,
 	SET_MULTIHIT,
 	SET_MULTIHIT_RULE,
+	SET_PML,
 	SET__COUNT
 };
 

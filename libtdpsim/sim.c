@@ -133,6 +133,7 @@ static void machine_refresh_config(tdpsim_sim *sim)
 	c->nx_recovery_period_ms = st->s[SET_NX_RECOVERY_PERIOD_MS].v;
 	c->eager_page_split = st->s[SET_EAGER_PAGE_SPLIT].v != 0;
 	c->manual_protect = st->s[SET_MANUAL_DIRTY_LOG_PROTECT].v != 0;
+	c->pml = st->s[SET_PML].v != 0 && sim->machine.cpu->pml;
 	c->initially_set = st->s[SET_MANUAL_DIRTY_LOG_PROTECT].v == 2; /* the word "3" */
 	/* set_nx_huge_pages: when the mitigation flips at run time, KVM zaps every mapping of
 	 * every VM (kvm_mmu_zap_all_fast), since huge leaves' X bit and the NX tables were
@@ -173,6 +174,16 @@ static void machine_flush_tlbs(void *ctx)
 		m->stats->tlb_flushes++;
 		vcpu_charge(m, v, CYC_FLUSH, (uint64_t)m->cpu->cyc_flush + m->cpu->cyc_ipi);
 	}
+}
+
+/* kvm_arch_sync_dirty_log with PML: every vCPU is kicked (an IPI and a VM exit) and drains
+ * its PML buffer on the way out. */
+static void machine_kick_vcpus(void *ctx)
+{
+	struct machine *m = ctx;
+
+	for (unsigned v = 0; v < m->nr_vcpus; v++)
+		vcpu_pml_exit(m, v, m->cpu->cyc_ipi);
 }
 
 /* The multihit model's settings, refreshed with the others. */
@@ -262,6 +273,7 @@ static int machine_start(tdpsim_sim *sim)
 		return rc;
 	}
 	m->kvm.flush_tlbs = machine_flush_tlbs;
+	m->kvm.kick_vcpus = machine_kick_vcpus;
 	m->kvm.flush_ctx = m;
 	m->kvm.hooks = &sim->hooks;
 	m->kvm.policy = sim->policy;

@@ -18,6 +18,8 @@ static const struct {
 	STAT(remote_tlb_flush_requests),
 	STAT(tdp_mmu_pages),
 	STAT(dirty_pages),
+	STAT(pml_logged),
+	STAT(pml_full_exits),
 	STAT(nx_recovery_passes),
 	STAT(nx_recovery_zapped),
 	STAT(pf_taken),

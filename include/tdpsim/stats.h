@@ -27,6 +27,8 @@ typedef struct tdpsim_stats {
 	uint64_t remote_tlb_flush_requests;
 	uint64_t tdp_mmu_pages;   /* KVM's own table pages in use (kvm->arch.tdp_mmu_pages) */
 	uint64_t dirty_pages;     /* what the most recent get-dirty-log returned */
+	uint64_t pml_logged;      /* GPAs the processor logged in PML buffers (Intel PML) */
+	uint64_t pml_full_exits;  /* VM exits for a full PML buffer */
 	uint64_t nx_recovery_passes; /* runs of the NX recovery worker */
 	uint64_t nx_recovery_zapped; /* tracked tables it zapped */
 	/* KVM's vCPU stats, summed over vCPUs (per vCPU: tdpsim_sim_vcpu_stats) */

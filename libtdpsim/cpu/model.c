@@ -75,6 +75,7 @@ static const struct ini_key keys[] = {
 	KEY(cyc_zap_per_spte, K_CYCLES),
 	KEY(cyc_flush, K_CYCLES),
 	KEY(cyc_ipi, K_CYCLES),
+	KEY(cyc_pml_entry, K_CYCLES),
 	KEY(cpu_mhz, K_MHZ),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

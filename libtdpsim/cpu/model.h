@@ -54,6 +54,7 @@ struct cpu_model {
 	uint32_t cyc_fast_page_fault, cyc_topup, cyc_faultin, cyc_hugepage_adjust;
 	uint32_t cyc_map_per_level, cyc_make_spte, cyc_split_per_table, cyc_zap_per_spte;
 	uint32_t cyc_flush, cyc_ipi;
+	uint32_t cyc_pml_entry;          /* draining one PML buffer entry into the dirty bitmap */
 	uint32_t cpu_mhz;                /* for converting simulated time to cycles */
 };
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "kvm/dirty_log.h"
 #include "kvm/spte.h"
 #include "kvm/tdp_mmu.h"
 #include "machine.h"
@@ -58,7 +59,48 @@ uint64_t kvm_work_cycles(const struct cpu_model *c, const struct kvm_work *w,
 	       (w->map_levels - before->map_levels) * c->cyc_map_per_level +
 	       (w->make_spte - before->make_spte) * c->cyc_make_spte +
 	       (w->split_tables - before->split_tables) * c->cyc_split_per_table +
-	       (w->zapped - before->zapped) * c->cyc_zap_per_spte;
+	       (w->zapped - before->zapped) * c->cyc_zap_per_spte +
+	       (w->pml_drained - before->pml_drained) * c->cyc_pml_entry;
+}
+
+/* ---- PML: the processor's side ---- */
+
+void vcpu_pml_exit(struct machine *m, unsigned vcpu, uint64_t ipi_cycles)
+{
+	struct kvm_work before = m->kvm.work;
+
+	if (ipi_cycles)
+		charge(m, vcpu, CYC_FLUSH, ipi_cycles);
+	charge(m, vcpu, CYC_EXIT, m->cpu->cyc_vmexit);
+	kvm_flush_pml_buffer(&m->kvm, vcpu);
+	charge(m, vcpu, CYC_KVM, kvm_work_cycles(m->cpu, &m->kvm.work, &before));
+	m->kvm.work = before; /* consumed by this vCPU */
+}
+
+/*
+ * A write (or, with EPT A/D, any paging-structure access) that EPT permits at `gpa`: where
+ * the leaf's D is clear - PML cleared it for dirty logging - the processor sets it, and
+ * logs the GPA when PML is on in the VMCS (a slot is dirty-logged).  A full buffer makes a
+ * PML-full VM exit first.  Returns the leaf as it is now.
+ */
+static uint64_t ept_write_sets_dirty(struct machine *m, unsigned vcpu, uint64_t gpa,
+				     uint64_t spte)
+{
+	int level;
+	uint64_t *sptep;
+
+	if (spte & SPTE_DIRTY_MASK)
+		return spte;
+	sptep = kvm_tdp_mmu_get_last_sptep(&m->kvm, gpa >> PAGE_SHIFT, &level);
+	if (kvm_pml_logging(&m->kvm)) {
+		if (kvm_pml_full(&m->kvm, vcpu)) {
+			m->stats->pml_full_exits++;
+			vcpu_pml_exit(m, vcpu, 0);
+		}
+		kvm_pml_log(&m->kvm, vcpu, gpa & ~(uint64_t)(PAGE_SIZE - 1));
+	}
+	*sptep |= SPTE_DIRTY_MASK; /* the processor's write: KVM does not see it */
+	return *sptep;
 }
 
 /* ---- the 2-D walk's references ---- */
@@ -113,6 +155,8 @@ static int walker_gpa_access(void *ctx, uint64_t gpa, int write)
 		w->cached++;
 		return 0;
 	}
+	if (write)
+		ept_write_sets_dirty(w->m, (unsigned)(w->v - w->m->vcpus), gpa, spte);
 	w->refs += ept_refs(w->v, gpa, leaf, &w->cached) + 1; /* the entry itself */
 	return 0;
 }
@@ -180,7 +224,7 @@ static void fill_tlb(struct machine *m, struct vcpu *v, uint64_t gva, int op,
 	e.valid = true;
 	e.user = w->leaf_pte & PT_USER_MASK;
 	e.write = (w->leaf_pte & PT_WRITABLE_MASK) && (w->leaf_pte & PT_DIRTY_MASK) &&
-		  is_writable_pte(spte);
+		  is_writable_pte(spte) && (spte & SPTE_DIRTY_MASK); /* EPT's D too (PML) */
 	e.exec = !(w->leaf_pte & PT64_NX_MASK) && is_executable_pte(spte);
 	tlb_insert(v->tlb, op == TDPSIM_OP_EXEC ? TLB_FETCH : TLB_DATA, gva, &e);
 	count_tlb(m, op, size, false);
@@ -248,7 +292,10 @@ static void guest_psc_fill(struct vcpu *v, uint64_t gva, int leaf_level, int sta
 static int ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint32_t err)
 {
 	struct kvm_work before = m->kvm.work;
-	int r = kvm_mmu_page_fault(&m->kvm, vcpu, gpa, err);
+	int r;
+
+	kvm_flush_pml_buffer(&m->kvm, vcpu); /* vmx_handle_exit: at every exit */
+	r = kvm_mmu_page_fault(&m->kvm, vcpu, gpa, err);
 
 	vcpu_charge(m, vcpu, CYC_EXIT, m->cpu->cyc_vmexit);
 	vcpu_charge(m, vcpu, CYC_KVM, kvm_work_cycles(m->cpu, &m->kvm.work, &before));
@@ -315,6 +362,8 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 					       " is not in guest memory (no memslot)", vcpu, w.pt_gpa);
 		} else {
 			if (!err) {
+				if (op == TDPSIM_OP_WRITE)
+					spte = ept_write_sets_dirty(m, vcpu, w.gpa, spte);
 				fill_tlb(m, v, gva, op, &w, spte, leaf);
 				return after_translation(m, vcpu, gva, op);
 			}

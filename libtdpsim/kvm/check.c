@@ -21,7 +21,9 @@ static int check_leaf(const struct kvm *kvm, uint64_t gfn, int level, uint64_t s
 	struct host_page hp;
 	uint64_t hva;
 
-	if (is_writable_pte(spte) && (!is_mmu_writable_spte(spte) || !(spte & SPTE_DIRTY_MASK)))
+	/* Writable implies Dirty, except where PML cleared D for dirty logging. */
+	if (is_writable_pte(spte) &&
+	    (!is_mmu_writable_spte(spte) || (!(spte & SPTE_DIRTY_MASK) && !kvm->config.pml)))
 		return err_set(TDPSIM_EINTERNAL, "check: writable SPTE at gfn 0x%" PRIx64
 			       " without MMU-writable or Dirty", gfn);
 	if (is_mmu_writable_spte(spte) && !(spte & SPTE_HOST_WRITABLE))

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Dirty logging (reference 4.2-4.4): turning it on (write-protect, or eager split first),
+ * Dirty logging (reference 4.2-4.4): turning it on (eager split first, then write-protect),
  * turning it off (huge pages back, per profile), KVM_GET_DIRTY_LOG and KVM_CLEAR_DIRTY_LOG.
- * Without PML: KVM write-protects every leaf and the fast path logs each first write.
+ * Without PML, KVM write-protects every leaf and the fast path logs each first write.  With
+ * PML (Intel, kvm_intel.pml), KVM clears D on the leaves instead and write-protects only the
+ * huge ones: the processor sets D at the next write and logs the GPA in the vCPU's PML
+ * buffer, which KVM drains into the bitmap at every VM exit (a full buffer forces one), and
+ * before every GET/CLEAR_DIRTY_LOG by kicking the vCPUs (kvm_arch_sync_dirty_log).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +65,12 @@ int kvm_mmu_slot_apply_flags(struct kvm *kvm, struct kvm_memory_slot *slot, uint
 	if (kvm->config.eager_page_split && kvm->profile->eager_page_split)
 		kvm_tdp_mmu_try_split_huge_pages(kvm, slot->base_gfn, slot->base_gfn + slot->npages,
 						 PG_LEVEL_4K);
-	kvm_tdp_mmu_wrprot_slot(kvm, slot, PG_LEVEL_4K);
+	if (kvm->config.pml) { /* kvm_mmu_slot_leaf_clear_dirty, then huge leaves lose W */
+		kvm_tdp_mmu_clear_dirty_slot(kvm, slot);
+		kvm_tdp_mmu_wrprot_slot(kvm, slot, PG_LEVEL_2M);
+	} else {
+		kvm_tdp_mmu_wrprot_slot(kvm, slot, PG_LEVEL_4K);
+	}
 	kvm_flush_remote_tlbs(kvm); /* kvm_flush_remote_tlbs_memslot: always, afterwards */
 	return 0;
 }
@@ -74,19 +83,18 @@ int kvm_dirty_log_slot_created(struct kvm *kvm, struct kvm_memory_slot *slot)
 	return alloc_dirty_bitmap(kvm, slot);
 }
 
-/* The 4K leaves of the pages in `mask` lose W (kvm_tdp_mmu_clear_dirty_pt_masked with
- * wrprot, no PML); huge leaves are not touched here. */
-static void wrprot_4k_masked(struct kvm *kvm, uint64_t gfn, uint64_t mask)
+/* The 4K leaves of the pages in `mask` lose `bit` (kvm_tdp_mmu_clear_dirty_pt_masked: W
+ * without PML, D with it); huge leaves are not touched here. */
+static void clear_4k_masked(struct kvm *kvm, uint64_t gfn, uint64_t mask, uint64_t bit)
 {
 	for (; mask; mask &= mask - 1) {
 		uint64_t g = gfn + (uint64_t)__builtin_ctzll(mask);
 		int level;
 		uint64_t *sptep = kvm_tdp_mmu_get_last_sptep(kvm, g, &level);
 
-		if (level != PG_LEVEL_4K || !is_shadow_present_pte(*sptep) ||
-		    !is_writable_pte(*sptep))
+		if (level != PG_LEVEL_4K || !is_shadow_present_pte(*sptep) || !(*sptep & bit))
 			continue;
-		kvm_tdp_mmu_set_leaf_fast(kvm, sptep, g, level, *sptep & ~VMX_EPT_WRITABLE_MASK);
+		kvm_tdp_mmu_set_leaf_fast(kvm, sptep, g, level, *sptep & ~bit);
 	}
 }
 
@@ -109,7 +117,7 @@ static void enable_log_dirty_pt_masked(struct kvm *kvm, const struct kvm_memory_
 		if ((start + two_mb - 1) / two_mb != (end + two_mb - 1) / two_mb)
 			kvm_tdp_mmu_wrprot_gfn(kvm, end, PG_LEVEL_2M);
 	}
-	wrprot_4k_masked(kvm, base, mask);
+	clear_4k_masked(kvm, base, mask, kvm->config.pml ? SPTE_DIRTY_MASK : VMX_EPT_WRITABLE_MASK);
 }
 
 static uint64_t popcount_words(const uint64_t *w, size_t n)
@@ -121,12 +129,21 @@ static uint64_t popcount_words(const uint64_t *w, size_t n)
 	return c;
 }
 
+/* kvm_arch_sync_dirty_log: with PML, every vCPU is kicked out of the guest and drains its
+ * buffer, so that the bitmap holds every page written so far. */
+static void sync_dirty_log(struct kvm *kvm)
+{
+	if (kvm->config.pml && kvm->kick_vcpus)
+		kvm->kick_vcpus(kvm->flush_ctx);
+}
+
 int64_t kvm_get_dirty_log(struct kvm *kvm, struct kvm_memory_slot *slot)
 {
 	size_t n = bitmap_words(slot);
 	uint64_t count = 0;
 	bool flush = false;
 
+	sync_dirty_log(kvm);
 	if (kvm->config.manual_protect) /* only a copy: nothing cleared or protected */
 		return (int64_t)popcount_words(slot->dirty_bitmap, n);
 	for (size_t i = 0; i < n; i++) {
@@ -150,6 +167,7 @@ int64_t kvm_clear_dirty_log(struct kvm *kvm, struct kvm_memory_slot *slot, uint6
 	uint64_t count = 0;
 	bool flush = false;
 
+	sync_dirty_log(kvm);
 	/* first is 64-aligned (checked by the caller): whole words, the last maybe partial */
 	for (uint64_t off = first; off < first + num; off += 64) {
 		uint64_t len = first + num - off < 64 ? first + num - off : 64;
@@ -167,4 +185,40 @@ int64_t kvm_clear_dirty_log(struct kvm *kvm, struct kvm_memory_slot *slot, uint6
 	if (flush)
 		kvm_flush_remote_tlbs(kvm);
 	return (int64_t)count;
+}
+
+/* ---- PML ---- */
+
+bool kvm_pml_logging(const struct kvm *kvm)
+{
+	if (!kvm->config.pml)
+		return false;
+	for (size_t i = 0; i < kvm->memslots.n; i++)
+		if (kvm_slot_dirty_track_enabled(&kvm->memslots.slots[i]))
+			return true;
+	return false;
+}
+
+bool kvm_pml_full(const struct kvm *kvm, unsigned vcpu)
+{
+	return kvm->pml_used[vcpu] == PML_ENTRIES;
+}
+
+void kvm_pml_log(struct kvm *kvm, unsigned vcpu, uint64_t gpa)
+{
+	kvm->pml_buf[vcpu][kvm->pml_used[vcpu]++] = gpa;
+	kvm->stats->pml_logged++;
+}
+
+void kvm_flush_pml_buffer(struct kvm *kvm, unsigned vcpu)
+{
+	for (unsigned i = 0; i < kvm->pml_used[vcpu]; i++) {
+		uint64_t gfn = kvm->pml_buf[vcpu][i] >> PAGE_SHIFT;
+		struct kvm_memory_slot *slot = memslots_by_gfn(&kvm->memslots, gfn);
+
+		if (slot) /* kvm_vcpu_mark_page_dirty: a slot deleted since logs nothing */
+			mark_page_dirty_in_slot(slot, gfn);
+	}
+	kvm->work.pml_drained += kvm->pml_used[vcpu];
+	kvm->pml_used[vcpu] = 0;
 }

@@ -35,7 +35,11 @@ struct kvm_config {
 	bool eager_page_split;       /* kvm.eager_page_split */
 	bool manual_protect;         /* KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE */
 	bool initially_set;          /* KVM_DIRTY_LOG_INITIALLY_SET */
+	bool pml;                    /* kvm_intel.pml on a CPU that has PML (cpu_dirty_log_size) */
 };
+
+/* The PML buffer: 512 entries (PML_LOG_NR_ENTRIES, vmx.h), one per vCPU. */
+#define PML_ENTRIES 512
 
 /* KVM's work, tallied as it happens: the vCPU turns a fault's share into cycles with the CPU
  * model's costs; what is left after an event was done outside any vCPU (background). */
@@ -47,6 +51,7 @@ struct kvm_work {
 	uint64_t make_spte;      /* leaf SPTEs built */
 	uint64_t split_tables;   /* tables filled by splitting a huge leaf */
 	uint64_t zapped;         /* present SPTEs zapped */
+	uint64_t pml_drained;    /* PML buffer entries moved into dirty bitmaps */
 };
 
 struct kvm {
@@ -56,6 +61,12 @@ struct kvm {
 	void (*flush_tlbs)(void *ctx);
 	void *flush_ctx;
 	struct kvm_config config;
+	/* Each vCPU's PML buffer: the GPAs the processor logged since KVM last drained it. */
+	uint64_t (*pml_buf)[PML_ENTRIES];
+	uint16_t *pml_used;
+	/* kvm_arch_sync_dirty_log kicks every vCPU out of the guest, so that each drains its
+	 * PML buffer before the bitmap is read: the machine does the kicks (and their cost). */
+	void (*kick_vcpus)(void *ctx);
 	struct kvm_memslots memslots;
 	uint64_t memslots_generation; /* bumped by every memslot change; in MMIO SPTEs */
 	struct host_mm *host;

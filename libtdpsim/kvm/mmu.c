@@ -427,7 +427,9 @@ int kvm_init(struct kvm *kvm, struct host_mm *host, tdpsim_stats *stats, unsigne
 	memslots_init(&kvm->memslots);
 	sp_pool_init(&kvm->pool);
 	kvm->vcpu_stat = calloc(nr_vcpus, sizeof(*kvm->vcpu_stat));
-	if (!kvm->vcpu_stat || kvm_tdp_mmu_alloc_root(kvm) < 0) {
+	kvm->pml_buf = calloc(nr_vcpus, sizeof(*kvm->pml_buf));
+	kvm->pml_used = calloc(nr_vcpus, sizeof(*kvm->pml_used));
+	if (!kvm->vcpu_stat || !kvm->pml_buf || !kvm->pml_used || kvm_tdp_mmu_alloc_root(kvm) < 0) {
 		kvm_destroy(kvm);
 		return err_set(TDPSIM_ENOMEM, "kvm: out of memory");
 	}
@@ -440,6 +442,10 @@ void kvm_destroy(struct kvm *kvm)
 	memslots_free(&kvm->memslots);
 	sp_pool_free(&kvm->pool);
 	free(kvm->vcpu_stat);
+	free(kvm->pml_buf);
+	free(kvm->pml_used);
 	kvm->vcpu_stat = NULL;
+	kvm->pml_buf = NULL;
+	kvm->pml_used = NULL;
 	kvm->root = NULL;
 }

@@ -341,11 +341,12 @@ uint64_t *kvm_tdp_mmu_get_last_sptep(const struct kvm *kvm, uint64_t gfn, int *l
 
 /* ---- dirty logging (reference 4.2, 4.5, 4.8) ---- */
 
-/* Clear W on the leaves of `sp` (and below) that map part of [start, end), at min_level or
- * above.  A table at a time, in a tight loop: after an eager split this runs over millions
- * of leaves.  Only W changes, so no stats move; hooks still see each change. */
-static bool wrprot_table(struct kvm *kvm, struct kvm_mmu_page *sp, uint64_t start, uint64_t end,
-			 int min_level)
+/* Clear `bit` (W, or D for PML) on the leaves of `sp` (and below) that map part of
+ * [start, end), at min_level or above.  A table at a time, in a tight loop: after an eager
+ * split this runs over millions of leaves.  Only that bit changes, so no stats move; hooks
+ * still see each change. */
+static bool clear_leaf_bit(struct kvm *kvm, struct kvm_mmu_page *sp, uint64_t start,
+			   uint64_t end, int min_level, uint64_t bit)
 {
 	uint64_t span = pages_per_hpage(sp->level);
 	unsigned first = sp->gfn >= start ? 0 : (unsigned)((start - sp->gfn) / span);
@@ -360,13 +361,13 @@ static bool wrprot_table(struct kvm *kvm, struct kvm_mmu_page *sp, uint64_t star
 			continue;
 		if (!is_last_spte(spte, sp->level)) {
 			if (sp->level > min_level)
-				flush |= wrprot_table(kvm, spte_to_child_sp(&kvm->pool, spte), start,
-						      end, min_level);
+				flush |= clear_leaf_bit(kvm, spte_to_child_sp(&kvm->pool, spte),
+							start, end, min_level, bit);
 			continue;
 		}
-		if (sp->level < min_level || !is_writable_pte(spte))
+		if (sp->level < min_level || !(spte & bit))
 			continue;
-		sp->spt[i] = spte & ~VMX_EPT_WRITABLE_MASK;
+		sp->spt[i] = spte & ~bit;
 		if (kvm->hooks->on_spte_change)
 			kvm->hooks->on_spte_change(gfn, sp->level, spte, sp->spt[i],
 						   kvm->hooks->payload);
@@ -379,8 +380,16 @@ static bool wrprot_table(struct kvm *kvm, struct kvm_mmu_page *sp, uint64_t star
  * MMU-writable bit stays, so the fast path can give W back (and log the page). */
 bool kvm_tdp_mmu_wrprot_slot(struct kvm *kvm, const struct kvm_memory_slot *slot, int min_level)
 {
-	return wrprot_table(kvm, kvm->root, slot->base_gfn, slot->base_gfn + slot->npages,
-			    min_level);
+	return clear_leaf_bit(kvm, kvm->root, slot->base_gfn, slot->base_gfn + slot->npages,
+			      min_level, VMX_EPT_WRITABLE_MASK);
+}
+
+/* kvm_tdp_mmu_clear_dirty_slot (PML): clear D on every leaf of the slot, W kept; the
+ * processor sets D again, and logs the GPA, at the next write. */
+bool kvm_tdp_mmu_clear_dirty_slot(struct kvm *kvm, const struct kvm_memory_slot *slot)
+{
+	return clear_leaf_bit(kvm, kvm->root, slot->base_gfn, slot->base_gfn + slot->npages,
+			      PG_LEVEL_4K, SPTE_DIRTY_MASK);
 }
 
 /* kvm_tdp_mmu_write_protect_gfn: the leaf mapping gfn at min_level or above loses W and

@@ -162,8 +162,10 @@ END_TEST
 START_TEST(manual_protect_mode_1_reports_without_clearing_and_clear_reprotects)
 {
 	/* mode 1 (MANUAL_PROTECT_ENABLE without INITIALLY_SET): enabling splits and protects
-	 * as usual; GET only copies the bitmap; CLEAR clears and re-protects (reference 4.4). */
-	tdpsim_sim *sim = machine("nx_huge_pages=off manual_dirty_log_protect=1",
+	 * as usual; GET only copies the bitmap; CLEAR clears and re-protects (reference 4.4).
+	 * Write-protection, not PML (pml=0): the recorded write faults are the ones a
+	 * write-protected 4K leaf takes. */
+	tdpsim_sim *sim = machine("nx_huge_pages=off manual_dirty_log_protect=1 pml=0",
 				  "fault vcpu=0 gpa=0x200000 err=0x6\n"
 				  "dirty-log slot=0 on\n"
 				  "fault vcpu=0 gpa=0x201000 err=0x7\n"
