@@ -577,6 +577,80 @@ START_TEST(a_bad_compact_access_fails_at_its_record_on_every_path)
 }
 END_TEST
 
+/* A binary trace written byte by byte: 300 compact reads by vCPU 0 (the machine starts at
+ * the first, then replay's fast path takes them), one bad record, 100 more reads (so that the
+ * bad one sits well inside the buffer, where the fast path looks at it first), and the end
+ * record.  bad: 0 op 3, 1 a varint over 64 bits, 2 a non-canonical gva. */
+static const char *write_bad_binary(const char *dir, int bad)
+{
+	static char path[512];
+	unsigned char buf[4096];
+	size_t n = 0;
+	FILE *f;
+
+	memcpy(buf, "TDPB\r\n\x1a\x01", 8);
+	n = 8;
+	for (int i = 0; i < 400; i++) {
+		if (i == 300) {
+			if (bad == 0) {
+				buf[n++] = 0x83;
+				buf[n++] = 0x02;
+			} else if (bad == 1) {
+				buf[n++] = 0x80;
+				memset(buf + n, 0xff, 10);
+				n += 10;
+			} else { /* +2^56: zigzag 2^57, a 9-byte varint */
+				uint64_t v = 1ull << 57;
+
+				buf[n++] = 0x80;
+				while (v >= 0x80) {
+					buf[n++] = (unsigned char)(v | 0x80);
+					v >>= 7;
+				}
+				buf[n++] = (unsigned char)v;
+			}
+			continue;
+		}
+		buf[n++] = 0x80;            /* vCPU 0, cpl 3, read */
+		buf[n++] = 0x80 | 0x00;     /* +4096, zigzag 8192: 0x80 0x40 */
+		buf[n++] = 0x40;
+	}
+	buf[n++] = 0x00;                    /* the end record, never reached */
+	buf[n++] = 0x01;
+	snprintf(path, sizeof(path), "%s/bad%d.tdpb", dir, bad);
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(buf, 1, n, f), n);
+	ck_assert_int_eq(fclose(f), 0);
+	return path;
+}
+
+START_TEST(a_malformed_compact_record_fails_alike_on_the_fast_path)
+{
+	static const char *const want[] = { "byte 908: compact access with op 3",
+					    "byte 908: malformed varint (in gva)",
+					    "byte 908: access: gva=0x10000000012c000 is not a canonical" };
+	const char *dir = scratch_dir();
+	char msg[3][512];
+	const char *path = write_bad_binary(dir, _i);
+
+	for (int way = BY_REPLAY; way <= BY_APPLY; way++) {
+		int64_t rc;
+		tdpsim_sim *sim = replay_way(path, (enum replay_way)way, &rc, msg[way],
+					     sizeof(msg[way]));
+		tdpsim_stats st;
+
+		ck_assert_int_eq(rc, TDPSIM_EPARSE);
+		tdpsim_sim_stats(sim, &st);
+		ck_assert_uint_eq(st.accesses, 300); /* every access before the bad record ran */
+		tdpsim_sim_free(sim);
+	}
+	ck_assert_msg(strstr(msg[BY_REPLAY], want[_i]), "%s", msg[BY_REPLAY]);
+	ck_assert_str_eq(msg[BY_REPLAY], msg[BY_REPLAY_WITH_HOOK]);
+	ck_assert_str_eq(msg[BY_REPLAY], msg[BY_APPLY]);
+}
+END_TEST
+
 static Suite *sim_suite(void)
 {
 	Suite *s = suite_create("sim");
@@ -597,6 +671,7 @@ static Suite *sim_suite(void)
 	tcase_add_test(tc, changing_nx_huge_pages_at_run_time_zaps_every_mapping);
 	tcase_add_test(tc, replaying_compact_accesses_matches_applying_each_event);
 	tcase_add_test(tc, a_bad_compact_access_fails_at_its_record_on_every_path);
+	tcase_add_loop_test(tc, a_malformed_compact_record_fails_alike_on_the_fast_path, 0, 3);
 	suite_add_tcase(s, tc);
 	return s;
 }
