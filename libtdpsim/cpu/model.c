@@ -32,6 +32,7 @@ enum key_kind {
 	K_GEOMETRY,     /* entries/ways, 0/0 = absent */
 	K_L1_GEOMETRY,  /* the same, but the array must be present */
 	K_REPLACEMENT,
+	K_INDEX,        /* linear | xor */
 	K_PSC,          /* three entry counts */
 	K_CYCLES,
 	K_MHZ,
@@ -56,6 +57,7 @@ static const struct ini_key keys[] = {
 	KEY(stlb, K_GEOMETRY),
 	KEY(stlb_1g, K_GEOMETRY),
 	KEY(stlb_holds_2m, K_BOOL),
+	KEY(stlb_index, K_INDEX),
 	KEY(replacement, K_REPLACEMENT),
 	KEY(psc_guest, K_PSC),
 	KEY(psc_ept, K_PSC),
@@ -83,8 +85,20 @@ static const struct ini_key keys[] = {
 #define KEY_INDEX(field) key_index(#field)
 
 static const char *const vendor_words[] = { "intel", "amd" };
-/* enum tlb_replacement, by value. */
+/* enum tlb_replacement and enum tlb_index, by value. */
 static const char *const replacement_words[] = { "lru" };
+static const char *const index_words[] = { "linear", "xor" };
+
+/* The words of an enum-valued kind, and how many. */
+static const char *const *enum_words(int kind, size_t *n)
+{
+	if (kind == K_INDEX) {
+		*n = sizeof(index_words) / sizeof(index_words[0]);
+		return index_words;
+	}
+	*n = sizeof(replacement_words) / sizeof(replacement_words[0]);
+	return replacement_words;
+}
 
 static size_t key_index(const char *name)
 {
@@ -236,13 +250,18 @@ static int handler(void *user, const char *section, const char *name, const char
 	case K_L1_GEOMETRY:
 		return parse_geometry(p, name, value, keys[k].kind == K_L1_GEOMETRY,
 				      (struct tlb_geometry *)field);
-	case K_REPLACEMENT: {
-		int w = parse_word(p, name, value, replacement_words,
-				   sizeof(replacement_words) / sizeof(replacement_words[0]));
+	case K_REPLACEMENT:
+	case K_INDEX: { /* both enums are stored as int-sized enum values */
+		size_t nw;
+		const char *const *words = enum_words(keys[k].kind, &nw);
+		int w = parse_word(p, name, value, words, nw);
 
 		if (w < 0)
 			return 0;
-		*(enum tlb_replacement *)field = (enum tlb_replacement)w;
+		if (keys[k].kind == K_INDEX)
+			*(enum tlb_index *)field = (enum tlb_index)w;
+		else
+			*(enum tlb_replacement *)field = (enum tlb_replacement)w;
 		return 1;
 	}
 	case K_PSC: {
@@ -449,12 +468,13 @@ const char *cpu_model_field_text(const struct cpu_model *m, size_t i, char *buf,
 		snprintf(buf, n, "%u/%u", g->entries, g->ways);
 		return buf;
 	}
-	case K_REPLACEMENT: {
-		enum tlb_replacement r = *(const enum tlb_replacement *)field;
+	case K_REPLACEMENT:
+	case K_INDEX: {
+		size_t nw, w = k->kind == K_INDEX ? (size_t)*(const enum tlb_index *)field
+						  : (size_t)*(const enum tlb_replacement *)field;
+		const char *const *words = enum_words(k->kind, &nw);
 
-		return (size_t)r < sizeof(replacement_words) / sizeof(replacement_words[0])
-			       ? replacement_words[r]
-			       : "?";
+		return w < nw ? words[w] : "?";
 	}
 	case K_PSC: {
 		const uint32_t *v = (const uint32_t *)field;

@@ -19,6 +19,10 @@ struct tlb_geometry {
 
 enum tlb_replacement { TLB_LRU = 0 };
 
+/* How a set-associative array picks a page's set: the low bits of its page number, or their
+ * XOR with the next as many bits (Skylake's STLB: "XOR-7", TLBleed's reverse engineering). */
+enum tlb_index { TLB_INDEX_LINEAR = 0, TLB_INDEX_XOR = 1 };
+
 struct cpu_model {
 	char name[32];
 	char description[128];
@@ -36,6 +40,7 @@ struct cpu_model {
 	/* Second-level TLB: one array for 4K and 2M (stlb_holds_2m), and one for 1G. */
 	struct tlb_geometry stlb, stlb_1g;
 	bool stlb_holds_2m;
+	enum tlb_index stlb_index;       /* the STLB's set index (the L1 arrays: linear) */
 	enum tlb_replacement replacement;
 
 	/* Paging-structure caches (entries, fully associative): guest PML4E/PDPTE/PDE and the

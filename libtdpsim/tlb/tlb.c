@@ -6,9 +6,9 @@
  *
  * Arrays.  Each structure is a `struct tlb_array` of sets x ways slots; sets = entries / ways
  * must be a power of two, and a page's set is its linear page number at the size it is cached
- * at: vpn & (sets - 1).  Real Skylake indexes its STLB with an XOR hash of more vpn bits
- * (reverse-engineered as "XOR-7"), which spreads power-of-two strides over more sets; the
- * plain low bits are this model's simplification.  A PSC is one fully associative set.  The
+ * at: vpn & (sets - 1) - or, for an STLB whose model says `stlb_index = xor`, those bits XOR
+ * the next as many (Skylake's "XOR-7": 128 sets from page-number bits 0-6 ^ 7-13), which
+ * spreads power-of-two strides over the sets.  A PSC is one fully associative set.  The
  * STLB holds 4K and (where the model says so) 2M entries in the same sets, a 2M entry in the
  * set of its 2M page number.
  *
@@ -79,6 +79,7 @@ struct tlb_array {
 	uint32_t pieces;   /* valid entries with guest_level > size_level */
 	uint8_t index_bits;
 	uint8_t levels;    /* bit L set: holds entries of size level L */
+	uint8_t xor_shift; /* set index hashed: vpn ^ (vpn >> xor_shift), log2(sets); 0: not */
 };
 
 enum {
@@ -131,6 +132,12 @@ static inline bool tags_match(const struct tlb_entry *e, uint16_t vpid, uint16_t
 static inline bool is_piece(const struct tlb_entry *e)
 {
 	return e->guest_level > e->size_level;
+}
+
+/* The set of `a` that holds the page vpn (at the size it is cached at). */
+static inline size_t set_of(const struct tlb_array *a, uint64_t vpn)
+{
+	return (size_t)((vpn ^ (a->xor_shift ? vpn >> a->xor_shift : 0)) & a->set_mask);
 }
 
 /* ---- the hash index of a wide array ---- */
@@ -260,7 +267,7 @@ static ALWAYS_INLINE size_t array_find(const struct tlb *t, const struct tlb_arr
 
 	if (!a->live)
 		return SIZE_MAX;
-	return set_find(t, a, vpn & a->set_mask, make_key(vpn, level), &want);
+	return set_find(t, a, set_of(a, vpn), make_key(vpn, level), &want);
 }
 
 /* ---- fill and invalidate ---- */
@@ -313,7 +320,7 @@ static size_t oldest_slot(const uint64_t *st, size_t base, uint32_t ways)
 static void array_put(struct tlb *t, struct tlb_array *a, const struct tlb_entry *e)
 {
 	const uint64_t key = make_key(e->vpn, e->size_level);
-	const size_t set = e->vpn & a->set_mask, base = set * a->ways;
+	const size_t set = set_of(a, e->vpn), base = set * a->ways;
 	size_t i, victim;
 
 	while (a->live && (i = set_find(t, a, set, key, e)) != SIZE_MAX)
@@ -393,7 +400,7 @@ const struct tlb_entry *tlb_find(struct tlb *t, enum tlb_kind kind, uint64_t gva
 
 	if (__builtin_expect(a->n && !a->index, 1)) {
 		const uint64_t vpn = gva >> PAGE_SHIFT;
-		const size_t base = (vpn & a->set_mask) * a->ways;
+		const size_t base = set_of(a, vpn) * a->ways;
 		const uint64_t match = key_matches(a->key + base, a->ways, make_key(vpn, PG_LEVEL_4K));
 		const size_t i = base + (unsigned)__builtin_ctzll(match | 1ull << 63);
 
@@ -546,7 +553,7 @@ void tlb_invlpg(struct tlb *t, uint64_t gva, uint16_t vpid, uint16_t pcid)
 		for (unsigned level = PG_LEVEL_4K; level <= PG_LEVEL_1G; level++) {
 			uint64_t vpn = gva >> level_shift((int)level);
 			uint64_t key = make_key(vpn, level);
-			size_t base = (size_t)(vpn & a->set_mask) * a->ways;
+			size_t base = set_of(a, vpn) * a->ways;
 
 			if (!(a->levels & (1u << level)))
 				continue;
@@ -739,6 +746,8 @@ int tlb_new(struct tlb **out, const struct cpu_model *m)
 		a->e = t->entries + at;
 		at += a->n;
 		a->index_bits = index_bits_for(a->ways);
+		if (i == A_STLB && m->stlb_index == TLB_INDEX_XOR && a->set_mask)
+			a->xor_shift = (uint8_t)__builtin_ctzll(a->set_mask + 1);
 		if (a->index_bits) {
 			a->index = t->buckets + bat;
 			bat += (size_t)(a->set_mask + 1) << a->index_bits;

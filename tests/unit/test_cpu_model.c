@@ -258,7 +258,7 @@ START_TEST(fields_are_listed_as_a_file_spells_them)
 	char buf[64];
 	size_t nf = cpu_model_field_count();
 
-	ck_assert_uint_eq(nf, 34); /* every field but name and description */
+	ck_assert_uint_eq(nf, 35); /* every field but name and description */
 	ck_assert_str_eq(cpu_model_field_name(0), "vendor");
 	ck_assert_str_eq(cpu_model_field_name(nf - 1), "cpu_mhz");
 	ck_assert_ptr_null(cpu_model_field_name(nf));
@@ -363,7 +363,8 @@ static const char *valid_model(const char *name)
 		 "cyc_flush = 1000\n"                   /* 35 */
 		 "cyc_ipi = 3000\n"                     /* 36 */
 		 "cpu_mhz = 2500\n"                     /* 37 */
-		 "cyc_pml_entry = 50\n",                /* 38 */
+		 "cyc_pml_entry = 50\n"                 /* 38 */
+		 "stlb_index = xor\n",                  /* 39 */
 		 name);
 	ck_assert_uint_lt(strlen(text), sizeof(text) - 1);
 	return text;

@@ -144,6 +144,7 @@ static const char *show(const struct tlb_entry *e)
 
 struct ref_array {
 	uint32_t sets, ways;     /* ways 0: absent */
+	bool xor_hash;           /* the set is (vpn mod sets) XOR (vpn / sets mod sets) */
 	uint32_t *len;           /* per set: entries in its list */
 	struct tlb_entry *list;  /* per set, `ways` long: [0] most recently used */
 };
@@ -186,6 +187,7 @@ static void ref_init(struct ref *r, const struct cpu_model *m)
 			ref_array_init(&r->l1[k][level], l1[k][level - 1]->entries,
 				       l1[k][level - 1]->ways);
 	ref_array_init(&r->stlb, m->stlb.entries, m->stlb.ways);
+	r->stlb.xor_hash = m->stlb_index == TLB_INDEX_XOR;
 	ref_array_init(&r->stlb_1g, m->stlb_1g.entries, m->stlb_1g.ways);
 	r->stlb_holds_2m = m->stlb_holds_2m;
 	for (int level = 2; level <= 4; level++) {
@@ -207,9 +209,16 @@ static void ref_free(struct ref *r)
 	}
 }
 
+static uint64_t ref_set_index(const struct ref_array *a, uint64_t vpn)
+{
+	if (a->xor_hash)
+		return (vpn % a->sets) ^ (vpn / a->sets % a->sets);
+	return vpn % a->sets;
+}
+
 static struct tlb_entry *ref_set(struct ref_array *a, uint64_t vpn, uint32_t **len)
 {
-	uint64_t set = vpn % a->sets;
+	uint64_t set = ref_set_index(a, vpn);
 
 	*len = &a->len[set];
 	return &a->list[set * a->ways];
@@ -451,8 +460,8 @@ static bool ref_peek(const struct ref_array *a, int level, uint64_t gva, uint16_
 
 	if (!a->ways)
 		return false;
-	for (uint32_t i = 0; i < a->len[vpn % a->sets]; i++) {
-		const struct tlb_entry *e = &a->list[vpn % a->sets * a->ways + i];
+	for (uint32_t i = 0; i < a->len[ref_set_index(a, vpn)]; i++) {
+		const struct tlb_entry *e = &a->list[ref_set_index(a, vpn) * a->ways + i];
 
 		if (ref_matches(e, level, vpn, vpid, pcid)) {
 			*out = *e;
@@ -888,6 +897,46 @@ START_TEST(a_tlb_entry_page_size_is_the_smaller_of_guest_and_ept)
 	/* same frame, same type: no multihit, though two iTLB entries now cover X */
 	ck_assert(!tlb_multihit(t, X, 1, 1, true, NULL, NULL));
 	tlb_free(t);
+}
+END_TEST
+
+/* Insert n 4K data translations at a stride of `stride` pages, then count the STLB hits
+ * when looking all of them up again in the same order. */
+static unsigned stlb_hits_after_strided_fill(const struct cpu_model *m, unsigned n,
+					     uint64_t stride)
+{
+	struct tlb *t = new_tlb(m);
+	unsigned hits = 0;
+
+	for (unsigned k = 0; k < n; k++) {
+		uint64_t gva = R4K_BASE + k * stride * PAGE_SIZE;
+		struct tlb_entry e = entry(gva, 1, 0x1000 + k, MT_WB, 1, 1, false);
+
+		tlb_insert(t, TLB_DATA, gva, &e);
+	}
+	for (unsigned k = 0; k < n; k++)
+		hits += tlb_lookup(t, TLB_DATA, R4K_BASE + k * stride * PAGE_SIZE, 1, 1).where == 2;
+	tlb_free(t);
+	return hits;
+}
+
+START_TEST(skylakes_stlb_xor_hash_spreads_a_power_of_two_stride)
+{
+	/* 64 pages 128 pages apart.  With Skylake-SP's XOR-7 index (set = vpn bits 0-6 ^ 7-13)
+	 * page k sits in set k of the STLB's 128, so all 64 stay there; by the low bits alone
+	 * every one would be in set 0, which keeps its last 12 (12 ways).  The L1 dTLB (16 sets,
+	 * linear) keeps the last 4 in its set 0, but looking the pages up in order refills that
+	 * set from the STLB at each hit, so those 4 are gone from L1 by their turn: every page
+	 * the STLB kept is an STLB hit - 64 with the hash, 12 without. */
+	const struct cpu_model *sky = cpu_model_lookup("skylake-sp");
+	struct cpu_model linear;
+
+	ck_assert_ptr_nonnull(sky);
+	ck_assert_int_eq(sky->stlb_index, TLB_INDEX_XOR);
+	ck_assert_uint_eq(stlb_hits_after_strided_fill(sky, 64, 128), 64);
+	linear = *sky;
+	linear.stlb_index = TLB_INDEX_LINEAR;
+	ck_assert_uint_eq(stlb_hits_after_strided_fill(&linear, 64, 128), 12);
 }
 END_TEST
 
@@ -1392,6 +1441,7 @@ static Suite *tlb_suite(void)
 
 	tcase_add_test(tc, a_tlb_entry_page_size_is_the_smaller_of_guest_and_ept);
 	tcase_add_test(tc, lru_evicts_the_least_recently_used_way);
+	tcase_add_test(tc, skylakes_stlb_xor_hash_spreads_a_power_of_two_stride);
 	tcase_add_test(tc, an_insert_replaces_the_entry_a_lookup_of_it_would_find);
 	tcase_add_test(tc, stlb_hit_refills_l1);
 	tcase_add_test(tc, invlpg_drops_every_size_covering_the_address_and_keeps_other_pcids);
