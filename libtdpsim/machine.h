@@ -53,6 +53,11 @@ uint64_t kvm_work_cycles(const struct cpu_model *c, const struct kvm_work *w,
  * (cpu/vcpu.c); 0 or EINTERNAL naming the stale entry. */
 int vcpu_check_tlbs(const struct machine *m);
 
+/* An EPT violation (or misconfiguration) at gpa with KVM's error code (cpu/vcpu.c): the
+ * exit (draining the PML buffer, as every exit does), KVM's fault path, the entry, charged
+ * to the vCPU.  KVM's RET_PF_* or a negative code. */
+int vcpu_ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint32_t err);
+
 /* A VM exit whose only work is draining vcpu's PML buffer (cpu/vcpu.c): a PML-full exit, or
  * the kick of kvm_arch_sync_dirty_log (`ipi_cycles` the IPI's cost, else 0). */
 void vcpu_pml_exit(struct machine *m, unsigned vcpu, uint64_t ipi_cycles);

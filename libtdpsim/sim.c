@@ -581,11 +581,13 @@ static int do_sweep(tdpsim_sim *sim, const tdpsim_event *ev)
 	return 0;
 }
 
+/* A recorded fault is an EPT violation the vCPU took: its exit and KVM's work are the
+ * vCPU's cycles, as for one met on the access path. */
 static int do_fault(tdpsim_sim *sim, const tdpsim_event *ev)
 {
 	vcpu_run(sim);
-	int rc = kvm_mmu_page_fault(&sim->machine.kvm, ev->u.fault.vcpu, ev->u.fault.gpa,
-				    ev->u.fault.err);
+	int rc = vcpu_ept_fault(&sim->machine, ev->u.fault.vcpu, ev->u.fault.gpa,
+				ev->u.fault.err);
 
 	if (rc >= 0)
 		sim->stats.recorded_faults++;

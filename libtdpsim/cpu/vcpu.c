@@ -287,9 +287,7 @@ static void guest_psc_fill(struct vcpu *v, uint64_t gva, int leaf_level, int sta
 
 /* ---- the access ---- */
 
-/* An EPT violation (or misconfiguration) at gpa with KVM's error code: the exit, KVM's
- * fault path, the entry. */
-static int ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint32_t err)
+int vcpu_ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint32_t err)
 {
 	struct kvm_work before = m->kvm.work;
 	int r;
@@ -355,7 +353,7 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 			return 0;
 		}
 		if (st == GUEST_WALK_EPT) {
-			r = ept_fault(m, vcpu, w.pt_gpa, ctx.pt_err);
+			r = vcpu_ept_fault(m, vcpu, w.pt_gpa, ctx.pt_err);
 			if (r == RET_PF_EMULATE)
 				return err_set(TDPSIM_EINPUT,
 					       "vcpu %u: the guest page table at gpa 0x%" PRIx64
@@ -367,7 +365,7 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 				fill_tlb(m, v, gva, op, &w, spte, leaf);
 				return after_translation(m, vcpu, gva, op);
 			}
-			r = ept_fault(m, vcpu, w.gpa, err);
+			r = vcpu_ept_fault(m, vcpu, w.gpa, err);
 			if (r == RET_PF_EMULATE) /* MMIO or a read-only slot: KVM emulated it */
 				return 0;
 		}
