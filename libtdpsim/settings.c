@@ -120,6 +120,50 @@ static int words_list(const char *const *w, char *buf, size_t n)
 	return 0;
 }
 
+/* A model-file setting's kind of model: the kernel profiles or the CPU models. */
+struct model_kind {
+	int (*resolve)(const char *value, size_t *id);
+	size_t (*count)(void);
+	const char *(*name_at)(size_t i);
+	const char *file_what; /* "a profile file", "a CPU model file" */
+};
+
+static const char *profile_name_at(size_t i)
+{
+	return kvm_profile_at(i)->name;
+}
+
+static const char *cpu_name_at(size_t i)
+{
+	return cpu_model_at(i)->name;
+}
+
+static const struct model_kind profile_kind = { kvm_profile_lookup, kvm_profile_count,
+						profile_name_at, "a profile file" };
+static const struct model_kind cpu_kind = { cpu_model_resolve, cpu_model_count, cpu_name_at,
+					    "a CPU model file" };
+
+/* A built-in model's name, or a model file's path: its number; else the error, naming the
+ * built-in ones (a model file's own error is located in the file). */
+static int parse_model(const struct setting_spec *s, const char *value, uint64_t *out,
+		       const struct model_kind *k)
+{
+	char list[256] = "";
+	size_t idx;
+	int rc = k->resolve(value, &idx);
+
+	if (rc == 0)
+		return *out = idx, 0;
+	if (rc != TDPSIM_ENOTFOUND)
+		return rc; /* a file's error, located; or broken built-ins */
+	for (size_t i = 0; i < k->count(); i++) {
+		strncat(list, i ? "|" : "", sizeof(list) - strlen(list) - 1);
+		strncat(list, k->name_at(i), sizeof(list) - strlen(list) - 1);
+	}
+	return err_set(TDPSIM_ENOTFOUND, "%s='%s' is not one of %s (or %s: a path with a '/' or "
+		       "ending in .ini)", s->name, value, list, k->file_what);
+}
+
 int settings_parse(int id, const char *value, uint64_t *out)
 {
 	const struct setting_spec *s = &specs[id];
@@ -142,38 +186,10 @@ int settings_parse(int id, const char *value, uint64_t *out)
 		if (parse_bool(value, out) == 0)
 			return 0;
 		return err_set(TDPSIM_EINPUT, "%s='%s' is not a boolean (0|1|y|n)", s->name, value);
-	case PROFILE: {
-		size_t n = kvm_profile_count(), idx;
-		int rc = kvm_profile_lookup(value, &idx);
-
-		if (rc == 0)
-			return *out = idx, 0;
-		if (rc != TDPSIM_ENOTFOUND)
-			return rc; /* a profile file's error, located; or broken built-ins */
-		list[0] = '\0';
-		for (size_t i = 0; i < n; i++) {
-			strncat(list, i ? "|" : "", sizeof(list) - strlen(list) - 1);
-			strncat(list, kvm_profile_at(i)->name, sizeof(list) - strlen(list) - 1);
-		}
-		return err_set(TDPSIM_ENOTFOUND, "%s='%s' is not one of %s (or a profile file: a "
-			       "path with a '/' or ending in .ini)", s->name, value, list);
-	}
-	case CPU: {
-		size_t n = cpu_model_count(), idx;
-		int rc = cpu_model_resolve(value, &idx);
-
-		if (rc == 0)
-			return *out = idx, 0;
-		if (rc != TDPSIM_ENOTFOUND)
-			return rc; /* a model file's error, located; or broken built-ins */
-		list[0] = '\0';
-		for (size_t i = 0; i < n; i++) {
-			strncat(list, i ? "|" : "", sizeof(list) - strlen(list) - 1);
-			strncat(list, cpu_model_at(i)->name, sizeof(list) - strlen(list) - 1);
-		}
-		return err_set(TDPSIM_ENOTFOUND, "%s='%s' is not one of %s (or a CPU model file: a "
-			       "path with a '/' or ending in .ini)", s->name, value, list);
-	}
+	case PROFILE:
+		return parse_model(s, value, out, &profile_kind);
+	case CPU:
+		return parse_model(s, value, out, &cpu_kind);
 	case UINT:
 		if (num_parse_u64(value, strlen(value), 0, out) != NUM_OK || *out < s->min ||
 		    *out > s->max)
