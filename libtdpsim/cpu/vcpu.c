@@ -221,7 +221,6 @@ static void fill_tlb(struct machine *m, struct vcpu *v, uint64_t gva, int op,
 	e.guest_level = (uint8_t)w->level; /* INVLPG in the guest page drops every piece */
 	e.memtype = (uint8_t)((spte >> VMX_EPT_MT_EPTE_SHIFT) & 7);
 	e.global = false;
-	e.valid = true;
 	e.user = w->leaf_pte & PT_USER_MASK;
 	e.write = (w->leaf_pte & PT_WRITABLE_MASK) && (w->leaf_pte & PT_DIRTY_MASK) &&
 		  is_writable_pte(spte) && (spte & SPTE_DIRTY_MASK); /* EPT's D too (PML) */

@@ -445,7 +445,6 @@ void tlb_insert(struct tlb *t, enum tlb_kind kind, uint64_t gva, const struct tl
 		return;
 	n = *e;
 	n.vpn = gva >> level_shift(n.size_level);
-	n.valid = true;
 	if (n.guest_level < n.size_level)
 		n.guest_level = n.size_level;
 	if (n.guest_level > PG_LEVEL_1G)
@@ -646,7 +645,6 @@ void psc_insert(struct tlb *t, bool ept, int level, uint64_t addr, uint16_t vpid
 	e.guest_level = (uint8_t)level;
 	e.vpid = ept ? 0 : vpid;
 	e.pcid = ept ? 0 : pcid;
-	e.valid = true;
 	array_put(t, a, &e);
 }
 

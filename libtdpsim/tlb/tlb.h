@@ -26,7 +26,6 @@ struct tlb_entry {
 	uint8_t size_level;
 	uint8_t memtype;     /* EPT memory type (WB = 6, UC = 0) */
 	bool global;
-	bool valid;
 	bool exec, write, user; /* what the translation permits */
 	/* The guest's page size for this translation (level, as size_level); 0 = size_level.
 	 * A combined mapping smaller than the guest page (a guest 2M page over 4K EPT, or a

@@ -112,7 +112,7 @@ static struct tlb_entry entry(uint64_t gva, int level, uint64_t pfn, uint8_t mem
 	e.size_level = (uint8_t)level;
 	e.memtype = memtype;
 	e.global = global;
-	e.valid = true;
+	e.gfn = pfn ^ 0x5000000; /* a guest frame unlike the host one: pieces must move both */
 	e.exec = e.write = e.user = true;
 	return e;
 }
@@ -121,7 +121,7 @@ static bool same_entry(const struct tlb_entry *a, const struct tlb_entry *b)
 {
 	return a->vpn == b->vpn && a->pfn == b->pfn && a->pcid == b->pcid && a->vpid == b->vpid &&
 	       a->size_level == b->size_level && a->memtype == b->memtype &&
-	       a->global == b->global && a->valid == b->valid && a->exec == b->exec &&
+	       a->global == b->global && a->gfn == b->gfn && a->exec == b->exec &&
 	       a->write == b->write && a->user == b->user && a->guest_level == b->guest_level;
 }
 
@@ -132,10 +132,11 @@ static const char *show(const struct tlb_entry *e)
 	char *b = buf[n++ & 3];
 
 	snprintf(b, sizeof(buf[0]),
-		 "{vpn %#" PRIx64 " pfn %#" PRIx64 " level %u/%u vpid %u pcid %u%s mt %u %c%c%c%s}",
-		 e->vpn, e->pfn, e->size_level, e->guest_level, e->vpid, e->pcid,
+		 "{vpn %#" PRIx64 " pfn %#" PRIx64 " gfn %#" PRIx64 " level %u/%u vpid %u pcid %u%s "
+		 "mt %u %c%c%c}",
+		 e->vpn, e->pfn, e->gfn, e->size_level, e->guest_level, e->vpid, e->pcid,
 		 e->global ? " G" : "", e->memtype, e->exec ? 'x' : '-', e->write ? 'w' : '-',
-		 e->user ? 'u' : '-', e->valid ? "" : " INVALID");
+		 e->user ? 'u' : '-');
 	return b;
 }
 
@@ -290,6 +291,7 @@ static struct tlb_entry ref_piece(const struct tlb_entry *e, uint64_t gva)
 	p.size_level = 2;
 	p.vpn = gva / (2 * MiB);
 	p.pfn = e->pfn + (gva % GiB) / (2 * MiB) * 512;
+	p.gfn = e->gfn + (gva % GiB) / (2 * MiB) * 512;
 	return p;
 }
 
@@ -347,7 +349,6 @@ static void ref_insert(struct ref *r, int kind, uint64_t gva, const struct tlb_e
 	struct tlb_entry n = *e;
 
 	n.vpn = gva >> level_shift(n.size_level);
-	n.valid = true;
 	if (n.guest_level < n.size_level)
 		n.guest_level = n.size_level;
 	ref_place_l1(r, kind, gva, &n);
@@ -528,7 +529,6 @@ static void ref_psc_insert(struct ref *r, bool ept, int level, uint64_t addr, ui
 	e.guest_level = (uint8_t)level;
 	e.vpid = ept ? 0 : vpid;
 	e.pcid = ept ? 0 : pcid;
-	e.valid = true;
 	ref_put(&r->psc[ept][level], &e);
 }
 
