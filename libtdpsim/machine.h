@@ -19,6 +19,7 @@ struct vcpu {
 	uint32_t cr3;     /* the guest address space (guest-map cr3=) the vCPU runs in; its
 			   * low 12 bits are the PCID */
 	uint16_t vpid;    /* VMX's VPID: vCPU index + 1 */
+	uint64_t eptp;    /* the EPT root KVM loaded at the last VM entry (vmx_load_mmu_pgd) */
 	struct tlb *tlb;  /* its TLBs and paging-structure caches */
 };
 
@@ -61,6 +62,9 @@ int vcpu_ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint32_t err)
 /* A VM exit whose only work is draining vcpu's PML buffer (cpu/vcpu.c): a PML-full exit, or
  * the kick of kvm_arch_sync_dirty_log (`ipi_cycles` the IPI's cost, else 0). */
 void vcpu_pml_exit(struct machine *m, unsigned vcpu, uint64_t ipi_cycles);
+
+/* A VM entry: the vCPU runs on the root KVM's MMU in use has loaded (cpu/vcpu.c). */
+void vcpu_enter(struct machine *m, unsigned vcpu);
 
 /* Point m->tlb_count at m->stats (cpu/vcpu.c), once m->stats is set. */
 void vcpu_counters_init(struct machine *m);

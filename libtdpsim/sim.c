@@ -15,7 +15,7 @@
 #include "cpu/model.h"
 #include "kvm/dirty_log.h"
 #include "kvm/nx_recovery.h"
-#include "kvm/tdp_mmu.h"
+#include "kvm/mmu.h"
 #include "machine.h"
 #include "settings.h"
 #include "trace/reader.h"
@@ -138,11 +138,11 @@ static void machine_refresh_config(tdpsim_sim *sim)
 	/* set_nx_huge_pages: when the mitigation flips at run time, KVM zaps every mapping of
 	 * every VM (kvm_mmu_zap_all_fast), since huge leaves' X bit and the NX tables were
 	 * built for the old value (reference 3.3), and wakes the recovery worker. */
-	if (kvm->root && old.nx_huge_pages != c->nx_huge_pages && kvm_tdp_mmu_zap_all(kvm))
-		kvm_flush_remote_tlbs(kvm);
-	if (kvm->root && (old.nx_huge_pages != c->nx_huge_pages ||
-			  old.nx_recovery_ratio != c->nx_recovery_ratio ||
-			  old.nx_recovery_period_ms != c->nx_recovery_period_ms)) {
+	if (old.nx_huge_pages != c->nx_huge_pages)
+		kvm_mmu_nx_huge_pages_changed(kvm);
+	if (old.nx_huge_pages != c->nx_huge_pages ||
+	    old.nx_recovery_ratio != c->nx_recovery_ratio ||
+	    old.nx_recovery_period_ms != c->nx_recovery_period_ms) {
 		kvm_nx_recovery_params_changed(kvm, sim->clock.now);
 		clock_advance(&sim->clock, 0); /* a worker woken now runs now */
 	}
@@ -272,6 +272,8 @@ static int machine_start(tdpsim_sim *sim)
 		memset(m, 0, sizeof(*m));
 		return rc;
 	}
+	for (unsigned v = 0; v < m->nr_vcpus; v++)
+		vcpu_enter(m, v); /* each runs on the root KVM loaded for it */
 	m->kvm.flush_tlbs = machine_flush_tlbs;
 	m->kvm.kick_vcpus = machine_kick_vcpus;
 	m->kvm.flush_ctx = m;
@@ -864,7 +866,7 @@ int tdpsim_sim_vcpu_stats(const tdpsim_sim *sim, unsigned vcpu, tdpsim_vcpu_stat
 {
 	if (!sim || !out || vcpu >= tdpsim_sim_vcpu_count(sim))
 		return err_set(TDPSIM_EINVAL, "tdpsim_sim_vcpu_stats: no vcpu %u", vcpu);
-	*out = sim->machine.kvm.vcpu_stat[vcpu];
+	*out = sim->machine.kvm.vcpus[vcpu].stat;
 	return 0;
 }
 
@@ -923,7 +925,7 @@ uint64_t tdpsim_sim_digest(const tdpsim_sim *sim)
 	stats_now(sim, &now);
 	h = digest_stats(h, &now);
 	for (unsigned v = 0; v < tdpsim_sim_vcpu_count(sim); v++) {
-		const tdpsim_vcpu_stats *vs = &sim->machine.kvm.vcpu_stat[v];
+		const tdpsim_vcpu_stats *vs = &sim->machine.kvm.vcpus[v].stat;
 
 		h = digest_str(h, "[vcpu]\n");
 		for (size_t i = 0; i < tdpsim_vcpu_stats_count(); i++)

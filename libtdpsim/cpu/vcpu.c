@@ -12,9 +12,11 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "cpu/ept.h"
 #include "kvm/dirty_log.h"
+#include "kvm/mmu.h"
+#include "kvm/mmu_internal.h"
 #include "kvm/spte.h"
-#include "kvm/tdp_mmu.h"
 #include "machine.h"
 #include "tdpsim/trace.h"
 
@@ -29,7 +31,7 @@
 static inline __attribute__((always_inline)) void charge(struct machine *m, unsigned vcpu,
 							 enum cycle_cat cat, uint64_t cycles)
 {
-	tdpsim_vcpu_stats *vs = &m->kvm.vcpu_stat[vcpu];
+	tdpsim_vcpu_stats *vs = &m->kvm.vcpus[vcpu].stat;
 	tdpsim_stats *s = m->stats;
 
 	switch (cat) { /* on every access: no tables built here */
@@ -91,7 +93,7 @@ static uint64_t ept_write_sets_dirty(struct machine *m, unsigned vcpu, uint64_t 
 
 	if (spte & SPTE_DIRTY_MASK)
 		return spte;
-	sptep = kvm_tdp_mmu_get_last_sptep(&m->kvm, gpa >> PAGE_SHIFT, &level);
+	sptep = ept_walk(&m->kvm.pool, m->vcpus[vcpu].eptp, gpa >> PAGE_SHIFT, &level);
 	if (kvm_pml_logging(&m->kvm)) {
 		if (kvm_pml_full(&m->kvm, vcpu)) {
 			m->stats->pml_full_exits++;
@@ -105,7 +107,7 @@ static uint64_t ept_write_sets_dirty(struct machine *m, unsigned vcpu, uint64_t 
 
 /* ---- the 2-D walk's references ---- */
 
-/* References of the EPT walk of `gpa` that ended at level `leaf` (kvm_tdp_translate: at the
+/* References of the EPT walk of `gpa` that ended at level `leaf` (ept_translate: at the
  * leaf, or at the entry that stopped it with an EPT violation), after the EPT paging-structure
  * caches: the walk starts below the deepest cached upper-level entry.  The walk caches the
  * upper-level entries it read (not those above its start: it did not read them). */
@@ -144,8 +146,8 @@ static int walker_gpa_access(void *ctx, uint64_t gpa, int write)
 	int level = w->level--, leaf;
 	uint64_t spte;
 
-	w->pt_err = kvm_tdp_translate(&w->m->kvm, gpa, write ? TDPSIM_OP_WRITE : TDPSIM_OP_READ,
-				      &spte, &leaf);
+	w->pt_err = ept_translate(&w->m->kvm.pool, w->v->eptp, gpa,
+				  write ? TDPSIM_OP_WRITE : TDPSIM_OP_READ, &spte, &leaf);
 	if (w->pt_err) { /* an EPT violation first: the EPT walk read up to it, not the entry */
 		if (level <= w->start)
 			w->refs += ept_refs(w->v, gpa, leaf, &w->cached);
@@ -286,13 +288,33 @@ static void guest_psc_fill(struct vcpu *v, uint64_t gva, int leaf_level, int sta
 
 /* ---- the access ---- */
 
+void vcpu_enter(struct machine *m, unsigned vcpu)
+{
+	struct vcpu *v = &m->vcpus[vcpu];
+	uint64_t hpa = m->kvm.vcpus[vcpu].arch.mmu->root.hpa;
+
+	/* The TLBs tag combined translations by EPTP (with VPID and PCID): entries made under
+	 * another root can never be used on this one.  Without a tag of our own, a root
+	 * switch drops them. */
+	if (v->eptp != hpa && v->eptp != 0)
+		tlb_flush_all(v->tlb);
+	v->eptp = hpa;
+}
+
 int vcpu_ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint32_t err)
 {
 	struct kvm_work before = m->kvm.work;
-	int r;
+	struct kvm_vcpu *kv = &m->kvm.vcpus[vcpu];
+	int r, load;
 
 	kvm_flush_pml_buffer(&m->kvm, vcpu); /* vmx_handle_exit: at every exit */
-	r = kvm_mmu_page_fault(&m->kvm, vcpu, gpa, err);
+	r = kvm_mmu_page_fault(kv, gpa, err);
+	if (r >= 0) { /* vcpu_enter_guest: kvm_mmu_reload, then the entry */
+		if ((load = kvm_mmu_load(kv)) < 0)
+			r = load;
+		else
+			vcpu_enter(m, vcpu);
+	}
 
 	vcpu_charge(m, vcpu, CYC_EXIT, m->cpu->cyc_vmexit);
 	vcpu_charge(m, vcpu, CYC_KVM, kvm_work_cycles(m->cpu, &m->kvm.work, &before));
@@ -336,7 +358,7 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 		ctx.start = guest_psc_start(v, gva, ctx.level);
 		st = guest_walk(m->guest, v->cr3, gva, op_kind(op), cpl, walker_gpa_access, &ctx, &w);
 		if (st == GUEST_WALK_OK) { /* the data's EPT walk, to its leaf or violation */
-			err = kvm_tdp_translate(&m->kvm, w.gpa, op, &spte, &leaf);
+			err = ept_translate(&m->kvm.pool, v->eptp, w.gpa, op, &spte, &leaf);
 			ctx.refs += ept_refs(v, w.gpa, leaf, &ctx.cached);
 			if (!err)
 				guest_psc_fill(v, gva, w.level, ctx.start);
@@ -346,7 +368,7 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 		vcpu_charge(m, vcpu, CYC_WALK, (uint64_t)ctx.refs * m->cpu->cyc_walk_ref_memory +
 						       (uint64_t)ctx.cached * m->cpu->cyc_walk_ref_cached);
 		if (st == GUEST_WALK_PF) {
-			m->kvm.vcpu_stat[vcpu].guest_page_faults++;
+			m->kvm.vcpus[vcpu].stat.guest_page_faults++;
 			m->stats->guest_page_faults++;
 			vcpu_charge(m, vcpu, CYC_GUEST_PF, m->cpu->cyc_guest_pf);
 			return 0;
@@ -438,7 +460,7 @@ static int check_entry(void *ctx, const char *kind, const struct tlb_entry *e)
 	if (strncmp(kind, "psc_ept", 7) == 0) {
 		uint64_t gpa = e->vpn << level_shift(e->size_level);
 
-		kvm_tdp_mmu_get_last_sptep(kvm, gpa >> PAGE_SHIFT, &level);
+		ept_walk(&kvm->pool, c->m->vcpus[c->vcpu].eptp, gpa >> PAGE_SHIFT, &level);
 		if (level >= e->size_level)
 			return err_set(TDPSIM_EINTERNAL, "check: vcpu %u's %s caches the table of "
 				       "gpa 0x%" PRIx64 " that EPT no longer has (the walk ends at "
@@ -449,7 +471,8 @@ static int check_entry(void *ctx, const char *kind, const struct tlb_entry *e)
 		const uint64_t gfn = e->gfn + off;
 		uint64_t in_leaf;
 
-		if (kvm_tdp_translate(kvm, gfn << PAGE_SHIFT, TDPSIM_OP_READ, &spte, &level))
+		if (ept_translate(&kvm->pool, c->m->vcpus[c->vcpu].eptp, gfn << PAGE_SHIFT,
+				  TDPSIM_OP_READ, &spte, &level))
 			return stale(c, kind, e, gfn, spte, level);
 		in_leaf = gfn & (pages_per_hpage(level) - 1);
 		if (spte_to_pfn(spte) + in_leaf != e->pfn + off ||

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 
 #include "core/error.h"
+#include "kvm/mmu.h"
 #include "kvm/tdp_mmu.h"
 
 struct recount {
@@ -53,21 +54,21 @@ static int check_leaf(const struct kvm *kvm, uint64_t gfn, int level, uint64_t s
 static int walk_table(const struct kvm *kvm, const struct kvm_mmu_page *sp, struct recount *rc)
 {
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
-		uint64_t spte = sp->spt[i], gfn = sp->gfn + i * pages_per_hpage(sp->level);
+		uint64_t spte = sp->spt[i], gfn = sp->gfn + i * pages_per_hpage(sp->role.level);
 		int r;
 
 		if (!is_shadow_present_pte(spte))
 			continue;
-		if (is_last_spte(spte, sp->level)) {
-			rc->pages[sp->level - 1]++;
-			if ((r = check_leaf(kvm, gfn, sp->level, spte)) < 0)
+		if (is_last_spte(spte, sp->role.level)) {
+			rc->pages[sp->role.level - 1]++;
+			if ((r = check_leaf(kvm, gfn, sp->role.level, spte)) < 0)
 				return r;
 			continue;
 		}
 		{
 			const struct kvm_mmu_page *child = spte_to_child_sp(&kvm->pool, spte);
 
-			if (child->level != sp->level - 1 || child->gfn != gfn)
+			if (child->role.level != sp->role.level - 1 || child->gfn != gfn)
 				return err_set(TDPSIM_EINTERNAL, "check: table at gfn 0x%" PRIx64
 					       " has the wrong level or gfn", gfn);
 			rc->tables++;
@@ -81,11 +82,13 @@ static int walk_table(const struct kvm *kvm, const struct kvm_mmu_page *sp, stru
 int kvm_mmu_check(const struct kvm *kvm)
 {
 	struct recount rc = { { 0 }, 0 };
+	const struct kvm_mmu_page *root;
 	uint64_t listed = 0;
-	int r = walk_table(kvm, kvm->root, &rc);
+	int r;
 
-	if (r < 0)
-		return r;
+	for_each_tdp_mmu_root(kvm, root)
+		if ((r = walk_table(kvm, root, &rc)) < 0)
+			return r;
 	if (rc.pages[0] != kvm->stats->pages_4k || rc.pages[1] != kvm->stats->pages_2m ||
 	    rc.pages[2] != kvm->stats->pages_1g)
 		return err_set(TDPSIM_EINTERNAL, "check: pages_4k/2m/1g %" PRIu64 "/%" PRIu64 "/%"

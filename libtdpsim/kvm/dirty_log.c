@@ -13,7 +13,7 @@
 
 #include "core/error.h"
 #include "kvm/dirty_log.h"
-#include "kvm/tdp_mmu.h"
+#include "kvm/mmu.h"
 
 static bool manual_and_initially_set(const struct kvm *kvm)
 {
@@ -55,7 +55,7 @@ int kvm_mmu_slot_apply_flags(struct kvm *kvm, struct kvm_memory_slot *slot, uint
 		free(slot->dirty_bitmap);
 		slot->dirty_bitmap = NULL;
 		if (!(slot->flags & TDPSIM_MEM_READONLY))
-			kvm_tdp_mmu_recover_huge_pages(kvm, slot);
+			kvm_mmu_recover_huge_pages(kvm, slot);
 		return 0;
 	}
 	if (!slot->dirty_bitmap && (rc = alloc_dirty_bitmap(kvm, slot)) < 0)
@@ -63,13 +63,12 @@ int kvm_mmu_slot_apply_flags(struct kvm *kvm, struct kvm_memory_slot *slot, uint
 	if ((slot->flags & TDPSIM_MEM_READONLY) || manual_and_initially_set(kvm))
 		return 0; /* nothing protected or split now: CLEAR_DIRTY_LOG does it chunkwise */
 	if (kvm->config.eager_page_split && kvm->profile->eager_page_split)
-		kvm_tdp_mmu_try_split_huge_pages(kvm, slot->base_gfn, slot->base_gfn + slot->npages,
-						 PG_LEVEL_4K);
+		kvm_mmu_slot_try_split_huge_pages(kvm, slot, PG_LEVEL_4K);
 	if (kvm->config.pml) { /* kvm_mmu_slot_leaf_clear_dirty, then huge leaves lose W */
-		kvm_tdp_mmu_clear_dirty_slot(kvm, slot);
-		kvm_tdp_mmu_wrprot_slot(kvm, slot, PG_LEVEL_2M);
+		kvm_mmu_slot_leaf_clear_dirty(kvm, slot);
+		kvm_mmu_slot_remove_write_access(kvm, slot, PG_LEVEL_2M);
 	} else {
-		kvm_tdp_mmu_wrprot_slot(kvm, slot, PG_LEVEL_4K);
+		kvm_mmu_slot_remove_write_access(kvm, slot, PG_LEVEL_4K);
 	}
 	kvm_flush_remote_tlbs(kvm); /* kvm_flush_remote_tlbs_memslot: always, afterwards */
 	return 0;
@@ -81,43 +80,6 @@ int kvm_dirty_log_slot_created(struct kvm *kvm, struct kvm_memory_slot *slot)
 	if (!kvm_slot_dirty_track_enabled(slot) || slot->dirty_bitmap)
 		return 0;
 	return alloc_dirty_bitmap(kvm, slot);
-}
-
-/* The 4K leaves of the pages in `mask` lose `bit` (kvm_tdp_mmu_clear_dirty_pt_masked: W
- * without PML, D with it); huge leaves are not touched here. */
-static void clear_4k_masked(struct kvm *kvm, uint64_t gfn, uint64_t mask, uint64_t bit)
-{
-	for (; mask; mask &= mask - 1) {
-		uint64_t g = gfn + (uint64_t)__builtin_ctzll(mask);
-		int level;
-		uint64_t *sptep = kvm_tdp_mmu_get_last_sptep(kvm, g, &level);
-
-		if (level != PG_LEVEL_4K || !is_shadow_present_pte(*sptep) || !(*sptep & bit))
-			continue;
-		kvm_tdp_mmu_set_leaf_fast(kvm, sptep, g, level, *sptep & ~bit);
-	}
-}
-
-/* kvm_arch_mmu_enable_log_dirty_pt_masked (reference 4.4). */
-static void enable_log_dirty_pt_masked(struct kvm *kvm, const struct kvm_memory_slot *slot,
-				       uint64_t gfn_offset, uint64_t mask)
-{
-	uint64_t base = slot->base_gfn + gfn_offset;
-
-	if (manual_and_initially_set(kvm)) {
-		/* Huge pages may still be mapped: split this chunk and protect what covers
-		 * its ends (a chunk can straddle two 2M regions). */
-		uint64_t start = base + (uint64_t)__builtin_ctzll(mask);
-		uint64_t end = base + 63 - (uint64_t)__builtin_clzll(mask);
-		uint64_t two_mb = pages_per_hpage(PG_LEVEL_2M);
-
-		if (kvm->config.eager_page_split && kvm->profile->eager_page_split)
-			kvm_tdp_mmu_try_split_huge_pages(kvm, start, end + 1, PG_LEVEL_4K);
-		kvm_tdp_mmu_wrprot_gfn(kvm, start, PG_LEVEL_2M);
-		if ((start + two_mb - 1) / two_mb != (end + two_mb - 1) / two_mb)
-			kvm_tdp_mmu_wrprot_gfn(kvm, end, PG_LEVEL_2M);
-	}
-	clear_4k_masked(kvm, base, mask, kvm->config.pml ? SPTE_DIRTY_MASK : VMX_EPT_WRITABLE_MASK);
 }
 
 static uint64_t popcount_words(const uint64_t *w, size_t n)
@@ -153,7 +115,7 @@ int64_t kvm_get_dirty_log(struct kvm *kvm, struct kvm_memory_slot *slot)
 			continue;
 		slot->dirty_bitmap[i] = 0; /* taken */
 		count += (uint64_t)__builtin_popcountll(mask);
-		enable_log_dirty_pt_masked(kvm, slot, i * 64, mask);
+		kvm_arch_mmu_enable_log_dirty_pt_masked(kvm, slot, i * 64, mask);
 		flush = true;
 	}
 	if (flush)
@@ -179,7 +141,7 @@ int64_t kvm_clear_dirty_log(struct kvm *kvm, struct kvm_memory_slot *slot, uint6
 			continue;
 		*word &= ~mask;
 		count += (uint64_t)__builtin_popcountll(mask);
-		enable_log_dirty_pt_masked(kvm, slot, off, mask);
+		kvm_arch_mmu_enable_log_dirty_pt_masked(kvm, slot, off, mask);
 		flush = true;
 	}
 	if (flush)

@@ -2,9 +2,9 @@
 /*
  * Internal: dirty logging (reference section 4): what KVM does when a memslot's
  * KVM_MEM_LOG_DIRTY_PAGES flag changes (kvm_mmu_slot_apply_flags), KVM_GET_DIRTY_LOG and
- * KVM_CLEAR_DIRTY_LOG, and the TDP MMU operations they use: write-protection (or, with PML,
- * clearing D), eager splitting, and getting huge pages back when logging stops.  And PML's
- * buffer: the processor logs, KVM drains.
+ * KVM_CLEAR_DIRTY_LOG, through the MMU's operations (kvm/mmu.h): write-protection (or, with
+ * PML, clearing D), eager splitting, and getting huge pages back when logging stops.  And
+ * PML's buffer: the processor logs, KVM drains.
  */
 #ifndef TDPSIM_KVM_DIRTY_LOG_H
 #define TDPSIM_KVM_DIRTY_LOG_H
@@ -35,13 +35,5 @@ bool kvm_pml_full(const struct kvm *kvm, unsigned vcpu);
 void kvm_pml_log(struct kvm *kvm, unsigned vcpu, uint64_t gpa);
 /* vmx_flush_pml_buffer, on every VM exit: each logged page marked dirty in its slot. */
 void kvm_flush_pml_buffer(struct kvm *kvm, unsigned vcpu);
-
-/* The TDP MMU side (tdp_mmu.c). */
-bool kvm_tdp_mmu_wrprot_slot(struct kvm *kvm, const struct kvm_memory_slot *slot, int min_level);
-bool kvm_tdp_mmu_clear_dirty_slot(struct kvm *kvm, const struct kvm_memory_slot *slot);
-bool kvm_tdp_mmu_wrprot_gfn(struct kvm *kvm, uint64_t gfn, int min_level);
-void kvm_tdp_mmu_try_split_huge_pages(struct kvm *kvm, uint64_t start, uint64_t end,
-				      int target_level);
-void kvm_tdp_mmu_recover_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *slot);
 
 #endif

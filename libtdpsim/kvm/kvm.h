@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Internal: the VM as KVM's MMU sees it - struct kvm with its memslots, the TDP MMU's root
- * and shadow pages, the MMU-notifier state, the possible-NX-huge-page list, the stats - and
- * the page-fault descriptor (struct kvm_page_fault).
+ * Internal: the VM as KVM's MMU sees it, after KVM's kvm_host.h - struct kvm with its
+ * memslots, shadow pages, TDP MMU roots, the MMU-notifier state, the possible-NX-huge-page
+ * list, the stats; struct kvm_vcpu with its MMU contexts (struct kvm_mmu) and its stats.
  */
 #ifndef TDPSIM_KVM_KVM_H
 #define TDPSIM_KVM_KVM_H
@@ -20,6 +20,7 @@
 #include "tdpsim/stats.h"
 
 #define TDP_ROOT_LEVEL 4  /* 4-level EPT: guest-physical addresses below 2^48 */
+#define KVM_MMU_MAX_GFN ((1ull << (48 - PAGE_SHIFT)) - 1) /* what 4-level EPT maps */
 #define KVM_PFN_NOSLOT (~0ull)
 
 /* The vCPU stats KVM keeps per vCPU (kvm_vcpu_stat): the public struct, field for field. */
@@ -54,6 +55,65 @@ struct kvm_work {
 	uint64_t pml_drained;    /* PML buffer entries moved into dirty bitmaps */
 };
 
+struct kvm_page_fault;
+struct kvm_vcpu;
+
+/* struct kvm_mmu_root_info: a root as a vCPU loads it - the guest's pgd it shadows (0 for a
+ * direct MMU) and the host-physical address of KVM's top-level table. */
+#define INVALID_PAGE (~0ull)
+struct kvm_mmu_root_info {
+	uint64_t pgd;
+	uint64_t hpa;
+};
+
+/* union kvm_mmu_role_ext / kvm_mmu_cpu_role, reduced to what the simulator's guests vary:
+ * the guest's paging mode as the MMU sees it. */
+union kvm_mmu_cpu_role {
+	uint32_t word;
+	struct {
+		unsigned level:4;       /* guest paging levels (0: paging off) */
+		unsigned cr0_wp:1;
+		unsigned efer_nx:1;
+		unsigned guest_mode:1;  /* L2 is running */
+		unsigned is_tdp:1;
+		unsigned :24;
+	};
+};
+
+/*
+ * struct kvm_mmu (kvm_host.h): one MMU context - its fault handler, its software walk of the
+ * guest's tables, its sync of an unsync shadow page, the root it has loaded and the roles of
+ * that root and of the CPU mode it serves.  init_kvm_tdp_mmu, init_kvm_softmmu and
+ * kvm_init_shadow_ept_mmu (mmu.c) fill it.
+ */
+struct kvm_mmu {
+	int (*page_fault)(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault);
+	/* The gpa a gva translates to for an access of kind `access` (PFERR_* bits), or
+	 * INVALID_PAGE with *fault_err the #PF the guest would take. */
+	uint64_t (*gva_to_gpa)(struct kvm_vcpu *vcpu, struct kvm_mmu *mmu, uint64_t gva,
+			       uint32_t access, uint32_t *fault_err);
+	/* Re-read the guest PTE behind SPTE i of an unsync shadow page (shadow MMUs only). */
+	int (*sync_spte)(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp, int i);
+	struct kvm_mmu_root_info root;
+	union kvm_mmu_page_role root_role;
+	union kvm_mmu_cpu_role cpu_role;
+};
+
+/* struct kvm_vcpu: KVM's view of a vCPU.  The emulated processor's own state (TLBs,
+ * paging-structure caches, the EPTP it runs on) lives in cpu/. */
+struct kvm_vcpu {
+	struct kvm *kvm;
+	unsigned vcpu_idx;
+	struct {
+		struct kvm_mmu *mmu;       /* the MMU in use: root_mmu, or guest_mmu in L2 */
+		struct kvm_mmu root_mmu;   /* L1's (or the only) MMU */
+		struct kvm_mmu guest_mmu;  /* L2's, shadowing L1's EPT (nested) */
+		struct kvm_mmu nested_mmu; /* walks L2's own tables (nested) */
+		struct kvm_mmu *walk_mmu;  /* the MMU that translates gvas */
+	} arch;
+	struct kvm_vcpu_stat stat;
+};
+
 struct kvm {
 	const struct kvm_profile *profile;
 	struct kvm_work work;
@@ -70,8 +130,11 @@ struct kvm {
 	struct kvm_memslots memslots;
 	uint64_t memslots_generation; /* bumped by every memslot change; in MMIO SPTEs */
 	struct host_mm *host;
-	struct sp_pool pool;
-	struct kvm_mmu_page *root;    /* one root: all vCPUs share the role */
+	struct sp_pool pool;          /* every shadow page, of every MMU: KVM's table memory */
+
+	/* kvm->arch: the TDP MMU's roots (tdp_mmu_roots), by role, newest first. */
+	bool tdp_mmu_enabled;
+	uint32_t tdp_mmu_roots;       /* first root's SP id, linked by next_root */
 
 	/* MMU-notifier state (mmu_invalidate_*): faults that overlap are stale. */
 	uint64_t mmu_invalidate_seq;
@@ -82,7 +145,7 @@ struct kvm {
 	uint32_t nx_head, nx_tail;
 
 	tdpsim_stats *stats;          /* the machine's counters: VM-wide and vCPU sums */
-	tdpsim_vcpu_stats *vcpu_stat;
+	struct kvm_vcpu *vcpus;
 	unsigned nr_vcpus;
 
 	/* The NX recovery worker on the simulated clock (nx_recovery.c). */
@@ -97,25 +160,6 @@ struct kvm {
 	void *policy_payload;
 };
 
-/* struct kvm_page_fault (mmu_internal.h): one fault on its way through the MMU. */
-struct kvm_page_fault {
-	uint64_t addr;                /* gpa */
-	uint32_t error_code;
-	bool exec, write, present, rsvd, user;
-	bool prefetch;
-	bool nx_huge_page_workaround_enabled;
-	bool huge_page_disallowed;
-	int max_level, req_level, goal_level;
-	uint64_t gfn;
-	struct kvm_memory_slot *slot;
-	uint64_t mmu_seq;
-	uint64_t pfn;
-	uint64_t hva;
-	bool map_writable;
-	bool fast;
-	unsigned vcpu;
-};
-
 int kvm_init(struct kvm *kvm, struct host_mm *host, tdpsim_stats *stats, unsigned nr_vcpus,
 	     const struct kvm_profile *profile);
 void kvm_destroy(struct kvm *kvm);
@@ -126,22 +170,13 @@ static inline bool is_nx_huge_page_enabled(const struct kvm *kvm)
 	return kvm->config.nx_huge_pages && !kvm->config.disable_nx_huge_pages;
 }
 
-/* kvm_mmu_page_fault: a fault at `gpa` with `error_code` on `vcpu`; returns RET_PF_* (>= 0)
- * or a negative code (an error with its message: a gfn whose memory is not backed). */
-int kvm_mmu_page_fault(struct kvm *kvm, unsigned vcpu, uint64_t gpa, uint32_t error_code);
+/* kvm_mmu_page_fault: a fault at `addr` (a gpa under TDP) with `error_code` on `vcpu`;
+ * returns RET_PF_* (>= 0) or a negative code (an error with its message: a gfn whose memory
+ * is not backed). */
+int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, uint64_t addr, uint32_t error_code);
 
 /* KVM_SET_USER_MEMORY_REGION through KVM: the memslot change and what the MMU does. */
 int kvm_set_memory_region(struct kvm *kvm, uint32_t id, uint32_t flags, uint64_t gpa,
 			  uint64_t size, uint64_t hva);
-
-/* What an access of kind `op` (TDPSIM_OP_*) to `gpa` finds in EPT - the hardware's EPT walk:
- * 0 when it translates; otherwise the error code KVM builds from the EPT violation (or RSVD
- * for an MMIO SPTE's misconfiguration).  Also the entry the walk ended at (*sptep: the leaf,
- * or the non-present entry) and its level (0: gpa is beyond the tables, nothing was read). */
-uint32_t kvm_tdp_translate(const struct kvm *kvm, uint64_t gpa, int op, uint64_t *sptep,
-			   int *level);
-
-/* --check: recount and verify (reference 10.3); 0 or EINTERNAL naming what broke. */
-int kvm_mmu_check(const struct kvm *kvm);
 
 #endif

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * KVM's page-fault path for TDP (mmu.c; reference 1.2-1.9): kvm_mmu_page_fault ->
- * fast_page_fault -> faultin -> is_page_fault_stale -> kvm_tdp_mmu_map, with the hugepage
- * decisions (kvm_mmu_hugepage_adjust, kvm_mmu_max_mapping_level, disallowed_hugepage_adjust)
- * and the MMU notifier, memslot and MMIO pieces around it.
+ * KVM's mmu.c: the MMU contexts of each vCPU (init_kvm_tdp_mmu, kvm_mmu_load), the page
+ * fault from kvm_mmu_page_fault through kvm_mmu_do_page_fault to the MMU's page_fault
+ * (reference 1.2-1.9: fast_page_fault -> faultin -> is_page_fault_stale -> map), what every
+ * MMU shares (the hugepage decisions, the NX huge-page tracking, the caller's policy), and
+ * the fan-outs of every slot and range operation over the MMUs: the rmap-based part first,
+ * then the TDP MMU's, in KVM's order.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,14 +14,14 @@
 
 #include "core/error.h"
 #include "kvm/dirty_log.h"
+#include "kvm/mmu.h"
+#include "kvm/mmu_internal.h"
 #include "kvm/tdp_mmu.h"
 #include "tdpsim/trace.h"
 
-#define KVM_MMU_MAX_GFN ((1ull << (48 - PAGE_SHIFT)) - 1) /* what 4-level EPT maps */
 #define FAST_PF_RETRIES 4
 
-/* A pf_* counter of 5.19+ (profile pf_stats): before, only pf_fixed existed. */
-static void count_pf(const struct kvm *kvm, uint64_t *vcpu_counter, uint64_t *vm_sum)
+void kvm_count_pf(const struct kvm *kvm, uint64_t *vcpu_counter, uint64_t *vm_sum)
 {
 	if (!kvm->profile->pf_stats)
 		return;
@@ -45,15 +47,10 @@ static int max_mapping_level(const struct kvm *kvm, const struct kvm_memory_slot
 	return host_level < max_level ? host_level : max_level;
 }
 
-int kvm_mmu_max_mapping_level_gfn(const struct kvm *kvm, const struct kvm_memory_slot *slot,
-				  uint64_t gfn)
+int kvm_mmu_max_mapping_level(const struct kvm *kvm, const struct kvm_memory_slot *slot,
+			      uint64_t gfn, int max_level)
 {
-	return max_mapping_level(kvm, slot, gfn, KVM_MAX_HUGEPAGE_LEVEL);
-}
-
-static int kvm_mmu_max_mapping_level(const struct kvm *kvm, const struct kvm_page_fault *fault)
-{
-	return max_mapping_level(kvm, fault->slot, fault->gfn, fault->max_level);
+	return max_mapping_level(kvm, slot, gfn, max_level);
 }
 
 void kvm_mmu_hugepage_adjust(struct kvm *kvm, struct kvm_page_fault *fault)
@@ -68,7 +65,7 @@ void kvm_mmu_hugepage_adjust(struct kvm *kvm, struct kvm_page_fault *fault)
 		return;
 	if (fault->slot->flags & TDPSIM_MEM_LOG_DIRTY_PAGES) /* 4K while dirty logging */
 		return;
-	fault->req_level = kvm_mmu_max_mapping_level(kvm, fault);
+	fault->req_level = max_mapping_level(kvm, fault->slot, fault->gfn, fault->max_level);
 	if (fault->req_level == PG_LEVEL_4K || fault->huge_page_disallowed)
 		return;
 	fault->goal_level = fault->req_level;
@@ -91,6 +88,94 @@ void disallowed_hugepage_adjust(struct kvm *kvm, struct kvm_page_fault *fault, u
 	}
 }
 
+/* ---- the caller's hugepage policy (tdpsim/models.h) ---- */
+
+void kvm_mmu_apply_hugepage_policy(struct kvm *kvm, struct kvm_page_fault *fault)
+{
+	tdpsim_fault f;
+	int level;
+
+	if (!kvm->policy || fault->goal_level == PG_LEVEL_4K)
+		return;
+	kvm_fault_describe(fault, RET_PF_CONTINUE, &f);
+	level = kvm->policy(&f, kvm->policy_payload);
+	if (level >= PG_LEVEL_4K && level < fault->goal_level) {
+		/* The pfn of the goal-level page, offset to the smaller page holding gfn. */
+		fault->pfn |= fault->gfn & (pages_per_hpage(fault->goal_level) - 1) &
+			      ~(pages_per_hpage(level) - 1);
+		fault->goal_level = level;
+	}
+}
+
+/* ---- stats and NX huge-page tracking (reference 1.10.3, 1.13) ---- */
+
+void kvm_update_page_stats(struct kvm *kvm, int level, int64_t delta)
+{
+	switch (level) { /* leaves exist only up to 1G */
+	case PG_LEVEL_4K: kvm->stats->pages_4k += (uint64_t)delta; break;
+	case PG_LEVEL_2M: kvm->stats->pages_2m += (uint64_t)delta; break;
+	case PG_LEVEL_1G: kvm->stats->pages_1g += (uint64_t)delta; break;
+	default: break;
+	}
+}
+
+/* The NX list is a FIFO of SP ids: appended at the tail, recovered from the head. */
+void track_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp)
+{
+	if (sp->tracked)
+		return;
+	sp->tracked = true;
+	sp->nx_next = SP_NONE;
+	sp->nx_prev = kvm->nx_tail;
+	if (kvm->nx_tail != SP_NONE)
+		sp_by_id(&kvm->pool, kvm->nx_tail)->nx_next = sp->id;
+	else
+		kvm->nx_head = sp->id;
+	kvm->nx_tail = sp->id;
+	kvm->stats->nx_lpage_splits++;
+}
+
+void untrack_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp)
+{
+	if (!sp->tracked)
+		return;
+	if (sp->nx_prev != SP_NONE)
+		sp_by_id(&kvm->pool, sp->nx_prev)->nx_next = sp->nx_next;
+	else
+		kvm->nx_head = sp->nx_next;
+	if (sp->nx_next != SP_NONE)
+		sp_by_id(&kvm->pool, sp->nx_next)->nx_prev = sp->nx_prev;
+	else
+		kvm->nx_tail = sp->nx_prev;
+	sp->tracked = false;
+	kvm->stats->nx_lpage_splits--;
+}
+
+void unaccount_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp)
+{
+	sp->nx_huge_page_disallowed = false;
+	untrack_possible_nx_huge_page(kvm, sp);
+}
+
+bool is_access_allowed(const struct kvm_page_fault *fault, uint64_t spte)
+{
+	if (fault->exec)
+		return is_executable_pte(spte);
+	if (fault->write)
+		return is_writable_pte(spte);
+	return spte & VMX_EPT_READABLE_MASK; /* ACC_USER is R in EPT */
+}
+
+/* ---- lockless walks ---- */
+
+uint64_t *kvm_mmu_get_last_sptep(const struct kvm *kvm, uint64_t root_hpa, uint64_t gfn,
+				 int *level)
+{
+	/* kvm_tdp_mmu_fast_pf_get_last_sptep, or the shadow walk of fast_pf_get_last_sptep
+	 * for the rmap-based MMU: both end at the leaf or the first non-present entry. */
+	return kvm_tdp_mmu_get_last_sptep(kvm, root_to_sp(kvm, root_hpa), gfn, level);
+}
+
 /* ---- fast_page_fault (reference 1.5) ---- */
 
 static bool page_fault_can_be_fast(const struct kvm_page_fault *fault)
@@ -102,8 +187,24 @@ static bool page_fault_can_be_fast(const struct kvm_page_fault *fault)
 	return fault->present && fault->write;
 }
 
-static int fast_page_fault(struct kvm *kvm, struct kvm_page_fault *fault)
+/* fast_pf_fix_direct_spte: the new value in place (KVM's cmpxchg always wins here); only W
+ * (and A) change, so no stats move, but hooks see the change. */
+static void fast_pf_fix_direct_spte(struct kvm *kvm, struct kvm_page_fault *fault,
+				    uint64_t *sptep, int level, uint64_t old_spte,
+				    uint64_t new_spte)
 {
+	*sptep = new_spte;
+	if (kvm->hooks->on_spte_change)
+		kvm->hooks->on_spte_change(fault->gfn & ~(pages_per_hpage(level) - 1), level,
+					   old_spte, new_spte, kvm->hooks->payload);
+	/* W went 0 -> 1: the page is dirty. */
+	if (fault->slot && !is_writable_pte(old_spte) && is_writable_pte(new_spte))
+		mark_page_dirty_in_slot(fault->slot, fault->gfn);
+}
+
+static int fast_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
+{
+	struct kvm *kvm = vcpu->kvm;
 	int ret = RET_PF_INVALID;
 
 	if (!page_fault_can_be_fast(fault))
@@ -111,7 +212,8 @@ static int fast_page_fault(struct kvm *kvm, struct kvm_page_fault *fault)
 	kvm->work.fast_path++;
 	for (int retry = 0; retry <= FAST_PF_RETRIES; retry++) {
 		int level;
-		uint64_t *sptep = kvm_tdp_mmu_get_last_sptep(kvm, fault->gfn, &level);
+		uint64_t *sptep = kvm_mmu_get_last_sptep(kvm, vcpu->arch.mmu->root.hpa,
+							 fault->gfn, &level);
 		uint64_t spte = *sptep, new_spte = spte;
 
 		if (!is_shadow_present_pte(spte) || !is_last_spte(spte, level))
@@ -129,16 +231,12 @@ static int fast_page_fault(struct kvm *kvm, struct kvm_page_fault *fault)
 		}
 		if (new_spte == spte || !is_access_allowed(fault, new_spte))
 			break;
-		kvm_tdp_mmu_set_leaf_fast(kvm, sptep, fault->gfn & ~(pages_per_hpage(level) - 1),
-					  level, new_spte);
-		/* fast_pf_fix_direct_spte: W went 0 -> 1, the page is dirty. */
-		if (fault->slot && !is_writable_pte(spte) && is_writable_pte(new_spte))
-			mark_page_dirty_in_slot(fault->slot, fault->gfn);
+		fast_pf_fix_direct_spte(kvm, fault, sptep, level, spte, new_spte);
 		ret = RET_PF_FIXED;
 		break;
 	}
 	if (ret != RET_PF_INVALID) {
-		count_pf(kvm, &kvm->vcpu_stat[fault->vcpu].pf_fast, &kvm->stats->pf_fast);
+		kvm_count_pf(kvm, &vcpu->stat.pf_fast, &kvm->stats->pf_fast);
 		fault->fast = true;
 	}
 	return ret;
@@ -201,26 +299,36 @@ static bool is_page_fault_stale(const struct kvm *kvm, const struct kvm_page_fau
 
 /* ---- the fault ---- */
 
-static int kvm_tdp_page_fault(struct kvm *kvm, struct kvm_page_fault *fault)
+/* kvm_tdp_mmu_page_fault (mmu.c): the TDP MMU's half of kvm_tdp_page_fault. */
+static int kvm_tdp_mmu_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 {
-	int r = fast_page_fault(kvm, fault);
+	int r = fast_page_fault(vcpu, fault);
 
 	if (r != RET_PF_INVALID)
 		return r;
-	r = kvm_mmu_faultin_pfn(kvm, fault);
+	r = kvm_mmu_faultin_pfn(vcpu->kvm, fault);
 	if (r != RET_PF_CONTINUE)
 		return r;
-	if (is_page_fault_stale(kvm, fault))
+	if (is_page_fault_stale(vcpu->kvm, fault))
 		return RET_PF_RETRY;
-	return kvm_tdp_mmu_map(kvm, fault);
+	return kvm_tdp_mmu_map(vcpu, fault);
+}
+
+/* kvm_tdp_page_fault: root_mmu's page_fault under TDP; the TDP MMU or the legacy
+ * direct_page_fault, as tdp_mmu= chose at load. */
+static int kvm_tdp_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
+{
+	return kvm_tdp_mmu_page_fault(vcpu, fault);
 }
 
 /* handle_mmio_page_fault (1.2.1): a hit on an MMIO SPTE of the current generation is
  * emulated at once; a stale one goes down the normal path to be rebuilt. */
-static int handle_mmio_page_fault(const struct kvm *kvm, uint64_t gpa)
+static int handle_mmio_page_fault(const struct kvm_vcpu *vcpu, uint64_t addr)
 {
+	const struct kvm *kvm = vcpu->kvm;
 	int level;
-	uint64_t spte = *kvm_tdp_mmu_get_last_sptep(kvm, gpa >> PAGE_SHIFT, &level);
+	uint64_t spte = *kvm_mmu_get_last_sptep(kvm, vcpu->arch.mmu->root.hpa, addr >> PAGE_SHIFT,
+						&level);
 	uint64_t gen = kvm->memslots_generation & ((1ull << MMIO_SPTE_GEN_BITS) - 1);
 
 	if (!is_mmio_spte(spte))
@@ -228,23 +336,30 @@ static int handle_mmio_page_fault(const struct kvm *kvm, uint64_t gpa)
 	return mmio_spte_gen(spte) == gen ? RET_PF_EMULATE : RET_PF_INVALID;
 }
 
-static void fault_init(const struct kvm *kvm, struct kvm_page_fault *f, unsigned vcpu,
-		       uint64_t gpa, uint32_t error_code)
+/* The descriptor as kvm_mmu_do_page_fault fills it (mmu_internal.h). */
+static struct kvm_page_fault kvm_page_fault_init(const struct kvm_vcpu *vcpu, uint64_t addr,
+						  uint32_t error_code, bool prefetch)
 {
-	memset(f, 0, sizeof(*f));
-	f->vcpu = vcpu;
-	f->addr = gpa;
-	f->error_code = error_code;
-	f->exec = error_code & TDPSIM_PFERR_FETCH;
-	f->write = error_code & TDPSIM_PFERR_WRITE;
-	f->present = error_code & TDPSIM_PFERR_PRESENT;
-	f->rsvd = error_code & TDPSIM_PFERR_RSVD;
-	f->user = error_code & TDPSIM_PFERR_USER;
-	f->nx_huge_page_workaround_enabled = is_nx_huge_page_enabled(kvm);
-	f->max_level = KVM_MAX_HUGEPAGE_LEVEL;
-	f->req_level = f->goal_level = PG_LEVEL_4K;
-	f->gfn = gpa >> PAGE_SHIFT;
-	f->pfn = KVM_PFN_NOSLOT;
+	const struct kvm_mmu *mmu = vcpu->arch.mmu;
+
+	return (struct kvm_page_fault){
+		.addr = addr,
+		.error_code = error_code,
+		.exec = error_code & TDPSIM_PFERR_FETCH,
+		.write = error_code & TDPSIM_PFERR_WRITE,
+		.present = error_code & TDPSIM_PFERR_PRESENT,
+		.rsvd = error_code & TDPSIM_PFERR_RSVD,
+		.user = error_code & TDPSIM_PFERR_USER,
+		.prefetch = prefetch,
+		.is_tdp = mmu->page_fault == kvm_tdp_page_fault,
+		.nx_huge_page_workaround_enabled = is_nx_huge_page_enabled(vcpu->kvm),
+		.max_level = KVM_MAX_HUGEPAGE_LEVEL,
+		.req_level = PG_LEVEL_4K,
+		.goal_level = PG_LEVEL_4K,
+		.gfn = addr >> PAGE_SHIFT,
+		.pfn = KVM_PFN_NOSLOT,
+		.vcpu = vcpu->vcpu_idx,
+	};
 }
 
 void kvm_fault_describe(const struct kvm_page_fault *f, int result, tdpsim_fault *out)
@@ -281,38 +396,30 @@ static void report_fault(const struct kvm *kvm, const struct kvm_page_fault *f, 
 	kvm->hooks->on_fault(&out, kvm->hooks->payload);
 }
 
-int kvm_mmu_page_fault(struct kvm *kvm, unsigned vcpu, uint64_t gpa, uint32_t error_code)
+int kvm_mmu_do_page_fault(struct kvm_vcpu *vcpu, uint64_t addr, uint32_t error_code,
+			  bool prefetch)
 {
-	tdpsim_vcpu_stats *vs = &kvm->vcpu_stat[vcpu];
-	struct kvm_page_fault fault;
-	int r = RET_PF_INVALID;
+	struct kvm *kvm = vcpu->kvm;
+	struct kvm_page_fault fault = kvm_page_fault_init(vcpu, addr, error_code, prefetch);
+	int r;
 
-	fault_init(kvm, &fault, vcpu, gpa, error_code);
-	if (error_code & TDPSIM_PFERR_RSVD) {
-		r = handle_mmio_page_fault(kvm, gpa);
-		if (r == RET_PF_EMULATE) { /* straight to the emulator: no pf_* counted */
-			report_fault(kvm, &fault, r);
-			return r;
-		}
-	}
-	if (r == RET_PF_INVALID) {
-		count_pf(kvm, &vs->pf_taken, &kvm->stats->pf_taken);
-		fault.slot = gpa >> PAGE_SHIFT <= KVM_MMU_MAX_GFN
+	if (fault.is_tdp) /* direct MMUs: the gfn's slot (a gva has none yet) */
+		fault.slot = fault.gfn <= KVM_MMU_MAX_GFN
 				     ? memslots_by_gfn(&kvm->memslots, fault.gfn) : NULL;
-		r = kvm_tdp_page_fault(kvm, &fault);
-	}
+	kvm_count_pf(kvm, &vcpu->stat.pf_taken, &kvm->stats->pf_taken);
+	r = vcpu->arch.mmu->page_fault(vcpu, &fault);
 	if (r < 0)
 		return r;
 	switch (r) {
 	case RET_PF_FIXED:
-		vs->pf_fixed++; /* the one counter every kernel had */
+		vcpu->stat.pf_fixed++; /* the one counter every kernel had */
 		kvm->stats->pf_fixed++;
 		break;
 	case RET_PF_EMULATE:
-		count_pf(kvm, &vs->pf_emulate, &kvm->stats->pf_emulate);
+		kvm_count_pf(kvm, &vcpu->stat.pf_emulate, &kvm->stats->pf_emulate);
 		break;
 	case RET_PF_SPURIOUS:
-		count_pf(kvm, &vs->pf_spurious, &kvm->stats->pf_spurious);
+		kvm_count_pf(kvm, &vcpu->stat.pf_spurious, &kvm->stats->pf_spurious);
 		break;
 	default:
 		break;
@@ -321,131 +428,192 @@ int kvm_mmu_page_fault(struct kvm *kvm, unsigned vcpu, uint64_t gpa, uint32_t er
 	return r;
 }
 
-/* ---- the hardware's side of EPT ---- */
-
-uint32_t kvm_tdp_translate(const struct kvm *kvm, uint64_t gpa, int op, uint64_t *sptep,
-			   int *level)
+int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, uint64_t addr, uint32_t error_code)
 {
-	uint32_t err = op == TDPSIM_OP_WRITE ? TDPSIM_PFERR_WRITE
-		       : op == TDPSIM_OP_EXEC ? TDPSIM_PFERR_FETCH : TDPSIM_PFERR_USER;
-	uint64_t spte;
+	if (error_code & TDPSIM_PFERR_RSVD) {
+		int r = handle_mmio_page_fault(vcpu, addr);
 
-	*sptep = 0;
-	*level = 0;
-	if ((gpa >> PAGE_SHIFT) > KVM_MMU_MAX_GFN)
-		return err; /* beyond the tables: an EPT violation, emulated by KVM */
-	spte = *sptep = *kvm_tdp_mmu_get_last_sptep(kvm, gpa >> PAGE_SHIFT, level);
-	if (is_mmio_spte(spte))
-		return TDPSIM_PFERR_RSVD; /* EPT misconfiguration */
-	if (spte_allows(spte, op))
-		return 0;
-	/* __vmx_handle_ept_violation: read -> USER, write -> WRITE, fetch -> FETCH, and
-	 * PRESENT when the entry granted any of R/W/X. */
-	if (is_shadow_present_pte(spte) && (spte & VMX_EPT_RWX_MASK))
-		err |= TDPSIM_PFERR_PRESENT;
-	return err;
-}
+		/* EMULATE: straight to the emulator; RETRY: a racing zap took the MMIO SPTE,
+		 * the guest faults again.  Neither counts a pf_*. */
+		if (r != RET_PF_INVALID) {
+			struct kvm_page_fault fault = kvm_page_fault_init(vcpu, addr, error_code,
+									 false);
 
-/* ---- memslots and the MMU notifier ---- */
-
-int kvm_set_memory_region(struct kvm *kvm, uint32_t id, uint32_t flags, uint64_t gpa,
-			  uint64_t size, uint64_t hva)
-{
-	struct kvm_memory_slot *old = memslots_by_id(&kvm->memslots, id), *slot;
-	bool gone = old && (size == 0 || old->base_gfn != gpa >> PAGE_SHIFT);
-	bool flags_only = old && !gone;
-	uint32_t old_flags = old ? old->flags : 0;
-	int rc = memslots_set(&kvm->memslots, id, flags, gpa, size, hva, KVM_MMU_MAX_GFN);
-
-	if (rc < 0)
-		return rc;
-	kvm->memslots_generation++;
-	/* Deleting or moving a slot zaps everything (KVM_X86_QUIRK_SLOT_ZAP_ALL, on by
-	 * default): the old gfns must not stay mapped. */
-	if (gone && kvm_tdp_mmu_zap_all(kvm))
-		kvm_flush_remote_tlbs(kvm);
-	if (size == 0)
-		return 0;
-	slot = memslots_by_id(&kvm->memslots, id);
-	if (flags_only) /* KVM_MR_FLAGS_ONLY: kvm_mmu_slot_apply_flags */
-		return kvm_mmu_slot_apply_flags(kvm, slot, old_flags);
-	return kvm_dirty_log_slot_created(kvm, slot);
-}
-
-/* kvm_mmu_notifier_invalidate_range_start: note the range, zap what maps it, flush. */
-static void kvm_mmu_invalidate_range_start(void *ctx, uint64_t start, uint64_t end)
-{
-	struct kvm *kvm = ctx;
-	bool flush = false;
-
-	if (kvm->mmu_invalidate_in_progress++ == 0) {
-		kvm->mmu_invalidate_range_start = UINT64_MAX;
-		kvm->mmu_invalidate_range_end = 0;
+			report_fault(vcpu->kvm, &fault, r);
+			return r;
+		}
 	}
-	for (size_t i = 0; i < kvm->memslots.n; i++) {
-		const struct kvm_memory_slot *s = &kvm->memslots.slots[i];
-		uint64_t s_start = s->userspace_addr, s_end = s_start + (s->npages << PAGE_SHIFT);
-		uint64_t lo = start > s_start ? start : s_start, hi = end < s_end ? end : s_end;
-		uint64_t gfn_lo, gfn_hi;
-
-		if (lo >= hi)
-			continue;
-		gfn_lo = s->base_gfn + ((lo - s_start) >> PAGE_SHIFT);
-		gfn_hi = s->base_gfn + ((hi - s_start + PAGE_SIZE - 1) >> PAGE_SHIFT);
-		if (gfn_lo < kvm->mmu_invalidate_range_start)
-			kvm->mmu_invalidate_range_start = gfn_lo;
-		if (gfn_hi > kvm->mmu_invalidate_range_end)
-			kvm->mmu_invalidate_range_end = gfn_hi;
-		flush |= kvm_tdp_mmu_zap_leafs(kvm, gfn_lo, gfn_hi);
-	}
-	if (flush)
-		kvm_flush_remote_tlbs(kvm);
+	return kvm_mmu_do_page_fault(vcpu, addr, error_code, false);
 }
 
-static void kvm_mmu_invalidate_range_end(void *ctx, uint64_t start, uint64_t end)
-{
-	struct kvm *kvm = ctx;
+/* ---- MMU contexts (reference 2.1) ---- */
 
-	(void)start;
-	(void)end;
-	kvm->mmu_invalidate_seq++;
-	kvm->mmu_invalidate_in_progress--;
+/* nonpaging_gva_to_gpa: with paging off (and for a direct MMU's own addresses) a gva is
+ * its gpa. */
+static uint64_t nonpaging_gva_to_gpa(struct kvm_vcpu *vcpu, struct kvm_mmu *mmu, uint64_t gva,
+				     uint32_t access, uint32_t *fault_err)
+{
+	(void)vcpu;
+	(void)mmu;
+	(void)access;
+	*fault_err = 0;
+	return gva;
 }
 
-int kvm_init(struct kvm *kvm, struct host_mm *host, tdpsim_stats *stats, unsigned nr_vcpus,
-	     const struct kvm_profile *profile)
+/* kvm_calc_tdp_mmu_root_page_role: direct, ACC_ALL, the TDP level, A/D as EPT has them. */
+static union kvm_mmu_page_role kvm_calc_tdp_mmu_root_page_role(void)
 {
-	struct host_notifier n = { kvm_mmu_invalidate_range_start, kvm_mmu_invalidate_range_end,
-				   kvm };
+	union kvm_mmu_page_role role = { .word = 0 };
 
-	memset(kvm, 0, sizeof(*kvm));
-	kvm->profile = profile;
-	kvm->host = host;
-	kvm->stats = stats;
-	kvm->nr_vcpus = nr_vcpus;
+	role.level = TDP_ROOT_LEVEL;
+	role.direct = 1;
+	role.access = ACC_ALL;
+	role.efer_nx = 1;
+	role.cr0_wp = 1;
+	return role;
+}
+
+/* init_kvm_tdp_mmu: root_mmu under EPT. */
+static void init_kvm_tdp_mmu(struct kvm_vcpu *vcpu)
+{
+	struct kvm_mmu *context = &vcpu->arch.root_mmu;
+
+	context->page_fault = kvm_tdp_page_fault;
+	context->gva_to_gpa = nonpaging_gva_to_gpa;
+	context->sync_spte = NULL;
+	context->root_role = kvm_calc_tdp_mmu_root_page_role();
+	context->cpu_role.word = 0;
+	context->cpu_role.is_tdp = 1;
+	context->root.hpa = INVALID_PAGE;
+	context->root.pgd = 0;
+}
+
+void kvm_mmu_create(struct kvm_vcpu *vcpu)
+{
+	vcpu->arch.mmu = &vcpu->arch.root_mmu;
+	vcpu->arch.walk_mmu = &vcpu->arch.root_mmu;
+	vcpu->arch.guest_mmu.root.hpa = INVALID_PAGE;
+	vcpu->arch.nested_mmu.root.hpa = INVALID_PAGE;
+	init_kvm_tdp_mmu(vcpu);
+}
+
+int kvm_mmu_load(struct kvm_vcpu *vcpu)
+{
+	struct kvm_mmu *mmu = vcpu->arch.mmu;
+	int r;
+
+	if (mmu->root.hpa != INVALID_PAGE)
+		return 0;
+	/* mmu_alloc_direct_roots: the TDP MMU shares one root per role among the vCPUs. */
+	r = kvm_tdp_mmu_get_vcpu_root_hpa(vcpu, &mmu->root.hpa);
+	return r < 0 ? r : 0;
+}
+
+void kvm_mmu_init_vm(struct kvm *kvm)
+{
+	kvm->tdp_mmu_enabled = true;
+	kvm->tdp_mmu_roots = SP_NONE;
 	kvm->nx_head = kvm->nx_tail = SP_NONE;
-	memslots_init(&kvm->memslots);
-	sp_pool_init(&kvm->pool);
-	kvm->vcpu_stat = calloc(nr_vcpus, sizeof(*kvm->vcpu_stat));
-	kvm->pml_buf = calloc(nr_vcpus, sizeof(*kvm->pml_buf));
-	kvm->pml_used = calloc(nr_vcpus, sizeof(*kvm->pml_used));
-	if (!kvm->vcpu_stat || !kvm->pml_buf || !kvm->pml_used || kvm_tdp_mmu_alloc_root(kvm) < 0) {
-		kvm_destroy(kvm);
-		return err_set(TDPSIM_ENOMEM, "kvm: out of memory");
-	}
-	host_mm_set_notifier(host, &n);
-	return 0;
 }
 
-void kvm_destroy(struct kvm *kvm)
+void kvm_mmu_uninit_vm(struct kvm *kvm)
 {
-	memslots_free(&kvm->memslots);
-	sp_pool_free(&kvm->pool);
-	free(kvm->vcpu_stat);
-	free(kvm->pml_buf);
-	free(kvm->pml_used);
-	kvm->vcpu_stat = NULL;
-	kvm->pml_buf = NULL;
-	kvm->pml_used = NULL;
-	kvm->root = NULL;
+	kvm->tdp_mmu_roots = SP_NONE;
+}
+
+/* ---- fan-outs over the MMUs: the rmap part first, then the TDP MMU's ---- */
+
+bool kvm_mmu_zap_all_fast(struct kvm *kvm)
+{
+	return kvm->tdp_mmu_enabled && kvm_tdp_mmu_zap_all(kvm);
+}
+
+void kvm_mmu_nx_huge_pages_changed(struct kvm *kvm)
+{
+	/* set_nx_huge_pages: huge leaves' X bit and the NX tables were built for the old
+	 * value (reference 3.3). */
+	if (kvm_mmu_zap_all_fast(kvm))
+		kvm_flush_remote_tlbs(kvm);
+}
+
+bool kvm_unmap_gfn_range(struct kvm *kvm, uint64_t start, uint64_t end)
+{
+	return kvm->tdp_mmu_enabled && kvm_tdp_mmu_unmap_gfn_range(kvm, start, end);
+}
+
+void kvm_mmu_slot_remove_write_access(struct kvm *kvm, const struct kvm_memory_slot *slot,
+				      int start_level)
+{
+	if (kvm->tdp_mmu_enabled)
+		kvm_tdp_mmu_wrprot_slot(kvm, slot, start_level);
+}
+
+void kvm_mmu_slot_leaf_clear_dirty(struct kvm *kvm, const struct kvm_memory_slot *slot)
+{
+	if (kvm->tdp_mmu_enabled)
+		kvm_tdp_mmu_clear_dirty_slot(kvm, slot);
+}
+
+void kvm_mmu_try_split_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *slot,
+				  uint64_t start, uint64_t end, int target_level)
+{
+	(void)slot; /* the rmap part (nested MMUs only) walks the slot's rmaps */
+	if (kvm->tdp_mmu_enabled)
+		kvm_tdp_mmu_try_split_huge_pages(kvm, start, end, target_level);
+}
+
+void kvm_mmu_slot_try_split_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *slot,
+				       int target_level)
+{
+	kvm_mmu_try_split_huge_pages(kvm, slot, slot->base_gfn, slot->base_gfn + slot->npages,
+				     target_level);
+}
+
+/* kvm_mmu_slot_gfn_write_protect: the leaf mapping gfn at min_level or above. */
+static bool kvm_mmu_slot_gfn_write_protect(struct kvm *kvm, uint64_t gfn, int min_level)
+{
+	return kvm->tdp_mmu_enabled && kvm_tdp_mmu_write_protect_gfn(kvm, gfn, min_level);
+}
+
+/* kvm_mmu_write_protect_pt_masked (no PML) / kvm_mmu_clear_dirty_pt_masked (PML): the 4K
+ * leaves of the pages in mask lose W, or D; huge leaves are not touched here. */
+static void kvm_mmu_clear_pt_masked(struct kvm *kvm, uint64_t gfn, uint64_t mask, bool wrprot)
+{
+	if (kvm->tdp_mmu_enabled)
+		kvm_tdp_mmu_clear_dirty_pt_masked(kvm, gfn, mask, wrprot);
+}
+
+/* kvm_arch_mmu_enable_log_dirty_pt_masked (reference 4.4). */
+void kvm_arch_mmu_enable_log_dirty_pt_masked(struct kvm *kvm, struct kvm_memory_slot *slot,
+					     uint64_t gfn_offset, uint64_t mask)
+{
+	uint64_t base = slot->base_gfn + gfn_offset;
+
+	if (kvm->config.manual_protect && kvm->config.initially_set) {
+		/* Huge pages may still be mapped: split this chunk and protect what covers
+		 * its ends (a chunk can straddle two 2M regions). */
+		uint64_t start = base + (uint64_t)__builtin_ctzll(mask);
+		uint64_t end = base + 63 - (uint64_t)__builtin_clzll(mask);
+		uint64_t two_mb = pages_per_hpage(PG_LEVEL_2M);
+
+		if (kvm->config.eager_page_split && kvm->profile->eager_page_split)
+			kvm_mmu_try_split_huge_pages(kvm, slot, start, end + 1, PG_LEVEL_4K);
+		kvm_mmu_slot_gfn_write_protect(kvm, start, PG_LEVEL_2M);
+		if ((start + two_mb - 1) / two_mb != (end + two_mb - 1) / two_mb)
+			kvm_mmu_slot_gfn_write_protect(kvm, end, PG_LEVEL_2M);
+	}
+	kvm_mmu_clear_pt_masked(kvm, base, mask, !kvm->config.pml);
+}
+
+void kvm_mmu_recover_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *slot)
+{
+	if (kvm->tdp_mmu_enabled)
+		kvm_tdp_mmu_recover_huge_pages(kvm, slot);
+}
+
+void kvm_mmu_zap_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp)
+{
+	/* kvm_recover_nx_huge_pages: each list's pages go by their own MMU's zap. */
+	if (sp->tdp_mmu_page)
+		kvm_tdp_mmu_zap_possible_nx_huge_page(kvm, sp);
 }

@@ -55,7 +55,7 @@ static int sp_pool_grow(struct sp_pool *p)
 	return 0;
 }
 
-struct kvm_mmu_page *sp_alloc(struct sp_pool *p, int level, uint64_t gfn)
+struct kvm_mmu_page *sp_alloc(struct sp_pool *p, union kvm_mmu_page_role role, uint64_t gfn)
 {
 	struct kvm_mmu_page *sp;
 
@@ -66,7 +66,9 @@ struct kvm_mmu_page *sp_alloc(struct sp_pool *p, int level, uint64_t gfn)
 	for (unsigned i = 0; i < PT_ENTRIES; i++)
 		sp->spt[i] = SHADOW_NONPRESENT_VALUE;
 	sp->gfn = gfn;
-	sp->level = (uint8_t)level;
+	sp->role = role;
+	sp->tdp_mmu_page = false;
+	sp->next_root = SP_NONE;
 	sp->parent = SP_NONE;
 	sp->nx_huge_page_disallowed = false;
 	sp->tracked = false;

@@ -17,12 +17,40 @@
 #define SP_PFN_BASE (1ull << 36) /* frames of KVM's own tables: above any memory frame */
 #define SP_NONE UINT32_MAX
 
+/*
+ * union kvm_mmu_page_role (kvm_host.h): what a shadow page is for.  Two pages for the same
+ * gfn with different roles are different pages (mmu_page_hash is keyed by gfn and role
+ * word).  The TDP MMU's roots and tables have roles too: direct, ACC_ALL.
+ */
+union kvm_mmu_page_role {
+	uint32_t word;
+	struct {
+		unsigned level:4;           /* the level of the SPTEs in the page */
+		unsigned has_4_byte_gpte:1; /* 32-bit non-PAE guest tables */
+		unsigned quadrant:2;
+		unsigned direct:1;          /* maps gfns directly, not a guest table */
+		unsigned access:3;          /* ACC_* the guest's upper levels grant */
+		unsigned invalid:1;         /* obsolete root: to be freed, never reused */
+		unsigned efer_nx:1;
+		unsigned cr0_wp:1;
+		unsigned smep_andnot_wp:1;
+		unsigned smap_andnot_wp:1;
+		unsigned ad_disabled:1;     /* EPT A/D off (or L1's EPTP without A/D) */
+		unsigned guest_mode:1;      /* built for L2 (nested) */
+		unsigned passthrough:1;
+		unsigned :5;
+		unsigned smm:8;             /* address space: 0 normal, 1 SMM */
+	};
+};
+
 struct kvm_mmu_page {
 	uint64_t *spt;      /* the 512 SPTEs */
 	uint64_t gfn;       /* first gfn the table maps */
 	uint32_t id;        /* pool index; the table's frame is SP_PFN_BASE + id */
 	uint32_t parent;    /* the SP whose SPTE links this one, SP_NONE for a root */
-	uint8_t level;      /* role.level: the level of the SPTEs in spt */
+	union kvm_mmu_page_role role;
+	bool tdp_mmu_page;  /* belongs to the TDP MMU (else to the rmap-based MMU) */
+	uint32_t next_root; /* the next root on kvm->tdp_mmu_roots */
 	bool nx_huge_page_disallowed; /* tagged: created by an exec fault under NX */
 	bool tracked;       /* on the possible-NX list (counted in nx_lpage_splits) */
 	uint32_t nx_prev, nx_next;    /* possible_nx_huge_pages FIFO links */
@@ -42,9 +70,9 @@ struct sp_pool {
 void sp_pool_init(struct sp_pool *p);
 void sp_pool_free(struct sp_pool *p);
 
-/* A zeroed SP (every SPTE non-present) at `level` mapping from `gfn`; NULL when out of
+/* A zeroed SP (every SPTE non-present) with `role` mapping from `gfn`; NULL when out of
  * memory (with the error set). */
-struct kvm_mmu_page *sp_alloc(struct sp_pool *p, int level, uint64_t gfn);
+struct kvm_mmu_page *sp_alloc(struct sp_pool *p, union kvm_mmu_page_role role, uint64_t gfn);
 void sp_release(struct sp_pool *p, struct kvm_mmu_page *sp);
 
 static inline struct kvm_mmu_page *sp_by_id(const struct sp_pool *p, uint32_t id)

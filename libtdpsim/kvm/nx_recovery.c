@@ -8,7 +8,8 @@
  */
 #include "core/clock.h"
 #include "kvm/nx_recovery.h"
-#include "kvm/tdp_mmu.h"
+#include "kvm/mmu.h"
+#include "kvm/mmu_internal.h"
 
 #define NS_PER_MS 1000000ull
 
@@ -49,7 +50,7 @@ static void recover_pass(struct kvm *kvm)
 			unaccount_nx_huge_page(kvm, sp);
 			continue;
 		}
-		kvm_tdp_mmu_zap_sp(kvm, sp); /* frees sp and its leaves, untracks it */
+		kvm_mmu_zap_possible_nx_huge_page(kvm, sp); /* frees sp and below, untracks it */
 		kvm->stats->nx_recovery_zapped++;
 		flush = true;
 	}

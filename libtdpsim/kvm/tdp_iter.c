@@ -25,10 +25,10 @@ void tdp_iter_start(struct tdp_iter *iter, const struct sp_pool *pool,
 {
 	iter->pool = pool;
 	iter->next_last_level_gfn = next_last_level_gfn;
-	iter->root_level = root->level;
+	iter->root_level = root->role.level;
 	iter->min_level = min_level;
-	iter->sp_path[root->level - 1] = root;
-	iter->level = root->level;
+	iter->sp_path[root->role.level - 1] = root;
+	iter->level = root->role.level;
 	iter->gfn = round_gfn_for_level(next_last_level_gfn, iter->level);
 	tdp_iter_refresh_sptep(iter);
 	iter->valid = true;

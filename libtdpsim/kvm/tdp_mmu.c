@@ -1,65 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The TDP MMU (KVM's tdp_mmu.c, reference 1.10-1.13): one root per VM, walked with the
+ * The TDP MMU (KVM's tdp_mmu.c, reference 1.10-1.13): roots by role on kvm->tdp_mmu_roots
+ * (one, shared by the vCPUs, as long as no vCPU runs in SMM or L2), walked with the
  * tdp_iter.  Every SPTE change goes through handle_changed_spte, which keeps pages_4k/2m/1g
  * and frees unlinked tables, exactly where KVM does it.  Single-threaded, so the atomic
  * cmpxchg of KVM always succeeds here and FROZEN SPTEs are not needed.
  */
 #include "core/error.h"
 #include "kvm/dirty_log.h"
+#include "kvm/mmu.h"
+#include "kvm/mmu_internal.h"
 #include "kvm/tdp_iter.h"
 #include "kvm/tdp_mmu.h"
-
-static void kvm_update_page_stats(struct kvm *kvm, int level, int64_t delta)
-{
-	switch (level) { /* leaves exist only up to 1G */
-	case PG_LEVEL_4K: kvm->stats->pages_4k += (uint64_t)delta; break;
-	case PG_LEVEL_2M: kvm->stats->pages_2m += (uint64_t)delta; break;
-	case PG_LEVEL_1G: kvm->stats->pages_1g += (uint64_t)delta; break;
-	default: break;
-	}
-}
-
-/* The NX list is a FIFO of SP ids: appended at the tail, recovered from the head. */
-static void track_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp)
-{
-	if (sp->tracked)
-		return;
-	sp->tracked = true;
-	sp->nx_next = SP_NONE;
-	sp->nx_prev = kvm->nx_tail;
-	if (kvm->nx_tail != SP_NONE)
-		sp_by_id(&kvm->pool, kvm->nx_tail)->nx_next = sp->id;
-	else
-		kvm->nx_head = sp->id;
-	kvm->nx_tail = sp->id;
-	kvm->stats->nx_lpage_splits++;
-}
-
-static void untrack_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp)
-{
-	if (!sp->tracked)
-		return;
-	if (sp->nx_prev != SP_NONE)
-		sp_by_id(&kvm->pool, sp->nx_prev)->nx_next = sp->nx_next;
-	else
-		kvm->nx_head = sp->nx_next;
-	if (sp->nx_next != SP_NONE)
-		sp_by_id(&kvm->pool, sp->nx_next)->nx_prev = sp->nx_prev;
-	else
-		kvm->nx_tail = sp->nx_prev;
-	sp->tracked = false;
-	kvm->stats->nx_lpage_splits--;
-}
-
-void kvm_flush_remote_tlbs(struct kvm *kvm)
-{
-	/* Without a range flush (bare-metal VMX), every flush is a full one, counted once:
-	 * KVM_REQ_TLB_FLUSH to every vCPU, INVEPT global before its next entry. */
-	kvm->stats->remote_tlb_flush_requests++;
-	if (kvm->flush_tlbs)
-		kvm->flush_tlbs(kvm->flush_ctx);
-}
 
 static void handle_changed_spte(struct kvm *kvm, uint64_t gfn, uint64_t old_spte,
 				uint64_t new_spte, int level);
@@ -67,7 +19,7 @@ static void handle_changed_spte(struct kvm *kvm, uint64_t gfn, uint64_t old_spte
 /* handle_removed_pt: a table was unlinked; its entries go, recursively, then the page. */
 static void handle_removed_pt(struct kvm *kvm, struct kvm_mmu_page *sp)
 {
-	int level = sp->level;
+	int level = sp->role.level;
 
 	untrack_possible_nx_huge_page(kvm, sp);
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
@@ -111,30 +63,43 @@ static void tdp_mmu_iter_set_spte(struct kvm *kvm, struct tdp_iter *iter, uint64
 	handle_changed_spte(kvm, iter->gfn, old, new_spte, iter->level);
 }
 
-void kvm_tdp_mmu_set_leaf_fast(struct kvm *kvm, uint64_t *sptep, uint64_t gfn, int level,
-			       uint64_t new_spte)
-{
-	uint64_t old = *sptep;
-
-	*sptep = new_spte;
-	/* The fast path changes only W (and A): no stats move, but hooks see the change. */
-	if (kvm->hooks->on_spte_change && old != new_spte)
-		kvm->hooks->on_spte_change(gfn, level, old, new_spte, kvm->hooks->payload);
-}
-
+/* tdp_mmu_alloc_sp + tdp_mmu_init_child_sp: the child's role is its parent's, one level
+ * down. */
 static struct kvm_mmu_page *tdp_mmu_alloc_sp(struct kvm *kvm, struct tdp_iter *iter)
 {
-	struct kvm_mmu_page *sp = sp_alloc(&kvm->pool, iter->level - 1, iter->gfn);
+	struct kvm_mmu_page *parent = tdp_iter_sp(iter);
+	union kvm_mmu_page_role role = parent->role;
+	struct kvm_mmu_page *sp;
 
-	if (sp)
-		sp->parent = tdp_iter_sp(iter)->id;
+	role.level--;
+	sp = sp_alloc(&kvm->pool, role, iter->gfn);
+	if (sp) {
+		sp->parent = parent->id;
+		sp->tdp_mmu_page = true;
+	}
 	return sp;
 }
 
-int kvm_tdp_mmu_alloc_root(struct kvm *kvm)
+int kvm_tdp_mmu_get_vcpu_root_hpa(struct kvm_vcpu *vcpu, uint64_t *hpa)
 {
-	kvm->root = sp_alloc(&kvm->pool, TDP_ROOT_LEVEL, 0);
-	return kvm->root ? 0 : TDPSIM_ENOMEM;
+	struct kvm *kvm = vcpu->kvm;
+	union kvm_mmu_page_role role = vcpu->arch.mmu->root_role;
+	struct kvm_mmu_page *root;
+
+	/* A valid root of the same role is shared (all vCPUs outside SMM have one role). */
+	for_each_tdp_mmu_root(kvm, root)
+		if (root->role.word == role.word && !root->role.invalid) {
+			*hpa = sp_pfn(root) << PAGE_SHIFT;
+			return 0;
+		}
+	root = sp_alloc(&kvm->pool, role, 0);
+	if (!root)
+		return TDPSIM_ENOMEM;
+	root->tdp_mmu_page = true;
+	root->next_root = kvm->tdp_mmu_roots;
+	kvm->tdp_mmu_roots = root->id;
+	*hpa = sp_pfn(root) << PAGE_SHIFT;
+	return 0;
 }
 
 /* tdp_mmu_link_sp: point the iterator's SPTE at the new table. */
@@ -150,13 +115,13 @@ static void tdp_mmu_split_huge_page(struct kvm *kvm, struct tdp_iter *iter,
 				    struct kvm_mmu_page *sp)
 {
 	bool nx = is_nx_huge_page_enabled(kvm);
-	uint64_t first = make_small_spte(iter->old_spte, sp->level, 0, nx);
-	uint64_t step = pages_per_hpage(sp->level) << PAGE_SHIFT;
+	uint64_t first = make_small_spte(iter->old_spte, sp->role.level, 0, nx);
+	uint64_t step = pages_per_hpage(sp->role.level) << PAGE_SHIFT;
 
 	/* make_small_spte for each child: the same bits, the frame advancing by one child. */
 	for (unsigned i = 0; i < PT_ENTRIES; i++)
 		sp->spt[i] = first + i * step;
-	kvm_update_page_stats(kvm, sp->level, PT_ENTRIES);
+	kvm_update_page_stats(kvm, sp->role.level, PT_ENTRIES);
 	kvm->work.split_tables++;
 	if (kvm->hooks->on_split)
 		kvm->hooks->on_split(iter->gfn, iter->level, kvm->hooks->payload);
@@ -175,19 +140,11 @@ static void tdp_mmu_zap_then_link(struct kvm *kvm, struct tdp_iter *iter,
 	tdp_mmu_link_sp(kvm, iter, sp);
 }
 
-bool is_access_allowed(const struct kvm_page_fault *fault, uint64_t spte)
-{
-	if (fault->exec)
-		return is_executable_pte(spte);
-	if (fault->write)
-		return is_writable_pte(spte);
-	return spte & VMX_EPT_READABLE_MASK; /* ACC_USER is R in EPT */
-}
-
 /* tdp_mmu_map_handle_target_level (reference 1.11). */
-static int tdp_mmu_map_handle_target_level(struct kvm *kvm, struct kvm_page_fault *fault,
-					   struct tdp_iter *iter)
+static int tdp_mmu_map_handle_target_level(struct kvm_vcpu *vcpu,
+					   struct kvm_page_fault *fault, struct tdp_iter *iter)
 {
+	struct kvm *kvm = vcpu->kvm;
 	uint64_t old = iter->old_spte, new_spte;
 	bool wrprot = false;
 	int ret = RET_PF_FIXED;
@@ -222,47 +179,29 @@ static int tdp_mmu_map_handle_target_level(struct kvm *kvm, struct kvm_page_faul
 	if (wrprot && fault->write)
 		ret = RET_PF_WRITE_PROTECTED;
 	if (is_mmio_spte(new_spte)) {
-		if (kvm->profile->pf_stats) { /* 5.19+ */
-			kvm->vcpu_stat[fault->vcpu].pf_mmio_spte_created++;
-			kvm->stats->pf_mmio_spte_created++;
-		}
+		kvm_count_pf(kvm, &vcpu->stat.pf_mmio_spte_created,
+			     &kvm->stats->pf_mmio_spte_created); /* 5.19+ */
 		ret = RET_PF_EMULATE;
 	}
 	return ret;
 }
 
-/* Let the caller's hugepage policy lower the goal level, adjusting the pfn as KVM would. */
-static void apply_policy(struct kvm *kvm, struct kvm_page_fault *fault)
+int kvm_tdp_mmu_map(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 {
-	tdpsim_fault f;
-	int level;
-
-	if (!kvm->policy || fault->goal_level == PG_LEVEL_4K)
-		return;
-	kvm_fault_describe(fault, RET_PF_CONTINUE, &f);
-	level = kvm->policy(&f, kvm->policy_payload);
-	if (level >= PG_LEVEL_4K && level < fault->goal_level) {
-		/* The pfn of the goal-level page, offset to the smaller page holding gfn. */
-		fault->pfn |= fault->gfn & (pages_per_hpage(fault->goal_level) - 1) &
-			      ~(pages_per_hpage(level) - 1);
-		fault->goal_level = level;
-	}
-}
-
-int kvm_tdp_mmu_map(struct kvm *kvm, struct kvm_page_fault *fault)
-{
+	struct kvm *kvm = vcpu->kvm;
+	struct kvm_mmu_page *root = root_to_sp(kvm, vcpu->arch.mmu->root.hpa);
 	struct tdp_iter iter;
 
 	kvm_mmu_hugepage_adjust(kvm, fault);
-	apply_policy(kvm, fault);
-	for_each_tdp_pte(iter, &kvm->pool, kvm->root, fault->gfn, fault->gfn + 1) {
+	kvm_mmu_apply_hugepage_policy(kvm, fault);
+	for_each_tdp_pte(iter, &kvm->pool, root, fault->gfn, fault->gfn + 1) {
 		struct kvm_mmu_page *sp;
 
 		kvm->work.map_levels++;
 		if (fault->nx_huge_page_workaround_enabled)
 			disallowed_hugepage_adjust(kvm, fault, iter.old_spte, iter.level);
 		if (iter.level == fault->goal_level)
-			return tdp_mmu_map_handle_target_level(kvm, fault, &iter);
+			return tdp_mmu_map_handle_target_level(vcpu, fault, &iter);
 		/* Step down into an existing table; replace nothing else. */
 		if (is_shadow_present_pte(iter.old_spte) && !is_large_pte(iter.old_spte))
 			continue;
@@ -285,12 +224,14 @@ int kvm_tdp_mmu_map(struct kvm *kvm, struct kvm_page_fault *fault)
 		       (unsigned long long)fault->gfn, fault->goal_level);
 }
 
-bool kvm_tdp_mmu_zap_leafs(struct kvm *kvm, uint64_t start, uint64_t end)
+/* tdp_mmu_zap_leafs: every leaf of one root that maps part of [start, end). */
+static bool tdp_mmu_zap_leafs(struct kvm *kvm, struct kvm_mmu_page *root, uint64_t start,
+			      uint64_t end)
 {
 	struct tdp_iter iter;
 	bool flush = false;
 
-	for_each_tdp_pte(iter, &kvm->pool, kvm->root, start, end) {
+	for_each_tdp_pte(iter, &kvm->pool, root, start, end) {
 		if (!is_shadow_present_pte(iter.old_spte) ||
 		    !is_last_spte(iter.old_spte, iter.level))
 			continue;
@@ -302,29 +243,50 @@ bool kvm_tdp_mmu_zap_leafs(struct kvm *kvm, uint64_t start, uint64_t end)
 	return flush;
 }
 
-bool kvm_tdp_mmu_zap_all(struct kvm *kvm)
+bool kvm_tdp_mmu_unmap_gfn_range(struct kvm *kvm, uint64_t start, uint64_t end)
+{
+	struct kvm_mmu_page *root;
+	bool flush = false;
+
+	for_each_tdp_mmu_root(kvm, root)
+		flush |= tdp_mmu_zap_leafs(kvm, root, start, end);
+	return flush;
+}
+
+/* Zapping a root's entries frees every table below through handle_removed_pt. */
+static bool tdp_mmu_zap_root(struct kvm *kvm, struct kvm_mmu_page *root)
 {
 	bool flush = false;
 
-	/* Zapping the root's entries frees every table below through handle_removed_pt. */
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
-		uint64_t old = kvm->root->spt[i];
+		uint64_t old = root->spt[i];
 		uint64_t gfn = i * pages_per_hpage(TDP_ROOT_LEVEL);
 
 		if (!is_shadow_present_pte(old))
 			continue;
 		if (kvm->hooks->on_zap)
 			kvm->hooks->on_zap(gfn, TDP_ROOT_LEVEL, old, kvm->hooks->payload);
-		kvm->root->spt[i] = SHADOW_NONPRESENT_VALUE;
+		root->spt[i] = SHADOW_NONPRESENT_VALUE;
 		handle_changed_spte(kvm, gfn, old, SHADOW_NONPRESENT_VALUE, TDP_ROOT_LEVEL);
 		flush = true;
 	}
 	return flush;
 }
 
-uint64_t *kvm_tdp_mmu_get_last_sptep(const struct kvm *kvm, uint64_t gfn, int *level)
+bool kvm_tdp_mmu_zap_all(struct kvm *kvm)
 {
-	const uint64_t *spt = kvm->root->spt;
+	struct kvm_mmu_page *root;
+	bool flush = false;
+
+	for_each_tdp_mmu_root(kvm, root)
+		flush |= tdp_mmu_zap_root(kvm, root);
+	return flush;
+}
+
+uint64_t *kvm_tdp_mmu_get_last_sptep(const struct kvm *kvm, const struct kvm_mmu_page *root,
+				     uint64_t gfn, int *level)
+{
+	const uint64_t *spt = root->spt;
 
 	/* Every EPT check of every access comes through here: follow the links straight to
 	 * the child tables, one load per level as the hardware does, not via the SPs. */
@@ -348,7 +310,7 @@ uint64_t *kvm_tdp_mmu_get_last_sptep(const struct kvm *kvm, uint64_t gfn, int *l
 static bool clear_leaf_bit(struct kvm *kvm, struct kvm_mmu_page *sp, uint64_t start,
 			   uint64_t end, int min_level, uint64_t bit)
 {
-	uint64_t span = pages_per_hpage(sp->level);
+	uint64_t span = pages_per_hpage(sp->role.level);
 	unsigned first = sp->gfn >= start ? 0 : (unsigned)((start - sp->gfn) / span);
 	bool flush = false;
 
@@ -359,17 +321,17 @@ static bool clear_leaf_bit(struct kvm *kvm, struct kvm_mmu_page *sp, uint64_t st
 			break;
 		if (!is_shadow_present_pte(spte))
 			continue;
-		if (!is_last_spte(spte, sp->level)) {
-			if (sp->level > min_level)
+		if (!is_last_spte(spte, sp->role.level)) {
+			if (sp->role.level > min_level)
 				flush |= clear_leaf_bit(kvm, spte_to_child_sp(&kvm->pool, spte),
 							start, end, min_level, bit);
 			continue;
 		}
-		if (sp->level < min_level || !(spte & bit))
+		if (sp->role.level < min_level || !(spte & bit))
 			continue;
 		sp->spt[i] = spte & ~bit;
 		if (kvm->hooks->on_spte_change)
-			kvm->hooks->on_spte_change(gfn, sp->level, spte, sp->spt[i],
+			kvm->hooks->on_spte_change(gfn, sp->role.level, spte, sp->spt[i],
 						   kvm->hooks->payload);
 		flush = true;
 	}
@@ -380,26 +342,61 @@ static bool clear_leaf_bit(struct kvm *kvm, struct kvm_mmu_page *sp, uint64_t st
  * MMU-writable bit stays, so the fast path can give W back (and log the page). */
 bool kvm_tdp_mmu_wrprot_slot(struct kvm *kvm, const struct kvm_memory_slot *slot, int min_level)
 {
-	return clear_leaf_bit(kvm, kvm->root, slot->base_gfn, slot->base_gfn + slot->npages,
-			      min_level, VMX_EPT_WRITABLE_MASK);
+	struct kvm_mmu_page *root;
+	bool flush = false;
+
+	for_each_tdp_mmu_root(kvm, root)
+		flush |= clear_leaf_bit(kvm, root, slot->base_gfn, slot->base_gfn + slot->npages,
+					min_level, VMX_EPT_WRITABLE_MASK);
+	return flush;
 }
 
 /* kvm_tdp_mmu_clear_dirty_slot (PML): clear D on every leaf of the slot, W kept; the
  * processor sets D again, and logs the GPA, at the next write. */
 bool kvm_tdp_mmu_clear_dirty_slot(struct kvm *kvm, const struct kvm_memory_slot *slot)
 {
-	return clear_leaf_bit(kvm, kvm->root, slot->base_gfn, slot->base_gfn + slot->npages,
-			      PG_LEVEL_4K, SPTE_DIRTY_MASK);
+	struct kvm_mmu_page *root;
+	bool flush = false;
+
+	for_each_tdp_mmu_root(kvm, root)
+		flush |= clear_leaf_bit(kvm, root, slot->base_gfn, slot->base_gfn + slot->npages,
+					PG_LEVEL_4K, SPTE_DIRTY_MASK);
+	return flush;
+}
+
+/* kvm_tdp_mmu_clear_dirty_pt_masked: the 4K leaves of the pages in `mask` lose W (wrprot)
+ * or D (PML); huge leaves are not touched here. */
+void kvm_tdp_mmu_clear_dirty_pt_masked(struct kvm *kvm, uint64_t gfn, uint64_t mask,
+				       bool wrprot)
+{
+	uint64_t bit = wrprot ? VMX_EPT_WRITABLE_MASK : SPTE_DIRTY_MASK;
+	struct kvm_mmu_page *root;
+
+	for_each_tdp_mmu_root(kvm, root)
+		for (uint64_t m = mask; m; m &= m - 1) {
+			uint64_t g = gfn + (uint64_t)__builtin_ctzll(m);
+			int level;
+			uint64_t *sptep = kvm_tdp_mmu_get_last_sptep(kvm, root, g, &level);
+			uint64_t old = *sptep;
+
+			if (level != PG_LEVEL_4K || !is_shadow_present_pte(old) || !(old & bit))
+				continue;
+			*sptep = old & ~bit; /* only that bit: no stats move */
+			if (kvm->hooks->on_spte_change)
+				kvm->hooks->on_spte_change(g, level, old, *sptep, kvm->hooks->payload);
+		}
 }
 
 /* kvm_tdp_mmu_write_protect_gfn: the leaf mapping gfn at min_level or above loses W and
  * MMU-writable, so only the slow path can make it writable again. */
-bool kvm_tdp_mmu_wrprot_gfn(struct kvm *kvm, uint64_t gfn, int min_level)
+bool kvm_tdp_mmu_write_protect_gfn(struct kvm *kvm, uint64_t gfn, int min_level)
 {
+	struct kvm_mmu_page *root;
 	struct tdp_iter iter;
 	bool flush = false;
 
-	for_each_tdp_pte_min_level(iter, &kvm->pool, kvm->root, min_level, gfn, gfn + 1) {
+	for_each_tdp_mmu_root(kvm, root)
+	for_each_tdp_pte_min_level(iter, &kvm->pool, root, min_level, gfn, gfn + 1) {
 		if (!is_shadow_present_pte(iter.old_spte) ||
 		    !is_last_spte(iter.old_spte, iter.level) ||
 		    !(iter.old_spte & (VMX_EPT_WRITABLE_MASK | SPTE_MMU_WRITABLE)))
@@ -417,9 +414,11 @@ bool kvm_tdp_mmu_wrprot_gfn(struct kvm *kvm, uint64_t gfn, int min_level)
 void kvm_tdp_mmu_try_split_huge_pages(struct kvm *kvm, uint64_t start, uint64_t end,
 				      int target_level)
 {
+	struct kvm_mmu_page *root;
 	struct tdp_iter iter;
 
-	for_each_tdp_pte_min_level(iter, &kvm->pool, kvm->root, target_level + 1, start, end) {
+	for_each_tdp_mmu_root(kvm, root)
+	for_each_tdp_pte_min_level(iter, &kvm->pool, root, target_level + 1, start, end) {
 		struct kvm_mmu_page *sp;
 
 		if (!is_shadow_present_pte(iter.old_spte) || !is_large_pte(iter.old_spte))
@@ -450,7 +449,7 @@ static bool first_leaf_below(const struct kvm *kvm, uint64_t spte, uint64_t *lea
 	struct tdp_iter iter;
 
 	for_each_tdp_pte(iter, &kvm->pool, child, child->gfn,
-			 child->gfn + pages_per_hpage(child->level + 1)) {
+			 child->gfn + pages_per_hpage(child->role.level + 1)) {
 		if (is_shadow_present_pte(iter.old_spte) && is_last_spte(iter.old_spte, iter.level)) {
 			*leaf = iter.old_spte;
 			return true;
@@ -463,13 +462,15 @@ static bool first_leaf_below(const struct kvm *kvm, uint64_t spte, uint64_t *lea
 static void zap_collapsible_leaves(struct kvm *kvm, const struct kvm_memory_slot *slot)
 {
 	uint64_t start = slot->base_gfn, end = start + slot->npages;
+	struct kvm_mmu_page *root;
 	struct tdp_iter iter;
 
-	for_each_tdp_pte(iter, &kvm->pool, kvm->root, start, end) {
+	for_each_tdp_mmu_root(kvm, root)
+	for_each_tdp_pte(iter, &kvm->pool, root, start, end) {
 		if (!is_shadow_present_pte(iter.old_spte) || !is_last_spte(iter.old_spte, iter.level) ||
 		    iter.gfn < start || iter.gfn >= end)
 			continue;
-		if (iter.level >= kvm_mmu_max_mapping_level_gfn(kvm, slot, iter.gfn))
+		if (iter.level >= kvm_mmu_max_mapping_level(kvm, slot, iter.gfn, KVM_MAX_HUGEPAGE_LEVEL))
 			continue;
 		if (kvm->hooks->on_zap)
 			kvm->hooks->on_zap(iter.gfn, iter.level, iter.old_spte, kvm->hooks->payload);
@@ -483,10 +484,12 @@ static void zap_collapsible_leaves(struct kvm *kvm, const struct kvm_memory_slot
 static void recover_tables(struct kvm *kvm, const struct kvm_memory_slot *slot, bool in_place)
 {
 	uint64_t start = slot->base_gfn, end = start + slot->npages;
+	struct kvm_mmu_page *root;
 	struct tdp_iter iter;
 	bool flush = false;
 
-	for_each_tdp_pte_min_level(iter, &kvm->pool, kvm->root, PG_LEVEL_2M, start, end) {
+	for_each_tdp_mmu_root(kvm, root)
+	for_each_tdp_pte_min_level(iter, &kvm->pool, root, PG_LEVEL_2M, start, end) {
 		uint64_t huge;
 
 		if (iter.level > KVM_MAX_HUGEPAGE_LEVEL || !is_shadow_present_pte(iter.old_spte) ||
@@ -496,7 +499,7 @@ static void recover_tables(struct kvm *kvm, const struct kvm_memory_slot *slot, 
 		 * lpage_info does not exist). */
 		if (iter.gfn < start || iter.gfn >= end)
 			continue;
-		if (kvm_mmu_max_mapping_level_gfn(kvm, slot, iter.gfn) < iter.level)
+		if (kvm_mmu_max_mapping_level(kvm, slot, iter.gfn, KVM_MAX_HUGEPAGE_LEVEL) < iter.level)
 			continue;
 		if (!in_place) {
 			if (kvm->hooks->on_zap)
@@ -532,11 +535,12 @@ void kvm_tdp_mmu_recover_huge_pages(struct kvm *kvm, const struct kvm_memory_slo
 
 /* ---- NX recovery ---- */
 
-/* kvm_tdp_mmu_zap_sp: clear the SPTE that links sp; sp and everything below go. */
-void kvm_tdp_mmu_zap_sp(struct kvm *kvm, struct kvm_mmu_page *sp)
+/* kvm_tdp_mmu_zap_possible_nx_huge_page: clear the SPTE that links sp; sp and everything
+ * below go. */
+void kvm_tdp_mmu_zap_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp)
 {
 	struct kvm_mmu_page *parent = sp_by_id(&kvm->pool, sp->parent);
-	int level = sp->level + 1;
+	int level = sp->role.level + 1;
 	uint64_t *ptep = &parent->spt[gfn_index(sp->gfn, level)];
 	uint64_t old = *ptep;
 
@@ -544,11 +548,4 @@ void kvm_tdp_mmu_zap_sp(struct kvm *kvm, struct kvm_mmu_page *sp)
 		kvm->hooks->on_zap(sp->gfn, level, old, kvm->hooks->payload);
 	*ptep = SHADOW_NONPRESENT_VALUE;
 	handle_changed_spte(kvm, sp->gfn, old, SHADOW_NONPRESENT_VALUE, level);
-}
-
-/* unaccount_nx_huge_page: off the list and no longer tagged; the table stays. */
-void unaccount_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp)
-{
-	sp->nx_huge_page_disallowed = false;
-	untrack_possible_nx_huge_page(kvm, sp);
 }

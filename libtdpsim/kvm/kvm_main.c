@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * KVM's generic VM code, after virt/kvm/kvm_main.c: creating the VM and its vCPUs,
+ * KVM_SET_USER_MEMORY_REGION, the MMU notifier (kvm_mmu_notifier_invalidate_range_start /
+ * _end) and kvm_flush_remote_tlbs.  The MMU work each of them causes goes through kvm/mmu.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "kvm/dirty_log.h"
+#include "kvm/mmu.h"
+
+int kvm_set_memory_region(struct kvm *kvm, uint32_t id, uint32_t flags, uint64_t gpa,
+			  uint64_t size, uint64_t hva)
+{
+	struct kvm_memory_slot *old = memslots_by_id(&kvm->memslots, id), *slot;
+	bool gone = old && (size == 0 || old->base_gfn != gpa >> PAGE_SHIFT);
+	bool flags_only = old && !gone;
+	uint32_t old_flags = old ? old->flags : 0;
+	int rc = memslots_set(&kvm->memslots, id, flags, gpa, size, hva, KVM_MMU_MAX_GFN);
+
+	if (rc < 0)
+		return rc;
+	kvm->memslots_generation++;
+	/* Deleting or moving a slot zaps everything (KVM_X86_QUIRK_SLOT_ZAP_ALL, on by
+	 * default): the old gfns must not stay mapped. */
+	if (gone && kvm_mmu_zap_all_fast(kvm))
+		kvm_flush_remote_tlbs(kvm);
+	if (size == 0)
+		return 0;
+	slot = memslots_by_id(&kvm->memslots, id);
+	if (flags_only) /* KVM_MR_FLAGS_ONLY: kvm_mmu_slot_apply_flags */
+		return kvm_mmu_slot_apply_flags(kvm, slot, old_flags);
+	return kvm_dirty_log_slot_created(kvm, slot);
+}
+
+/* kvm_mmu_notifier_invalidate_range_start: note the range, zap what maps it, flush. */
+static void kvm_mmu_invalidate_range_start(void *ctx, uint64_t start, uint64_t end)
+{
+	struct kvm *kvm = ctx;
+	bool flush = false;
+
+	if (kvm->mmu_invalidate_in_progress++ == 0) {
+		kvm->mmu_invalidate_range_start = UINT64_MAX;
+		kvm->mmu_invalidate_range_end = 0;
+	}
+	for (size_t i = 0; i < kvm->memslots.n; i++) {
+		const struct kvm_memory_slot *s = &kvm->memslots.slots[i];
+		uint64_t s_start = s->userspace_addr, s_end = s_start + (s->npages << PAGE_SHIFT);
+		uint64_t lo = start > s_start ? start : s_start, hi = end < s_end ? end : s_end;
+		uint64_t gfn_lo, gfn_hi;
+
+		if (lo >= hi)
+			continue;
+		gfn_lo = s->base_gfn + ((lo - s_start) >> PAGE_SHIFT);
+		gfn_hi = s->base_gfn + ((hi - s_start + PAGE_SIZE - 1) >> PAGE_SHIFT);
+		if (gfn_lo < kvm->mmu_invalidate_range_start)
+			kvm->mmu_invalidate_range_start = gfn_lo;
+		if (gfn_hi > kvm->mmu_invalidate_range_end)
+			kvm->mmu_invalidate_range_end = gfn_hi;
+		flush |= kvm_unmap_gfn_range(kvm, gfn_lo, gfn_hi);
+	}
+	if (flush)
+		kvm_flush_remote_tlbs(kvm);
+}
+
+static void kvm_mmu_invalidate_range_end(void *ctx, uint64_t start, uint64_t end)
+{
+	struct kvm *kvm = ctx;
+
+	(void)start;
+	(void)end;
+	kvm->mmu_invalidate_seq++;
+	kvm->mmu_invalidate_in_progress--;
+}
+
+/* kvm_flush_remote_tlbs: without a range flush (bare-metal VMX) every flush is a full one,
+ * counted once: KVM_REQ_TLB_FLUSH to every vCPU, INVEPT before its next entry. */
+void kvm_flush_remote_tlbs(struct kvm *kvm)
+{
+	kvm->stats->remote_tlb_flush_requests++;
+	if (kvm->flush_tlbs)
+		kvm->flush_tlbs(kvm->flush_ctx);
+}
+
+/* kvm_vm_ioctl_create_vcpu: KVM's side of a vCPU, its MMU created and loaded. */
+static int kvm_vcpu_create(struct kvm *kvm, unsigned idx)
+{
+	struct kvm_vcpu *vcpu = &kvm->vcpus[idx];
+
+	vcpu->kvm = kvm;
+	vcpu->vcpu_idx = idx;
+	kvm_mmu_create(vcpu);
+	return kvm_mmu_load(vcpu);
+}
+
+int kvm_init(struct kvm *kvm, struct host_mm *host, tdpsim_stats *stats, unsigned nr_vcpus,
+	     const struct kvm_profile *profile)
+{
+	struct host_notifier n = { kvm_mmu_invalidate_range_start, kvm_mmu_invalidate_range_end,
+				   kvm };
+	int rc = 0;
+
+	memset(kvm, 0, sizeof(*kvm));
+	kvm->profile = profile;
+	kvm->host = host;
+	kvm->stats = stats;
+	kvm->nr_vcpus = nr_vcpus;
+	memslots_init(&kvm->memslots);
+	sp_pool_init(&kvm->pool);
+	kvm_mmu_init_vm(kvm);
+	kvm->vcpus = calloc(nr_vcpus, sizeof(*kvm->vcpus));
+	kvm->pml_buf = calloc(nr_vcpus, sizeof(*kvm->pml_buf));
+	kvm->pml_used = calloc(nr_vcpus, sizeof(*kvm->pml_used));
+	if (!kvm->vcpus || !kvm->pml_buf || !kvm->pml_used)
+		rc = TDPSIM_ENOMEM;
+	for (unsigned i = 0; i < nr_vcpus && rc == 0; i++)
+		rc = kvm_vcpu_create(kvm, i);
+	if (rc < 0) {
+		kvm_destroy(kvm);
+		return err_set(TDPSIM_ENOMEM, "kvm: out of memory");
+	}
+	host_mm_set_notifier(host, &n);
+	return 0;
+}
+
+void kvm_destroy(struct kvm *kvm)
+{
+	kvm_mmu_uninit_vm(kvm);
+	memslots_free(&kvm->memslots);
+	sp_pool_free(&kvm->pool);
+	free(kvm->vcpus);
+	free(kvm->pml_buf);
+	free(kvm->pml_used);
+	kvm->vcpus = NULL;
+	kvm->pml_buf = NULL;
+	kvm->pml_used = NULL;
+}

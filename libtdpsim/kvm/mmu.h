@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal: the MMU as the rest of KVM calls it (mmu.c, after KVM's mmu.h): creating and
+ * loading each vCPU's MMU context, and the operations over slots and ranges that every MMU
+ * takes part in.  Each fans out as KVM's does - the rmap-based part first, then the TDP
+ * MMU's - so callers never name an MMU.
+ */
+#ifndef TDPSIM_KVM_MMU_H
+#define TDPSIM_KVM_MMU_H
+
+#include "kvm/kvm.h"
+
+/* kvm_mmu_create + kvm_init_mmu: the vCPU's contexts, root_mmu chosen as KVM chooses it
+ * (init_kvm_tdp_mmu under TDP). */
+void kvm_mmu_create(struct kvm_vcpu *vcpu);
+/* kvm_mmu_load: make sure the MMU in use has a root (allocating it, or finding the one of
+ * the same role); 0 or a negative code. */
+int kvm_mmu_load(struct kvm_vcpu *vcpu);
+/* The VM's MMU state at creation and teardown (kvm_mmu_init_vm / kvm_mmu_uninit_vm). */
+void kvm_mmu_init_vm(struct kvm *kvm);
+void kvm_mmu_uninit_vm(struct kvm *kvm);
+
+/* kvm_mmu_zap_all_fast: every mapping of every MMU goes (a memslot deleted or moved, the
+ * NX mitigation flipped); true if the caller must flush. */
+bool kvm_mmu_zap_all_fast(struct kvm *kvm);
+/* set_nx_huge_pages: the mitigation changed at run time; KVM zaps every mapping. */
+void kvm_mmu_nx_huge_pages_changed(struct kvm *kvm);
+
+/* kvm_unmap_gfn_range (the MMU notifier): zap what maps [start, end); true: flush. */
+bool kvm_unmap_gfn_range(struct kvm *kvm, uint64_t start, uint64_t end);
+
+/* Dirty logging's operations (x86.c kvm_mmu_slot_apply_flags and the dirty-log ioctls). */
+void kvm_mmu_slot_remove_write_access(struct kvm *kvm, const struct kvm_memory_slot *slot,
+				      int start_level);
+void kvm_mmu_slot_leaf_clear_dirty(struct kvm *kvm, const struct kvm_memory_slot *slot);
+void kvm_mmu_slot_try_split_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *slot,
+				       int target_level);
+void kvm_mmu_try_split_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *slot,
+				  uint64_t start, uint64_t end, int target_level);
+void kvm_arch_mmu_enable_log_dirty_pt_masked(struct kvm *kvm, struct kvm_memory_slot *slot,
+					     uint64_t gfn_offset, uint64_t mask);
+/* Dirty logging off: huge pages back, as the profile's kernel does it
+ * (kvm_mmu_recover_huge_pages 6.13+, kvm_mmu_zap_collapsible_sptes before). */
+void kvm_mmu_recover_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *slot);
+
+/* The NX recovery worker's zap of one tracked page (kvm_recover_nx_huge_pages). */
+void kvm_mmu_zap_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp);
+
+/* The entry the walk to gfn ends at in the root of the MMU in use on vcpu 0's side
+ * (the lockless walks of the fast path and of the MMIO check), and its level. */
+uint64_t *kvm_mmu_get_last_sptep(const struct kvm *kvm, uint64_t root_hpa, uint64_t gfn,
+				 int *level);
+
+/* kvm_flush_remote_tlbs (kvm_main.c): every vCPU's TLB entries from KVM's tables go. */
+void kvm_flush_remote_tlbs(struct kvm *kvm);
+
+/* The SP of a root's hpa (root_to_sp). */
+static inline struct kvm_mmu_page *root_to_sp(const struct kvm *kvm, uint64_t hpa)
+{
+	return spte_to_child_sp(&kvm->pool, hpa);
+}
+
+/* --check: recount and verify (reference 10.3); 0 or EINTERNAL naming what broke. */
+int kvm_mmu_check(const struct kvm *kvm);
+
+#endif
