@@ -1,0 +1,4 @@
+# The code's structure: rules a reader of KVM expects to hold, checked on the source tree.
+add_test(NAME structure.tdp_mmu_calls_stay_behind_mmu_c
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/structure/tdp_mmu_calls_stay_behind_mmu_c.sh
+          ${PROJECT_SOURCE_DIR})
