@@ -217,6 +217,27 @@ static void machine_stop(tdpsim_sim *sim)
 	memset(m, 0, sizeof(*m));
 }
 
+/* tdp_mmu: the module parameter, its default the profile's (5.10 ran the legacy MMU). */
+static bool tdp_mmu_enabled(const tdpsim_sim *sim, const struct kvm_profile *profile)
+{
+	uint64_t v = sim->settings.s[SET_TDP_MMU].v;
+
+	return v == TDP_MMU_ON || (v == TDP_MMU_AUTO && profile->tdp_mmu_default);
+}
+
+/* KVM_REQ_MMU_FREE_OBSOLETE_ROOTS: every vCPU drops a zapped root, loads a fresh one and
+ * runs on it from its next entry. */
+static void machine_reload_vcpus(void *ctx)
+{
+	struct machine *m = ctx;
+
+	for (unsigned v = 0; v < m->nr_vcpus; v++) {
+		kvm_mmu_free_obsolete_roots(&m->kvm.vcpus[v]);
+		if (kvm_mmu_load(&m->kvm.vcpus[v]) == 0)
+			vcpu_enter(m, v);
+	}
+}
+
 /* Build the machine the settings describe, at its first use. */
 static int machine_start(tdpsim_sim *sim)
 {
@@ -233,10 +254,6 @@ static int machine_start(tdpsim_sim *sim)
 	if (!profile)
 		return err_set(TDPSIM_ENOTFOUND, "kvm=%s: no such kernel profile",
 			       settings_text(&sim->settings, SET_KVM, buf, sizeof(buf)));
-	if (sim->settings.s[SET_TDP_MMU].v == TDP_MMU_OFF ||
-	    (sim->settings.s[SET_TDP_MMU].v == TDP_MMU_AUTO && !profile->tdp_mmu_default))
-		return err_set(TDPSIM_EINPUT, "kvm=%s runs the legacy MMU for TDP (tdp_mmu=0), "
-			       "which is not simulated yet: set tdp_mmu=1", profile->name);
 	if (sim->settings.s[SET_NX_HUGE_PAGES].v == NX_NEVER && !profile->nx_never)
 		return err_set(TDPSIM_EINPUT, "nx_huge_pages=never does not exist in kvm=%s",
 			       profile->name);
@@ -263,7 +280,8 @@ static int machine_start(tdpsim_sim *sim)
 	}
 	if ((rc = host_mm_new(&m->host)) < 0 ||
 	    (rc = guest_mm_new(&m->guest, (int)sim->settings.s[SET_GUEST_PAGING_LEVELS].v)) < 0 ||
-	    (rc = kvm_init(&m->kvm, m->host, &sim->stats, m->nr_vcpus, profile)) < 0) {
+	    (rc = kvm_init(&m->kvm, m->host, &sim->stats, m->nr_vcpus, profile,
+			   tdp_mmu_enabled(sim, profile))) < 0) {
 		guest_mm_free(m->guest);
 		host_mm_free(m->host);
 		for (unsigned v = 0; v < m->nr_vcpus; v++)
@@ -276,6 +294,7 @@ static int machine_start(tdpsim_sim *sim)
 		vcpu_enter(m, v); /* each runs on the root KVM loaded for it */
 	m->kvm.flush_tlbs = machine_flush_tlbs;
 	m->kvm.kick_vcpus = machine_kick_vcpus;
+	m->kvm.reload_vcpus = machine_reload_vcpus;
 	m->kvm.flush_ctx = m;
 	m->kvm.hooks = &sim->hooks;
 	m->kvm.policy = sim->policy;

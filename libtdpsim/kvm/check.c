@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "kvm/mmu.h"
+#include "kvm/shadow_mmu.h"
 #include "kvm/tdp_mmu.h"
 
 struct recount {
@@ -86,11 +87,13 @@ int kvm_mmu_check(const struct kvm *kvm)
 	uint64_t listed = 0;
 	int r;
 
+	if (!kvm->tdp_mmu_enabled && (r = kvm_shadow_mmu_check(kvm)) < 0)
+		return r;
 	for_each_tdp_mmu_root(kvm, root)
 		if ((r = walk_table(kvm, root, &rc)) < 0)
 			return r;
-	if (rc.pages[0] != kvm->stats->pages_4k || rc.pages[1] != kvm->stats->pages_2m ||
-	    rc.pages[2] != kvm->stats->pages_1g)
+	if (kvm->tdp_mmu_enabled && (rc.pages[0] != kvm->stats->pages_4k || rc.pages[1] != kvm->stats->pages_2m ||
+	    rc.pages[2] != kvm->stats->pages_1g))
 		return err_set(TDPSIM_EINTERNAL, "check: pages_4k/2m/1g %" PRIu64 "/%" PRIu64 "/%"
 			       PRIu64 " but the tables hold %" PRIu64 "/%" PRIu64 "/%" PRIu64,
 			       kvm->stats->pages_4k, kvm->stats->pages_2m, kvm->stats->pages_1g,

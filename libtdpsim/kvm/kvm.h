@@ -58,6 +58,21 @@ struct kvm_work {
 struct kvm_page_fault;
 struct kvm_vcpu;
 
+/* pte_list_desc blocks (mmu.c, PTE_LIST_EXT = 14 SPTEs each), from a pool that grows in
+ * chunks and recycles freed blocks. */
+#define PTE_LIST_EXT 14
+struct pte_list_desc {
+	uint64_t sptes[PTE_LIST_EXT]; /* SPTE handles (sp id << 9 | index) */
+	uint32_t spte_count;          /* used in this block */
+	uint32_t tail_count;          /* in the blocks after it */
+	uint32_t more;                /* the next block, or SP_NONE */
+};
+struct pte_list_pool {
+	struct pte_list_desc *descs;
+	uint32_t n, cap;
+	uint32_t free_head;           /* linked through `more` */
+};
+
 /* struct kvm_mmu_root_info: a root as a vCPU loads it - the guest's pgd it shadows (0 for a
  * direct MMU) and the host-physical address of KVM's top-level table. */
 #define INVALID_PAGE (~0ull)
@@ -136,6 +151,18 @@ struct kvm {
 	bool tdp_mmu_enabled;
 	uint32_t tdp_mmu_roots;       /* first root's SP id, linked by next_root */
 
+	/* kvm->arch: the rmap-based MMU's pages (shadow_mmu.c) */
+	uint32_t *mmu_page_hash;      /* KVM_NUM_MMU_PAGES buckets of SP ids (NULL: unused) */
+	uint32_t active_head, active_tail; /* active_mmu_pages: newest at the head */
+	uint32_t invalid_head;        /* zapped pages awaiting kvm_mmu_commit_zap_page */
+	uint64_t n_used_mmu_pages, n_max_mmu_pages, n_requested_mmu_pages;
+	uint8_t mmu_valid_gen;
+	struct pte_list_pool pte_lists; /* pte_list_desc blocks for rmaps and parent_ptes */
+	uint64_t mmu_shadow_zapped, mmu_recycled, mmu_cache_miss; /* kvm->stat */
+	/* KVM_REQ_MMU_FREE_OBSOLETE_ROOTS: every vCPU reloads its MMU before it runs again
+	 * (the machine's). */
+	void (*reload_vcpus)(void *ctx);
+
 	/* MMU-notifier state (mmu_invalidate_*): faults that overlap are stale. */
 	uint64_t mmu_invalidate_seq;
 	int mmu_invalidate_in_progress;
@@ -161,7 +188,7 @@ struct kvm {
 };
 
 int kvm_init(struct kvm *kvm, struct host_mm *host, tdpsim_stats *stats, unsigned nr_vcpus,
-	     const struct kvm_profile *profile);
+	     const struct kvm_profile *profile, bool tdp_mmu);
 void kvm_destroy(struct kvm *kvm);
 
 /* is_nx_huge_page_enabled(kvm): the mitigation is on for this VM. */

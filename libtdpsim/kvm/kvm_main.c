@@ -18,6 +18,7 @@ int kvm_set_memory_region(struct kvm *kvm, uint32_t id, uint32_t flags, uint64_t
 	bool gone = old && (size == 0 || old->base_gfn != gpa >> PAGE_SHIFT);
 	bool flags_only = old && !gone;
 	uint32_t old_flags = old ? old->flags : 0;
+	bool create_or_delete = !old || size == 0;
 	int rc = memslots_set(&kvm->memslots, id, flags, gpa, size, hva, KVM_MMU_MAX_GFN);
 
 	if (rc < 0)
@@ -27,6 +28,7 @@ int kvm_set_memory_region(struct kvm *kvm, uint32_t id, uint32_t flags, uint64_t
 	 * default): the old gfns must not stay mapped. */
 	if (gone && kvm_mmu_zap_all_fast(kvm))
 		kvm_flush_remote_tlbs(kvm);
+	kvm_mmu_memslots_changed(kvm, create_or_delete);
 	if (size == 0)
 		return 0;
 	slot = memslots_by_id(&kvm->memslots, id);
@@ -96,7 +98,7 @@ static int kvm_vcpu_create(struct kvm *kvm, unsigned idx)
 }
 
 int kvm_init(struct kvm *kvm, struct host_mm *host, tdpsim_stats *stats, unsigned nr_vcpus,
-	     const struct kvm_profile *profile)
+	     const struct kvm_profile *profile, bool tdp_mmu)
 {
 	struct host_notifier n = { kvm_mmu_invalidate_range_start, kvm_mmu_invalidate_range_end,
 				   kvm };
@@ -109,7 +111,7 @@ int kvm_init(struct kvm *kvm, struct host_mm *host, tdpsim_stats *stats, unsigne
 	kvm->nr_vcpus = nr_vcpus;
 	memslots_init(&kvm->memslots);
 	sp_pool_init(&kvm->pool);
-	kvm_mmu_init_vm(kvm);
+	rc = kvm_mmu_init_vm(kvm, tdp_mmu);
 	kvm->vcpus = calloc(nr_vcpus, sizeof(*kvm->vcpus));
 	kvm->pml_buf = calloc(nr_vcpus, sizeof(*kvm->pml_buf));
 	kvm->pml_used = calloc(nr_vcpus, sizeof(*kvm->pml_used));

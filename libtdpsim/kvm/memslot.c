@@ -20,6 +20,23 @@ static void free_lpage_info(struct kvm_memory_slot *slot)
 	}
 	free(slot->dirty_bitmap);
 	slot->dirty_bitmap = NULL;
+	for (int i = 0; i < KVM_MAX_HUGEPAGE_LEVEL; i++) {
+		free(slot->rmap[i]);
+		slot->rmap[i] = NULL;
+	}
+}
+
+/* kvm_alloc_memslot_metadata's rmaps: a head per region of each level the slot touches. */
+static int alloc_rmaps(struct kvm_memory_slot *slot)
+{
+	for (int level = PG_LEVEL_4K; level <= KVM_MAX_HUGEPAGE_LEVEL; level++) {
+		uint64_t n = lpage_index(slot, slot->base_gfn + slot->npages - 1, level) + 1;
+
+		slot->rmap[level - 1] = calloc(n, sizeof(uint64_t));
+		if (!slot->rmap[level - 1])
+			return err_set(TDPSIM_ENOMEM, "memslot %u: out of memory for rmaps", slot->id);
+	}
+	return 0;
 }
 
 void memslots_free(struct kvm_memslots *ms)
@@ -195,6 +212,10 @@ int memslots_set(struct kvm_memslots *ms, uint32_t id, uint32_t flags, uint64_t 
 
 	if ((rc = alloc_lpage_info(&slot)) < 0)
 		return rc;
+	if (ms->have_rmaps && (rc = alloc_rmaps(&slot)) < 0) {
+		free_lpage_info(&slot);
+		return rc;
+	}
 	if (old)
 		remove_at(ms, (size_t)(old - ms->slots));
 	rc = insert_sorted(ms, &slot);

@@ -22,6 +22,9 @@ struct kvm_memory_slot {
 	int32_t *disallow_lpage[KVM_MAX_HUGEPAGE_LEVEL - 1];
 	/* The dirty bitmap, one bit per page, while dirty logging is on (else NULL). */
 	uint64_t *dirty_bitmap;
+	/* arch.rmap[level - 1]: a pte_list head per level-`level` region (shadow_mmu.c), only
+	 * while the rmap-based MMU is in use (kvm_memslots_have_rmaps). */
+	uint64_t *rmap[KVM_MAX_HUGEPAGE_LEVEL];
 };
 
 static inline int kvm_slot_dirty_track_enabled(const struct kvm_memory_slot *slot)
@@ -40,6 +43,7 @@ static inline void mark_page_dirty_in_slot(struct kvm_memory_slot *slot, uint64_
 
 struct kvm_memslots {
 	struct kvm_memory_slot *slots; /* sorted by base_gfn; ranges never overlap */
+	int have_rmaps;                /* new slots get rmap arrays (kvm_memslots_have_rmaps) */
 	size_t n, cap;
 	uint64_t npages;               /* sum over slots */
 };

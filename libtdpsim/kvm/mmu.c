@@ -16,6 +16,7 @@
 #include "kvm/dirty_log.h"
 #include "kvm/mmu.h"
 #include "kvm/mmu_internal.h"
+#include "kvm/shadow_mmu.h"
 #include "kvm/tdp_mmu.h"
 #include "tdpsim/trace.h"
 
@@ -173,7 +174,9 @@ uint64_t *kvm_mmu_get_last_sptep(const struct kvm *kvm, uint64_t root_hpa, uint6
 {
 	/* kvm_tdp_mmu_fast_pf_get_last_sptep, or the shadow walk of fast_pf_get_last_sptep
 	 * for the rmap-based MMU: both end at the leaf or the first non-present entry. */
-	return kvm_tdp_mmu_get_last_sptep(kvm, root_to_sp(kvm, root_hpa), gfn, level);
+	if (root_to_sp(kvm, root_hpa)->tdp_mmu_page)
+		return kvm_tdp_mmu_get_last_sptep(kvm, root_to_sp(kvm, root_hpa), gfn, level);
+	return shadow_mmu_get_last_sptep(kvm, root_hpa, gfn, level);
 }
 
 /* ---- fast_page_fault (reference 1.5) ---- */
@@ -314,11 +317,31 @@ static int kvm_tdp_mmu_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *
 	return kvm_tdp_mmu_map(vcpu, fault);
 }
 
+/* direct_page_fault (mmu.c): the legacy MMU's, under TDP with tdp_mmu=0 (reference 1.4):
+ * the same fast path and faultin, then the budget and direct_map under the write lock. */
+static int direct_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
+{
+	int r = fast_page_fault(vcpu, fault);
+
+	if (r != RET_PF_INVALID)
+		return r;
+	r = kvm_mmu_faultin_pfn(vcpu->kvm, fault);
+	if (r != RET_PF_CONTINUE)
+		return r;
+	if (is_page_fault_stale(vcpu->kvm, fault))
+		return RET_PF_RETRY;
+	if ((r = make_mmu_pages_available(vcpu)) < 0)
+		return r;
+	return direct_map(vcpu, fault);
+}
+
 /* kvm_tdp_page_fault: root_mmu's page_fault under TDP; the TDP MMU or the legacy
- * direct_page_fault, as tdp_mmu= chose at load. */
+ * direct_page_fault, as tdp_mmu= chose when KVM was loaded. */
 static int kvm_tdp_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 {
-	return kvm_tdp_mmu_page_fault(vcpu, fault);
+	if (vcpu->kvm->tdp_mmu_enabled)
+		return kvm_tdp_mmu_page_fault(vcpu, fault);
+	return direct_page_fault(vcpu, fault);
 }
 
 /* handle_mmio_page_fault (1.2.1): a hit on an MMIO SPTE of the current generation is
@@ -504,28 +527,54 @@ int kvm_mmu_load(struct kvm_vcpu *vcpu)
 
 	if (mmu->root.hpa != INVALID_PAGE)
 		return 0;
-	/* mmu_alloc_direct_roots: the TDP MMU shares one root per role among the vCPUs. */
-	r = kvm_tdp_mmu_get_vcpu_root_hpa(vcpu, &mmu->root.hpa);
+	/* mmu_alloc_direct_roots: one root per role, shared among the vCPUs - the TDP MMU's
+	 * from its list, the legacy MMU's from mmu_page_hash. */
+	if (vcpu->kvm->tdp_mmu_enabled)
+		r = kvm_tdp_mmu_get_vcpu_root_hpa(vcpu, &mmu->root.hpa);
+	else
+		r = mmu_alloc_direct_roots(vcpu, &mmu->root.hpa);
 	return r < 0 ? r : 0;
 }
 
-void kvm_mmu_init_vm(struct kvm *kvm)
+void kvm_mmu_free_obsolete_roots(struct kvm_vcpu *vcpu)
 {
-	kvm->tdp_mmu_enabled = true;
+	struct kvm_mmu *mmu = vcpu->arch.mmu;
+
+	if (!vcpu->kvm->tdp_mmu_enabled && mmu->root.hpa != INVALID_PAGE &&
+	    is_obsolete_root(vcpu->kvm, mmu->root.hpa))
+		mmu_free_root(vcpu->kvm, &mmu->root.hpa);
+}
+
+int kvm_mmu_init_vm(struct kvm *kvm, bool tdp_mmu)
+{
+	kvm->tdp_mmu_enabled = tdp_mmu;
 	kvm->tdp_mmu_roots = SP_NONE;
 	kvm->nx_head = kvm->nx_tail = SP_NONE;
+	kvm->active_head = kvm->active_tail = kvm->invalid_head = SP_NONE;
+	/* kvm_memslots_have_rmaps: the legacy MMU's pages need rmaps from the start. */
+	return tdp_mmu ? 0 : kvm_shadow_mmu_init_vm(kvm);
 }
 
 void kvm_mmu_uninit_vm(struct kvm *kvm)
 {
 	kvm->tdp_mmu_roots = SP_NONE;
+	kvm_shadow_mmu_uninit_vm(kvm);
+}
+
+void kvm_mmu_memslots_changed(struct kvm *kvm, bool created_or_deleted)
+{
+	/* kvm_arch_commit_memory_region: the default budget follows the memory. */
+	if (!kvm->tdp_mmu_enabled && created_or_deleted)
+		kvm_mmu_update_default_mmu_pages(kvm);
 }
 
 /* ---- fan-outs over the MMUs: the rmap part first, then the TDP MMU's ---- */
 
 bool kvm_mmu_zap_all_fast(struct kvm *kvm)
 {
-	return kvm->tdp_mmu_enabled && kvm_tdp_mmu_zap_all(kvm);
+	if (!kvm->tdp_mmu_enabled)
+		return kvm_shadow_mmu_zap_all_fast(kvm);
+	return kvm_tdp_mmu_zap_all(kvm);
 }
 
 void kvm_mmu_nx_huge_pages_changed(struct kvm *kvm)
@@ -538,18 +587,28 @@ void kvm_mmu_nx_huge_pages_changed(struct kvm *kvm)
 
 bool kvm_unmap_gfn_range(struct kvm *kvm, uint64_t start, uint64_t end)
 {
-	return kvm->tdp_mmu_enabled && kvm_tdp_mmu_unmap_gfn_range(kvm, start, end);
+	bool flush = false;
+
+	if (kvm->memslots.have_rmaps)
+		flush = kvm_rmap_zap_gfn_range(kvm, start, end);
+	if (kvm->tdp_mmu_enabled)
+		flush |= kvm_tdp_mmu_unmap_gfn_range(kvm, start, end);
+	return flush;
 }
 
 void kvm_mmu_slot_remove_write_access(struct kvm *kvm, const struct kvm_memory_slot *slot,
 				      int start_level)
 {
+	if (kvm->memslots.have_rmaps)
+		kvm_rmap_write_protect_slot(kvm, slot, start_level);
 	if (kvm->tdp_mmu_enabled)
 		kvm_tdp_mmu_wrprot_slot(kvm, slot, start_level);
 }
 
 void kvm_mmu_slot_leaf_clear_dirty(struct kvm *kvm, const struct kvm_memory_slot *slot)
 {
+	if (kvm->memslots.have_rmaps)
+		kvm_rmap_clear_dirty_slot(kvm, slot);
 	if (kvm->tdp_mmu_enabled)
 		kvm_tdp_mmu_clear_dirty_slot(kvm, slot);
 }
@@ -557,7 +616,9 @@ void kvm_mmu_slot_leaf_clear_dirty(struct kvm *kvm, const struct kvm_memory_slot
 void kvm_mmu_try_split_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *slot,
 				  uint64_t start, uint64_t end, int target_level)
 {
-	(void)slot; /* the rmap part (nested MMUs only) walks the slot's rmaps */
+	/* Eager splitting is the TDP MMU's (and, 6.0+, nested MMUs'): without the TDP MMU,
+	 * huge pages split lazily, by faults. */
+	(void)slot;
 	if (kvm->tdp_mmu_enabled)
 		kvm_tdp_mmu_try_split_huge_pages(kvm, start, end, target_level);
 }
@@ -570,17 +631,28 @@ void kvm_mmu_slot_try_split_huge_pages(struct kvm *kvm, const struct kvm_memory_
 }
 
 /* kvm_mmu_slot_gfn_write_protect: the leaf mapping gfn at min_level or above. */
-static bool kvm_mmu_slot_gfn_write_protect(struct kvm *kvm, uint64_t gfn, int min_level)
+static bool kvm_mmu_slot_gfn_write_protect(struct kvm *kvm, struct kvm_memory_slot *slot,
+					   uint64_t gfn, int min_level)
 {
-	return kvm->tdp_mmu_enabled && kvm_tdp_mmu_write_protect_gfn(kvm, gfn, min_level);
+	bool flush = false;
+
+	if (kvm->memslots.have_rmaps)
+		flush = kvm_rmap_write_protect_gfn(kvm, slot, gfn, min_level);
+	if (kvm->tdp_mmu_enabled)
+		flush |= kvm_tdp_mmu_write_protect_gfn(kvm, gfn, min_level);
+	return flush;
 }
 
 /* kvm_mmu_write_protect_pt_masked (no PML) / kvm_mmu_clear_dirty_pt_masked (PML): the 4K
  * leaves of the pages in mask lose W, or D; huge leaves are not touched here. */
-static void kvm_mmu_clear_pt_masked(struct kvm *kvm, uint64_t gfn, uint64_t mask, bool wrprot)
+static void kvm_mmu_clear_pt_masked(struct kvm *kvm, struct kvm_memory_slot *slot,
+				    uint64_t gfn, uint64_t mask, bool wrprot)
 {
+	/* Here KVM goes to the TDP MMU first, then the rmaps. */
 	if (kvm->tdp_mmu_enabled)
 		kvm_tdp_mmu_clear_dirty_pt_masked(kvm, gfn, mask, wrprot);
+	if (kvm->memslots.have_rmaps)
+		kvm_rmap_clear_pt_masked(kvm, slot, gfn, mask, wrprot);
 }
 
 /* kvm_arch_mmu_enable_log_dirty_pt_masked (reference 4.4). */
@@ -598,15 +670,19 @@ void kvm_arch_mmu_enable_log_dirty_pt_masked(struct kvm *kvm, struct kvm_memory_
 
 		if (kvm->config.eager_page_split && kvm->profile->eager_page_split)
 			kvm_mmu_try_split_huge_pages(kvm, slot, start, end + 1, PG_LEVEL_4K);
-		kvm_mmu_slot_gfn_write_protect(kvm, start, PG_LEVEL_2M);
+		kvm_mmu_slot_gfn_write_protect(kvm, slot, start, PG_LEVEL_2M);
 		if ((start + two_mb - 1) / two_mb != (end + two_mb - 1) / two_mb)
-			kvm_mmu_slot_gfn_write_protect(kvm, end, PG_LEVEL_2M);
+			kvm_mmu_slot_gfn_write_protect(kvm, slot, end, PG_LEVEL_2M);
 	}
-	kvm_mmu_clear_pt_masked(kvm, base, mask, !kvm->config.pml);
+	kvm_mmu_clear_pt_masked(kvm, slot, base, mask, !kvm->config.pml);
 }
 
 void kvm_mmu_recover_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *slot)
 {
+	/* The rmap part zaps collapsible leaves in every version
+	 * (kvm_mmu_zap_collapsible_spte), then flushes the slot once. */
+	if (kvm->memslots.have_rmaps && kvm_rmap_zap_collapsible_sptes(kvm, slot))
+		kvm_flush_remote_tlbs(kvm);
 	if (kvm->tdp_mmu_enabled)
 		kvm_tdp_mmu_recover_huge_pages(kvm, slot);
 }
@@ -616,4 +692,16 @@ void kvm_mmu_zap_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp)
 	/* kvm_recover_nx_huge_pages: each list's pages go by their own MMU's zap. */
 	if (sp->tdp_mmu_page)
 		kvm_tdp_mmu_zap_possible_nx_huge_page(kvm, sp);
+	else
+		kvm_mmu_prepare_zap_page(kvm, sp);
+}
+
+bool kvm_mmu_remote_flush_or_zap(struct kvm *kvm, bool flush)
+{
+	/* kvm_mmu_remote_flush_or_zap: committing zapped pages flushes; else flush if asked. */
+	if (kvm_mmu_commit_zap_page(kvm))
+		return true;
+	if (flush)
+		kvm_flush_remote_tlbs(kvm);
+	return flush;
 }

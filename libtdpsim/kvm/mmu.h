@@ -16,9 +16,14 @@ void kvm_mmu_create(struct kvm_vcpu *vcpu);
 /* kvm_mmu_load: make sure the MMU in use has a root (allocating it, or finding the one of
  * the same role); 0 or a negative code. */
 int kvm_mmu_load(struct kvm_vcpu *vcpu);
-/* The VM's MMU state at creation and teardown (kvm_mmu_init_vm / kvm_mmu_uninit_vm). */
-void kvm_mmu_init_vm(struct kvm *kvm);
+/* KVM_REQ_MMU_FREE_OBSOLETE_ROOTS: the vCPU lets go of a root that was zapped. */
+void kvm_mmu_free_obsolete_roots(struct kvm_vcpu *vcpu);
+/* The VM's MMU state at creation and teardown (kvm_mmu_init_vm / kvm_mmu_uninit_vm); the
+ * TDP MMU or the legacy one, as tdp_mmu= says. */
+int kvm_mmu_init_vm(struct kvm *kvm, bool tdp_mmu);
 void kvm_mmu_uninit_vm(struct kvm *kvm);
+/* A memslot was created, deleted, moved or changed (kvm_arch_commit_memory_region). */
+void kvm_mmu_memslots_changed(struct kvm *kvm, bool created_or_deleted);
 
 /* kvm_mmu_zap_all_fast: every mapping of every MMU goes (a memslot deleted or moved, the
  * NX mitigation flipped); true if the caller must flush. */
@@ -43,8 +48,10 @@ void kvm_arch_mmu_enable_log_dirty_pt_masked(struct kvm *kvm, struct kvm_memory_
  * (kvm_mmu_recover_huge_pages 6.13+, kvm_mmu_zap_collapsible_sptes before). */
 void kvm_mmu_recover_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *slot);
 
-/* The NX recovery worker's zap of one tracked page (kvm_recover_nx_huge_pages). */
+/* The NX recovery worker's zap of one tracked page (kvm_recover_nx_huge_pages), and the
+ * flush at the end of its pass (kvm_mmu_remote_flush_or_zap: true if it flushed). */
 void kvm_mmu_zap_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp);
+bool kvm_mmu_remote_flush_or_zap(struct kvm *kvm, bool flush);
 
 /* The entry the walk to gfn ends at in the root of the MMU in use on vcpu 0's side
  * (the lockless walks of the fast path and of the MMIO check), and its level. */

@@ -73,6 +73,11 @@ struct kvm_mmu_page *sp_alloc(struct sp_pool *p, union kvm_mmu_page_role role, u
 	sp->nx_huge_page_disallowed = false;
 	sp->tracked = false;
 	sp->nx_prev = sp->nx_next = SP_NONE;
+	sp->hash_next = sp->link_prev = sp->link_next = SP_NONE;
+	sp->parent_ptes = 0;
+	sp->root_count = 0;
+	sp->mmu_valid_gen = 0;
+	sp->on_invalid_list = false;
 	p->used++;
 	return sp;
 }

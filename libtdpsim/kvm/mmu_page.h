@@ -55,6 +55,13 @@ struct kvm_mmu_page {
 	bool tracked;       /* on the possible-NX list (counted in nx_lpage_splits) */
 	uint32_t nx_prev, nx_next;    /* possible_nx_huge_pages FIFO links */
 	uint32_t next_free; /* free-list link while unused */
+	/* the rmap-based MMU's (shadow_mmu.c) */
+	uint32_t hash_next;           /* mmu_page_hash bucket chain */
+	uint32_t link_prev, link_next; /* active_mmu_pages, newest first */
+	uint64_t parent_ptes;         /* pte_list of the SPTEs that link this page */
+	uint32_t root_count;          /* vCPUs using it as their root */
+	uint8_t mmu_valid_gen;        /* obsolete once kvm->mmu_valid_gen differs */
+	bool on_invalid_list;         /* zapped, to be freed at kvm_mmu_commit_zap_page */
 };
 
 struct sp_pool {

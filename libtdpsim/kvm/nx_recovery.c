@@ -50,12 +50,11 @@ static void recover_pass(struct kvm *kvm)
 			unaccount_nx_huge_page(kvm, sp);
 			continue;
 		}
-		kvm_mmu_zap_possible_nx_huge_page(kvm, sp); /* frees sp and below, untracks it */
+		kvm_mmu_zap_possible_nx_huge_page(kvm, sp); /* zaps sp and below, untracks it */
 		kvm->stats->nx_recovery_zapped++;
 		flush = true;
 	}
-	if (flush)
-		kvm_flush_remote_tlbs(kvm);
+	kvm_mmu_remote_flush_or_zap(kvm, flush);
 }
 
 static void worker_wake(void *ctx, uint64_t now);

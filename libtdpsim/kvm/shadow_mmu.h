@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal: the rmap-based MMU (shadow_mmu.c) - KVM's mmu.c without the TDP MMU: role-keyed
+ * shadow pages in mmu_page_hash and on active_mmu_pages, the rmaps, mmu_set_spte, zapping
+ * with prepare/commit, the shadow-page budget, and direct_page_fault for the legacy TDP MMU
+ * (tdp_mmu=0).  Only mmu.c calls these.
+ */
+#ifndef TDPSIM_KVM_SHADOW_MMU_H
+#define TDPSIM_KVM_SHADOW_MMU_H
+
+#include "kvm/kvm.h"
+
+struct kvm_page_fault;
+
+#define KVM_MMU_HASH_SHIFT 12
+#define KVM_NUM_MMU_PAGES (1u << KVM_MMU_HASH_SHIFT)
+#define KVM_MIN_FREE_MMU_PAGES 5
+#define KVM_REFILL_PAGES 25
+#define KVM_MIN_ALLOC_MMU_PAGES 64
+#define KVM_MEMSLOT_PAGES_TO_MMU_PAGES_RATIO 50
+#define PTE_PREFETCH_NUM 8
+#define RMAP_RECYCLE_THRESHOLD 1000
+
+/* The rmap-based MMU's state, at VM creation (kvm_mmu_init_vm) and teardown. */
+int kvm_shadow_mmu_init_vm(struct kvm *kvm);
+void kvm_shadow_mmu_uninit_vm(struct kvm *kvm);
+
+/* mmu_alloc_direct_roots: the vCPU's root (found by role, or made); its hpa. */
+int mmu_alloc_direct_roots(struct kvm_vcpu *vcpu, uint64_t *hpa);
+
+/* mmu_free_root_page: the vCPU lets go of the root at *hpa (INVALID_PAGE after). */
+void mmu_free_root(struct kvm *kvm, uint64_t *hpa);
+/* is_obsolete_root: the root was zapped or belongs to an old generation. */
+bool is_obsolete_root(const struct kvm *kvm, uint64_t hpa);
+
+/* direct_page_fault (legacy TDP): fast path, faultin, staleness, the budget, direct_map.
+ * The fast path and faultin are mmu.c's, passed in. */
+int direct_map(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault);
+/* make_mmu_pages_available: zap the oldest pages until KVM_REFILL_PAGES are free. */
+int make_mmu_pages_available(struct kvm_vcpu *vcpu);
+/* kvm_mmu_change_mmu_pages with kvm_mmu_calculate_default_mmu_pages (a memslot created or
+ * deleted, KVM_SET_NR_MMU_PAGES not used). */
+void kvm_mmu_update_default_mmu_pages(struct kvm *kvm);
+
+/* The entry the walk to gfn ends at in a root (fast_pf_get_last_sptep), and its level. */
+uint64_t *shadow_mmu_get_last_sptep(const struct kvm *kvm, uint64_t root_hpa, uint64_t gfn,
+				    int *level);
+
+/* Fan-out parts (each returns whether the caller must flush, where KVM's does). */
+bool kvm_rmap_zap_gfn_range(struct kvm *kvm, uint64_t start, uint64_t end);
+bool kvm_shadow_mmu_zap_all_fast(struct kvm *kvm);
+bool kvm_rmap_write_protect_slot(struct kvm *kvm, const struct kvm_memory_slot *slot,
+				 int start_level);
+bool kvm_rmap_clear_dirty_slot(struct kvm *kvm, const struct kvm_memory_slot *slot);
+void kvm_rmap_clear_pt_masked(struct kvm *kvm, struct kvm_memory_slot *slot, uint64_t gfn,
+			      uint64_t mask, bool wrprot);
+bool kvm_rmap_write_protect_gfn(struct kvm *kvm, struct kvm_memory_slot *slot, uint64_t gfn,
+				int min_level);
+bool kvm_rmap_zap_collapsible_sptes(struct kvm *kvm, const struct kvm_memory_slot *slot);
+
+/* kvm_mmu_prepare_zap_page / kvm_mmu_commit_zap_page (the commit flushes if any). */
+void kvm_mmu_prepare_zap_page(struct kvm *kvm, struct kvm_mmu_page *sp);
+bool kvm_mmu_commit_zap_page(struct kvm *kvm);
+
+/* --check for the rmap-based MMU: stats, rmaps and budget against a recount. */
+int kvm_shadow_mmu_check(const struct kvm *kvm);
+
+#endif
