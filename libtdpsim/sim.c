@@ -21,6 +21,9 @@
 #include "trace/reader.h"
 #include "tdpsim/tdpsim.h"
 
+/* The size of tdpsim_stats in 0.1, what the plain tdpsim_sim_stats and tdpsim_sim_mark fill. */
+#define STATS_SIZE_0_1 offsetof(tdpsim_stats, mmu_shadow_zapped)
+
 #define PROGRESS_EVERY 65536        /* events between progress callbacks ... */
 #define PROGRESS_ACCESSES (1u << 20) /* ... or accesses, whichever comes first */
 
@@ -460,6 +463,7 @@ static void stats_now(const tdpsim_sim *sim, tdpsim_stats *out)
 	if (!sim->started)
 		return;
 	out->host_pages_4k = host_frames_4k(sim->machine.host);
+	out->shadow_mmu_pages = sim->machine.kvm.n_used_mmu_pages;
 	out->cycles_background += kvm_work_cycles(sim->machine.cpu, &sim->machine.kvm.work,
 						  &none);
 }
@@ -870,10 +874,19 @@ int tdpsim_sim_set_hugepage_policy(tdpsim_sim *sim, tdpsim_hugepage_policy_fn fn
 
 /* ---- results ---- */
 
-void tdpsim_sim_stats(const tdpsim_sim *sim, tdpsim_stats *out)
+void tdpsim_sim_stats_sized(const tdpsim_sim *sim, tdpsim_stats *out, size_t size)
 {
-	if (sim && out)
-		stats_now(sim, out);
+	tdpsim_stats now;
+
+	if (!sim || !out)
+		return;
+	stats_now(sim, &now);
+	memcpy(out, &now, size < sizeof(now) ? size : sizeof(now));
+}
+
+void (tdpsim_sim_stats)(const tdpsim_sim *sim, tdpsim_stats *out)
+{
+	tdpsim_sim_stats_sized(sim, out, STATS_SIZE_0_1);
 }
 
 unsigned tdpsim_sim_vcpu_count(const tdpsim_sim *sim)
@@ -894,15 +907,22 @@ size_t tdpsim_sim_mark_count(const tdpsim_sim *sim)
 	return sim ? sim->nmarks : 0;
 }
 
-int tdpsim_sim_mark(const tdpsim_sim *sim, size_t i, const char **label, tdpsim_stats *out)
+int tdpsim_sim_mark_sized(const tdpsim_sim *sim, size_t i, const char **label,
+			  tdpsim_stats *out, size_t size)
 {
 	if (!sim || i >= sim->nmarks)
 		return err_set(TDPSIM_EINVAL, "tdpsim_sim_mark: no mark %zu", i);
 	if (label)
 		*label = sim->marks[i].label;
 	if (out)
-		*out = sim->marks[i].stats;
+		memcpy(out, &sim->marks[i].stats,
+		       size < sizeof(tdpsim_stats) ? size : sizeof(tdpsim_stats));
 	return 0;
+}
+
+int (tdpsim_sim_mark)(const tdpsim_sim *sim, size_t i, const char **label, tdpsim_stats *out)
+{
+	return tdpsim_sim_mark_sized(sim, i, label, out, STATS_SIZE_0_1);
 }
 
 size_t tdpsim_sim_notice_count(const tdpsim_sim *sim)

@@ -49,16 +49,32 @@ static const struct {
 	STAT(memslots),
 	STAT(memslot_pages),
 	STAT(sim_ns),
+	/* 0.2 */
+	STAT(mmu_shadow_zapped),
+	STAT(mmu_recycled),
+	STAT(mmu_cache_miss),
+	STAT(shadow_mmu_pages),
 };
+
+/* The counters of 0.1: those before the first one added since. */
+#define NSTATS_0_1 (offsetof(tdpsim_stats, mmu_shadow_zapped) / sizeof(uint64_t))
 
 #define NSTATS (sizeof(stat_fields) / sizeof(stat_fields[0]))
 
-/* Every field of the struct must be in the table, and nothing else. */
+/* Every field of the struct must be in the table, and nothing else; the table is in the
+ * struct's order (a caller's smaller struct holds a prefix of it). */
 _Static_assert(NSTATS * sizeof(uint64_t) == sizeof(tdpsim_stats), "stats table out of date");
 
-size_t tdpsim_stats_count(void)
+size_t tdpsim_stats_count_sized(size_t size)
 {
-	return NSTATS;
+	size_t n = size / sizeof(uint64_t);
+
+	return n < NSTATS ? n : NSTATS;
+}
+
+size_t (tdpsim_stats_count)(void)
+{
+	return NSTATS_0_1;
 }
 
 const char *tdpsim_stats_name(size_t i)

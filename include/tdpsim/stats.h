@@ -68,6 +68,12 @@ typedef struct tdpsim_stats {
 	uint64_t memslots;        /* memslots that exist now */
 	uint64_t memslot_pages;   /* 4K pages covered by memslots now */
 	uint64_t sim_ns;          /* simulated time (sum of `advance`) */
+	/* ---- added in 0.2 (after every counter of 0.1, which keep their places) ----
+	 * KVM's VM stats of the rmap-based MMU (tdp_mmu=0, shadow paging, nested) */
+	uint64_t mmu_shadow_zapped; /* shadow pages zapped (__kvm_mmu_prepare_zap_page) */
+	uint64_t mmu_recycled;      /* ... of them by the shadow-page budget */
+	uint64_t mmu_cache_miss;    /* shadow pages looked up in mmu_page_hash and made */
+	uint64_t shadow_mmu_pages;  /* the rmap-based MMU's pages in use (n_used_mmu_pages) */
 } tdpsim_stats;
 
 /* The counters KVM keeps per vCPU (kvm_vcpu_stat), for one vCPU. */
@@ -94,8 +100,18 @@ TDPSIM_EXTERN size_t tdpsim_vcpu_stats_count(void);
 TDPSIM_EXTERN const char *tdpsim_vcpu_stats_name(size_t i);
 TDPSIM_EXTERN uint64_t tdpsim_vcpu_stats_value(const tdpsim_vcpu_stats *s, size_t i);
 
-/* Number of counters in tdpsim_stats. */
+/*
+ * tdpsim_stats grows at its end from release to release.  Every function that fills or
+ * counts one has a _sized form taking the size of the caller's struct, and fills (or counts)
+ * only what fits; the plain names below are macros for those, so a program compiled against
+ * any release gets what its struct holds.  The plain functions remain for programs built
+ * against 0.1: they give the counters of 0.1 only.
+ */
+
+/* Number of counters in a tdpsim_stats of `size` bytes (all of them: sizeof(tdpsim_stats)). */
+TDPSIM_EXTERN size_t tdpsim_stats_count_sized(size_t size);
 TDPSIM_EXTERN size_t tdpsim_stats_count(void);
+#define tdpsim_stats_count() tdpsim_stats_count_sized(sizeof(tdpsim_stats))
 
 /* Name of counter i (0 <= i < count), or NULL past the end. */
 TDPSIM_EXTERN const char *tdpsim_stats_name(size_t i);

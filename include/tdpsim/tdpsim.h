@@ -80,7 +80,10 @@ TDPSIM_EXTERN int64_t tdpsim_sim_replay(tdpsim_sim *sim, tdpsim_trace *trace,
 
 /* ---- results ---------------------------------------------------------------------------- */
 
+/* The stats now, as many counters as a struct of `size` bytes holds (see tdpsim/stats.h). */
+TDPSIM_EXTERN void tdpsim_sim_stats_sized(const tdpsim_sim *sim, tdpsim_stats *out, size_t size);
 TDPSIM_EXTERN void tdpsim_sim_stats(const tdpsim_sim *sim, tdpsim_stats *out);
+#define tdpsim_sim_stats(sim, out) tdpsim_sim_stats_sized((sim), (out), sizeof(tdpsim_stats))
 
 /* vCPUs of the machine (0 until it starts), and vCPU i's counters now. */
 TDPSIM_EXTERN unsigned tdpsim_sim_vcpu_count(const tdpsim_sim *sim);
@@ -89,8 +92,12 @@ TDPSIM_EXTERN int tdpsim_sim_vcpu_stats(const tdpsim_sim *sim, unsigned vcpu,
 
 /* Snapshots kept at `mark` events, in order. */
 TDPSIM_EXTERN size_t tdpsim_sim_mark_count(const tdpsim_sim *sim);
+TDPSIM_EXTERN int tdpsim_sim_mark_sized(const tdpsim_sim *sim, size_t i, const char **label,
+					tdpsim_stats *out, size_t size);
 TDPSIM_EXTERN int tdpsim_sim_mark(const tdpsim_sim *sim, size_t i, const char **label,
 				  tdpsim_stats *out);
+#define tdpsim_sim_mark(sim, i, label, out) \
+	tdpsim_sim_mark_sized((sim), (i), (label), (out), sizeof(tdpsim_stats))
 
 /*
  * Things the replay wants a person to know that are not errors, e.g. a trace `set` ignored

@@ -158,7 +158,6 @@ struct kvm {
 	uint64_t n_used_mmu_pages, n_max_mmu_pages, n_requested_mmu_pages;
 	uint8_t mmu_valid_gen;
 	struct pte_list_pool pte_lists; /* pte_list_desc blocks for rmaps and parent_ptes */
-	uint64_t mmu_shadow_zapped, mmu_recycled, mmu_cache_miss; /* kvm->stat */
 	/* KVM_REQ_MMU_FREE_OBSOLETE_ROOTS: every vCPU reloads its MMU before it runs again
 	 * (the machine's). */
 	void (*reload_vcpus)(void *ctx);

@@ -320,7 +320,7 @@ static struct kvm_mmu_page *kvm_mmu_find_shadow_page(struct kvm *kvm, uint64_t g
 			continue;
 		return sp; /* direct pages are used as they are */
 	}
-	kvm->mmu_cache_miss++;
+	kvm->stats->mmu_cache_miss++;
 	return NULL;
 }
 
@@ -397,7 +397,7 @@ static uint64_t prepare_zap_page(struct kvm *kvm, struct kvm_mmu_page *sp)
 {
 	uint64_t zapped = 0;
 
-	kvm->mmu_shadow_zapped++;
+	kvm->stats->mmu_shadow_zapped++;
 	if (kvm->hooks->on_zap)
 		kvm->hooks->on_zap(sp->gfn, sp->role.level + 1, make_nonleaf_spte(sp_pfn(sp)),
 				   kvm->hooks->payload);
@@ -459,7 +459,7 @@ static void kvm_mmu_zap_oldest_mmu_pages(struct kvm *kvm, uint64_t nr_to_zap)
 		id = kvm->active_tail;
 	}
 	kvm_mmu_commit_zap_page(kvm);
-	kvm->mmu_recycled += total;
+	kvm->stats->mmu_recycled += total;
 }
 
 static uint64_t kvm_mmu_available_pages(const struct kvm *kvm)

@@ -55,10 +55,13 @@ tdpsim_install_test(install.consumer_builds_with_cmake_find_package
 tdpsim_install_test(install.static_consumer_builds_with_cmake_find_package
   consumer_cmake.sh tdpsim::tdpsim_static)
 tdpsim_install_test(install.man_page_installed_and_renders man_page.sh)
+tdpsim_install_test(install.consumer_of_0_1_headers_links_and_runs consumer_of_0_1_headers.sh
+  ${PROJECT_SOURCE_DIR}/traces/golden/version-6.1-gets-huge-pages-back-on-refault.tdpt)
 set_tests_properties(install.consumer_builds_with_pkg_config
   install.consumer_builds_with_cmake_find_package
   install.static_consumer_builds_with_cmake_find_package
   install.man_page_installed_and_renders
+  install.consumer_of_0_1_headers_links_and_runs
   PROPERTIES FIXTURES_REQUIRED tdpsim_installed)
 
 tdpsim_install_test(install.shared_library_exports_only_tdpsim_symbols

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tdpsim/stats.h - the counters a replay produces.
+ *
+ * Names follow KVM's binary stats where KVM has one; the rest are the simulator's own.  The
+ * struct is plain data; tdpsim_stats_name()/tdpsim_stats_value() walk it in a fixed order, the
+ * order every output (table, JSON, CSV, digest) uses.
+ */
+#ifndef TDPSIM_STATS_H
+#define TDPSIM_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tdpsim/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tdpsim_stats {
+	/* KVM's VM stats (kvm->stat) */
+	uint64_t pages_4k;        /* leaf SPTEs by level, over all roots */
+	uint64_t pages_2m;
+	uint64_t pages_1g;
+	uint64_t nx_lpage_splits; /* SPs on the possible-NX-huge-page list(s) */
+	uint64_t remote_tlb_flush_requests;
+	uint64_t tdp_mmu_pages;   /* KVM's own table pages in use (kvm->arch.tdp_mmu_pages) */
+	uint64_t dirty_pages;     /* what the most recent get-dirty-log returned */
+	uint64_t pml_logged;      /* GPAs the processor logged in PML buffers (Intel PML) */
+	uint64_t pml_full_exits;  /* VM exits for a full PML buffer */
+	uint64_t nx_recovery_passes; /* runs of the NX recovery worker */
+	uint64_t nx_recovery_zapped; /* tracked tables it zapped */
+	/* KVM's vCPU stats, summed over vCPUs (per vCPU: tdpsim_sim_vcpu_stats) */
+	uint64_t pf_taken;
+	uint64_t pf_fixed;
+	uint64_t pf_fast;
+	uint64_t pf_spurious;
+	uint64_t pf_emulate;
+	uint64_t pf_mmio_spte_created;
+	/* the guest and the host */
+	uint64_t guest_page_faults; /* accesses whose guest walk failed: a #PF for the guest */
+	uint64_t host_pages_4k;     /* host frames in use, in 4K units */
+	/* the emulated core's translation hardware, summed over vCPUs; a miss is counted
+	 * under the page size the walk then found */
+	uint64_t itlb_hits_4k, itlb_hits_2m, itlb_hits_1g;
+	uint64_t itlb_misses_4k, itlb_misses_2m, itlb_misses_1g;
+	uint64_t dtlb_hits_4k, dtlb_hits_2m, dtlb_hits_1g;
+	uint64_t dtlb_misses_4k, dtlb_misses_2m, dtlb_misses_1g;
+	uint64_t stlb_hits, stlb_misses;
+	uint64_t walk_refs;         /* memory references of 2-D page walks */
+	uint64_t walk_refs_cached;  /* ... that a paging-structure cache served instead */
+	uint64_t tlb_flushes;       /* whole-TLB flushes of a vCPU */
+	/* cycles: the vCPUs' sum per category, and KVM's work outside any vCPU (eager
+	 * splitting, NX recovery, memslot and notifier zaps) */
+	uint64_t cycles, cycles_tlb, cycles_walk, cycles_exit, cycles_kvm, cycles_flush,
+		 cycles_guest_pf;
+	uint64_t cycles_background;
+	uint64_t multihit_events;   /* iTLB multihits the model recorded */
+	uint64_t machine_checks;    /* 1 once the machine took a machine check */
+	/* the replay itself */
+	uint64_t events;          /* events applied (a `set` line with two keys is two) */
+	uint64_t accesses;        /* guest accesses: one per `access`, every step of a `sweep` */
+	uint64_t accesses_read;
+	uint64_t accesses_write;
+	uint64_t accesses_exec;
+	uint64_t recorded_faults; /* `fault` records fed to KVM's fault handler */
+	uint64_t memslots;        /* memslots that exist now */
+	uint64_t memslot_pages;   /* 4K pages covered by memslots now */
+	uint64_t sim_ns;          /* simulated time (sum of `advance`) */
+} tdpsim_stats;
+
+/* The counters KVM keeps per vCPU (kvm_vcpu_stat), for one vCPU. */
+typedef struct tdpsim_vcpu_stats {
+	uint64_t pf_taken;
+	uint64_t pf_fixed;
+	uint64_t pf_fast;
+	uint64_t pf_spurious;
+	uint64_t pf_emulate;
+	uint64_t pf_mmio_spte_created;
+	uint64_t guest_page_faults;
+	/* cycles spent by this vCPU, by category (integer cycles of the CPU model) */
+	uint64_t cycles;             /* the sum of the categories */
+	uint64_t cycles_tlb;         /* TLB hits (L1, STLB) */
+	uint64_t cycles_walk;        /* page-walk references */
+	uint64_t cycles_exit;        /* VM exits and entries */
+	uint64_t cycles_kvm;         /* KVM's fault path, piece by piece */
+	uint64_t cycles_flush;       /* TLB flushes KVM requested (and their IPIs) */
+	uint64_t cycles_guest_pf;    /* #PF delivered to the guest */
+} tdpsim_vcpu_stats;
+
+/* Number of counters in tdpsim_vcpu_stats, the name of counter i, its value in `s`. */
+TDPSIM_EXTERN size_t tdpsim_vcpu_stats_count(void);
+TDPSIM_EXTERN const char *tdpsim_vcpu_stats_name(size_t i);
+TDPSIM_EXTERN uint64_t tdpsim_vcpu_stats_value(const tdpsim_vcpu_stats *s, size_t i);
+
+/* Number of counters in tdpsim_stats. */
+TDPSIM_EXTERN size_t tdpsim_stats_count(void);
+
+/* Name of counter i (0 <= i < count), or NULL past the end. */
+TDPSIM_EXTERN const char *tdpsim_stats_name(size_t i);
+
+/* Value of counter i in `s`; 0 past the end. */
+TDPSIM_EXTERN uint64_t tdpsim_stats_value(const tdpsim_stats *s, size_t i);
+
+/* Index of the counter called `name`, or a negative TDPSIM_ENOTFOUND. */
+TDPSIM_EXTERN int tdpsim_stats_find(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tdpsim/tdpsim.h - the simulated machine: options, settings, events, replay, results.
+ *
+ *     tdpsim_options o = TDPSIM_OPTIONS_INIT;
+ *     o.mmu = "tdp";
+ *     tdpsim_sim *sim;
+ *     if (tdpsim_sim_new(&sim, &o) < 0)
+ *             fprintf(stderr, "%s\n", tdpsim_error_last()->message);
+ *
+ * Everything is deterministic: the same events and settings give the same stats and digest.
+ */
+#ifndef TDPSIM_TDPSIM_H
+#define TDPSIM_TDPSIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tdpsim/common.h"
+#include "tdpsim/hooks.h"
+#include "tdpsim/models.h"
+#include "tdpsim/stats.h"
+#include "tdpsim/trace.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TDPSIM_OPTIONS_VERSION 1
+
+/*
+ * Options for a new machine.  A non-NULL (or non-zero) field pins that setting exactly as
+ * tdpsim_sim_set() does: trace `set` lines for it are then ignored.
+ */
+typedef struct tdpsim_options {
+	unsigned int version; /* TDPSIM_OPTIONS_VERSION */
+	const char *mmu;      /* "tdp" or "shadow" */
+	const char *kvm;      /* kernel profile, e.g. "6.18" */
+	const char *cpu;      /* CPU model, e.g. "skylake-sp" */
+	unsigned int vcpus;   /* number of vCPUs */
+	int check;            /* verify the invariants after every event (slow) */
+} tdpsim_options;
+
+#define TDPSIM_OPTIONS_INIT { TDPSIM_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0 }
+
+TDPSIM_EXTERN int tdpsim_sim_new(tdpsim_sim **out, const tdpsim_options *opts);
+TDPSIM_EXTERN void tdpsim_sim_free(tdpsim_sim *sim);
+
+/* ---- settings ---------------------------------------------------------------------------
+ * Settings are named as in the trace `set` command and the CLI `--set` (nx_huge_pages,
+ * eager_page_split, ...).  tdpsim_sim_set() sets the starting value and pins it.
+ */
+TDPSIM_EXTERN int tdpsim_sim_set(tdpsim_sim *sim, const char *key, const char *value);
+
+/* Number of settings, and setting i: its name and current value (as text). */
+TDPSIM_EXTERN size_t tdpsim_setting_count(void);
+TDPSIM_EXTERN const char *tdpsim_setting_name(size_t i);
+TDPSIM_EXTERN const char *tdpsim_sim_setting_value(const tdpsim_sim *sim, size_t i);
+TDPSIM_EXTERN int tdpsim_sim_setting_pinned(const tdpsim_sim *sim, size_t i);
+
+/* ---- running ---------------------------------------------------------------------------- */
+
+/* Apply one event.  0 on success; on error the machine is unchanged by that event. */
+TDPSIM_EXTERN int tdpsim_sim_apply(tdpsim_sim *sim, const tdpsim_event *ev);
+
+/*
+ * Called now and then during tdpsim_sim_replay(): events applied so far, bytes of the trace
+ * consumed and the trace's size (0 if unknown).  Return non-zero to stop the replay
+ * (tdpsim_sim_replay then returns TDPSIM_ECANCELED).
+ */
+typedef int (*tdpsim_progress_cb)(uint64_t events, uint64_t bytes_read, uint64_t bytes_total,
+				  void *payload);
+
+/*
+ * Apply every event of `trace`, in order.  Returns the number of events applied (>= 0), or
+ * a negative code; errors name the trace position.  `cb` may be NULL.
+ */
+TDPSIM_EXTERN int64_t tdpsim_sim_replay(tdpsim_sim *sim, tdpsim_trace *trace,
+					tdpsim_progress_cb cb, void *payload);
+
+/* ---- results ---------------------------------------------------------------------------- */
+
+TDPSIM_EXTERN void tdpsim_sim_stats(const tdpsim_sim *sim, tdpsim_stats *out);
+
+/* vCPUs of the machine (0 until it starts), and vCPU i's counters now. */
+TDPSIM_EXTERN unsigned tdpsim_sim_vcpu_count(const tdpsim_sim *sim);
+TDPSIM_EXTERN int tdpsim_sim_vcpu_stats(const tdpsim_sim *sim, unsigned vcpu,
+					tdpsim_vcpu_stats *out);
+
+/* Snapshots kept at `mark` events, in order. */
+TDPSIM_EXTERN size_t tdpsim_sim_mark_count(const tdpsim_sim *sim);
+TDPSIM_EXTERN int tdpsim_sim_mark(const tdpsim_sim *sim, size_t i, const char **label,
+				  tdpsim_stats *out);
+
+/*
+ * Things the replay wants a person to know that are not errors, e.g. a trace `set` ignored
+ * because the setting is pinned (reported once per setting).  In order of occurrence.
+ */
+TDPSIM_EXTERN size_t tdpsim_sim_notice_count(const tdpsim_sim *sim);
+TDPSIM_EXTERN const char *tdpsim_sim_notice(const tdpsim_sim *sim, size_t i);
+
+/*
+ * A 64-bit digest of the whole outcome so far: the settings, every mark's stats, the
+ * current stats and each vCPU's (docs/digest.md gives the exact definition).  Equal across runs, machines
+ * and compilers for the same input.
+ */
+TDPSIM_EXTERN uint64_t tdpsim_sim_digest(const tdpsim_sim *sim);
+
+/*
+ * Whether the simulated machine took a machine check (and halted): 1 with *event, *vcpu and
+ * *gva of the fetch that raised it (any may be NULL), else 0.  A halted machine refuses
+ * further events with TDPSIM_EHALTED; tdpsim_sim_replay stops there and returns the events
+ * applied (the results stay readable).
+ */
+TDPSIM_EXTERN int tdpsim_sim_halted(const tdpsim_sim *sim, uint64_t *event, unsigned *vcpu,
+				    uint64_t *gva);
+
+/* ---- hooks ------------------------------------------------------------------------------ */
+
+/* Register callbacks (copied); NULL removes them. */
+TDPSIM_EXTERN int tdpsim_sim_set_hooks(tdpsim_sim *sim, const tdpsim_hooks *hooks);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tdpsim/trace.h - the trace format: events, readers and writers.
+ *
+ * One format, two encodings (text .tdpt, binary .tdpb), either optionally gzip'd (.gz).
+ * Readers detect the encoding and compression from the first bytes; writers choose them from
+ * the file name.  traces/FORMAT.md is the full specification.
+ */
+#ifndef TDPSIM_TRACE_H
+#define TDPSIM_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tdpsim/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The commands of trace format v1, in the order FORMAT.md lists them. */
+typedef enum tdpsim_cmd {
+	TDPSIM_CMD_NONE = 0,
+	TDPSIM_CMD_SET,             /* set KEY=VALUE */
+	TDPSIM_CMD_MEMSLOT,         /* KVM_SET_USER_MEMORY_REGION */
+	TDPSIM_CMD_BACKING,         /* how the VMM's memory is backed on the host */
+	TDPSIM_CMD_GUEST_PT,        /* guest memory reserved for guest page-table pages */
+	TDPSIM_CMD_GUEST_MAP,       /* the guest OS maps a range */
+	TDPSIM_CMD_ACCESS,          /* one guest memory access */
+	TDPSIM_CMD_SWEEP,           /* a loop of accesses */
+	TDPSIM_CMD_FAULT,           /* a recorded fault, straight into KVM's fault handler */
+	TDPSIM_CMD_DIRTY_LOG,       /* KVM_MEM_LOG_DIRTY_PAGES on/off */
+	TDPSIM_CMD_GET_DIRTY_LOG,   /* KVM_GET_DIRTY_LOG */
+	TDPSIM_CMD_CLEAR_DIRTY_LOG, /* KVM_CLEAR_DIRTY_LOG */
+	TDPSIM_CMD_HOST_MADVISE,    /* host madvise() on the VMM's memory */
+	TDPSIM_CMD_HOST_MUNMAP,     /* host munmap() of the VMM's memory */
+	TDPSIM_CMD_GPTE,            /* the guest writes one of its page-table entries */
+	TDPSIM_CMD_INVLPG,          /* guest INVLPG */
+	TDPSIM_CMD_CR3,             /* guest CR3 load */
+	TDPSIM_CMD_ADVANCE,         /* simulated time passes */
+	TDPSIM_CMD_MARK,            /* a phase boundary */
+	TDPSIM_CMD__COUNT
+} tdpsim_cmd;
+
+/* Access kinds (access, sweep). */
+typedef enum tdpsim_op { TDPSIM_OP_READ = 0, TDPSIM_OP_WRITE = 1, TDPSIM_OP_EXEC = 2 } tdpsim_op;
+
+/* memslot flags, as KVM's uapi numbers them. */
+#define TDPSIM_MEM_LOG_DIRTY_PAGES 0x1u
+#define TDPSIM_MEM_READONLY 0x2u
+
+/* guest-map prot bits. */
+#define TDPSIM_PROT_R 0x1u
+#define TDPSIM_PROT_W 0x2u
+#define TDPSIM_PROT_X 0x4u
+
+/* Page-fault error code bits (fault err=). */
+#define TDPSIM_PFERR_PRESENT 0x1u
+#define TDPSIM_PFERR_WRITE 0x2u
+#define TDPSIM_PFERR_USER 0x4u
+#define TDPSIM_PFERR_RSVD 0x8u
+#define TDPSIM_PFERR_FETCH 0x10u
+
+/* Levels, in KVM's numbering. */
+#define TDPSIM_LEVEL_4K 1
+#define TDPSIM_LEVEL_2M 2
+#define TDPSIM_LEVEL_1G 3
+
+typedef enum tdpsim_backing_kind {
+	TDPSIM_BACKING_4K = 0,
+	TDPSIM_BACKING_THP = 1,
+	TDPSIM_BACKING_HUGETLB2M = 2,
+	TDPSIM_BACKING_HUGETLB1G = 3
+} tdpsim_backing_kind;
+
+typedef enum tdpsim_advice {
+	TDPSIM_ADVICE_DONTNEED = 0,
+	TDPSIM_ADVICE_PAGEOUT = 1,
+	TDPSIM_ADVICE_COLLAPSE = 2,
+	TDPSIM_ADVICE_HUGEPAGE = 3,
+	TDPSIM_ADVICE_NOHUGEPAGE = 4
+} tdpsim_advice;
+
+/*
+ * One event.  `cmd` says which member of `u` is meaningful.  Strings (set, mark) point into
+ * memory owned by whoever produced the event: a reader keeps them valid until its next call.
+ */
+typedef struct tdpsim_event {
+	tdpsim_cmd cmd;
+	union {
+		struct { const char *key; const char *value; } set;
+		struct { uint32_t slot; uint32_t flags; uint64_t gpa, size, hva; } memslot;
+		struct { uint64_t hva, size; uint32_t kind, populate; } backing;
+		struct { uint64_t gpa, size; } guest_pt;
+		struct {
+			uint64_t gva, gpa, size;
+			uint32_t page_level; /* 1 = 4K, 2 = 2M, 3 = 1G */
+			uint32_t prot;       /* TDPSIM_PROT_* */
+			uint32_t user, ad, cr3;
+		} guest_map;
+		struct { uint32_t vcpu, op, cpl; uint64_t gva; } access;
+		struct { uint32_t vcpu, op, cpl; uint64_t gva, len, stride, repeat; } sweep;
+		struct { uint32_t vcpu, err, has_gva; uint64_t gpa, gva; } fault;
+		struct { uint32_t slot, on; } dirty_log;
+		struct { uint32_t slot; } get_dirty_log;
+		struct { uint32_t slot; uint64_t first, num; } clear_dirty_log;
+		struct { uint64_t hva, size; uint32_t advice; } host_madvise;
+		struct { uint64_t hva, size; } host_munmap;
+		struct { uint32_t vcpu, level; uint64_t gva, value; } gpte;
+		struct { uint32_t vcpu; uint64_t gva; } invlpg;
+		struct { uint32_t vcpu; uint64_t value; } cr3;
+		struct { uint64_t ns; } advance;
+		struct { const char *label; } mark;
+	} u;
+} tdpsim_event;
+
+/* The command's name as the text form spells it ("guest-map"), or NULL. */
+TDPSIM_EXTERN const char *tdpsim_cmd_name(tdpsim_cmd cmd);
+
+/* Accesses one event stands for: 1 for access, len/stride*repeat for sweep, else 0. */
+TDPSIM_EXTERN uint64_t tdpsim_event_accesses(const tdpsim_event *ev);
+
+/* ---- reading ---------------------------------------------------------------------------- */
+
+typedef struct tdpsim_trace tdpsim_trace;
+
+typedef enum tdpsim_encoding {
+	TDPSIM_ENCODING_TEXT = 0,
+	TDPSIM_ENCODING_BINARY = 1
+} tdpsim_encoding;
+
+/* Open a trace for reading; "-" is standard input.  Detects text/binary and gzip. */
+TDPSIM_EXTERN int tdpsim_trace_open(tdpsim_trace **out, const char *path);
+
+/* The same on an open descriptor (a pipe works); `name` is used in messages.  Takes the fd. */
+TDPSIM_EXTERN int tdpsim_trace_open_fd(tdpsim_trace **out, int fd, const char *name);
+
+/*
+ * Read the next event into `ev`.  Returns 1 for an event, 0 at the end of the trace, or a
+ * negative TDPSIM_E* code (the message names the file and line, or the byte offset).
+ */
+TDPSIM_EXTERN int tdpsim_trace_next(tdpsim_trace *t, tdpsim_event *ev);
+
+/* Where the last event came from: "file:line" (text) or "file: byte N" (binary). */
+TDPSIM_EXTERN const char *tdpsim_trace_where(const tdpsim_trace *t);
+
+TDPSIM_EXTERN tdpsim_encoding tdpsim_trace_encoding(const tdpsim_trace *t);
+TDPSIM_EXTERN int tdpsim_trace_compressed(const tdpsim_trace *t);
+
+/* Progress: bytes of the file consumed so far, and its size (0 when unknown, e.g. a pipe). */
+TDPSIM_EXTERN uint64_t tdpsim_trace_bytes_read(const tdpsim_trace *t);
+TDPSIM_EXTERN uint64_t tdpsim_trace_size(const tdpsim_trace *t);
+
+TDPSIM_EXTERN void tdpsim_trace_free(tdpsim_trace *t);
+
+/* ---- writing ---------------------------------------------------------------------------- */
+
+typedef struct tdpsim_trace_writer tdpsim_trace_writer;
+
+/*
+ * Create a trace file.  The encoding comes from the name: *.tdpt text, *.tdpb binary, and a
+ * trailing .gz compresses.  "-" writes text to standard output.  The data goes to a temporary
+ * file beside `path` that tdpsim_trace_writer_close() renames into place, so an error never
+ * leaves a half-written trace behind.
+ */
+TDPSIM_EXTERN int tdpsim_trace_writer_new(tdpsim_trace_writer **out, const char *path);
+
+TDPSIM_EXTERN int tdpsim_trace_write(tdpsim_trace_writer *w, const tdpsim_event *ev);
+
+/* Finish the file and move it into place; frees the writer in every case. */
+TDPSIM_EXTERN int tdpsim_trace_writer_close(tdpsim_trace_writer *w);
+
+/* Give up: remove the temporary file and free the writer. */
+TDPSIM_EXTERN void tdpsim_trace_writer_abort(tdpsim_trace_writer *w);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
