@@ -118,8 +118,9 @@ static bool cpu_has_itlb_multihit(const char *cpu)
 	return m && m->itlb_multihit;
 }
 
-/* The MMU's view of the settings, refreshed whenever one changes. */
-static void machine_refresh_config(tdpsim_sim *sim)
+/* The MMU's view of the settings, refreshed whenever one changes; `initial` when the
+ * machine starts (the VM is created with the parameters as they are: nothing changes). */
+static void machine_refresh_config(tdpsim_sim *sim, bool initial)
 {
 	struct kvm *kvm = &sim->machine.kvm;
 	struct kvm_config *c = &kvm->config, old = *c;
@@ -141,6 +142,8 @@ static void machine_refresh_config(tdpsim_sim *sim)
 	/* set_nx_huge_pages: when the mitigation flips at run time, KVM zaps every mapping of
 	 * every VM (kvm_mmu_zap_all_fast), since huge leaves' X bit and the NX tables were
 	 * built for the old value (reference 3.3), and wakes the recovery worker. */
+	if (initial)
+		return;
 	if (old.nx_huge_pages != c->nx_huge_pages)
 		kvm_mmu_nx_huge_pages_changed(kvm);
 	if (old.nx_huge_pages != c->nx_huge_pages ||
@@ -304,7 +307,7 @@ static int machine_start(tdpsim_sim *sim)
 	m->kvm.policy_payload = sim->policy_payload;
 	m->kvm.clock = &sim->clock;
 	sim->started = 1;
-	machine_refresh_config(sim);
+	machine_refresh_config(sim, true);
 	machine_refresh_multihit(sim);
 	/* The recovery worker: with the VM (<= 6.12), else at the first KVM_RUN. */
 	if (!profile->recovery_worker_lazy)
@@ -349,7 +352,7 @@ static int apply_setting(tdpsim_sim *sim, const char *key, const char *value, in
 	sv->v = v;
 	sv->pinned |= pin;
 	if (sim->started) {
-		machine_refresh_config(sim);
+		machine_refresh_config(sim, false);
 		machine_refresh_multihit(sim);
 	}
 	return 0;

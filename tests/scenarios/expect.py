@@ -2,32 +2,35 @@
 # Check a replay's JSON against the expectations written in its trace, lines of the form
 #     # expect LABEL: stat=value stat=value ...
 #     # expect FROM..TO: stat=value ...      (the change between two marks)
+#     # expect[KEY=VALUE] LABEL: ...         (only for a replay with --set KEY=VALUE)
 # where LABEL names a mark (or "final").  The values are derived by hand from KVM's rules in
-# the trace's comments, never copied from an output.  Usage: expect.py TRACE JSON
+# the trace's comments, never copied from an output.  Usage: expect.py TRACE JSON [KEY=VALUE]
+# (without KEY=VALUE the plain lines are checked, with it the lines for that setting).
 import json
 import re
 import sys
 
-LINE = re.compile(r"^#\s*expect\s+([^:]+):\s*(.*)$")
+LINE = re.compile(r"^#\s*expect(?:\[([^\]]+)\])?\s+([^:]+):\s*(.*)$")
 
 
 def main():
     trace, out = sys.argv[1], sys.argv[2]
+    setting = sys.argv[3] if len(sys.argv) > 3 else None
     doc = json.load(open(out))
     marks = {m["label"]: m["stats"] for m in reversed(doc["marks"])}
     marks["final"] = doc["final"]
     bad, checked = 0, 0
     for n, line in enumerate(open(trace), 1):
         m = LINE.match(line.strip())
-        if not m:
+        if not m or m.group(1) != setting:
             continue
-        label = m.group(1).strip()
+        label = m.group(2).strip()
         first, _, last = label.partition("..")
         if first not in marks or (last and last not in marks):
             print("%s:%d: no mark '%s' in the output" % (trace, n, label))
             bad += 1
             continue
-        for item in m.group(2).split():
+        for item in m.group(3).split():
             key, _, want = item.partition("=")
             got = marks[first].get(key)
             if last and got is not None and key in marks[last]:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Replay one golden trace: its JSON must equal the expected file beside it byte for byte, the
-# hand-derived `# expect` lines in the trace must hold, the digest must recompute
+# hand-derived `# expect` lines in the trace must hold (and its `# expect[KEY=VALUE]` lines
+# in a replay with --set KEY=VALUE), the digest must recompute
 # independently (digest.py), a second run and a binary+gzip copy must give the same bytes, and
 # the invariant checker (--check) must pass after every event.
 # Usage: golden.sh TDPSIM TRACE SCRATCH
@@ -18,6 +19,12 @@ if ! cmp -s "$expected" "$scratch/text.json"; then
   diff -u "$expected" "$scratch/text.json" || true
   exit 1
 fi
+
+# Expectations for the same trace under another setting (e.g. the TDP MMU for contrast).
+for setting in $(sed -n 's/^#[[:space:]]*expect\[\([^]]*\)\].*/\1/p' "$trace" | sort -u); do
+  "$tdpsim" replay "$trace" --json --check --set "$setting" -o "$scratch/contrast.json"
+  python3 "$here/expect.py" "$trace" "$scratch/contrast.json" "$setting"
+done
 
 "$tdpsim" replay "$trace" --json --check -o "$scratch/again.json"
 cmp "$scratch/text.json" "$scratch/again.json"
