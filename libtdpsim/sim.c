@@ -388,9 +388,10 @@ int tdpsim_sim_new(tdpsim_sim **out, const tdpsim_options *opts)
 	if (!out)
 		return err_set(TDPSIM_EINVAL, "tdpsim_sim_new: out is NULL");
 	*out = NULL;
-	if (opts && opts->version != TDPSIM_OPTIONS_VERSION)
-		return err_set(TDPSIM_EINVAL, "tdpsim_sim_new: options version %u, expected %u "
-			       "(use TDPSIM_OPTIONS_INIT)", opts->version, TDPSIM_OPTIONS_VERSION);
+	if (opts && (opts->version == 0 || opts->version > TDPSIM_OPTIONS_VERSION))
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_new: options version %u, this library "
+			       "knows 1 to %u (use TDPSIM_OPTIONS_INIT)", opts->version,
+			       TDPSIM_OPTIONS_VERSION);
 	sim = calloc(1, sizeof(*sim));
 	if (!sim)
 		return err_set(TDPSIM_ENOMEM, "tdpsim_sim_new: out of memory");
@@ -436,17 +437,44 @@ void tdpsim_sim_free(tdpsim_sim *sim)
 	free(sim);
 }
 
+/* The size of tdpsim_hooks in each version this library accepts (3 was the first released:
+ * 0.1), so that an older caller's struct is read no further than it reaches. */
+static size_t hooks_size(unsigned version)
+{
+	return version == 3 ? offsetof(tdpsim_hooks, on_spte_event) : sizeof(tdpsim_hooks);
+}
+
+int tdpsim_hooks_init(tdpsim_hooks *hooks, unsigned int version)
+{
+	if (!hooks || version < 3 || version > TDPSIM_HOOKS_VERSION)
+		return err_set(TDPSIM_EINVAL, "tdpsim_hooks_init: version %u, this library knows 3 "
+			       "to %u", version, TDPSIM_HOOKS_VERSION);
+	memset(hooks, 0, hooks_size(version));
+	hooks->version = version;
+	return 0;
+}
+
+int tdpsim_options_init(tdpsim_options *opts, unsigned int version)
+{
+	if (!opts || version == 0 || version > TDPSIM_OPTIONS_VERSION)
+		return err_set(TDPSIM_EINVAL, "tdpsim_options_init: version %u, this library knows "
+			       "1 to %u", version, TDPSIM_OPTIONS_VERSION);
+	memset(opts, 0, sizeof(*opts));
+	opts->version = version;
+	return 0;
+}
+
 int tdpsim_sim_set_hooks(tdpsim_sim *sim, const tdpsim_hooks *hooks)
 {
 	if (!sim)
 		return err_set(TDPSIM_EINVAL, "tdpsim_sim_set_hooks: sim is NULL");
-	if (hooks && hooks->version != TDPSIM_HOOKS_VERSION)
-		return err_set(TDPSIM_EINVAL, "tdpsim_sim_set_hooks: hooks version %u, expected %u",
-			       hooks->version, TDPSIM_HOOKS_VERSION);
+	if (hooks && (hooks->version < 3 || hooks->version > TDPSIM_HOOKS_VERSION))
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_set_hooks: hooks version %u, this library "
+			       "knows 3 to %u (use TDPSIM_HOOKS_INIT)", hooks->version,
+			       TDPSIM_HOOKS_VERSION);
+	memset(&sim->hooks, 0, sizeof(sim->hooks));
 	if (hooks)
-		sim->hooks = *hooks;
-	else
-		memset(&sim->hooks, 0, sizeof(sim->hooks));
+		memcpy(&sim->hooks, hooks, hooks_size(hooks->version));
 	return 0;
 }
 

@@ -19,7 +19,24 @@
 extern "C" {
 #endif
 
-#define TDPSIM_HOOKS_VERSION 3
+#define TDPSIM_HOOKS_VERSION 4
+
+/* Which of KVM's MMUs a fault or an SPTE belongs to. */
+typedef enum tdpsim_mmu_kind {
+	TDPSIM_MMU_TDP = 0,        /* the TDP MMU (tdp_mmu.c) */
+	TDPSIM_MMU_LEGACY_TDP = 1, /* the legacy MMU mapping for EPT (tdp_mmu=0; mmu.c direct_map) */
+	TDPSIM_MMU_SHADOW = 2,     /* shadow paging of the guest's tables (mmu=shadow) */
+	TDPSIM_MMU_SHADOW_EPT = 3  /* shadow EPT of an L1 hypervisor (nested) */
+} tdpsim_mmu_kind;
+
+/* A shadow page's role, as KVM's union kvm_mmu_page_role lays out its word (kvm_host.h). */
+#define TDPSIM_ROLE_LEVEL(word) ((word) & 0xfu)
+#define TDPSIM_ROLE_DIRECT(word) (((word) >> 7) & 1u)
+#define TDPSIM_ROLE_ACCESS(word) (((word) >> 8) & 7u)
+#define TDPSIM_ROLE_INVALID(word) (((word) >> 11) & 1u)
+#define TDPSIM_ROLE_AD_DISABLED(word) (((word) >> 16) & 1u)
+#define TDPSIM_ROLE_GUEST_MODE(word) (((word) >> 17) & 1u)
+#define TDPSIM_ROLE_SMM(word) (((word) >> 24) & 0xffu)
 
 /* KVM's page-fault results (RET_PF_*, mmu_internal.h), as tdpsim_fault.result. */
 typedef enum tdpsim_pf_result {
@@ -52,7 +69,20 @@ typedef struct tdpsim_fault {
 	int fast;               /* fixed (or found spurious) by fast_page_fault */
 	int mmio;               /* no memslot: an MMIO SPTE */
 	tdpsim_pf_result result;
+	/* added in hooks version 4 (0.2) */
+	tdpsim_mmu_kind mmu;    /* the MMU that handled the fault */
+	uint32_t root_role;     /* the role word of the root it walked (TDPSIM_ROLE_*) */
+	int is_tdp;             /* kvm_page_fault.is_tdp: addr is a gpa, not a gva */
 } tdpsim_fault;
+
+/* An SPTE change (on_spte_event), with the page it is in. */
+typedef struct tdpsim_spte_change {
+	uint64_t gfn;           /* the first gfn the SPTE maps */
+	int level;              /* 1 = 4K, 2 = 2M, 3 = 1G, 4 = 512G */
+	uint64_t old_spte, new_spte;
+	tdpsim_mmu_kind mmu;    /* the MMU whose page holds the SPTE */
+	uint32_t role;          /* that page's role word (TDPSIM_ROLE_*) */
+} tdpsim_spte_change;
 
 /* An iTLB multihit (see tdpsim/models.h for the rules and the model). */
 typedef struct tdpsim_multihit {
@@ -97,9 +127,20 @@ typedef struct tdpsim_hooks {
 			    void *payload);
 
 	void *payload; /* passed to every callback */
+
+	/* ---- added in version 4 (0.2); later versions add after these, so that a struct of
+	 * an older version is a prefix of today's ---- */
+
+	/* Every change of an SPTE, as on_spte_change, with the MMU and role of its page. */
+	void (*on_spte_event)(const tdpsim_spte_change *change, void *payload);
 } tdpsim_hooks;
 
-#define TDPSIM_HOOKS_INIT { TDPSIM_HOOKS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+#define TDPSIM_HOOKS_INIT { TDPSIM_HOOKS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+
+/* Initialise `hooks` as TDPSIM_HOOKS_INIT does, for a caller written against `version`
+ * (3 up to TDPSIM_HOOKS_VERSION; bindings that cannot use the macro call this).  0 or
+ * TDPSIM_EINVAL. */
+TDPSIM_EXTERN int tdpsim_hooks_init(tdpsim_hooks *hooks, unsigned int version);
 
 #ifdef __cplusplus
 }

@@ -44,6 +44,26 @@ typedef tdpsim_multihit_action (*tdpsim_multihit_fn)(const tdpsim_multihit *m, v
 TDPSIM_EXTERN int tdpsim_sim_set_multihit_model(tdpsim_sim *sim, tdpsim_multihit_fn fn,
 						void *payload);
 
+/* ---- the built-in model sets: kernel profiles (`kvm=`) and CPU models (`cpu=`) ---- */
+
+typedef enum tdpsim_model_kind {
+	TDPSIM_MODEL_KERNEL_PROFILE = 0, /* models/kvm/<version>.ini, in version order */
+	TDPSIM_MODEL_CPU = 1             /* models/cpu/<name>.ini, in file-name order */
+} tdpsim_model_kind;
+
+/* Number of built-in models of a kind (0 with the error set if they failed to parse). */
+TDPSIM_EXTERN size_t tdpsim_model_count(tdpsim_model_kind kind);
+/* Model i's name (what the setting takes) and description, or NULL past the end. */
+TDPSIM_EXTERN const char *tdpsim_model_name(tdpsim_model_kind kind, size_t i);
+TDPSIM_EXTERN const char *tdpsim_model_description(tdpsim_model_kind kind, size_t i);
+/* The fields every model of a kind has (a profile's switches, a CPU's geometry and costs):
+ * how many, the key a model file uses for field f, and model i's value of it as a file
+ * spells it, written to buf (size bytes).  The value's length, or a negative code. */
+TDPSIM_EXTERN size_t tdpsim_model_field_count(tdpsim_model_kind kind);
+TDPSIM_EXTERN const char *tdpsim_model_field_name(tdpsim_model_kind kind, size_t f);
+TDPSIM_EXTERN int tdpsim_model_field_value(tdpsim_model_kind kind, size_t i, size_t f,
+					   char *buf, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

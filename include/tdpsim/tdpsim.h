@@ -43,6 +43,11 @@ typedef struct tdpsim_options {
 
 #define TDPSIM_OPTIONS_INIT { TDPSIM_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0 }
 
+/* Initialise `opts` as TDPSIM_OPTIONS_INIT does, for a caller written against `version` (1 up
+ * to TDPSIM_OPTIONS_VERSION; for bindings that cannot use the macro).  0 or TDPSIM_EINVAL.
+ * tdpsim_sim_new accepts the options of any version up to the current one. */
+TDPSIM_EXTERN int tdpsim_options_init(tdpsim_options *opts, unsigned int version);
+
 TDPSIM_EXTERN int tdpsim_sim_new(tdpsim_sim **out, const tdpsim_options *opts);
 TDPSIM_EXTERN void tdpsim_sim_free(tdpsim_sim *sim);
 

@@ -158,6 +158,36 @@ void unaccount_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp)
 	untrack_possible_nx_huge_page(kvm, sp);
 }
 
+/* Which MMU a page belongs to, for the hooks. */
+static tdpsim_mmu_kind page_mmu_kind(union kvm_mmu_page_role role, bool tdp_mmu_page)
+{
+	if (tdp_mmu_page)
+		return TDPSIM_MMU_TDP;
+	return role.guest_mode ? TDPSIM_MMU_SHADOW_EPT : TDPSIM_MMU_LEGACY_TDP;
+}
+
+void kvm_mmu_report_spte_change(const struct kvm *kvm, union kvm_mmu_page_role role,
+				bool tdp_mmu_page, uint64_t gfn, uint64_t old_spte,
+				uint64_t new_spte)
+{
+	const tdpsim_hooks *h = kvm->hooks;
+
+	if (h->on_spte_change)
+		h->on_spte_change(gfn, role.level, old_spte, new_spte, h->payload);
+	if (h->on_spte_event) {
+		tdpsim_spte_change c = {
+			.gfn = gfn,
+			.level = role.level,
+			.old_spte = old_spte,
+			.new_spte = new_spte,
+			.mmu = page_mmu_kind(role, tdp_mmu_page),
+			.role = role.word,
+		};
+
+		h->on_spte_event(&c, h->payload);
+	}
+}
+
 bool is_access_allowed(const struct kvm_page_fault *fault, uint64_t spte)
 {
 	if (fault->exec)
@@ -192,14 +222,22 @@ static bool page_fault_can_be_fast(const struct kvm_page_fault *fault)
 
 /* fast_pf_fix_direct_spte: the new value in place (KVM's cmpxchg always wins here); only W
  * (and A) change, so no stats move, but hooks see the change. */
-static void fast_pf_fix_direct_spte(struct kvm *kvm, struct kvm_page_fault *fault,
+static void fast_pf_fix_direct_spte(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault,
 				    uint64_t *sptep, int level, uint64_t old_spte,
 				    uint64_t new_spte)
 {
+	struct kvm *kvm = vcpu->kvm;
+
 	*sptep = new_spte;
-	if (kvm->hooks->on_spte_change)
-		kvm->hooks->on_spte_change(fault->gfn & ~(pages_per_hpage(level) - 1), level,
-					   old_spte, new_spte, kvm->hooks->payload);
+	if (kvm_spte_hooked(kvm)) {
+		const struct kvm_mmu_page *root = root_to_sp(kvm, vcpu->arch.mmu->root.hpa);
+		union kvm_mmu_page_role role = root->role;
+
+		role.level = (unsigned)level;
+		kvm_mmu_report_spte_change(kvm, role, root->tdp_mmu_page,
+					   fault->gfn & ~(pages_per_hpage(level) - 1), old_spte,
+					   new_spte);
+	}
 	/* W went 0 -> 1: the page is dirty. */
 	if (fault->slot && !is_writable_pte(old_spte) && is_writable_pte(new_spte))
 		mark_page_dirty_in_slot(fault->slot, fault->gfn);
@@ -234,7 +272,7 @@ static int fast_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 		}
 		if (new_spte == spte || !is_access_allowed(fault, new_spte))
 			break;
-		fast_pf_fix_direct_spte(kvm, fault, sptep, level, spte, new_spte);
+		fast_pf_fix_direct_spte(vcpu, fault, sptep, level, spte, new_spte);
 		ret = RET_PF_FIXED;
 		break;
 	}
@@ -359,6 +397,16 @@ static int handle_mmio_page_fault(const struct kvm_vcpu *vcpu, uint64_t addr)
 	return mmio_spte_gen(spte) == gen ? RET_PF_EMULATE : RET_PF_INVALID;
 }
 
+/* The MMU a vCPU's fault goes to, for the hooks. */
+static tdpsim_mmu_kind vcpu_mmu_kind(const struct kvm_vcpu *vcpu)
+{
+	const struct kvm_mmu *mmu = vcpu->arch.mmu;
+
+	if (mmu->root_role.direct && mmu->cpu_role.is_tdp)
+		return vcpu->kvm->tdp_mmu_enabled ? TDPSIM_MMU_TDP : TDPSIM_MMU_LEGACY_TDP;
+	return mmu->root_role.guest_mode ? TDPSIM_MMU_SHADOW_EPT : TDPSIM_MMU_SHADOW;
+}
+
 /* The descriptor as kvm_mmu_do_page_fault fills it (mmu_internal.h). */
 static struct kvm_page_fault kvm_page_fault_init(const struct kvm_vcpu *vcpu, uint64_t addr,
 						  uint32_t error_code, bool prefetch)
@@ -382,6 +430,8 @@ static struct kvm_page_fault kvm_page_fault_init(const struct kvm_vcpu *vcpu, ui
 		.gfn = addr >> PAGE_SHIFT,
 		.pfn = KVM_PFN_NOSLOT,
 		.vcpu = vcpu->vcpu_idx,
+		.mmu_kind = vcpu_mmu_kind(vcpu),
+		.root_role = mmu->root_role.word,
 	};
 }
 
@@ -407,6 +457,9 @@ void kvm_fault_describe(const struct kvm_page_fault *f, int result, tdpsim_fault
 	out->fast = f->fast;
 	out->mmio = !f->slot;
 	out->result = (tdpsim_pf_result)result;
+	out->mmu = f->mmu_kind;
+	out->root_role = f->root_role;
+	out->is_tdp = f->is_tdp;
 }
 
 static void report_fault(const struct kvm *kvm, const struct kvm_page_fault *f, int r)

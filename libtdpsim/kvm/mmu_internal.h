@@ -56,6 +56,9 @@ struct kvm_page_fault {
 	bool map_writable;
 	bool fast;                    /* the simulator's: fixed or found spurious by the fast path */
 	const unsigned vcpu;
+	/* the simulator's, for the hooks: the MMU in use and its root's role */
+	const tdpsim_mmu_kind mmu_kind;
+	const uint32_t root_role;
 };
 
 /* kvm_mmu_do_page_fault: the descriptor, then the MMU's page_fault; pf_* counted. */
@@ -94,6 +97,16 @@ bool is_access_allowed(const struct kvm_page_fault *fault, uint64_t spte);
 
 /* The public descriptor of a fault (for hooks and the policy). */
 void kvm_fault_describe(const struct kvm_page_fault *f, int result, tdpsim_fault *out);
+
+/* The hooks of an SPTE change (on_spte_change, on_spte_event) in a page of `role` that
+ * belongs to the TDP MMU or not; callers test kvm_spte_hooked first. */
+static inline bool kvm_spte_hooked(const struct kvm *kvm)
+{
+	return kvm->hooks->on_spte_change || kvm->hooks->on_spte_event;
+}
+void kvm_mmu_report_spte_change(const struct kvm *kvm, union kvm_mmu_page_role role,
+				bool tdp_mmu_page, uint64_t gfn, uint64_t old_spte,
+				uint64_t new_spte);
 
 /* kvm_update_page_stats: pages_4k/2m/1g move by delta at level. */
 void kvm_update_page_stats(struct kvm *kvm, int level, int64_t delta);

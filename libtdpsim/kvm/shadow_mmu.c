@@ -193,9 +193,8 @@ static void mmu_spte_set(struct kvm *kvm, struct kvm_mmu_page *sp, unsigned i, u
 	uint64_t old = sp->spt[i];
 
 	sp->spt[i] = new_spte;
-	if (old != new_spte && kvm->hooks->on_spte_change)
-		kvm->hooks->on_spte_change(sp_spte_gfn(sp, i), sp->role.level, old, new_spte,
-					   kvm->hooks->payload);
+	if (old != new_spte && kvm_spte_hooked(kvm))
+		kvm_mmu_report_spte_change(kvm, sp->role, false, sp_spte_gfn(sp, i), old, new_spte);
 }
 
 /* gfn_to_rmap: the rmap head of gfn at `level` in its slot, or NULL. */

@@ -16,6 +16,17 @@
 static void handle_changed_spte(struct kvm *kvm, uint64_t gfn, uint64_t old_spte,
 				uint64_t new_spte, int level);
 
+/* The hooks of a change at `level`: the TDP MMU's pages have their root's role, a level
+ * down per level (tdp_mmu_init_child_sp). */
+static void tdp_mmu_report(const struct kvm *kvm, int level, uint64_t gfn, uint64_t old_spte,
+			   uint64_t new_spte)
+{
+	union kvm_mmu_page_role role = sp_by_id(&kvm->pool, kvm->tdp_mmu_roots)->role;
+
+	role.level = (unsigned)level;
+	kvm_mmu_report_spte_change(kvm, role, true, gfn, old_spte, new_spte);
+}
+
 /* handle_removed_pt: a table was unlinked; its entries go, recursively, then the page. */
 static void handle_removed_pt(struct kvm *kvm, struct kvm_mmu_page *sp)
 {
@@ -44,8 +55,8 @@ static void handle_changed_spte(struct kvm *kvm, uint64_t gfn, uint64_t old_spte
 
 	if (old_spte == new_spte)
 		return;
-	if (kvm->hooks->on_spte_change)
-		kvm->hooks->on_spte_change(gfn, level, old_spte, new_spte, kvm->hooks->payload);
+	if (kvm_spte_hooked(kvm))
+		tdp_mmu_report(kvm, level, gfn, old_spte, new_spte);
 	if (was_present && !is_present)
 		kvm->work.zapped++;
 	if (was_leaf != is_leaf)
@@ -330,9 +341,8 @@ static bool clear_leaf_bit(struct kvm *kvm, struct kvm_mmu_page *sp, uint64_t st
 		if (sp->role.level < min_level || !(spte & bit))
 			continue;
 		sp->spt[i] = spte & ~bit;
-		if (kvm->hooks->on_spte_change)
-			kvm->hooks->on_spte_change(gfn, sp->role.level, spte, sp->spt[i],
-						   kvm->hooks->payload);
+		if (kvm_spte_hooked(kvm))
+			kvm_mmu_report_spte_change(kvm, sp->role, true, gfn, spte, sp->spt[i]);
 		flush = true;
 	}
 	return flush;
@@ -382,8 +392,8 @@ void kvm_tdp_mmu_clear_dirty_pt_masked(struct kvm *kvm, uint64_t gfn, uint64_t m
 			if (level != PG_LEVEL_4K || !is_shadow_present_pte(old) || !(old & bit))
 				continue;
 			*sptep = old & ~bit; /* only that bit: no stats move */
-			if (kvm->hooks->on_spte_change)
-				kvm->hooks->on_spte_change(g, level, old, *sptep, kvm->hooks->payload);
+			if (kvm_spte_hooked(kvm))
+				tdp_mmu_report(kvm, level, g, old, *sptep);
 		}
 }
 

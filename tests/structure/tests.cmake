@@ -2,3 +2,6 @@
 add_test(NAME structure.tdp_mmu_calls_stay_behind_mmu_c
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/structure/tdp_mmu_calls_stay_behind_mmu_c.sh
           ${PROJECT_SOURCE_DIR})
+add_test(NAME structure.tools_use_only_the_public_api
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/structure/tools_use_only_the_public_api.sh
+          ${PROJECT_SOURCE_DIR})

@@ -6,9 +6,6 @@
 #include <string.h>
 
 #include "cli.h"
-/* The kernel profiles and CPU models are internal to the library; the CLI links it statically. */
-#include "../../libtdpsim/cpu/model.h"
-#include "../../libtdpsim/kvm/profile.h"
 
 static const char usage[] =
 	"usage: tdpsim info TRACE\n"
@@ -109,81 +106,70 @@ static void print_range(const char *name, const struct range *r)
 		printf("  %-4s none\n", name);
 }
 
-/* The built-in kernel profiles: descriptions, then a row per switch, a column per profile. */
-static int list_profiles(void)
+/* The field value of model i as text (a listing's cell). */
+static const char *field_text(tdpsim_model_kind kind, size_t i, size_t f, char *buf, size_t n)
 {
-	size_t n = kvm_profile_count(), nsw = kvm_profile_switch_count(), namew = 6, keyw = 0;
-
-	if (n == 0) /* the built-in profiles did not parse: a bug in this build */
-		return cli_fail();
-	for (size_t i = 0; i < n; i++)
-		if (strlen(kvm_profile_at(i)->name) > namew)
-			namew = strlen(kvm_profile_at(i)->name);
-	printf("kernel profiles (--set kvm=NAME):\n");
-	for (size_t i = 0; i < n; i++)
-		printf("  %-*s  %s\n", (int)namew, kvm_profile_at(i)->name,
-		       kvm_profile_at(i)->description);
-	for (size_t s = 0; s < nsw; s++)
-		if (strlen(kvm_profile_switch_name(s)) > keyw)
-			keyw = strlen(kvm_profile_switch_name(s));
-	/* Rows: "switch" then one column per profile, as wide as its widest value. */
-	for (size_t s = 0; s <= nsw; s++) {
-		printf("%s%-*s", s ? "" : "\n", (int)keyw, s ? kvm_profile_switch_name(s - 1)
-							     : "switch");
-		for (size_t i = 0; i < n; i++) {
-			const struct kvm_profile *p = kvm_profile_at(i);
-			size_t w = strlen(p->name);
-
-			for (size_t t = 0; t < nsw; t++)
-				if (strlen(kvm_profile_switch_text(p, t)) > w)
-					w = strlen(kvm_profile_switch_text(p, t));
-			printf("  %-*s", i + 1 < n ? (int)w : 0,
-			       s ? kvm_profile_switch_text(p, s - 1) : p->name);
-		}
-		printf("\n");
-	}
-	printf("\nThe kernel change behind each value: models/kvm/<profile>.ini; the format: "
-	       "models/kvm/README.md.\n");
-	return EXIT_DONE;
+	return tdpsim_model_field_value(kind, i, f, buf, n) < 0 ? "?" : buf;
 }
 
-/* The built-in CPU models: descriptions, then a row per field, a column per model. */
-static int list_cpus(void)
+/* A model set: descriptions, then a row per field, a column per model as wide as its widest
+ * value. */
+static int list_models(tdpsim_model_kind kind, const char *title, const char *first_col,
+		       size_t namew)
 {
-	size_t n = cpu_model_count(), nf = cpu_model_field_count(), namew = 0, keyw = 0;
+	size_t n = tdpsim_model_count(kind), nf = tdpsim_model_field_count(kind), keyw = 0;
 	char buf[64];
 
 	if (n == 0) /* the built-in models did not parse: a bug in this build */
 		return cli_fail();
 	for (size_t i = 0; i < n; i++)
-		if (strlen(cpu_model_at(i)->name) > namew)
-			namew = strlen(cpu_model_at(i)->name);
-	printf("CPU models (--set cpu=NAME):\n");
+		if (strlen(tdpsim_model_name(kind, i)) > namew)
+			namew = strlen(tdpsim_model_name(kind, i));
+	printf("%s:\n", title);
 	for (size_t i = 0; i < n; i++)
-		printf("  %-*s  %s\n", (int)namew, cpu_model_at(i)->name,
-		       cpu_model_at(i)->description);
+		printf("  %-*s  %s\n", (int)namew, tdpsim_model_name(kind, i),
+		       tdpsim_model_description(kind, i));
 	for (size_t f = 0; f < nf; f++)
-		if (strlen(cpu_model_field_name(f)) > keyw)
-			keyw = strlen(cpu_model_field_name(f));
-	/* Rows: "field" then one column per model, as wide as its widest value. */
+		if (strlen(tdpsim_model_field_name(kind, f)) > keyw)
+			keyw = strlen(tdpsim_model_field_name(kind, f));
 	for (size_t f = 0; f <= nf; f++) {
-		printf("%s%-*s", f ? "" : "\n", (int)keyw, f ? cpu_model_field_name(f - 1) : "field");
+		printf("%s%-*s", f ? "" : "\n", (int)keyw,
+		       f ? tdpsim_model_field_name(kind, f - 1) : first_col);
 		for (size_t i = 0; i < n; i++) {
-			const struct cpu_model *m = cpu_model_at(i);
-			size_t w = strlen(m->name);
+			size_t w = strlen(tdpsim_model_name(kind, i));
 
 			for (size_t t = 0; t < nf; t++)
-				if (strlen(cpu_model_field_text(m, t, buf, sizeof(buf))) > w)
-					w = strlen(cpu_model_field_text(m, t, buf, sizeof(buf)));
+				if (strlen(field_text(kind, i, t, buf, sizeof(buf))) > w)
+					w = strlen(buf);
 			printf("  %-*s", i + 1 < n ? (int)w : 0,
-			       f ? cpu_model_field_text(m, f - 1, buf, sizeof(buf)) : m->name);
+			       f ? field_text(kind, i, f - 1, buf, sizeof(buf))
+				 : tdpsim_model_name(kind, i));
 		}
 		printf("\n");
 	}
-	printf("\nGeometry: entries/ways (0/0: no such array).  Costs: core cycles at cpu_mhz.\n"
-	       "The source of each value: models/cpu/<model>.ini; the format: "
-	       "models/cpu/README.md.\n");
 	return EXIT_DONE;
+}
+
+static int list_profiles(void)
+{
+	int rc = list_models(TDPSIM_MODEL_KERNEL_PROFILE, "kernel profiles (--set kvm=NAME)",
+			     "switch", 6);
+
+	if (rc == EXIT_DONE)
+		printf("\nThe kernel change behind each value: models/kvm/<profile>.ini; the "
+		       "format: models/kvm/README.md.\n");
+	return rc;
+}
+
+static int list_cpus(void)
+{
+	int rc = list_models(TDPSIM_MODEL_CPU, "CPU models (--set cpu=NAME)", "field", 0);
+
+	if (rc == EXIT_DONE)
+		printf("\nGeometry: entries/ways (0/0: no such array).  Costs: core cycles at "
+		       "cpu_mhz.\nThe source of each value: models/cpu/<model>.ini; the format: "
+		       "models/cpu/README.md.\n");
+	return rc;
 }
 
 int cmd_info(int argc, char **argv)
