@@ -8,6 +8,7 @@
  * buffer, which KVM drains into the bitmap at every VM exit (a full buffer forces one), and
  * before every GET/CLEAR_DIRTY_LOG by kicking the vCPUs (kvm_arch_sync_dirty_log).
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,6 +106,9 @@ int64_t kvm_get_dirty_log(struct kvm *kvm, struct kvm_memory_slot *slot)
 	uint64_t count = 0;
 	bool flush = false;
 
+	if (!slot->dirty_bitmap) /* kvm_get_dirty_log_protect: ENOENT */
+		return err_set(TDPSIM_EINPUT, "get-dirty-log: memslot %u is not dirty-logged",
+			       slot->id);
 	sync_dirty_log(kvm);
 	if (kvm->config.manual_protect) /* only a copy: nothing cleared or protected */
 		return (int64_t)popcount_words(slot->dirty_bitmap, n);
@@ -129,8 +133,22 @@ int64_t kvm_clear_dirty_log(struct kvm *kvm, struct kvm_memory_slot *slot, uint6
 	uint64_t count = 0;
 	bool flush = false;
 
+	if (!kvm->config.manual_protect) /* kvm_vm_ioctl_clear_dirty_log: EINVAL */
+		return err_set(TDPSIM_EINPUT, "clear-dirty-log needs manual_dirty_log_protect=1 or 3 "
+			       "(KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2)");
+	if (!slot->dirty_bitmap) /* kvm_clear_dirty_log_protect: ENOENT */
+		return err_set(TDPSIM_EINPUT, "clear-dirty-log: memslot %u is not dirty-logged",
+			       slot->id);
+	/* kvm_clear_dirty_log_protect: a 64-page aligned start, whole 64-page chunks unless
+	 * the range runs to the end of the slot, and inside the slot (EINVAL). */
+	if ((first & 63) || first >= slot->npages || num > slot->npages - first ||
+	    (num < slot->npages - first && (num & 63)))
+		return err_set(TDPSIM_EINPUT,
+			       "clear-dirty-log: pages [%" PRIu64 ", +%" PRIu64 ") do not fit memslot "
+			       "%u of %" PRIu64 " pages in 64-page chunks", first, num, slot->id,
+			       slot->npages);
 	sync_dirty_log(kvm);
-	/* first is 64-aligned (checked by the caller): whole words, the last maybe partial */
+	/* whole words, the last maybe partial */
 	for (uint64_t off = first; off < first + num; off += 64) {
 		uint64_t len = first + num - off < 64 ? first + num - off : 64;
 		uint64_t user = len == 64 ? ~0ull : (1ull << len) - 1;

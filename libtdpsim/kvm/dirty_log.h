@@ -17,12 +17,14 @@ int kvm_mmu_slot_apply_flags(struct kvm *kvm, struct kvm_memory_slot *slot, uint
 /* A slot created or moved with logging already on: its bitmap. */
 int kvm_dirty_log_slot_created(struct kvm *kvm, struct kvm_memory_slot *slot);
 
-/* KVM_GET_DIRTY_LOG: the number of dirty pages reported (the bits taken). */
+/* KVM_GET_DIRTY_LOG: the number of dirty pages reported (the bits taken), or EINPUT for a
+ * slot without a dirty bitmap (KVM: ENOENT). */
 int64_t kvm_get_dirty_log(struct kvm *kvm, struct kvm_memory_slot *slot);
 
 /* KVM_CLEAR_DIRTY_LOG for pages [first, first + num) of the slot, as if the user's bitmap
  * were all ones there: the pages that were dirty get re-protected.  Returns the count of
- * bits cleared. */
+ * bits cleared, or EINPUT where KVM refuses (no manual protect, no bitmap, a range not in
+ * 64-page chunks of the slot). */
 int64_t kvm_clear_dirty_log(struct kvm *kvm, struct kvm_memory_slot *slot, uint64_t first,
 			    uint64_t num);
 

@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Each event on the machine (sim_dispatch), checked before anything changes so that a
+ * rejected event leaves the machine as it was, and --check's invariants after it.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "kvm/dirty_log.h"
+#include "kvm/mmu.h"
+#include "kvm/nx_recovery.h"
+#include "sim_internal.h"
+
+static int check_vcpu(const tdpsim_sim *sim, uint32_t vcpu)
+{
+	if (vcpu >= sim->settings.s[SET_VCPUS].v)
+		return err_set(TDPSIM_EINPUT, "vcpu %u does not exist (vcpus=%" PRIu64 ")", vcpu,
+			       sim->settings.s[SET_VCPUS].v);
+	return 0;
+}
+
+static int check_aligned(const char *what, uint64_t a, uint64_t b, uint64_t c, uint64_t align)
+{
+	if ((a | b | c) & (align - 1))
+		return err_set(TDPSIM_EINPUT, "%s: addresses and size must be multiples of 0x%" PRIx64,
+			       what, align);
+	return 0;
+}
+
+/* Without a branch on the kind (see entry_permits in cpu/vcpu.c). */
+static void count_accesses(tdpsim_sim *sim, uint32_t op, uint64_t n)
+{
+	sim->stats.accesses += n;
+	sim->stats.accesses_read += n * (op == TDPSIM_OP_READ);
+	sim->stats.accesses_write += n * (op == TDPSIM_OP_WRITE);
+	sim->stats.accesses_exec += n * (op == TDPSIM_OP_EXEC);
+}
+
+static void sync_memslot_stats(tdpsim_sim *sim)
+{
+	sim->stats.memslots = sim->machine.kvm.memslots.n;
+	sim->stats.memslot_pages = sim->machine.kvm.memslots.npages;
+}
+
+static int do_memslot(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	int rc = kvm_set_memory_region(&sim->machine.kvm, ev->u.memslot.slot, ev->u.memslot.flags,
+				       ev->u.memslot.gpa, ev->u.memslot.size, ev->u.memslot.hva);
+
+	sync_memslot_stats(sim);
+	return rc;
+}
+
+static int slot_for(tdpsim_sim *sim, uint32_t id, const char *what,
+		    struct kvm_memory_slot **out)
+{
+	*out = memslots_by_id(&sim->machine.kvm.memslots, id);
+	if (!*out)
+		return err_set(TDPSIM_EINPUT, "%s: memslot %u does not exist", what, id);
+	return 0;
+}
+
+static int do_dirty_log(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	struct kvm_memory_slot *slot;
+	int rc = slot_for(sim, ev->u.dirty_log.slot, "dirty-log", &slot);
+	uint32_t flags;
+
+	if (rc < 0)
+		return rc;
+	/* KVM_MR_FLAGS_ONLY: the same region with the flag toggled. */
+	flags = ev->u.dirty_log.on ? slot->flags | TDPSIM_MEM_LOG_DIRTY_PAGES
+				   : slot->flags & ~TDPSIM_MEM_LOG_DIRTY_PAGES;
+	return kvm_set_memory_region(&sim->machine.kvm, slot->id, flags,
+				     slot->base_gfn << PAGE_SHIFT, slot->npages << PAGE_SHIFT,
+				     slot->userspace_addr);
+}
+
+static int do_get_dirty_log(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	struct kvm_memory_slot *slot;
+	int rc = slot_for(sim, ev->u.get_dirty_log.slot, "get-dirty-log", &slot);
+
+	int64_t n;
+
+	if (rc < 0)
+		return rc;
+	if ((n = kvm_get_dirty_log(&sim->machine.kvm, slot)) < 0)
+		return (int)n;
+	sim->stats.dirty_pages = (uint64_t)n;
+	return 0;
+}
+
+static int do_clear_dirty_log(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	uint64_t first = ev->u.clear_dirty_log.first, num = ev->u.clear_dirty_log.num;
+	struct kvm_memory_slot *slot;
+	int rc = slot_for(sim, ev->u.clear_dirty_log.slot, "clear-dirty-log", &slot);
+
+	if (rc < 0)
+		return rc;
+	rc = (int)kvm_clear_dirty_log(&sim->machine.kvm, slot, first, num);
+	return rc < 0 ? rc : 0;
+}
+
+/* The first KVM_RUN: where a 6.13+ kernel creates the NX recovery worker. */
+static void vcpu_run(tdpsim_sim *sim)
+{
+	if (!sim->machine.kvm.nx_worker_started)
+		kvm_nx_recovery_start(&sim->machine.kvm, sim->clock.now);
+}
+
+static int do_access(tdpsim_sim *sim, uint32_t vcpu, uint64_t gva, uint32_t op, uint32_t cpl)
+{
+	vcpu_run(sim);
+	int rc = vcpu_access(&sim->machine, vcpu, gva, (int)op, (int)cpl);
+
+	if (rc < 0)
+		return rc;
+	count_accesses(sim, op, 1);
+	if (rc == VCPU_MACHINE_CHECK) { /* MCACOD 0x150: the VM is gone */
+		sim->halted = true;
+		sim->halt_event = sim->stats.events;
+		sim->halt_vcpu = vcpu;
+		sim->halt_gva = gva;
+		sim->stats.machine_checks = 1;
+	}
+	return 0;
+}
+
+/* An access event, from tdpsim_sim_apply or straight from a compact binary record. */
+int sim_apply_access(tdpsim_sim *sim, uint32_t vcpu, uint64_t gva, uint32_t op, uint32_t cpl)
+{
+	int rc = check_vcpu(sim, vcpu);
+
+	return rc < 0 ? rc : do_access(sim, vcpu, gva, op, cpl);
+}
+
+static int do_sweep(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	const typeof(ev->u.sweep) *sw = &ev->u.sweep;
+
+	for (uint64_t r = 0; r < sw->repeat; r++)
+		for (uint64_t off = 0; off < sw->len; off += sw->stride) {
+			int rc = do_access(sim, sw->vcpu, sw->gva + off, sw->op, sw->cpl);
+
+			if (rc < 0)
+				return rc;
+			if (sim->halted)
+				return 0;
+		}
+	return 0;
+}
+
+/* A recorded fault is an EPT violation the vCPU took: its exit and KVM's work are the
+ * vCPU's cycles, as for one met on the access path. */
+static int do_fault(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	vcpu_run(sim);
+	int rc = vcpu_ept_fault(&sim->machine, ev->u.fault.vcpu, ev->u.fault.gpa,
+				ev->u.fault.err);
+
+	if (rc >= 0)
+		sim->stats.recorded_faults++;
+	return rc < 0 ? rc : 0;
+}
+
+static int do_cr3(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	uint64_t root;
+	int rc = guest_root(sim->machine.guest, (uint32_t)ev->u.cr3.value, &root);
+
+	if (rc == 0) { /* MOV CR3 without NOFLUSH: the new PCID's non-global entries go */
+		struct vcpu *v = &sim->machine.vcpus[ev->u.cr3.vcpu];
+
+		v->cr3 = (uint32_t)ev->u.cr3.value;
+		tlb_flush_pcid_nonglobal(v->tlb, v->vpid, (uint16_t)(v->cr3 & 0xfff));
+	}
+	return rc;
+}
+
+static int do_mark(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	char *label = strdup(ev->u.mark.label ? ev->u.mark.label : "");
+	struct mark *m;
+
+	if (!label || sim_grow((void **)&sim->marks, &sim->cap_marks, sim->nmarks,
+			   sizeof(*sim->marks)) < 0) {
+		free(label);
+		return err_set(TDPSIM_ENOMEM, "mark: out of memory");
+	}
+	m = &sim->marks[sim->nmarks++];
+	m->label = label;
+	sim_stats_now(sim, &m->stats);
+	m->stats.events++; /* the mark counts itself, as the final stats will */
+	return 0;
+}
+
+/* Validate and apply the event; machine-shape settings are fixed after the first of these. */
+int sim_dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	int rc = 0;
+
+	switch (ev->cmd) {
+	case TDPSIM_CMD_SET:
+		if (!ev->u.set.key || !ev->u.set.value)
+			return err_set(TDPSIM_EINVAL, "set: key or value is NULL");
+		return sim_apply_setting(sim, ev->u.set.key, ev->u.set.value, 0);
+	case TDPSIM_CMD_MARK:
+		return do_mark(sim, ev);
+	case TDPSIM_CMD_ADVANCE:
+		clock_advance(&sim->clock, ev->u.advance.ns);
+		sim->stats.sim_ns = sim->clock.now;
+		return 0;
+	default:
+		break;
+	}
+	if (!sim->started && (rc = machine_start(sim)) < 0)
+		return rc;
+	switch (ev->cmd) {
+	case TDPSIM_CMD_MEMSLOT:
+		return do_memslot(sim, ev);
+	case TDPSIM_CMD_BACKING:
+		return host_backing_add(sim->machine.host, ev->u.backing.hva, ev->u.backing.size,
+					ev->u.backing.kind, (int)ev->u.backing.populate);
+	case TDPSIM_CMD_GUEST_PT:
+		return guest_pt_add(sim->machine.guest, ev->u.guest_pt.gpa, ev->u.guest_pt.size);
+	case TDPSIM_CMD_GUEST_MAP:
+		if ((rc = check_aligned("guest-map", ev->u.guest_map.gva, ev->u.guest_map.gpa,
+					ev->u.guest_map.size,
+					level_size((int)ev->u.guest_map.page_level))) < 0)
+			return rc;
+		return guest_map(sim->machine.guest, ev->u.guest_map.cr3, ev->u.guest_map.gva,
+				 ev->u.guest_map.gpa, ev->u.guest_map.size,
+				 (int)ev->u.guest_map.page_level, ev->u.guest_map.prot,
+				 (int)ev->u.guest_map.user, (int)ev->u.guest_map.ad);
+	case TDPSIM_CMD_ACCESS:
+		return sim_apply_access(sim, ev->u.access.vcpu, ev->u.access.gva, ev->u.access.op,
+				    ev->u.access.cpl);
+	case TDPSIM_CMD_SWEEP:
+		if ((rc = check_vcpu(sim, ev->u.sweep.vcpu)) < 0)
+			return rc;
+		return do_sweep(sim, ev);
+	case TDPSIM_CMD_FAULT:
+		if ((rc = check_vcpu(sim, ev->u.fault.vcpu)) < 0)
+			return rc;
+		return do_fault(sim, ev);
+	case TDPSIM_CMD_DIRTY_LOG:
+		return do_dirty_log(sim, ev);
+	case TDPSIM_CMD_GET_DIRTY_LOG:
+		return do_get_dirty_log(sim, ev);
+	case TDPSIM_CMD_CLEAR_DIRTY_LOG:
+		return do_clear_dirty_log(sim, ev);
+	case TDPSIM_CMD_HOST_MADVISE: /* the host mm changes; KVM hears of it by the notifier */
+		return host_madvise(sim->machine.host, ev->u.host_madvise.hva,
+				    ev->u.host_madvise.size, ev->u.host_madvise.advice);
+	case TDPSIM_CMD_HOST_MUNMAP:
+		return host_munmap(sim->machine.host, ev->u.host_munmap.hva, ev->u.host_munmap.size);
+	case TDPSIM_CMD_GPTE:
+		if ((rc = check_vcpu(sim, ev->u.gpte.vcpu)) < 0)
+			return rc;
+		return guest_write_pte(sim->machine.guest, sim->machine.vcpus[ev->u.gpte.vcpu].cr3,
+				       ev->u.gpte.gva, (int)ev->u.gpte.level, ev->u.gpte.value);
+	case TDPSIM_CMD_INVLPG: { /* not intercepted with EPT: the TLB acts alone (7.3) */
+		struct vcpu *v;
+
+		if ((rc = check_vcpu(sim, ev->u.invlpg.vcpu)) < 0)
+			return rc;
+		v = &sim->machine.vcpus[ev->u.invlpg.vcpu];
+		tlb_invlpg(v->tlb, ev->u.invlpg.gva, v->vpid, (uint16_t)(v->cr3 & 0xfff));
+		return 0;
+	}
+	case TDPSIM_CMD_CR3:
+		if ((rc = check_vcpu(sim, ev->u.cr3.vcpu)) < 0)
+			return rc;
+		return do_cr3(sim, ev);
+	default:
+		return err_set(TDPSIM_EINVAL, "unknown command %d", (int)ev->cmd);
+	}
+}
+
+/* --check: what must hold after every event. */
+int sim_check_invariants(const tdpsim_sim *sim)
+{
+	const tdpsim_stats *s = &sim->stats;
+	const struct kvm_memslots *ms = &sim->machine.kvm.memslots;
+	const char *msg = sim->started ? memslots_check(ms) : NULL;
+	int rc;
+
+	if (msg)
+		return err_set(TDPSIM_EINTERNAL, "check: %s", msg);
+	if (sim->started && (s->memslots != ms->n || s->memslot_pages != ms->npages))
+		return err_set(TDPSIM_EINTERNAL, "check: memslot stats differ from a recount");
+	if (sim->started && (rc = kvm_mmu_check(&sim->machine.kvm)) < 0)
+		return rc;
+	if (sim->started && (rc = vcpu_check_tlbs(&sim->machine)) < 0)
+		return rc;
+	if (s->accesses != s->accesses_read + s->accesses_write + s->accesses_exec)
+		return err_set(TDPSIM_EINTERNAL, "check: accesses differ from their sum by kind");
+	if (s->sim_ns != sim->clock.now)
+		return err_set(TDPSIM_EINTERNAL, "check: sim_ns differs from the clock");
+	return 0;
+}

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Building the machine the settings describe, at its first use (machine_start): the host,
+ * the guest's page tables, KVM with its MMU, the vCPUs; the settings KVM reads, refreshed
+ * when one changes; and the machine's side of KVM's requests to every vCPU (flush, kick,
+ * reload).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "cpu/model.h"
+#include "kvm/mmu.h"
+#include "kvm/nx_recovery.h"
+#include "sim_internal.h"
+
+/* ---- the machine's parts ---- */
+
+/*
+ * X86_BUG_ITLB_MULTIHIT, what nx_huge_pages=auto follows (reference 3.1; cpu_set_bug_bits):
+ * set unless the CPU is on the NO_ITLB_MULTIHIT whitelist (all AMD) or reports
+ * IA32_ARCH_CAPABILITIES.PSCHANGE_MC_NO (Ice Lake and later Intel server parts do; Skylake-SP
+ * does not).  Each CPU model says (itlb_multihit in models/cpu/<name>.ini).
+ */
+static bool cpu_has_itlb_multihit(const char *cpu)
+{
+	const struct cpu_model *m = cpu_model_lookup(cpu);
+
+	return m && m->itlb_multihit;
+}
+
+/* The MMU's view of the settings, refreshed whenever one changes; `initial` when the
+ * machine starts (the VM is created with the parameters as they are: nothing changes). */
+void machine_refresh_config(tdpsim_sim *sim, bool initial)
+{
+	struct kvm *kvm = &sim->machine.kvm;
+	struct kvm_config *c = &kvm->config, old = *c;
+	const struct settings *st = &sim->settings;
+	uint64_t nx = st->s[SET_NX_HUGE_PAGES].v;
+	char buf[24];
+
+	c->nx_huge_pages = nx == NX_FORCE ||
+			   (nx == NX_AUTO &&
+			    cpu_has_itlb_multihit(settings_text(st, SET_CPU, buf, sizeof(buf))));
+	c->nx_hard_disabled = nx == NX_NEVER;
+	c->disable_nx_huge_pages = st->s[SET_DISABLE_NX_HUGE_PAGES].v != 0;
+	c->nx_recovery_ratio = st->s[SET_NX_RECOVERY_RATIO].v;
+	c->nx_recovery_period_ms = st->s[SET_NX_RECOVERY_PERIOD_MS].v;
+	c->eager_page_split = st->s[SET_EAGER_PAGE_SPLIT].v != 0;
+	c->manual_protect = st->s[SET_MANUAL_DIRTY_LOG_PROTECT].v != 0;
+	c->pml = st->s[SET_PML].v != 0 && sim->machine.cpu->pml;
+	c->initially_set = st->s[SET_MANUAL_DIRTY_LOG_PROTECT].v == 2; /* the word "3" */
+	/* set_nx_huge_pages: when the mitigation flips at run time, KVM zaps every mapping of
+	 * every VM (kvm_mmu_zap_all_fast), since huge leaves' X bit and the NX tables were
+	 * built for the old value (reference 3.3), and wakes the recovery worker. */
+	if (initial)
+		return;
+	if (old.nx_huge_pages != c->nx_huge_pages)
+		kvm_mmu_nx_huge_pages_changed(kvm);
+	if (old.nx_huge_pages != c->nx_huge_pages ||
+	    old.nx_recovery_ratio != c->nx_recovery_ratio ||
+	    old.nx_recovery_period_ms != c->nx_recovery_period_ms) {
+		kvm_nx_recovery_params_changed(kvm, sim->clock.now);
+		clock_advance(&sim->clock, 0); /* a worker woken now runs now */
+	}
+}
+
+/* nx_huge_pages=never (6.5+): only while no VM exists, and then final (reference 3.1). */
+int check_nx_write(const tdpsim_sim *sim, int id, uint64_t v)
+{
+	if (id != SET_NX_HUGE_PAGES && id != SET_NX_RECOVERY_RATIO &&
+	    id != SET_NX_RECOVERY_PERIOD_MS)
+		return 0;
+	if (sim->settings.s[SET_NX_HUGE_PAGES].v == NX_NEVER)
+		return err_set(TDPSIM_EINPUT, "nx_huge_pages is 'never' (hard-disabled): KVM "
+			       "refuses every later write of %s (EPERM)", tdpsim_setting_name((size_t)id));
+	if (id == SET_NX_HUGE_PAGES && v == NX_NEVER && sim->started)
+		return err_set(TDPSIM_EINPUT, "nx_huge_pages=never is allowed only while no VM "
+			       "exists (KVM: EBUSY)");
+	return 0;
+}
+
+/* kvm_flush_remote_tlbs: every vCPU flushes its TLBs (INVEPT global) before it runs again,
+ * after an IPI kicks it. */
+static void machine_flush_tlbs(void *ctx)
+{
+	struct machine *m = ctx;
+
+	for (unsigned v = 0; v < m->nr_vcpus; v++) {
+		tlb_flush_all(m->vcpus[v].tlb);
+		m->stats->tlb_flushes++;
+		vcpu_charge(m, v, CYC_FLUSH, (uint64_t)m->cpu->cyc_flush + m->cpu->cyc_ipi);
+	}
+}
+
+/* kvm_arch_sync_dirty_log with PML: every vCPU is kicked (an IPI and a VM exit) and drains
+ * its PML buffer on the way out. */
+static void machine_kick_vcpus(void *ctx)
+{
+	struct machine *m = ctx;
+
+	for (unsigned v = 0; v < m->nr_vcpus; v++)
+		vcpu_pml_exit(m, v, m->cpu->cyc_ipi);
+}
+
+/* The multihit model's settings, refreshed with the others. */
+void machine_refresh_multihit(tdpsim_sim *sim)
+{
+	struct machine *m = &sim->machine;
+	uint64_t mode = sim->settings.s[SET_MULTIHIT].v;
+
+	m->multihit_broad = sim->settings.s[SET_MULTIHIT_RULE].v == MULTIHIT_RULE_BROAD;
+	m->multihit_default = mode == MULTIHIT_COUNT ? TDPSIM_MULTIHIT_COUNT
+			      : mode == MULTIHIT_MACHINE_CHECK ? TDPSIM_MULTIHIT_MACHINE_CHECK
+			      : mode == MULTIHIT_NONE ? TDPSIM_MULTIHIT_IGNORE
+			      : m->cpu->itlb_multihit ? TDPSIM_MULTIHIT_MACHINE_CHECK
+						      : TDPSIM_MULTIHIT_IGNORE;
+	m->multihit_fn = sim->multihit;
+	m->multihit_payload = sim->multihit_payload;
+}
+
+void machine_stop(tdpsim_sim *sim)
+{
+	struct machine *m = &sim->machine;
+
+	if (!sim->started)
+		return;
+	for (unsigned v = 0; v < m->nr_vcpus; v++)
+		tlb_free(m->vcpus[v].tlb);
+	kvm_destroy(&m->kvm);
+	guest_mm_free(m->guest);
+	host_mm_free(m->host);
+	free(m->vcpus);
+	memset(m, 0, sizeof(*m));
+}
+
+/* tdp_mmu: the module parameter, its default the profile's (5.10 ran the legacy MMU). */
+static bool tdp_mmu_enabled(const tdpsim_sim *sim, const struct kvm_profile *profile)
+{
+	uint64_t v = sim->settings.s[SET_TDP_MMU].v;
+
+	return v == TDP_MMU_ON || (v == TDP_MMU_AUTO && profile->tdp_mmu_default);
+}
+
+/* KVM_REQ_MMU_FREE_OBSOLETE_ROOTS: every vCPU drops a zapped root, loads a fresh one and
+ * runs on it from its next entry. */
+static void machine_reload_vcpus(void *ctx)
+{
+	struct machine *m = ctx;
+
+	for (unsigned v = 0; v < m->nr_vcpus; v++) {
+		kvm_mmu_free_obsolete_roots(&m->kvm.vcpus[v]);
+		if (kvm_mmu_load(&m->kvm.vcpus[v]) == 0)
+			vcpu_enter(m, v);
+	}
+}
+
+/* Build the machine the settings describe, at its first use. */
+int machine_start(tdpsim_sim *sim)
+{
+	struct machine *m = &sim->machine;
+	char buf[24];
+	const struct kvm_profile *profile =
+		kvm_profile_find(settings_text(&sim->settings, SET_KVM, buf, sizeof(buf)));
+	const struct cpu_model *cpu;
+	int rc;
+
+	if (sim->settings.s[SET_MMU].v != MMU_TDP)
+		return err_set(TDPSIM_EINPUT, "mmu=shadow: the shadow MMU is not simulated yet "
+			       "(only mmu=tdp)");
+	if (!profile)
+		return err_set(TDPSIM_ENOTFOUND, "kvm=%s: no such kernel profile",
+			       settings_text(&sim->settings, SET_KVM, buf, sizeof(buf)));
+	if (sim->settings.s[SET_NX_HUGE_PAGES].v == NX_NEVER && !profile->nx_never)
+		return err_set(TDPSIM_EINPUT, "nx_huge_pages=never does not exist in kvm=%s",
+			       profile->name);
+	cpu = cpu_model_lookup(settings_text(&sim->settings, SET_CPU, buf, sizeof(buf)));
+	if (!cpu)
+		return TDPSIM_ENOTFOUND;
+	memset(m, 0, sizeof(*m));
+	m->stats = &sim->stats;
+	vcpu_counters_init(m);
+	m->cpu = cpu;
+	m->nr_vcpus = (unsigned)sim->settings.s[SET_VCPUS].v;
+	m->vcpus = calloc(m->nr_vcpus, sizeof(*m->vcpus));
+	if (!m->vcpus)
+		return err_set(TDPSIM_ENOMEM, "out of memory for the vCPUs");
+	for (unsigned v = 0; v < m->nr_vcpus; v++) {
+		m->vcpus[v].vpid = (uint16_t)(v + 1);
+		if ((rc = tlb_new(&m->vcpus[v].tlb, cpu)) < 0) {
+			while (v-- > 0)
+				tlb_free(m->vcpus[v].tlb);
+			free(m->vcpus);
+			memset(m, 0, sizeof(*m));
+			return rc;
+		}
+	}
+	if ((rc = host_mm_new(&m->host)) < 0 ||
+	    (rc = guest_mm_new(&m->guest, (int)sim->settings.s[SET_GUEST_PAGING_LEVELS].v)) < 0 ||
+	    (rc = kvm_init(&m->kvm, m->host, &sim->stats, m->nr_vcpus, profile,
+			   tdp_mmu_enabled(sim, profile))) < 0) {
+		guest_mm_free(m->guest);
+		host_mm_free(m->host);
+		for (unsigned v = 0; v < m->nr_vcpus; v++)
+			tlb_free(m->vcpus[v].tlb);
+		free(m->vcpus);
+		memset(m, 0, sizeof(*m));
+		return rc;
+	}
+	for (unsigned v = 0; v < m->nr_vcpus; v++)
+		vcpu_enter(m, v); /* each runs on the root KVM loaded for it */
+	m->kvm.flush_tlbs = machine_flush_tlbs;
+	m->kvm.kick_vcpus = machine_kick_vcpus;
+	m->kvm.reload_vcpus = machine_reload_vcpus;
+	m->kvm.flush_ctx = m;
+	m->kvm.hooks = &sim->hooks;
+	m->kvm.policy = sim->policy;
+	m->kvm.policy_payload = sim->policy_payload;
+	m->kvm.clock = &sim->clock;
+	sim->started = 1;
+	machine_refresh_config(sim, true);
+	machine_refresh_multihit(sim);
+	/* The recovery worker: with the VM (<= 6.12), else at the first KVM_RUN. */
+	if (!profile->recovery_worker_lazy)
+		kvm_nx_recovery_start(&m->kvm, sim->clock.now);
+	return 0;
+}

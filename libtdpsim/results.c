@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/* The results: stats now and per vCPU, marks, notices, the digest, the machine check. */
+#include <string.h>
+
+#include "core/digest.h"
+#include "core/error.h"
+#include "sim_internal.h"
+
+/*
+ * The stats as of now.  Two counters are kept off the per-event path and filled in here:
+ * the host's 4K frames in use (the host keeps that count), and the cycles of KVM's work that
+ * no vCPU fault consumed - work done by the VMM's ioctls or a worker thread, which is left
+ * in kvm.work (the sum is the same whenever it is taken: kvm_work_cycles is linear).
+ */
+void sim_stats_now(const tdpsim_sim *sim, tdpsim_stats *out)
+{
+	static const struct kvm_work none;
+
+	*out = sim->stats;
+	if (!sim->started)
+		return;
+	out->host_pages_4k = host_frames_4k(sim->machine.host);
+	out->shadow_mmu_pages = sim->machine.kvm.n_used_mmu_pages;
+	out->cycles_background += kvm_work_cycles(sim->machine.cpu, &sim->machine.kvm.work,
+						  &none);
+}
+
+/* ---- reading the machine ---- */
+
+void tdpsim_sim_stats_sized(const tdpsim_sim *sim, tdpsim_stats *out, size_t size)
+{
+	tdpsim_stats now;
+
+	if (!sim || !out)
+		return;
+	sim_stats_now(sim, &now);
+	memcpy(out, &now, size < sizeof(now) ? size : sizeof(now));
+}
+
+void (tdpsim_sim_stats)(const tdpsim_sim *sim, tdpsim_stats *out)
+{
+	tdpsim_sim_stats_sized(sim, out, STATS_SIZE_0_1);
+}
+
+unsigned tdpsim_sim_vcpu_count(const tdpsim_sim *sim)
+{
+	return sim && sim->started ? sim->machine.nr_vcpus : 0;
+}
+
+int tdpsim_sim_vcpu_stats(const tdpsim_sim *sim, unsigned vcpu, tdpsim_vcpu_stats *out)
+{
+	if (!sim || !out || vcpu >= tdpsim_sim_vcpu_count(sim))
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_vcpu_stats: no vcpu %u", vcpu);
+	*out = sim->machine.kvm.vcpus[vcpu].stat;
+	return 0;
+}
+
+size_t tdpsim_sim_mark_count(const tdpsim_sim *sim)
+{
+	return sim ? sim->nmarks : 0;
+}
+
+int tdpsim_sim_mark_sized(const tdpsim_sim *sim, size_t i, const char **label,
+			  tdpsim_stats *out, size_t size)
+{
+	if (!sim || i >= sim->nmarks)
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_mark: no mark %zu", i);
+	if (label)
+		*label = sim->marks[i].label;
+	if (out)
+		memcpy(out, &sim->marks[i].stats,
+		       size < sizeof(tdpsim_stats) ? size : sizeof(tdpsim_stats));
+	return 0;
+}
+
+int (tdpsim_sim_mark)(const tdpsim_sim *sim, size_t i, const char **label, tdpsim_stats *out)
+{
+	return tdpsim_sim_mark_sized(sim, i, label, out, STATS_SIZE_0_1);
+}
+
+size_t tdpsim_sim_notice_count(const tdpsim_sim *sim)
+{
+	return sim ? sim->nnotices : 0;
+}
+
+const char *tdpsim_sim_notice(const tdpsim_sim *sim, size_t i)
+{
+	return sim && i < sim->nnotices ? sim->notices[i] : NULL;
+}
+
+static uint64_t digest_stats(uint64_t h, const tdpsim_stats *s)
+{
+	for (size_t i = 0; i < tdpsim_stats_count(); i++)
+		h = digest_kv_u64(h, tdpsim_stats_name(i), tdpsim_stats_value(s, i));
+	return h;
+}
+
+/* docs/digest.md: FNV-1a 64 over "tdpsim-digest 1\n", "[settings]\n" and name=value lines,
+ * then "[mark]\n", "label=...\n" and the stats per mark, then "[final]\n" and the stats,
+ * then "[vcpu]\n" and the counters of each vCPU in order. */
+uint64_t tdpsim_sim_digest(const tdpsim_sim *sim)
+{
+	uint64_t h = DIGEST_INIT;
+	tdpsim_stats now;
+
+	if (!sim)
+		return 0;
+	h = digest_str(h, "tdpsim-digest 1\n[settings]\n");
+	for (size_t i = 0; i < SET__COUNT; i++)
+		h = digest_kv_str(h, tdpsim_setting_name(i), tdpsim_sim_setting_value(sim, i));
+	for (size_t i = 0; i < sim->nmarks; i++) {
+		h = digest_str(h, "[mark]\n");
+		h = digest_kv_str(h, "label", sim->marks[i].label);
+		h = digest_stats(h, &sim->marks[i].stats);
+	}
+	h = digest_str(h, "[final]\n");
+	sim_stats_now(sim, &now);
+	h = digest_stats(h, &now);
+	for (unsigned v = 0; v < tdpsim_sim_vcpu_count(sim); v++) {
+		const tdpsim_vcpu_stats *vs = &sim->machine.kvm.vcpus[v].stat;
+
+		h = digest_str(h, "[vcpu]\n");
+		for (size_t i = 0; i < tdpsim_vcpu_stats_count(); i++)
+			h = digest_kv_u64(h, tdpsim_vcpu_stats_name(i), tdpsim_vcpu_stats_value(vs, i));
+	}
+	return h;
+}
+
+int tdpsim_sim_halted(const tdpsim_sim *sim, uint64_t *event, unsigned *vcpu, uint64_t *gva)
+{
+	if (!sim || !sim->halted)
+		return 0;
+	if (event)
+		*event = sim->halt_event;
+	if (vcpu)
+		*vcpu = sim->halt_vcpu;
+	if (gva)
+		*gva = sim->halt_gva;
+	return 1;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal: the simulator object behind tdpsim_sim, shared by its parts - sim.c (the public
+ * API: settings, lifecycle, applying and replaying events), machine.c (building the machine
+ * the settings describe), dispatch.c (each event on the machine) and results.c (stats,
+ * marks, notices, the digest).
+ */
+#ifndef TDPSIM_SIM_INTERNAL_H
+#define TDPSIM_SIM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/clock.h"
+#include "machine.h"
+#include "settings.h"
+#include "tdpsim/tdpsim.h"
+
+/* The size of tdpsim_stats in 0.1, what the plain tdpsim_sim_stats and tdpsim_sim_mark fill. */
+#define STATS_SIZE_0_1 offsetof(tdpsim_stats, mmu_shadow_zapped)
+
+struct mark {
+	char *label;
+	tdpsim_stats stats;
+};
+
+struct tdpsim_sim {
+	struct settings settings;
+	int check;
+	int started; /* an event has used the machine: machine settings are fixed now */
+	struct clock clock;
+	struct machine machine; /* its parts exist once started */
+	tdpsim_stats stats;
+	struct mark *marks;
+	size_t nmarks, cap_marks;
+	char **notices;
+	size_t nnotices, cap_notices;
+	tdpsim_hooks hooks;
+	char valbuf[SET__COUNT][24]; /* numeric settings as text */
+	tdpsim_hugepage_policy_fn policy;
+	void *policy_payload;
+	tdpsim_multihit_fn multihit;
+	void *multihit_payload;
+	/* a machine check halted the machine: where */
+	bool halted;
+	uint64_t halt_event;
+	unsigned halt_vcpu;
+	uint64_t halt_gva;
+};
+
+/* sim.c */
+int sim_grow(void **arr, size_t *cap, size_t n, size_t elem);
+int sim_add_notice(tdpsim_sim *sim, const char *msg);
+/* A setting's new value, from the API (pin: it stays) or a trace `set`. */
+int sim_apply_setting(tdpsim_sim *sim, const char *key, const char *value, int pin);
+
+/* machine.c: build it at its first use, tear it down, and follow setting changes
+ * (`initial` when the machine starts: the VM is created with the parameters as they are). */
+int machine_start(tdpsim_sim *sim);
+void machine_stop(tdpsim_sim *sim);
+void machine_refresh_config(tdpsim_sim *sim, bool initial);
+void machine_refresh_multihit(tdpsim_sim *sim);
+/* A write of an NX module parameter KVM refuses (EPERM, EBUSY): TDPSIM_EINPUT with why. */
+int check_nx_write(const tdpsim_sim *sim, int id, uint64_t v);
+
+/* dispatch.c: validate and apply one event; a compact access; --check */
+int sim_dispatch(tdpsim_sim *sim, const tdpsim_event *ev);
+int sim_apply_access(tdpsim_sim *sim, uint32_t vcpu, uint64_t gva, uint32_t op, uint32_t cpl);
+int sim_check_invariants(const tdpsim_sim *sim);
+
+/* results.c: the stats as of now */
+void sim_stats_now(const tdpsim_sim *sim, tdpsim_stats *out);
+
+#endif
