@@ -134,6 +134,11 @@ static const char *size_str(uint64_t v, char *buf, size_t n)
 
 /* ---- the machine ---------------------------------------------------------------------- */
 
+/* --set KEY=VALUE, pinned on every machine (e.g. tdp_mmu=0 for the legacy MMU). */
+#define MAX_SETS 16
+static const char *sets[MAX_SETS];
+static unsigned nsets;
+
 static tdpsim_sim *sim_new(void)
 {
 	tdpsim_options o = TDPSIM_OPTIONS_INIT;
@@ -141,6 +146,14 @@ static tdpsim_sim *sim_new(void)
 
 	if (tdpsim_sim_new(&sim, &o) < 0)
 		die_tdpsim("creating the machine");
+	for (unsigned i = 0; i < nsets; i++) {
+		char key[64];
+		const char *eq = strchr(sets[i], '=');
+
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - sets[i]), sets[i]);
+		if (tdpsim_sim_set(sim, key, eq + 1) < 0)
+			die_tdpsim("--set");
+	}
 	return sim;
 }
 
@@ -593,6 +606,7 @@ static void usage(FILE *out)
 		"  --dir DIR     where to write the trace (default: a new directory under $TMPDIR\n"
 		"                or /tmp, removed at the end)\n"
 		"  --keep        keep the trace file\n"
+		"  --set K=V     a setting for every machine, pinned (repeatable; e.g. tdp_mmu=0)\n"
 		"  --help\n",
 		DEFAULT_RUNS);
 }
@@ -671,6 +685,8 @@ int main(int argc, char **argv)
 			runs = parse_runs(v);
 		} else if (strcmp(a, "--dir") == 0) {
 			dir = v;
+		} else if (strcmp(a, "--set") == 0 && strchr(v, '=') && nsets < MAX_SETS) {
+			sets[nsets++] = v;
 		} else {
 			usage(stderr);
 			return 2;

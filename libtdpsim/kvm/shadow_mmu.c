@@ -72,7 +72,7 @@ static void pte_list_desc_free(struct kvm *kvm, uint32_t d)
 static int pte_list_add(struct kvm *kvm, uint64_t *head, uint64_t h)
 {
 	struct pte_list_desc *desc;
-	uint32_t d;
+	uint32_t d = SP_NONE;
 	int count = 0;
 
 	if (!*head) {
