@@ -309,8 +309,10 @@ int vcpu_ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint32_t err)
 
 	kvm_flush_pml_buffer(&m->kvm, vcpu); /* vmx_handle_exit: at every exit */
 	r = kvm_mmu_page_fault(kv, gpa, err);
-	if (r >= 0) { /* vcpu_enter_guest: kvm_mmu_reload, then the entry */
-		if ((load = kvm_mmu_load(kv)) < 0)
+	/* vcpu_enter_guest: kvm_mmu_reload, then the entry on the root loaded (only a zap of
+	 * the roots changes it). */
+	if (r >= 0 && kv->arch.mmu->root.hpa != m->vcpus[vcpu].eptp) {
+		if ((load = kvm_mmu_reload(kv)) < 0)
 			r = load;
 		else
 			vcpu_enter(m, vcpu);

@@ -110,16 +110,6 @@ void kvm_mmu_apply_hugepage_policy(struct kvm *kvm, struct kvm_page_fault *fault
 
 /* ---- stats and NX huge-page tracking (reference 1.10.3, 1.13) ---- */
 
-void kvm_update_page_stats(struct kvm *kvm, int level, int64_t delta)
-{
-	switch (level) { /* leaves exist only up to 1G */
-	case PG_LEVEL_4K: kvm->stats->pages_4k += (uint64_t)delta; break;
-	case PG_LEVEL_2M: kvm->stats->pages_2m += (uint64_t)delta; break;
-	case PG_LEVEL_1G: kvm->stats->pages_1g += (uint64_t)delta; break;
-	default: break;
-	}
-}
-
 /* The NX list is a FIFO of SP ids: appended at the tail, recovered from the head. */
 void track_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp)
 {
@@ -243,7 +233,7 @@ static void fast_pf_fix_direct_spte(struct kvm_vcpu *vcpu, struct kvm_page_fault
 		mark_page_dirty_in_slot(fault->slot, fault->gfn);
 }
 
-static int fast_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
+static __always_inline int fast_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 {
 	struct kvm *kvm = vcpu->kvm;
 	int ret = RET_PF_INVALID;
@@ -294,7 +284,7 @@ static bool mmu_invalidate_retry_gfn(const struct kvm *kvm, uint64_t mmu_seq, ui
 	return kvm->mmu_invalidate_seq != mmu_seq;
 }
 
-static int kvm_mmu_faultin_pfn(struct kvm *kvm, struct kvm_page_fault *fault)
+static __always_inline int kvm_mmu_faultin_pfn(struct kvm *kvm, struct kvm_page_fault *fault)
 {
 	struct host_page page;
 	int rc;
@@ -341,7 +331,7 @@ static bool is_page_fault_stale(const struct kvm *kvm, const struct kvm_page_fau
 /* ---- the fault ---- */
 
 /* kvm_tdp_mmu_page_fault (mmu.c): the TDP MMU's half of kvm_tdp_page_fault. */
-static int kvm_tdp_mmu_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
+static __always_inline int kvm_tdp_mmu_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 {
 	int r = fast_page_fault(vcpu, fault);
 
@@ -375,7 +365,8 @@ static int direct_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault
 
 /* kvm_tdp_page_fault: root_mmu's page_fault under TDP; the TDP MMU or the legacy
  * direct_page_fault, as tdp_mmu= chose when KVM was loaded. */
-static int kvm_tdp_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
+static __always_inline int kvm_tdp_page_fault(struct kvm_vcpu *vcpu,
+					      struct kvm_page_fault *fault)
 {
 	if (vcpu->kvm->tdp_mmu_enabled)
 		return kvm_tdp_mmu_page_fault(vcpu, fault);
@@ -408,7 +399,7 @@ static tdpsim_mmu_kind vcpu_mmu_kind(const struct kvm_vcpu *vcpu)
 }
 
 /* The descriptor as kvm_mmu_do_page_fault fills it (mmu_internal.h). */
-static struct kvm_page_fault kvm_page_fault_init(const struct kvm_vcpu *vcpu, uint64_t addr,
+static __always_inline struct kvm_page_fault kvm_page_fault_init(const struct kvm_vcpu *vcpu, uint64_t addr,
 						  uint32_t error_code, bool prefetch)
 {
 	const struct kvm_mmu *mmu = vcpu->arch.mmu;
@@ -430,8 +421,7 @@ static struct kvm_page_fault kvm_page_fault_init(const struct kvm_vcpu *vcpu, ui
 		.gfn = addr >> PAGE_SHIFT,
 		.pfn = KVM_PFN_NOSLOT,
 		.vcpu = vcpu->vcpu_idx,
-		.mmu_kind = vcpu_mmu_kind(vcpu),
-		.root_role = mmu->root_role.word,
+		.kvm_vcpu = vcpu,
 	};
 }
 
@@ -457,8 +447,8 @@ void kvm_fault_describe(const struct kvm_page_fault *f, int result, tdpsim_fault
 	out->fast = f->fast;
 	out->mmio = !f->slot;
 	out->result = (tdpsim_pf_result)result;
-	out->mmu = f->mmu_kind;
-	out->root_role = f->root_role;
+	out->mmu = vcpu_mmu_kind(f->kvm_vcpu);
+	out->root_role = f->kvm_vcpu->arch.mmu->root_role.word;
 	out->is_tdp = f->is_tdp;
 }
 
@@ -472,8 +462,9 @@ static void report_fault(const struct kvm *kvm, const struct kvm_page_fault *f, 
 	kvm->hooks->on_fault(&out, kvm->hooks->payload);
 }
 
-int kvm_mmu_do_page_fault(struct kvm_vcpu *vcpu, uint64_t addr, uint32_t error_code,
-			  bool prefetch)
+/* kvm_mmu_do_page_fault: inline, as KVM's (mmu_internal.h), in its one caller here. */
+static __always_inline int kvm_mmu_do_page_fault(struct kvm_vcpu *vcpu, uint64_t addr,
+						 uint32_t error_code, bool prefetch)
 {
 	struct kvm *kvm = vcpu->kvm;
 	struct kvm_page_fault fault = kvm_page_fault_init(vcpu, addr, error_code, prefetch);
@@ -483,7 +474,11 @@ int kvm_mmu_do_page_fault(struct kvm_vcpu *vcpu, uint64_t addr, uint32_t error_c
 		fault.slot = fault.gfn <= KVM_MMU_MAX_GFN
 				     ? memslots_by_gfn(&kvm->memslots, fault.gfn) : NULL;
 	kvm_count_pf(kvm, &vcpu->stat.pf_taken, &kvm->stats->pf_taken);
-	r = vcpu->arch.mmu->page_fault(vcpu, &fault);
+	/* As KVM does where retpolines make indirect calls dear: TDP's handler directly. */
+	if (fault.is_tdp)
+		r = kvm_tdp_page_fault(vcpu, &fault);
+	else
+		r = vcpu->arch.mmu->page_fault(vcpu, &fault);
 	if (r < 0)
 		return r;
 	switch (r) {

@@ -16,6 +16,13 @@ void kvm_mmu_create(struct kvm_vcpu *vcpu);
 /* kvm_mmu_load: make sure the MMU in use has a root (allocating it, or finding the one of
  * the same role); 0 or a negative code. */
 int kvm_mmu_load(struct kvm_vcpu *vcpu);
+/* kvm_mmu_reload (mmu.h): before every entry, load only if there is no root. */
+static inline int kvm_mmu_reload(struct kvm_vcpu *vcpu)
+{
+	if (__builtin_expect(vcpu->arch.mmu->root.hpa != INVALID_PAGE, 1))
+		return 0;
+	return kvm_mmu_load(vcpu);
+}
 /* KVM_REQ_MMU_FREE_OBSOLETE_ROOTS: the vCPU lets go of a root that was zapped. */
 void kvm_mmu_free_obsolete_roots(struct kvm_vcpu *vcpu);
 /* The VM's MMU state at creation and teardown (kvm_mmu_init_vm / kvm_mmu_uninit_vm); the

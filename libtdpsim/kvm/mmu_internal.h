@@ -14,6 +14,10 @@
 #include "kvm/kvm.h"
 #include "tdpsim/hooks.h"
 
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
 /* KVM's RET_PF_* values (mmu_internal.h, 6.12+); the public tdpsim_pf_result mirrors them. */
 enum {
 	RET_PF_CONTINUE = 0,
@@ -56,14 +60,12 @@ struct kvm_page_fault {
 	bool map_writable;
 	bool fast;                    /* the simulator's: fixed or found spurious by the fast path */
 	const unsigned vcpu;
-	/* the simulator's, for the hooks: the MMU in use and its root's role */
-	const tdpsim_mmu_kind mmu_kind;
-	const uint32_t root_role;
+	/* the simulator's, for the hooks: the vCPU (its MMU in use, its root's role) */
+	const struct kvm_vcpu *const kvm_vcpu;
 };
 
-/* kvm_mmu_do_page_fault: the descriptor, then the MMU's page_fault; pf_* counted. */
-int kvm_mmu_do_page_fault(struct kvm_vcpu *vcpu, uint64_t addr, uint32_t error_code,
-			  bool prefetch);
+/* kvm_mmu_do_page_fault (mmu.c, inline in kvm_mmu_page_fault as KVM's is): the descriptor
+ * with designated initializers, then the MMU's page_fault; pf_* counted. */
 
 /* A pf_* counter (5.19+, profile pf_stats; before, only pf_fixed existed), per vCPU and in
  * the VM-wide sum. */
@@ -108,7 +110,15 @@ void kvm_mmu_report_spte_change(const struct kvm *kvm, union kvm_mmu_page_role r
 				bool tdp_mmu_page, uint64_t gfn, uint64_t old_spte,
 				uint64_t new_spte);
 
-/* kvm_update_page_stats: pages_4k/2m/1g move by delta at level. */
-void kvm_update_page_stats(struct kvm *kvm, int level, int64_t delta);
+/* kvm_update_page_stats: pages_4k/2m/1g move by delta at level (leaves exist up to 1G). */
+static inline void kvm_update_page_stats(struct kvm *kvm, int level, int64_t delta)
+{
+	switch (level) {
+	case PG_LEVEL_4K: kvm->stats->pages_4k += (uint64_t)delta; break;
+	case PG_LEVEL_2M: kvm->stats->pages_2m += (uint64_t)delta; break;
+	case PG_LEVEL_1G: kvm->stats->pages_1g += (uint64_t)delta; break;
+	default: break;
+	}
+}
 
 #endif
