@@ -18,6 +18,7 @@
 #include "kvm/tdp_mmu.h"
 #include "machine.h"
 #include "settings.h"
+#include "timeline.h"
 #include "trace/reader.h"
 #include "tdpsim/tdpsim.h"
 
@@ -51,6 +52,7 @@ struct tdpsim_sim {
 	uint64_t halt_event;
 	unsigned halt_vcpu;
 	uint64_t halt_gva;
+	struct timeline timeline; /* sampling at interval boundaries (timeline.c) */
 };
 
 /* ---- small helpers ---- */
@@ -368,6 +370,7 @@ int tdpsim_sim_new(tdpsim_sim **out, const tdpsim_options *opts)
 	if (!sim)
 		return err_set(TDPSIM_ENOMEM, "tdpsim_sim_new: out of memory");
 	settings_init(&sim->settings);
+	timeline_init(&sim->timeline);
 	if (clock_init(&sim->clock) < 0) {
 		free(sim);
 		return TDPSIM_ENOMEM;
@@ -547,6 +550,8 @@ static int do_access(tdpsim_sim *sim, uint32_t vcpu, uint64_t gva, uint32_t op, 
 	if (rc < 0)
 		return rc;
 	count_accesses(sim, op, 1);
+	if (sim->stats.accesses >= sim->timeline.next_access)
+		timeline_cross(&sim->timeline, sim);
 	if (rc == VCPU_MACHINE_CHECK) { /* MCACOD 0x150: the VM is gone */
 		sim->halted = true;
 		sim->halt_event = sim->stats.events;
@@ -638,7 +643,8 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 	case TDPSIM_CMD_MARK:
 		return do_mark(sim, ev);
 	case TDPSIM_CMD_ADVANCE:
-		clock_advance(&sim->clock, ev->u.advance.ns);
+		timeline_advance(&sim->timeline, sim, &sim->clock, ev->u.advance.ns,
+				 &sim->stats.sim_ns);
 		sim->stats.sim_ns = sim->clock.now;
 		return 0;
 	default:
@@ -755,6 +761,8 @@ int tdpsim_sim_apply(tdpsim_sim *sim, const tdpsim_event *ev)
 
 		sim->hooks.on_mark(m->label, &m->stats, sim->hooks.payload);
 	}
+	if (sim->stats.events >= sim->timeline.next_event)
+		timeline_cross(&sim->timeline, sim);
 	return 0;
 }
 
@@ -777,8 +785,8 @@ int64_t tdpsim_sim_replay(tdpsim_sim *sim, tdpsim_trace *trace, tdpsim_progress_
 		if (sim->started && !sim->halted && !sim->check && !sim->hooks.on_event &&
 		    trace_next_access(trace, &a)) {
 			rc = apply_access(sim, a.vcpu, a.gva, a.op, a.cpl);
-			if (rc >= 0)
-				sim->stats.events++;
+			if (rc >= 0 && ++sim->stats.events >= sim->timeline.next_event)
+				timeline_cross(&sim->timeline, sim);
 		} else {
 			rc = tdpsim_trace_next(trace, &ev);
 			if (rc <= 0)
@@ -845,6 +853,13 @@ int tdpsim_sim_set_hugepage_policy(tdpsim_sim *sim, tdpsim_hugepage_policy_fn fn
 		sim->machine.kvm.policy_payload = payload;
 	}
 	return 0;
+}
+
+int tdpsim_sim_set_sampling(tdpsim_sim *sim, const tdpsim_sampling *s)
+{
+	if (!sim)
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_set_sampling: sim is NULL");
+	return timeline_configure(&sim->timeline, sim, s);
 }
 
 /* ---- results ---- */
