@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -223,6 +224,9 @@ static int timeline_paths(struct compare_args *a)
 
 	if (!a->pressure && !a->timelines)
 		return 0;
+	if (dir && mkdir(dir, 0777) < 0 && errno != EEXIST)
+		return cli_usage_error("compare: --timelines %s: cannot make it: %s", dir,
+				       strerror(errno));
 	if (!dir) {
 		const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 

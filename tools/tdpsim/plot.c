@@ -94,12 +94,12 @@ const char *plot_quote(char *buf, size_t size, const char *s)
 	return buf;
 }
 
-static void terminal(struct plot *p, FILE *f, const char *out, int width, int height)
+/* The terminal for the picture's final name, writing to `out`. */
+static void terminal(const struct plot *p, FILE *f, const char *out, int width, int height)
 {
 	char q[4096];
 
-	(void)p;
-	if (strcmp(extension(out), ".svg") == 0)
+	if (strcmp(extension(p->out), ".svg") == 0)
 		fprintf(f, "set terminal svg size %d,%d dynamic noenhanced font 'Sans,12' "
 			"background rgb 'white'\n", width, height);
 	else

@@ -227,8 +227,12 @@ void timeline_csv_finish(struct timeline_csv *t, const tdpsim_sim *sim)
 	tdpsim_stats now;
 
 	tdpsim_sim_stats(sim, &now);
-	if (now.events == t->prev.events && now.sim_ns == t->prev.sim_ns)
+	/* Nothing but the event count moved on (the sweep that crossed the last boundary
+	 * ended there, say): the last row is already the end. */
+	now.events = t->prev.events;
+	if (memcmp(&now, &t->prev, sizeof(now)) == 0)
 		return;
+	tdpsim_sim_stats(sim, &now);
 	if (n)
 		tdpsim_sim_mark(sim, n - 1, &mark, NULL);
 	write_row(t, unit_position(t->unit, &now), &now, mark);
