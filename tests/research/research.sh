@@ -304,6 +304,16 @@ help_of_compare_and_plot_has_an_example)
   done
   run "$tdpsim" --help; expect_status 0; expect_in out.txt "compare TRACE"; expect_in out.txt "plot TIMELINE"
   ;;
+man_page_documents_compare_plot_and_timelines)
+  command -v man > /dev/null || { echo "SKIP: man is not installed"; exit 77; }
+  LC_ALL=C MANWIDTH=100 man -l "$src/docs/tdpsim.1" > page.txt 2> warnings.txt
+  [ ! -s warnings.txt ] || { cat warnings.txt; fail "man warned"; }
+  for w in "tdpsim compare" "tdpsim plot" --policy -j --stats --pressure-plot --timelines \
+           --timeline --interval 5000events 10ms --kind pressure pagesizes cycles overview \
+           --keep-script "apt-get install gnuplot-nox" docs/timeline.md; do
+    expect_in page.txt "$w"
+  done
+  ;;
 *)
   fail "unknown case $case_name"
   ;;

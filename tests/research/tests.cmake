@@ -28,7 +28,8 @@ set(research_cases
   replay_plot_draws_the_overview
   compare_plots_ratios_and_pressure
   readme_quick_start_compare_runs
-  help_of_compare_and_plot_has_an_example)
+  help_of_compare_and_plot_has_an_example
+  man_page_documents_compare_plot_and_timelines)
 foreach(c ${research_cases})
   add_test(NAME research.${c}
     COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/research/research.sh ${c} ${TDPSIM_BIN}
