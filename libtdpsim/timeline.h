@@ -29,7 +29,8 @@ void timeline_init(struct timeline *t);
 int timeline_configure(struct timeline *t, const tdpsim_sim *sim, const tdpsim_sampling *s);
 
 /* A counter reached its unit's next boundary: call back, then move the boundary on. */
-void timeline_cross(struct timeline *t, const tdpsim_sim *sim);
+/* Cold: called at boundaries only, so the access path keeps its registers for itself. */
+void timeline_cross(struct timeline *t, const tdpsim_sim *sim) __attribute__((cold));
 
 /*
  * An `advance` of `ns`: the clock moves to each boundary on the way and stops there for a
