@@ -23,7 +23,8 @@ static const char usage[] =
 	"  --no-progress    never show it (it is only ever shown on a terminal)\n"
 	"  --timing         print wall-clock time and rate to stderr\n"
 	REPLAY_TIMELINE_USAGE
-	"  -h, --help       this text\n";
+	"  -h, --help       this text\n"
+	REPLAY_TIMELINE_EXAMPLE;
 
 enum { OPT_SET = 256, OPT_JSON, OPT_CSV, OPT_CHECK, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_TIMING };
 

@@ -17,7 +17,9 @@ enum { OPT_TIMELINE = 1000, OPT_INTERVAL, OPT_PLOT };
 	"                   (5000events) or simulated time (10ms, 500us, 2s); default: about\n"   \
 	"                   200 rows over the trace's accesses\n"                                 \
 	"  --plot FILE      draw the replay (TLB pressure, page sizes, cycles over time) to\n"   \
-	"                   FILE.png or FILE.svg with gnuplot\n"                                   \
+	"                   FILE.png or FILE.svg with gnuplot\n"
+
+#define REPLAY_TIMELINE_EXAMPLE                                                                \
 	"\n"                                                                                     \
 	"example:\n"                                                                             \
 	"  tdpsim replay traces/examples/quickstart.tdpt --timeline t.csv --plot t.png\n"
