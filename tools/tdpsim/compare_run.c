@@ -63,6 +63,7 @@ static void replay(const struct compare_args *a, const struct policy *p, struct 
 	tdpsim_trace *trace = NULL;
 	struct timeline_csv tl;
 	FILE *csv = NULL;
+	char tmp[4096] = "";
 	int64_t n;
 
 	if (tdpsim_sim_new(&sim, NULL) < 0) {
@@ -75,7 +76,10 @@ static void replay(const struct compare_args *a, const struct policy *p, struct 
 		fail_with(r, EXIT_BAD_INPUT, NULL);
 		goto out;
 	}
-	if (p->timeline && (!(csv = fopen(p->timeline, "w")) ||
+	/* The timeline appears only when complete, as every output does. */
+	if (p->timeline)
+		snprintf(tmp, sizeof(tmp), "%s.tmp", p->timeline);
+	if (p->timeline && (!(csv = fopen(tmp, "w")) ||
 			    timeline_csv_start(&tl, csv, sim, a->unit, a->every) != 0)) {
 		r->status = EXIT_BAD_INPUT;
 		snprintf(r->message, sizeof(r->message), "%s: cannot write the timeline: %s",
@@ -99,10 +103,14 @@ static void replay(const struct compare_args *a, const struct policy *p, struct 
 			 "check (iTLB multihit); later events did not run");
 	}
 out:
-	if (csv && fclose(csv) != 0 && r->status == 0) {
+	if (csv && (ferror(csv) | fclose(csv)) != 0 && r->status == 0) {
 		r->status = EXIT_INTERNAL;
 		snprintf(r->message, sizeof(r->message), "%s: cannot write", p->timeline);
 	}
+	if (csv && (r->status == 0 || r->status == EXIT_MACHINE_CHECK))
+		rename(tmp, p->timeline);
+	else if (csv)
+		unlink(tmp);
 	tdpsim_trace_free(trace);
 	tdpsim_sim_free(sim);
 }
