@@ -134,6 +134,9 @@ interval_takes_units_and_rejects_anything_else)
   expect_in err.txt "--interval is for --timeline or --plot"
   run "$tdpsim" replay - --timeline t.csv < small.tdpt; expect_status 2
   expect_in err.txt "needs --interval"
+  run "$tdpsim" replay - --timeline t.csv --interval 100 < small.tdpt; expect_status 0
+  run "$tdpsim" replay small.tdpt --timeline -; expect_status 2
+  expect_in err.txt "--timeline needs a file name"
   ;;
 compare_output_is_identical_for_j1_and_j4)
   pol=(--policy eager:eager_page_split=1 --policy lazy:eager_page_split=0
@@ -201,6 +204,7 @@ compare_rejects_bad_policies_with_a_message)
   expect_in err.txt "two policies are called 'a'"
   run "$tdpsim" compare "$dirty" --policy 'a/b:'; expect_status 2; expect_in err.txt "the name may hold"
   run "$tdpsim" compare "$dirty" --policy a: -j 0; expect_status 2; expect_in err.txt "-j takes"
+  run "$tdpsim" compare - --policy a: < "$dirty"; expect_status 2; expect_in err.txt "not standard input"
   ;;
 compare_reports_a_failing_policy_by_name)
   run "$tdpsim" compare "$dirty" --policy good: --policy bad:colour=red -o c.txt; expect_status 2

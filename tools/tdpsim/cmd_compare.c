@@ -212,6 +212,9 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 	if (optind != argc - 1)
 		return cli_usage_error("compare: expected exactly one TRACE (try --help)");
 	a->trace = argv[optind];
+	if (strcmp(a->trace, "-") == 0)
+		return cli_usage_error("compare: every policy reads the trace anew: give a file, "
+				       "not standard input");
 	return check_args(a);
 }
 

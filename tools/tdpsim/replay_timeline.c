@@ -30,6 +30,9 @@ int replay_timeline_check(struct replay_timeline *t, const char *trace)
 		return cli_usage_error("replay: --interval is for --timeline or --plot");
 	if (!t->csv && !t->plot)
 		return 0;
+	if (t->csv && strcmp(t->csv, "-") == 0)
+		return cli_usage_error("replay: --timeline needs a file name (standard output has "
+				       "the report)");
 	if (t->plot && ((rc = plot_check_output("--plot", t->plot)) != 0 ||
 			(rc = plot_need_gnuplot()) != 0))
 		return rc;
