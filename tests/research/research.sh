@@ -205,6 +205,8 @@ compare_rejects_bad_policies_with_a_message)
   run "$tdpsim" compare "$dirty" --policy 'a/b:'; expect_status 2; expect_in err.txt "the name may hold"
   run "$tdpsim" compare "$dirty" --policy a: -j 0; expect_status 2; expect_in err.txt "-j takes"
   run "$tdpsim" compare - --policy a: < "$dirty"; expect_status 2; expect_in err.txt "not standard input"
+  run "$tdpsim" compare "$dirty" --policy a: --plot r.png; expect_status 2
+  expect_in err.txt "needs two policies or more"
   ;;
 compare_reports_a_failing_policy_by_name)
   run "$tdpsim" compare "$dirty" --policy good: --policy bad:colour=red -o c.txt; expect_status 2

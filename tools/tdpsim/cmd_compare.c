@@ -157,6 +157,9 @@ static int check_args(struct compare_args *a)
 			if (strcmp(a->policies[i].name, a->policies[k].name) == 0)
 				return cli_usage_error("compare: two policies are called '%s'",
 						       a->policies[i].name);
+	if (a->plot && a->npolicies < 2)
+		return cli_usage_error("compare: --plot draws ratios to the first policy: it needs "
+				       "two policies or more");
 	if (a->plot && (rc = plot_check_output("--plot", a->plot)) != 0)
 		return rc;
 	if (a->pressure && (rc = plot_check_output("--pressure-plot", a->pressure)) != 0)

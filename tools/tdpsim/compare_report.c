@@ -268,8 +268,6 @@ int compare_plot(const struct compare_args *a)
 	char q[512], title[256];
 	int rc;
 
-	if (a->npolicies < 2)
-		return cli_usage_error("compare: --plot needs two policies or more");
 	ratio_range(a, &lo, &hi);
 	if ((rc = plot_open(&p, a->plot, NULL, (int)(220 + 42 * a->nrows), 620)) != 0)
 		return rc;
