@@ -121,6 +121,8 @@ static int do_access(tdpsim_sim *sim, uint32_t vcpu, uint64_t gva, uint32_t op, 
 	if (rc < 0)
 		return rc;
 	count_accesses(sim, op, 1);
+	if (sim->stats.accesses >= sim->timeline.next_access)
+		timeline_cross(&sim->timeline, sim);
 	if (rc == VCPU_MACHINE_CHECK) { /* MCACOD 0x150: the VM is gone */
 		sim->halted = true;
 		sim->halt_event = sim->stats.events;
@@ -212,7 +214,8 @@ int sim_dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 	case TDPSIM_CMD_MARK:
 		return do_mark(sim, ev);
 	case TDPSIM_CMD_ADVANCE:
-		clock_advance(&sim->clock, ev->u.advance.ns);
+		timeline_advance(&sim->timeline, sim, &sim->clock, ev->u.advance.ns,
+				 &sim->stats.sim_ns);
 		sim->stats.sim_ns = sim->clock.now;
 		return 0;
 	default:

@@ -137,6 +137,7 @@ int tdpsim_sim_new(tdpsim_sim **out, const tdpsim_options *opts)
 	if (!sim)
 		return err_set(TDPSIM_ENOMEM, "tdpsim_sim_new: out of memory");
 	settings_init(&sim->settings);
+	timeline_init(&sim->timeline);
 	if (clock_init(&sim->clock) < 0) {
 		free(sim);
 		return TDPSIM_ENOMEM;
@@ -243,6 +244,8 @@ int tdpsim_sim_apply(tdpsim_sim *sim, const tdpsim_event *ev)
 
 		sim->hooks.on_mark(m->label, &m->stats, sim->hooks.payload);
 	}
+	if (sim->stats.events >= sim->timeline.next_event)
+		timeline_cross(&sim->timeline, sim);
 	return 0;
 }
 
@@ -265,8 +268,8 @@ int64_t tdpsim_sim_replay(tdpsim_sim *sim, tdpsim_trace *trace, tdpsim_progress_
 		if (sim->started && !sim->halted && !sim->check && !sim->hooks.on_event &&
 		    trace_next_access(trace, &a)) {
 			rc = sim_apply_access(sim, a.vcpu, a.gva, a.op, a.cpl);
-			if (rc >= 0)
-				sim->stats.events++;
+			if (rc >= 0 && ++sim->stats.events >= sim->timeline.next_event)
+				timeline_cross(&sim->timeline, sim);
 		} else {
 			rc = tdpsim_trace_next(trace, &ev);
 			if (rc <= 0)
@@ -320,4 +323,11 @@ int tdpsim_sim_set_hugepage_policy(tdpsim_sim *sim, tdpsim_hugepage_policy_fn fn
 		sim->machine.kvm.policy_payload = payload;
 	}
 	return 0;
+}
+
+int tdpsim_sim_set_sampling(tdpsim_sim *sim, const tdpsim_sampling *s)
+{
+	if (!sim)
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_set_sampling: sim is NULL");
+	return timeline_configure(&sim->timeline, sim, s);
 }

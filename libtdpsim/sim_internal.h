@@ -16,6 +16,7 @@
 #include "machine.h"
 #include "settings.h"
 #include "tdpsim/tdpsim.h"
+#include "timeline.h"
 
 /* The size of tdpsim_stats in 0.1, what the plain tdpsim_sim_stats and tdpsim_sim_mark fill. */
 #define STATS_SIZE_0_1 offsetof(tdpsim_stats, mmu_shadow_zapped)
@@ -47,6 +48,7 @@ struct tdpsim_sim {
 	uint64_t halt_event;
 	unsigned halt_vcpu;
 	uint64_t halt_gva;
+	struct timeline timeline; /* sampling at interval boundaries (timeline.c) */
 };
 
 /* sim.c */

@@ -20,6 +20,7 @@
 #include "tdpsim/hooks.h"
 #include "tdpsim/models.h"
 #include "tdpsim/stats.h"
+#include "tdpsim/timeline.h"
 #include "tdpsim/trace.h"
 
 #ifdef __cplusplus

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "replay_timeline.h"
 
 static const char usage[] =
 	"usage: tdpsim replay TRACE [options]\n"
@@ -21,7 +22,9 @@ static const char usage[] =
 	"  --progress       show the progress bar at once (default: after a second)\n"
 	"  --no-progress    never show it (it is only ever shown on a terminal)\n"
 	"  --timing         print wall-clock time and rate to stderr\n"
-	"  -h, --help       this text\n";
+	REPLAY_TIMELINE_USAGE
+	"  -h, --help       this text\n"
+	REPLAY_TIMELINE_EXAMPLE;
 
 enum { OPT_SET = 256, OPT_JSON, OPT_CSV, OPT_CHECK, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_TIMING };
 
@@ -33,6 +36,7 @@ static const struct option options[] = {
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "timing", no_argument, NULL, OPT_TIMING },
+	REPLAY_TIMELINE_OPTIONS
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -44,11 +48,12 @@ struct replay_args {
 	const char *sets[MAX_SETS];
 	int nsets, check, progress, timing;
 	enum report_format fmt;
+	struct replay_timeline timeline; /* --timeline, --interval, --plot */
 };
 
 static int parse_args(int argc, char **argv, struct replay_args *a)
 {
-	int c;
+	int c, rc;
 
 	memset(a, 0, sizeof(*a));
 	a->progress = 1;
@@ -76,6 +81,12 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 		case OPT_PROGRESS: a->progress = 2; break;
 		case OPT_NO_PROGRESS: a->progress = 0; break;
 		case OPT_TIMING: a->timing = 1; break;
+		case OPT_TIMELINE:
+		case OPT_INTERVAL:
+		case OPT_PLOT:
+			if ((rc = replay_timeline_option(&a->timeline, c, optarg)) != 0)
+				return rc;
+			break;
 		default:
 			return cli_usage_error("replay: unknown option '%s' (try --help)",
 					       argv[optind - 1]);
@@ -84,7 +95,7 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 	if (optind != argc - 1)
 		return cli_usage_error("replay: expected exactly one TRACE (try --help)");
 	a->trace = argv[optind];
-	return 0;
+	return replay_timeline_check(&a->timeline, a->trace);
 }
 
 static int pin_settings(tdpsim_sim *sim, const struct replay_args *a)
@@ -131,10 +142,14 @@ int cmd_replay(int argc, char **argv)
 		rc = cli_fail();
 		goto done;
 	}
+	if ((rc = replay_timeline_begin(&a.timeline, sim)) != 0)
+		goto done;
 	t0 = now_seconds();
 	progress_init(&prog, a.progress, sim);
 	n = tdpsim_sim_replay(sim, trace, progress_cb, &prog);
 	progress_done(&prog);
+	if (n >= 0 && (rc = replay_timeline_end(&a.timeline, sim)) != 0)
+		goto done;
 	for (size_t i = 0; i < tdpsim_sim_notice_count(sim); i++)
 		fprintf(stderr, "tdpsim: note: %s\n", tdpsim_sim_notice(sim, i));
 	if (n < 0) {
@@ -166,6 +181,7 @@ int cmd_replay(int argc, char **argv)
 		rc = EXIT_MACHINE_CHECK;
 	}
 done:
+	replay_timeline_free(&a.timeline);
 	tdpsim_trace_free(trace);
 	tdpsim_sim_free(sim);
 	return rc;

@@ -15,6 +15,10 @@ static const char usage[] =
 	"  replay TRACE    run a trace; print its stats as a table, JSON or CSV\n"
 	"  info TRACE      what a trace holds: events by command, time, addresses, kind\n"
 	"  convert IN OUT  rewrite a trace in another encoding (.tdpt, .tdpb, +.gz)\n"
+	"  compare TRACE --policy NAME:KEY=VALUE...\n"
+	"                  replay under several policies side by side: one table, ratios\n"
+	"  plot TIMELINE.csv... -o FILE.png\n"
+	"                  draw timelines (replay --timeline) with gnuplot\n"
 	"\n"
 	"options:\n"
 	"  -h, --help      this text; 'tdpsim COMMAND --help' for a command's\n"
@@ -42,5 +46,9 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1);
 	if (strcmp(cmd, "convert") == 0)
 		return cmd_convert(argc - 1, argv + 1);
+	if (strcmp(cmd, "compare") == 0)
+		return cmd_compare(argc - 1, argv + 1);
+	if (strcmp(cmd, "plot") == 0)
+		return cmd_plot(argc - 1, argv + 1);
 	return cli_usage_error("unknown command '%s' (try 'tdpsim --help')", cmd);
 }

@@ -1,0 +1,38 @@
+# The researcher's commands: timelines (the sampling API and replay --timeline), tdpsim plot
+# (gnuplot), tdpsim compare.  Each case of research/research.sh is one test named for the
+# behaviour; the cases needing gnuplot are skipped (77) where it is missing.
+add_executable(test_timeline research/test_timeline.c)
+target_link_libraries(test_timeline PRIVATE tdpsim_static PkgConfig::check)
+add_test(NAME research.sampling_api_boundaries_samples_and_errors COMMAND test_timeline)
+
+set(research_cases
+  timeline_has_a_row_per_interval_inside_a_sweep
+  timeline_per_interval_counts_sum_to_the_final_stats
+  timeline_by_simulated_time_steps_through_an_advance
+  timeline_by_events_counts_events
+  timeline_mark_column_is_the_mark_in_force
+  timeline_leaves_the_replay_unchanged
+  timeline_columns_are_the_documented_ones
+  interval_takes_units_and_rejects_anything_else
+  compare_output_is_identical_for_j1_and_j4
+  compare_columns_are_the_single_replays_in_policy_order
+  compare_ratio_is_each_value_over_the_first
+  compare_stats_chooses_the_rows
+  compare_rejects_bad_policies_with_a_message
+  compare_reports_a_failing_policy_by_name
+  plot_every_kind_makes_a_well_formed_png_and_svg
+  plot_keep_script_reruns_in_gnuplot
+  plot_marks_become_labelled_vertical_lines
+  plot_without_gnuplot_says_how_to_install_it
+  plot_rejects_what_is_not_a_timeline
+  replay_plot_draws_the_overview
+  compare_plots_ratios_and_pressure
+  readme_quick_start_compare_runs
+  help_of_compare_and_plot_has_an_example
+  man_page_documents_compare_plot_and_timelines)
+foreach(c ${research_cases})
+  add_test(NAME research.${c}
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/research/research.sh ${c} ${TDPSIM_BIN}
+            ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/research-${c})
+  set_tests_properties(research.${c} PROPERTIES SKIP_RETURN_CODE 77)
+endforeach()
