@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Each event on the machine (sim_dispatch), checked before anything changes so that a
- * rejected event leaves the machine as it was, and --check's invariants after it.
+ * rejected event leaves the machine as it was, and --check's invariants after it; applying
+ * one (tdpsim_sim_apply) and replaying a trace (tdpsim_sim_replay), whose compact accesses
+ * go straight to the access path in this file.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,6 +15,10 @@
 #include "kvm/mmu.h"
 #include "kvm/nx_recovery.h"
 #include "sim_internal.h"
+#include "trace/reader.h"
+
+#define PROGRESS_EVERY 65536        /* events between progress callbacks ... */
+#define PROGRESS_ACCESSES (1u << 20) /* ... or accesses, whichever comes first */
 
 static int check_vcpu(const tdpsim_sim *sim, uint32_t vcpu)
 {
@@ -134,7 +140,7 @@ static int do_access(tdpsim_sim *sim, uint32_t vcpu, uint64_t gva, uint32_t op, 
 }
 
 /* An access event, from tdpsim_sim_apply or straight from a compact binary record. */
-int sim_apply_access(tdpsim_sim *sim, uint32_t vcpu, uint64_t gva, uint32_t op, uint32_t cpl)
+static int apply_access(tdpsim_sim *sim, uint32_t vcpu, uint64_t gva, uint32_t op, uint32_t cpl)
 {
 	int rc = check_vcpu(sim, vcpu);
 
@@ -202,7 +208,7 @@ static int do_mark(tdpsim_sim *sim, const tdpsim_event *ev)
 }
 
 /* Validate and apply the event; machine-shape settings are fixed after the first of these. */
-int sim_dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
+static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 {
 	int rc = 0;
 
@@ -241,7 +247,7 @@ int sim_dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 				 (int)ev->u.guest_map.page_level, ev->u.guest_map.prot,
 				 (int)ev->u.guest_map.user, (int)ev->u.guest_map.ad);
 	case TDPSIM_CMD_ACCESS:
-		return sim_apply_access(sim, ev->u.access.vcpu, ev->u.access.gva, ev->u.access.op,
+		return apply_access(sim, ev->u.access.vcpu, ev->u.access.gva, ev->u.access.op,
 				    ev->u.access.cpl);
 	case TDPSIM_CMD_SWEEP:
 		if ((rc = check_vcpu(sim, ev->u.sweep.vcpu)) < 0)
@@ -286,7 +292,7 @@ int sim_dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 }
 
 /* --check: what must hold after every event. */
-int sim_check_invariants(const tdpsim_sim *sim)
+static int check_invariants(const tdpsim_sim *sim)
 {
 	const tdpsim_stats *s = &sim->stats;
 	const struct kvm_memslots *ms = &sim->machine.kvm.memslots;
@@ -306,4 +312,85 @@ int sim_check_invariants(const tdpsim_sim *sim)
 	if (s->sim_ns != sim->clock.now)
 		return err_set(TDPSIM_EINTERNAL, "check: sim_ns differs from the clock");
 	return 0;
+}
+
+int tdpsim_sim_apply(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	int rc;
+
+	if (!sim || !ev)
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_apply: bad argument");
+	if (sim->halted)
+		return err_set(TDPSIM_EHALTED, "the machine is halted by a machine check (event %llu, "
+			       "vcpu %u, gva 0x%llx): no further events run",
+			       (unsigned long long)sim->halt_event, sim->halt_vcpu,
+			       (unsigned long long)sim->halt_gva);
+	rc = dispatch(sim, ev);
+	if (rc < 0)
+		return rc;
+	sim->stats.events++;
+	if (sim->check && (rc = check_invariants(sim)) < 0)
+		return rc;
+	if (sim->hooks.on_event)
+		sim->hooks.on_event(sim->stats.events - 1, ev, sim->hooks.payload);
+	if (ev->cmd == TDPSIM_CMD_MARK && sim->hooks.on_mark) {
+		const struct mark *m = &sim->marks[sim->nmarks - 1];
+
+		sim->hooks.on_mark(m->label, &m->stats, sim->hooks.payload);
+	}
+	if (sim->stats.events >= sim->timeline.next_event)
+		timeline_cross(&sim->timeline, sim);
+	return 0;
+}
+
+int64_t tdpsim_sim_replay(tdpsim_sim *sim, tdpsim_trace *trace, tdpsim_progress_cb cb,
+			  void *payload)
+{
+	uint64_t reported_accesses = 0;
+	tdpsim_event ev;
+	int64_t n = 0;
+	int rc;
+
+	if (!sim || !trace)
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_replay: bad argument");
+	for (;;) {
+		struct trace_access a;
+
+		/* A compact access record goes straight to the access path, without an event:
+		 * what tdpsim_sim_apply would do for it, when nothing needs the event (no
+		 * on_event hook, no --check) and the machine runs. */
+		if (sim->started && !sim->halted && !sim->check && !sim->hooks.on_event &&
+		    trace_next_access(trace, &a)) {
+			rc = apply_access(sim, a.vcpu, a.gva, a.op, a.cpl);
+			if (rc >= 0 && ++sim->stats.events >= sim->timeline.next_event)
+				timeline_cross(&sim->timeline, sim);
+		} else {
+			rc = tdpsim_trace_next(trace, &ev);
+			if (rc <= 0)
+				break;
+			rc = tdpsim_sim_apply(sim, &ev);
+		}
+		if (rc < 0) {
+			err_prefix(tdpsim_trace_where(trace));
+			return rc;
+		}
+		n++;
+		if (sim->halted)
+			break; /* a machine check: later events do not run */
+		/* Report every so many events, or after a sweep of many accesses: a few events
+		 * can stand for millions of accesses. */
+		if (cb && (n % PROGRESS_EVERY == 0 ||
+			   sim->stats.accesses - reported_accesses >= PROGRESS_ACCESSES)) {
+			reported_accesses = sim->stats.accesses;
+			if (cb((uint64_t)n, tdpsim_trace_bytes_read(trace), tdpsim_trace_size(trace),
+			       payload))
+				return err_set(TDPSIM_ECANCELED, "%s: replay stopped by the caller",
+					       tdpsim_trace_where(trace));
+		}
+	}
+	if (rc < 0)
+		return rc;
+	if (cb)
+		cb((uint64_t)n, tdpsim_trace_bytes_read(trace), tdpsim_trace_size(trace), payload);
+	return n;
 }

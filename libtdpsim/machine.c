@@ -208,7 +208,7 @@ int machine_start(tdpsim_sim *sim)
 		return rc;
 	}
 	for (unsigned v = 0; v < m->nr_vcpus; v++)
-		vcpu_enter(m, v); /* each runs on the root KVM loaded for it */
+		vcpu_attach(m, v); /* each runs on the root KVM loaded for it */
 	m->kvm.flush_tlbs = machine_flush_tlbs;
 	m->kvm.kick_vcpus = machine_kick_vcpus;
 	m->kvm.reload_vcpus = machine_reload_vcpus;

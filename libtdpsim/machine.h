@@ -20,6 +20,7 @@ struct vcpu {
 			   * low 12 bits are the PCID */
 	uint16_t vpid;    /* VMX's VPID: vCPU index + 1 */
 	uint64_t eptp;    /* the EPT root KVM loaded at the last VM entry (vmx_load_mmu_pgd) */
+	tdpsim_vcpu_stats *stat; /* KVM's counters of this vCPU (kvm_vcpu.stat), charged here */
 	struct tlb *tlb;  /* its TLBs and paging-structure caches */
 };
 
@@ -65,6 +66,8 @@ void vcpu_pml_exit(struct machine *m, unsigned vcpu, uint64_t ipi_cycles);
 
 /* A VM entry: the vCPU runs on the root KVM's MMU in use has loaded (cpu/vcpu.c). */
 void vcpu_enter(struct machine *m, unsigned vcpu);
+/* The processor's side of a vCPU KVM has created: its counters, its first entry. */
+void vcpu_attach(struct machine *m, unsigned vcpu);
 
 /* Point m->tlb_count at m->stats (cpu/vcpu.c), once m->stats is set. */
 void vcpu_counters_init(struct machine *m);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The public API of the machine (tdpsim/tdpsim.h): its settings, creating and freeing it,
- * hooks, applying one event and replaying a trace.  The parts: machine.c builds the
- * machine, dispatch.c applies each event, results.c reads it out.
+ * hooks and models.  The parts: machine.c builds the machine, dispatch.c applies events
+ * (tdpsim_sim_apply, tdpsim_sim_replay), results.c reads it out.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,10 +12,6 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "sim_internal.h"
-#include "trace/reader.h"
-
-#define PROGRESS_EVERY 65536        /* events between progress callbacks ... */
-#define PROGRESS_ACCESSES (1u << 20) /* ... or accesses, whichever comes first */
 
 /* ---- small helpers ---- */
 
@@ -220,86 +216,7 @@ int tdpsim_sim_set_hooks(tdpsim_sim *sim, const tdpsim_hooks *hooks)
 	return 0;
 }
 
-int tdpsim_sim_apply(tdpsim_sim *sim, const tdpsim_event *ev)
-{
-	int rc;
 
-	if (!sim || !ev)
-		return err_set(TDPSIM_EINVAL, "tdpsim_sim_apply: bad argument");
-	if (sim->halted)
-		return err_set(TDPSIM_EHALTED, "the machine is halted by a machine check (event %llu, "
-			       "vcpu %u, gva 0x%llx): no further events run",
-			       (unsigned long long)sim->halt_event, sim->halt_vcpu,
-			       (unsigned long long)sim->halt_gva);
-	rc = sim_dispatch(sim, ev);
-	if (rc < 0)
-		return rc;
-	sim->stats.events++;
-	if (sim->check && (rc = sim_check_invariants(sim)) < 0)
-		return rc;
-	if (sim->hooks.on_event)
-		sim->hooks.on_event(sim->stats.events - 1, ev, sim->hooks.payload);
-	if (ev->cmd == TDPSIM_CMD_MARK && sim->hooks.on_mark) {
-		const struct mark *m = &sim->marks[sim->nmarks - 1];
-
-		sim->hooks.on_mark(m->label, &m->stats, sim->hooks.payload);
-	}
-	if (sim->stats.events >= sim->timeline.next_event)
-		timeline_cross(&sim->timeline, sim);
-	return 0;
-}
-
-int64_t tdpsim_sim_replay(tdpsim_sim *sim, tdpsim_trace *trace, tdpsim_progress_cb cb,
-			  void *payload)
-{
-	uint64_t reported_accesses = 0;
-	tdpsim_event ev;
-	int64_t n = 0;
-	int rc;
-
-	if (!sim || !trace)
-		return err_set(TDPSIM_EINVAL, "tdpsim_sim_replay: bad argument");
-	for (;;) {
-		struct trace_access a;
-
-		/* A compact access record goes straight to the access path, without an event:
-		 * what tdpsim_sim_apply would do for it, when nothing needs the event (no
-		 * on_event hook, no --check) and the machine runs. */
-		if (sim->started && !sim->halted && !sim->check && !sim->hooks.on_event &&
-		    trace_next_access(trace, &a)) {
-			rc = sim_apply_access(sim, a.vcpu, a.gva, a.op, a.cpl);
-			if (rc >= 0 && ++sim->stats.events >= sim->timeline.next_event)
-				timeline_cross(&sim->timeline, sim);
-		} else {
-			rc = tdpsim_trace_next(trace, &ev);
-			if (rc <= 0)
-				break;
-			rc = tdpsim_sim_apply(sim, &ev);
-		}
-		if (rc < 0) {
-			err_prefix(tdpsim_trace_where(trace));
-			return rc;
-		}
-		n++;
-		if (sim->halted)
-			break; /* a machine check: later events do not run */
-		/* Report every so many events, or after a sweep of many accesses: a few events
-		 * can stand for millions of accesses. */
-		if (cb && (n % PROGRESS_EVERY == 0 ||
-			   sim->stats.accesses - reported_accesses >= PROGRESS_ACCESSES)) {
-			reported_accesses = sim->stats.accesses;
-			if (cb((uint64_t)n, tdpsim_trace_bytes_read(trace), tdpsim_trace_size(trace),
-			       payload))
-				return err_set(TDPSIM_ECANCELED, "%s: replay stopped by the caller",
-					       tdpsim_trace_where(trace));
-		}
-	}
-	if (rc < 0)
-		return rc;
-	if (cb)
-		cb((uint64_t)n, tdpsim_trace_bytes_read(trace), tdpsim_trace_size(trace), payload);
-	return n;
-}
 
 int tdpsim_sim_set_multihit_model(tdpsim_sim *sim, tdpsim_multihit_fn fn, void *payload)
 {

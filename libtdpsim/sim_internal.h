@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Internal: the simulator object behind tdpsim_sim, shared by its parts - sim.c (the public
- * API: settings, lifecycle, applying and replaying events), machine.c (building the machine
- * the settings describe), dispatch.c (each event on the machine) and results.c (stats,
- * marks, notices, the digest).
+ * API's settings, lifecycle, hooks and models), machine.c (building the machine the settings
+ * describe), dispatch.c (each event on the machine: tdpsim_sim_apply, tdpsim_sim_replay) and
+ * results.c (stats, marks, notices, the digest).
  */
 #ifndef TDPSIM_SIM_INTERNAL_H
 #define TDPSIM_SIM_INTERNAL_H
@@ -65,11 +65,6 @@ void machine_refresh_config(tdpsim_sim *sim, bool initial);
 void machine_refresh_multihit(tdpsim_sim *sim);
 /* A write of an NX module parameter KVM refuses (EPERM, EBUSY): TDPSIM_EINPUT with why. */
 int check_nx_write(const tdpsim_sim *sim, int id, uint64_t v);
-
-/* dispatch.c: validate and apply one event; a compact access; --check */
-int sim_dispatch(tdpsim_sim *sim, const tdpsim_event *ev);
-int sim_apply_access(tdpsim_sim *sim, uint32_t vcpu, uint64_t gva, uint32_t op, uint32_t cpl);
-int sim_check_invariants(const tdpsim_sim *sim);
 
 /* results.c: the stats as of now */
 void sim_stats_now(const tdpsim_sim *sim, tdpsim_stats *out);

@@ -31,7 +31,7 @@
 static inline __attribute__((always_inline)) void charge(struct machine *m, unsigned vcpu,
 							 enum cycle_cat cat, uint64_t cycles)
 {
-	tdpsim_vcpu_stats *vs = &m->kvm.vcpus[vcpu].stat;
+	tdpsim_vcpu_stats *vs = m->vcpus[vcpu].stat;
 	tdpsim_stats *s = m->stats;
 
 	switch (cat) { /* on every access: no tables built here */
@@ -299,6 +299,12 @@ void vcpu_enter(struct machine *m, unsigned vcpu)
 	if (v->eptp != hpa && v->eptp != 0)
 		tlb_flush_all(v->tlb);
 	v->eptp = hpa;
+}
+
+void vcpu_attach(struct machine *m, unsigned vcpu)
+{
+	m->vcpus[vcpu].stat = &m->kvm.vcpus[vcpu].stat;
+	vcpu_enter(m, vcpu);
 }
 
 int vcpu_ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint32_t err)

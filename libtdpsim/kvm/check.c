@@ -92,7 +92,8 @@ int kvm_mmu_check(const struct kvm *kvm)
 	for_each_tdp_mmu_root(kvm, root)
 		if ((r = walk_table(kvm, root, &rc)) < 0)
 			return r;
-	if (kvm->tdp_mmu_enabled && (rc.pages[0] != kvm->stats->pages_4k || rc.pages[1] != kvm->stats->pages_2m ||
+	if (kvm->tdp_mmu_enabled &&
+	    (rc.pages[0] != kvm->stats->pages_4k || rc.pages[1] != kvm->stats->pages_2m ||
 	    rc.pages[2] != kvm->stats->pages_1g))
 		return err_set(TDPSIM_EINTERNAL, "check: pages_4k/2m/1g %" PRIu64 "/%" PRIu64 "/%"
 			       PRIu64 " but the tables hold %" PRIu64 "/%" PRIu64 "/%" PRIu64,

@@ -331,7 +331,8 @@ static bool is_page_fault_stale(const struct kvm *kvm, const struct kvm_page_fau
 /* ---- the fault ---- */
 
 /* kvm_tdp_mmu_page_fault (mmu.c): the TDP MMU's half of kvm_tdp_page_fault. */
-static __always_inline int kvm_tdp_mmu_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
+static __always_inline int kvm_tdp_mmu_page_fault(struct kvm_vcpu *vcpu,
+						  struct kvm_page_fault *fault)
 {
 	int r = fast_page_fault(vcpu, fault);
 
@@ -399,8 +400,8 @@ static tdpsim_mmu_kind vcpu_mmu_kind(const struct kvm_vcpu *vcpu)
 }
 
 /* The descriptor as kvm_mmu_do_page_fault fills it (mmu_internal.h). */
-static __always_inline struct kvm_page_fault kvm_page_fault_init(const struct kvm_vcpu *vcpu, uint64_t addr,
-						  uint32_t error_code, bool prefetch)
+static __always_inline struct kvm_page_fault
+kvm_page_fault_init(const struct kvm_vcpu *vcpu, uint64_t addr, uint32_t error_code, bool prefetch)
 {
 	const struct kvm_mmu *mmu = vcpu->arch.mmu;
 

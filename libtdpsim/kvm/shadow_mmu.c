@@ -862,7 +862,8 @@ bool kvm_rmap_write_protect_gfn(struct kvm *kvm, struct kvm_memory_slot *slot, u
 
 /* kvm_mmu_zap_collapsible_spte: a leaf of a direct page below what its table's gfn could
  * be mapped at now goes (its table stays). */
-static bool zap_collapsible_rmap(struct kvm *kvm, uint64_t *head, const struct kvm_memory_slot *slot)
+static bool zap_collapsible_rmap(struct kvm *kvm, uint64_t *head,
+				 const struct kvm_memory_slot *slot)
 {
 	struct rmap_iterator it;
 	bool flush = false;
