@@ -19,7 +19,7 @@
  *
  * with what KVM does with the fault: req_level, goal_level, huge_page_disallowed, the result,
  * and the change in pages_4k/2m/1g, nx_lpage_splits and remote_tlb_flush_requests.  Every
- * expectation comes from the reference's rules (the row's `why` names them), never from a run.
+ * expectation comes from KVM's rules (the row's `why` names the functions), never from a run.
  *
  * Rows that depend on dirty logging being turned on or off (eager split and write-protection
  * at enable, huge pages recovered in place at disable) run in the "dirty_log_toggle" case,
@@ -2384,7 +2384,7 @@ START_TEST(logging_off_recovers_huge_pages_in_place)
 	ck_assert_msg(b.pages_2m == 1 && b.pages_4k == 0 && DELTA(a, b, tdp_mmu_pages) == -1,
 		      "after logging off: pages_4k %" PRIu64 " pages_2m %" PRIu64 " tdp_mmu_pages "
 		      "delta %" PRId64 "; KVM 6.13+ recovers the 2M leaf in place: 0, 1, -1 "
-		      "(reference 4.2, 4.8)", b.pages_4k, b.pages_2m, DELTA(a, b, tdp_mmu_pages));
+		      "(kvm_mmu_recover_huge_pages)", b.pages_4k, b.pages_2m, DELTA(a, b, tdp_mmu_pages));
 	ck_assert_int_eq(DELTA(a, b, remote_tlb_flush_requests), 1);
 	ck_assert_int_eq(fault(&r, G0 + 0xa05000, ERR_READ), SPURIOUS);
 	tdpsim_sim_free(r.sim);
@@ -2407,7 +2407,7 @@ START_TEST(logging_on_splits_eagerly_and_flushes)
 	b = stats(&r);
 	ck_assert_msg(DELTA(a, b, pages_2m) == -1 && DELTA(a, b, pages_4k) == 512,
 		      "logging on: pages_2m delta %" PRId64 ", pages_4k delta %" PRId64 "; KVM's "
-		      "eager split: -1, +512 (reference 4.2, 4.5)", DELTA(a, b, pages_2m),
+		      "eager split: -1, +512 (kvm_mmu_slot_apply_flags)", DELTA(a, b, pages_2m),
 		      DELTA(a, b, pages_4k));
 	ck_assert_int_eq(DELTA(a, b, nx_lpage_splits), 0);
 	ck_assert_int_eq(DELTA(a, b, remote_tlb_flush_requests), 1);
