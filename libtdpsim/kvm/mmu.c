@@ -373,7 +373,7 @@ static __always_inline int kvm_tdp_page_fault(struct kvm_vcpu *vcpu,
 	return direct_page_fault(vcpu, fault);
 }
 
-/* handle_mmio_page_fault (1.2.1): a hit on an MMIO SPTE of the current generation is
+/* handle_mmio_page_fault (mmu.c): a hit on an MMIO SPTE of the current generation is
  * emulated at once; a stale one goes down the normal path to be rebuilt. */
 static int handle_mmio_page_fault(const struct kvm_vcpu *vcpu, uint64_t addr)
 {

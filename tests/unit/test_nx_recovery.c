@@ -163,7 +163,7 @@ END_TEST
 START_TEST(manual_protect_mode_1_reports_without_clearing_and_clear_reprotects)
 {
 	/* mode 1 (MANUAL_PROTECT_ENABLE without INITIALLY_SET): enabling splits and protects
-	 * as usual; GET only copies the bitmap; CLEAR clears and re-protects (kvm_clear_dirty_log_protect).
+	 * as usual; GET only copies the bitmap; CLEAR clears, re-protects (kvm_clear_dirty_log_protect).
 	 * Write-protection, not PML (pml=0): the recorded write faults are the ones a
 	 * write-protected 4K leaf takes. */
 	tdpsim_sim *sim = machine("nx_huge_pages=off manual_dirty_log_protect=1 pml=0",
