@@ -17,7 +17,7 @@
 /* ---- the machine's parts ---- */
 
 /*
- * X86_BUG_ITLB_MULTIHIT, what nx_huge_pages=auto follows (common.c cpu_set_bug_bits):
+ * X86_BUG_ITLB_MULTIHIT, what nx_huge_pages=auto follows (kernel/cpu/common.c cpu_set_bug_bits):
  * set unless the CPU is on the NO_ITLB_MULTIHIT whitelist (all AMD) or reports
  * IA32_ARCH_CAPABILITIES.PSCHANGE_MC_NO (Ice Lake and later Intel server parts do; Skylake-SP
  * does not).  Each CPU model says (itlb_multihit in models/cpu/<name>.ini).

@@ -345,7 +345,7 @@ static __always_inline int kvm_tdp_mmu_page_fault(struct kvm_vcpu *vcpu, struct 
 	return kvm_tdp_mmu_map(vcpu, fault);
 }
 
-/* direct_page_fault (mmu.c): the legacy MMU's, under TDP with tdp_mmu=0 (kvm_tdp_page_fault):
+/* direct_page_fault (mmu.c): the legacy MMU's, under TDP with tdp_mmu=0 (from kvm_tdp_page_fault):
  * the same fast path and faultin, then the budget and direct_map under the write lock. */
 static int direct_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The TDP MMU (KVM's tdp_mmu.c, kvm_tdp_mmu_map and on): roots by role on kvm->tdp_mmu_roots
+ * The TDP MMU (KVM's tdp_mmu.c): roots by role on kvm->tdp_mmu_roots
  * (one, shared by the vCPUs, as long as no vCPU runs in SMM or L2), walked with the
  * tdp_iter.  Every SPTE change goes through handle_changed_spte, which keeps pages_4k/2m/1g
  * and frees unlinked tables, exactly where KVM does it.  Single-threaded, so the atomic
