@@ -273,7 +273,7 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 			return rc;
 		return guest_write_pte(sim->machine.guest, sim->machine.vcpus[ev->u.gpte.vcpu].cr3,
 				       ev->u.gpte.gva, (int)ev->u.gpte.level, ev->u.gpte.value);
-	case TDPSIM_CMD_INVLPG: { /* not intercepted with EPT: the TLB acts alone (7.3) */
+	case TDPSIM_CMD_INVLPG: { /* not intercepted with EPT: the TLB acts alone (Intel SDM) */
 		struct vcpu *v;
 
 		if ((rc = check_vcpu(sim, ev->u.invlpg.vcpu)) < 0)

@@ -17,7 +17,7 @@
 /* ---- the machine's parts ---- */
 
 /*
- * X86_BUG_ITLB_MULTIHIT, what nx_huge_pages=auto follows (reference 3.1; cpu_set_bug_bits):
+ * X86_BUG_ITLB_MULTIHIT, what nx_huge_pages=auto follows (kernel/cpu/common.c cpu_set_bug_bits):
  * set unless the CPU is on the NO_ITLB_MULTIHIT whitelist (all AMD) or reports
  * IA32_ARCH_CAPABILITIES.PSCHANGE_MC_NO (Ice Lake and later Intel server parts do; Skylake-SP
  * does not).  Each CPU model says (itlb_multihit in models/cpu/<name>.ini).
@@ -52,7 +52,7 @@ void machine_refresh_config(tdpsim_sim *sim, bool initial)
 	c->initially_set = st->s[SET_MANUAL_DIRTY_LOG_PROTECT].v == 2; /* the word "3" */
 	/* set_nx_huge_pages: when the mitigation flips at run time, KVM zaps every mapping of
 	 * every VM (kvm_mmu_zap_all_fast), since huge leaves' X bit and the NX tables were
-	 * built for the old value (reference 3.3), and wakes the recovery worker. */
+	 * built for the old value (mmu.c set_nx_huge_pages), and wakes the recovery worker. */
 	if (initial)
 		return;
 	if (old.nx_huge_pages != c->nx_huge_pages)
@@ -65,7 +65,7 @@ void machine_refresh_config(tdpsim_sim *sim, bool initial)
 	}
 }
 
-/* nx_huge_pages=never (6.5+): only while no VM exists, and then final (reference 3.1). */
+/* nx_huge_pages=never (6.5+): only while no VM exists, and then final (mmu.c set_nx_huge_pages). */
 int check_nx_write(const tdpsim_sim *sim, int id, uint64_t v)
 {
 	if (id != SET_NX_HUGE_PAGES && id != SET_NX_RECOVERY_RATIO &&

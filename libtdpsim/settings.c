@@ -58,7 +58,7 @@ static const struct setting_spec specs[SET__COUNT] = {
 	/* kvm.tdp_mmu: auto follows the kernel profile's default. */
 	[SET_TDP_MMU] = { "tdp_mmu", WORDS, w_tdp_mmu, 0, 0, TDP_MMU_AUTO, 1 },
 	/* What an iTLB multihit does (auto: a machine check where the CPU has the erratum) and
-	 * which rule finds one (reference 7.4). */
+	 * which rule finds one (hw-vuln/multihit.rst). */
 	[SET_MULTIHIT] = { "multihit", WORDS, w_multihit, 0, 0, MULTIHIT_AUTO, 0 },
 	[SET_MULTIHIT_RULE] = { "multihit_rule", WORDS, w_multihit_rule, 0, 0, MULTIHIT_RULE_BROAD,
 				0 },

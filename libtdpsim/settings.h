@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Internal: the named settings (the trace `set` keys, the CLI `--set` keys, the API's
- * tdpsim_sim_set), their values and the pinning rule of DESIGN.md section 4.
+ * tdpsim_sim_set), their values and the pinning rule of traces/FORMAT.md (`set`).
  */
 #ifndef TDPSIM_SETTINGS_H
 #define TDPSIM_SETTINGS_H

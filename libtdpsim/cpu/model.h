@@ -28,7 +28,7 @@ struct cpu_model {
 	char description[128];
 	char vendor[16];                 /* "intel" or "amd" */
 	/* X86_BUG_ITLB_MULTIHIT: affected unless whitelisted (AMD, some Atoms) or the part
-	 * reports PSCHANGE_MC_NO (reference 3.1, 7.4; anchors 4.4). */
+	 * reports PSCHANGE_MC_NO (arch/x86/kernel/cpu/common.c cpu_set_bug_bits). */
 	bool itlb_multihit;
 	bool pml;                        /* Page Modification Logging (Intel) */
 	bool ept_1g;                     /* EPT (or NPT) 1G leaves: KVM's max_huge_page_level */

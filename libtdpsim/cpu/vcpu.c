@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A vCPU's memory access, as the hardware performs it with EPT (reference 7.3): the TLBs
+ * A vCPU's memory access, as the hardware performs it with EPT (Intel SDM Vol. 3): the TLBs
  * first; on a miss, the 2-D page walk - the guest's walk, each of whose page-table reads is
  * itself a guest-physical access translated through EPT, then the EPT translation of the
  * final address - shortened by the paging-structure caches.  Where EPT lacks a translation
@@ -448,7 +448,7 @@ static int stale(const struct tlb_check *c, const char *kind, const struct tlb_e
 
 /*
  * An entry EPT must still back.  KVM flushes every vCPU's TLBs whenever it zaps, or takes a
- * permission away (reference 7.3; kvm-mmu.md section 7), so a cached combined translation
+ * permission away (kvm_flush_remote_tlbs and its callers), so a cached combined translation
  * is never older than EPT in what it gives: every page of its range is mapped by a present
  * EPT leaf, to the host frames the entry names, with every permission and the memory type
  * the entry has.  A split is not flushed (tdp_mmu_split_huge_page: the translation is the

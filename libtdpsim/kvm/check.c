@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * --check for KVM's tables (reference 10.3): the stats equal a recount, the NX list is what
+ * --check for KVM's tables, after KVM's own BUG/WARN checks (tdp_mmu.c handle_changed_spte,
+ * spte.h check_spte_writable_invariants): the stats equal a recount, the NX list is what
  * nx_lpage_splits says, every present leaf lies in a memslot and agrees with the host's
  * tables, the writable flags nest, and no huge leaf is executable while NX is on.
  */

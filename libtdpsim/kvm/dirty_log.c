@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Dirty logging (reference 4.2-4.4): turning it on (eager split first, then write-protect),
+ * Dirty logging (kvm_mmu_slot_apply_flags): turning it on (eager split first, then write-protect),
  * turning it off (huge pages back, per profile), KVM_GET_DIRTY_LOG and KVM_CLEAR_DIRTY_LOG.
  * Without PML, KVM write-protects every leaf and the fast path logs each first write.  With
  * PML (Intel, kvm_intel.pml), KVM clears D on the leaves instead and write-protects only the

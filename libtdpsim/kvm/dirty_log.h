@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Internal: dirty logging (reference section 4): what KVM does when a memslot's
+ * Internal: dirty logging (x86.c, mmu.c, kvm_main.c): what KVM does when a memslot's
  * KVM_MEM_LOG_DIRTY_PAGES flag changes (kvm_mmu_slot_apply_flags), KVM_GET_DIRTY_LOG and
  * KVM_CLEAR_DIRTY_LOG, through the MMU's operations (kvm/mmu.h): write-protection (or, with
  * PML, clearing D), eager splitting, and getting huge pages back when logging stops.  And
@@ -28,7 +28,7 @@ int64_t kvm_get_dirty_log(struct kvm *kvm, struct kvm_memory_slot *slot);
 int64_t kvm_clear_dirty_log(struct kvm *kvm, struct kvm_memory_slot *slot, uint64_t first,
 			    uint64_t num);
 
-/* PML (reference 4.1, 4.3).  Does the processor log now?  PML is in use and some slot is
+/* PML (vmx.c vmx_flush_pml_buffer).  Does the processor log now?  PML is in use and some slot is
  * dirty-logged (kvm_mmu_update_cpu_dirty_logging enables it in every vCPU with the first). */
 bool kvm_pml_logging(const struct kvm *kvm);
 /* Is vcpu's buffer full?  Then the next GPA to log causes a PML-full VM exit first. */

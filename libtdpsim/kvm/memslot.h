@@ -18,7 +18,7 @@ struct kvm_memory_slot {
 	uint64_t npages;
 	uint64_t userspace_addr; /* hva of base_gfn */
 	/* lpage_info[level - 2][i].disallow_lpage for the 2M and 1G regions the slot touches
-	 * (reference 1.9.2): non-zero forbids a huge mapping of that region. */
+	 * (x86.c kvm_alloc_memslot_metadata): non-zero forbids a huge mapping of that region. */
 	int32_t *disallow_lpage[KVM_MAX_HUGEPAGE_LEVEL - 1];
 	/* The dirty bitmap, one bit per page, while dirty logging is on (else NULL). */
 	uint64_t *dirty_bitmap;

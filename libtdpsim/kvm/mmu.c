@@ -2,7 +2,7 @@
 /*
  * KVM's mmu.c: the MMU contexts of each vCPU (init_kvm_tdp_mmu, kvm_mmu_load), the page
  * fault from kvm_mmu_page_fault through kvm_mmu_do_page_fault to the MMU's page_fault
- * (reference 1.2-1.9: fast_page_fault -> faultin -> is_page_fault_stale -> map), what every
+ * (kvm_tdp_mmu_page_fault: fast_page_fault -> faultin -> is_page_fault_stale -> map), what every
  * MMU shares (the hugepage decisions, the NX huge-page tracking, the caller's policy), and
  * the fan-outs of every slot and range operation over the MMUs: the rmap-based part first,
  * then the TDP MMU's, in KVM's order.
@@ -30,7 +30,7 @@ void kvm_count_pf(const struct kvm *kvm, uint64_t *vcpu_counter, uint64_t *vm_su
 	(*vm_sum)++;
 }
 
-/* ---- the hugepage decisions (reference 1.9, 1.10.1) ---- */
+/* ---- the hugepage decisions (kvm_mmu_hugepage_adjust, disallowed_hugepage_adjust) ---- */
 
 /* __kvm_mmu_max_mapping_level: lpage_info first, then what the host maps. */
 static int max_mapping_level(const struct kvm *kvm, const struct kvm_memory_slot *slot,
@@ -108,7 +108,7 @@ void kvm_mmu_apply_hugepage_policy(struct kvm *kvm, struct kvm_page_fault *fault
 	}
 }
 
-/* ---- stats and NX huge-page tracking (reference 1.10.3, 1.13) ---- */
+/* ---- stats and NX huge-page tracking (track_possible_nx_huge_page, kvm_update_page_stats) ---- */
 
 /* The NX list is a FIFO of SP ids: appended at the tail, recovered from the head. */
 void track_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp)
@@ -199,7 +199,7 @@ uint64_t *kvm_mmu_get_last_sptep(const struct kvm *kvm, uint64_t root_hpa, uint6
 	return shadow_mmu_get_last_sptep(kvm, root_hpa, gfn, level);
 }
 
-/* ---- fast_page_fault (reference 1.5) ---- */
+/* ---- fast_page_fault ---- */
 
 static bool page_fault_can_be_fast(const struct kvm_page_fault *fault)
 {
@@ -273,7 +273,7 @@ static __always_inline int fast_page_fault(struct kvm_vcpu *vcpu, struct kvm_pag
 	return ret;
 }
 
-/* ---- faultin and staleness (reference 1.7, 1.8) ---- */
+/* ---- faultin and staleness (kvm_mmu_faultin_pfn, is_page_fault_stale) ---- */
 
 /* mmu_invalidate_retry_gfn: an invalidation covering gfn ran or runs since the snapshot. */
 static bool mmu_invalidate_retry_gfn(const struct kvm *kvm, uint64_t mmu_seq, uint64_t gfn)
@@ -346,7 +346,7 @@ static __always_inline int kvm_tdp_mmu_page_fault(struct kvm_vcpu *vcpu,
 	return kvm_tdp_mmu_map(vcpu, fault);
 }
 
-/* direct_page_fault (mmu.c): the legacy MMU's, under TDP with tdp_mmu=0 (reference 1.4):
+/* direct_page_fault (mmu.c): the legacy MMU's, under TDP with tdp_mmu=0 (from kvm_tdp_page_fault):
  * the same fast path and faultin, then the budget and direct_map under the write lock. */
 static int direct_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 {
@@ -374,7 +374,7 @@ static __always_inline int kvm_tdp_page_fault(struct kvm_vcpu *vcpu,
 	return direct_page_fault(vcpu, fault);
 }
 
-/* handle_mmio_page_fault (1.2.1): a hit on an MMIO SPTE of the current generation is
+/* handle_mmio_page_fault (mmu.c): a hit on an MMIO SPTE of the current generation is
  * emulated at once; a stale one goes down the normal path to be rebuilt. */
 static int handle_mmio_page_fault(const struct kvm_vcpu *vcpu, uint64_t addr)
 {
@@ -518,7 +518,7 @@ int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, uint64_t addr, uint32_t error_code
 	return kvm_mmu_do_page_fault(vcpu, addr, error_code, false);
 }
 
-/* ---- MMU contexts (reference 2.1) ---- */
+/* ---- MMU contexts (init_kvm_tdp_mmu, init_kvm_softmmu) ---- */
 
 /* nonpaging_gva_to_gpa: with paging off (and for a direct MMU's own addresses) a gva is
  * its gpa. */
@@ -629,7 +629,7 @@ bool kvm_mmu_zap_all_fast(struct kvm *kvm)
 void kvm_mmu_nx_huge_pages_changed(struct kvm *kvm)
 {
 	/* set_nx_huge_pages: huge leaves' X bit and the NX tables were built for the old
-	 * value (reference 3.3). */
+	 * value (mmu.c set_nx_huge_pages). */
 	if (kvm_mmu_zap_all_fast(kvm))
 		kvm_flush_remote_tlbs(kvm);
 }
@@ -704,7 +704,7 @@ static void kvm_mmu_clear_pt_masked(struct kvm *kvm, struct kvm_memory_slot *slo
 		kvm_rmap_clear_pt_masked(kvm, slot, gfn, mask, wrprot);
 }
 
-/* kvm_arch_mmu_enable_log_dirty_pt_masked (reference 4.4). */
+/* kvm_arch_mmu_enable_log_dirty_pt_masked (mmu.c). */
 void kvm_arch_mmu_enable_log_dirty_pt_masked(struct kvm *kvm, struct kvm_memory_slot *slot,
 					     uint64_t gfn_offset, uint64_t mask)
 {

@@ -74,7 +74,7 @@ static inline struct kvm_mmu_page *root_to_sp(const struct kvm *kvm, uint64_t hp
 	return spte_to_child_sp(&kvm->pool, hpa);
 }
 
-/* --check: recount and verify (reference 10.3); 0 or EINTERNAL naming what broke. */
+/* --check: recount and verify (after KVM's BUG/WARN checks); 0 or EINTERNAL naming what broke. */
 int kvm_mmu_check(const struct kvm *kvm);
 
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The NX huge page recovery worker (mmu.c kvm_nx_huge_page_recovery_worker,
- * kvm_recover_nx_huge_pages; reference 3.4).  Each pass zaps the oldest ceil(n / ratio)
+ * kvm_recover_nx_huge_pages).  Each pass zaps the oldest ceil(n / ratio)
  * tracked tables, so that the regions they cover can be mapped huge again; tables in a
  * dirty-logged slot are only unaccounted (6.2+).  It runs on the simulated clock: it sleeps
  * until last + period, and is woken when its parameters change.

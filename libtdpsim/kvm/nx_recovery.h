@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Internal: KVM's NX huge page recovery worker (reference 3.4), on the simulated clock.
+ * Internal: KVM's NX huge page recovery worker (mmu.c kvm_nx_huge_page_recovery_worker),
+ * on the simulated clock.
  */
 #ifndef TDPSIM_KVM_NX_RECOVERY_H
 #define TDPSIM_KVM_NX_RECOVERY_H

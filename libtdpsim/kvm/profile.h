@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Internal: kernel version profiles - the behaviour switches that differ between KVM
- * releases (reference section 8).  Each profile is a file models/kvm/<name>.ini; every
+ * releases (docs/kernel-versions.md).  Each profile is a file models/kvm/<name>.ini; every
  * switch there names the kernel change behind it.  The files are compiled into the library
  * (libtdpsim/CMakeLists.txt) and parsed with libinih once, at first use; a profile file on
  * disk can be loaded too (kvm_profile_lookup).  models/kvm/README.md has the format.
@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* How huge pages come back when dirty logging is turned off (reference 4.8). */
+/* How huge pages come back when dirty logging is turned off (x86.c kvm_mmu_slot_apply_flags). */
 enum log_off_recovery {
 	LOG_OFF_ZAP_LEAVES = 0,        /* <= 5.18: zap collapsible 4K leaves; tables stay */
 	LOG_OFF_ZAP_COLLAPSIBLE = 1,   /* 5.19-6.12: zap the tables where a huge page fits */
@@ -27,7 +27,7 @@ struct kvm_profile {
 	/* 6.2 "split huge pages in place on fault" (tdp_mmu_split_huge_page in
 	 * kvm_tdp_mmu_map); before, the huge SPTE was zapped and an empty table linked. */
 	bool split_on_fault;
-	/* NX rework (6.2 by its pull request; reference 8.1 says 6.1 [H]):
+	/* NX rework (6.2 by its pull request; docs/kernel-versions.md):
 	 * disallowed_hugepage_adjust needs the child SP to be NX-tagged; before, any present
 	 * table at the goal level forced a step down. */
 	bool nx_child_must_be_tagged;

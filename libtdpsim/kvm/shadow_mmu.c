@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The rmap-based MMU, after KVM's mmu.c (reference 2.4-2.10): shadow pages keyed by gfn and
+ * The rmap-based MMU, after KVM's mmu.c (direct_map, mmu_set_spte): shadow pages keyed by gfn and
  * role in mmu_page_hash and kept on active_mmu_pages, newest first; the rmaps (a pte_list of
  * leaf SPTEs per gfn and level in each memslot) and each page's parent_ptes; mmu_set_spte;
  * zapping in two steps (kvm_mmu_prepare_zap_page, then kvm_mmu_commit_zap_page with one
@@ -565,7 +565,7 @@ uint64_t *shadow_mmu_get_last_sptep(const struct kvm *kvm, uint64_t root_hpa, ui
 
 /* ---- mmu_set_spte, linking, prefetch, direct_map ---- */
 
-/* mmu_set_spte (reference 2.5).  `fault` is NULL for a prefetch. */
+/* mmu_set_spte (mmu.c).  `fault` is NULL for a prefetch. */
 static int mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot,
 			struct kvm_mmu_page *sp, unsigned i, unsigned access, uint64_t gfn,
 			uint64_t pfn, struct kvm_page_fault *fault)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Building SPTEs as KVM's spte.c does (reference 1.12, 1.12.1), in EPT format. */
+/* Building SPTEs as KVM's spte.c does (make_spte, make_small_spte, ...), in EPT format. */
 #include "kvm/spte.h"
 #include "tdpsim/trace.h"
 
@@ -27,7 +27,7 @@ uint64_t make_spte(int level, uint64_t pfn, unsigned access, bool host_writable,
 		access &= ~ACC_WRITE_MASK;
 	spte |= pfn << PAGE_SHIFT;
 	/* In pure TDP nothing is write-tracked, so mmu_try_to_unsync_pages always allows:
-	 * a writable SPTE is created with Dirty already set (reference 1.12). */
+	 * a writable SPTE is created with Dirty already set (spte.c make_spte). */
 	if (access & ACC_WRITE_MASK)
 		spte |= VMX_EPT_WRITABLE_MASK | SPTE_MMU_WRITABLE | SPTE_DIRTY_MASK;
 	return spte;

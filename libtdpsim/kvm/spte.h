@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Internal: KVM's SPTEs in EPT format (spte.h, vmx.h; reference section 6.1).  Leaf and
+ * Internal: KVM's SPTEs in EPT format (spte.h, vmx.h, vmx.c kvm_mmu_set_ept_masks).  Leaf and
  * non-leaf entries of KVM's own tables, with KVM's software bits: MMU-present (bit 11),
  * host-writable (57) and MMU-writable (58).
  */
@@ -91,7 +91,7 @@ static inline uint64_t mmio_spte_gen(uint64_t spte)
 struct kvm_mmu_page;
 
 /*
- * make_spte: the leaf SPTE for `pfn` at `level` with `access` (ACC_*), reference 1.12.
+ * make_spte: the leaf SPTE for `pfn` at `level` with `access` (ACC_*), as spte.c make_spte.
  * Sets *wrprot when a write had to be refused (never in pure TDP).
  */
 uint64_t make_spte(int level, uint64_t pfn, unsigned access, bool host_writable,

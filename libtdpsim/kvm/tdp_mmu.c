@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The TDP MMU (KVM's tdp_mmu.c, reference 1.10-1.13): roots by role on kvm->tdp_mmu_roots
+ * The TDP MMU (KVM's tdp_mmu.c): roots by role on kvm->tdp_mmu_roots
  * (one, shared by the vCPUs, as long as no vCPU runs in SMM or L2), walked with the
  * tdp_iter.  Every SPTE change goes through handle_changed_spte, which keeps pages_4k/2m/1g
  * and frees unlinked tables, exactly where KVM does it.  Single-threaded, so the atomic
@@ -44,7 +44,7 @@ static void handle_removed_pt(struct kvm *kvm, struct kvm_mmu_page *sp)
 	kvm->stats->tdp_mmu_pages--;
 }
 
-/* handle_changed_spte: the side effects of every SPTE write (reference 1.13). */
+/* handle_changed_spte: the side effects of every SPTE write. */
 static void handle_changed_spte(struct kvm *kvm, uint64_t gfn, uint64_t old_spte,
 				uint64_t new_spte, int level)
 {
@@ -151,7 +151,7 @@ static void tdp_mmu_zap_then_link(struct kvm *kvm, struct tdp_iter *iter,
 	tdp_mmu_link_sp(kvm, iter, sp);
 }
 
-/* tdp_mmu_map_handle_target_level (reference 1.11). */
+/* tdp_mmu_map_handle_target_level (tdp_mmu.c). */
 static int tdp_mmu_map_handle_target_level(struct kvm_vcpu *vcpu,
 					   struct kvm_page_fault *fault, struct tdp_iter *iter)
 {
@@ -312,7 +312,7 @@ uint64_t *kvm_tdp_mmu_get_last_sptep(const struct kvm *kvm, const struct kvm_mmu
 	}
 }
 
-/* ---- dirty logging (reference 4.2, 4.5, 4.8) ---- */
+/* ---- dirty logging (kvm_tdp_mmu_try_split_huge_pages, kvm_tdp_mmu_recover_huge_pages) ---- */
 
 /* Clear `bit` (W, or D for PML) on the leaves of `sp` (and below) that map part of
  * [start, end), at min_level or above.  A table at a time, in a tight loop: after an eager

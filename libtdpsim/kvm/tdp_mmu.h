@@ -36,7 +36,7 @@ bool kvm_tdp_mmu_zap_all(struct kvm *kvm);
 uint64_t *kvm_tdp_mmu_get_last_sptep(const struct kvm *kvm, const struct kvm_mmu_page *root,
 				     uint64_t gfn, int *level);
 
-/* Dirty logging (reference 4.2-4.8). */
+/* Dirty logging (x86.c kvm_mmu_slot_apply_flags and what it calls in tdp_mmu.c). */
 bool kvm_tdp_mmu_wrprot_slot(struct kvm *kvm, const struct kvm_memory_slot *slot, int min_level);
 bool kvm_tdp_mmu_clear_dirty_slot(struct kvm *kvm, const struct kvm_memory_slot *slot);
 void kvm_tdp_mmu_clear_dirty_pt_masked(struct kvm *kvm, uint64_t gfn, uint64_t mask,

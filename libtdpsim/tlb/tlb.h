@@ -4,7 +4,7 @@
  * a unified second-level TLB, and paging-structure caches - with the tags the hardware uses
  * (VPID, PCID) and the replacement the CPU model names.  Entries cache combined mappings
  * (guest-linear -> host-physical through guest paging and EPT), at most the smaller of the
- * guest page size and the EPT page size (reference 7.3).
+ * guest page size and the EPT page size (Intel SDM Vol. 3, on cached EPT translations).
  */
 #ifndef TDPSIM_TLB_TLB_H
 #define TDPSIM_TLB_TLB_H
@@ -72,7 +72,7 @@ void tlb_refill_l1(struct tlb *t, enum tlb_kind kind, uint64_t gva, const struct
 void tlb_insert(struct tlb *t, enum tlb_kind kind, uint64_t gva, const struct tlb_entry *e);
 
 /*
- * The iTLB-multihit check (reference 7.4): every iTLB entry of any size that covers `gva`
+ * The iTLB-multihit check (hw-vuln/multihit.rst): every iTLB entry of any size that covers `gva`
  * for (vpid, pcid); true when two of them translate it differently - `broad`: a different
  * physical address or memory type (the CVE-2018-12207 wording); strict (broad false): a 4K
  * WB entry and a large UC entry (Intel's SKL002 erratum wording).  The two entries are

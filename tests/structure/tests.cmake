@@ -5,3 +5,6 @@ add_test(NAME structure.tdp_mmu_calls_stay_behind_mmu_c
 add_test(NAME structure.tools_use_only_the_public_api
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/structure/tools_use_only_the_public_api.sh
           ${PROJECT_SOURCE_DIR})
+add_test(NAME structure.comments_cite_no_documents_outside_the_repository
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/structure/comments_cite_no_documents_outside_the_repository.sh
+          ${PROJECT_SOURCE_DIR})

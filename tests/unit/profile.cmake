@@ -1,5 +1,5 @@
 # Kernel version profiles (libtdpsim/kvm/profile.c, models/kvm/<version>.ini): the built-in
-# profiles and their values per the reference, profile files and their located errors, the
+# profiles and their values per their kernels, profile files and their located errors, the
 # kvm setting; and the command line: tdpsim info --profiles, --set kvm=.
 find_package(Threads REQUIRED)   # the test races threads to the first parse
 add_executable(test_profile unit/test_profile.c)

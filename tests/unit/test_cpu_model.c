@@ -2,8 +2,8 @@
 /*
  * CPU models (libtdpsim/cpu/model.c, models/cpu/<name>.ini): the built-in models load, in
  * file-name order, with the iTLB-multihit status the kernel gives each part and the TLB
- * geometry the public sources give (the expectations below come from those sources - the
- * project's anchors, section 4 - never from the files); every value line of a built-in file
+ * geometry the public sources give (the expectations below come from those sources -
+ * models/cpu/README.md names them - never from the files); every value line of a built-in file
  * names its source; malformed model files give errors that name the file and the line; the
  * cpu setting takes the built-in names and model files.
  */
@@ -73,9 +73,9 @@ START_TEST(every_builtin_model_loads_in_file_name_order)
 }
 END_TEST
 
-/* Reference 3.1/7.4, anchors 4.4: the bug is set unless the part is on the NO_ITLB_MULTIHIT
- * whitelist (every AMD part) or reports PSCHANGE_MC_NO (Ice Lake server and later Intel
- * server parts do; Skylake-SP does not). */
+/* arch/x86/kernel/cpu/common.c cpu_set_bug_bits: the bug is set unless the part is on the
+ * NO_ITLB_MULTIHIT whitelist (every AMD part) or reports PSCHANGE_MC_NO (Ice Lake server and
+ * later Intel server parts do; Skylake-SP does not). */
 START_TEST(skylake_sp_alone_has_the_itlb_multihit_bug)
 {
 	ck_assert(model("skylake-sp")->itlb_multihit);
@@ -99,7 +99,7 @@ START_TEST(skylake_sp_alone_has_the_itlb_multihit_bug)
 }
 END_TEST
 
-/* Anchors 4.1: Intel's optimization manual (Table 2-15) via McCalpin; a Skylake-SP's CPUID. */
+/* Intel's optimization manual 248966-045 (Table 2-15) via McCalpin; a Skylake-SP's CPUID. */
 START_TEST(skylake_sp_has_the_published_tlbs)
 {
 	const struct cpu_model *m = model("skylake-sp");
@@ -117,7 +117,7 @@ START_TEST(skylake_sp_has_the_published_tlbs)
 }
 END_TEST
 
-/* Anchors 4.1: CPUID leaf 18h of a Sunny Cove part; Golden Cove per perf-book/notebookitalia. */
+/* CPUID leaf 18h of a Sunny Cove part; Golden Cove per perf-book/notebookitalia. */
 START_TEST(icelake_and_sapphire_rapids_have_the_published_tlbs)
 {
 	const struct cpu_model *icx = model("icelake-server"), *spr = model("sapphire-rapids");
@@ -139,7 +139,7 @@ START_TEST(icelake_and_sapphire_rapids_have_the_published_tlbs)
 }
 END_TEST
 
-/* Zen 3: Zen 2's figures (WikiChip, 7-cpu; anchors 4.2); Zen 4: AMD's SOG 57647. */
+/* Zen 3: Zen 2's figures (WikiChip, 7-cpu.com); Zen 4: AMD's SOG 57647. */
 START_TEST(zen_models_have_fully_associative_l1_tlbs_for_every_size)
 {
 	const struct cpu_model *z3 = model("zen3"), *z4 = model("zen4");
@@ -187,7 +187,7 @@ START_TEST(every_builtin_model_is_consistent)
 		/* an L1 hit is cheaper than an STLB hit, a cached walk reference than memory */
 		ck_assert(m->cyc_l1_tlb_hit < m->cyc_stlb_hit);
 		ck_assert(m->cyc_walk_ref_cached < m->cyc_walk_ref_memory);
-		/* 200-300 cycles to memory; VM exit + entry 1,300-2,500 (anchors 4.3) */
+		/* 200-300 cycles to memory; VM exit + entry 1,300-2,500 (SplitX, LKML 2020) */
 		ck_assert(m->cyc_walk_ref_memory >= 200 && m->cyc_walk_ref_memory <= 300);
 		ck_assert(m->cyc_vmexit >= 1300 && m->cyc_vmexit <= 2500);
 		/* KVM's fault path is in the order of the trace: map > fast path > topup > faultin */

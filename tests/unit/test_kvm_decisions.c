@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * KVM's hugepage decisions on the TDP fault path (reference kvm-mmu.md §1, profile 6.18), as a
+ * KVM's hugepage decisions on the TDP fault path (mmu.c, tdp_mmu.c; profile 6.18), as a
  * table: one row per combination of
  *
  *   host level at the faulting hva   4K (populated or not), THP, hugetlb 2M, hugetlb 1G
@@ -19,7 +19,7 @@
  *
  * with what KVM does with the fault: req_level, goal_level, huge_page_disallowed, the result,
  * and the change in pages_4k/2m/1g, nx_lpage_splits and remote_tlb_flush_requests.  Every
- * expectation comes from the reference's rules (the row's `why` names them), never from a run.
+ * expectation comes from KVM's rules (the row's `why` names the functions), never from a run.
  *
  * Rows that depend on dirty logging being turned on or off (eager split and write-protection
  * at enable, huge pages recovered in place at disable) run in the "dirty_log_toggle" case,
@@ -44,7 +44,8 @@
 #define SLOT 0
 #define MMIO_GPA 0x200000000ull  /* 8 GiB: outside every memslot */
 
-#define ERR_READ TDPSIM_PFERR_USER /* an EPT read violation is encoded as USER (§1.1) */
+/* An EPT read violation is encoded as USER (vmx.c handle_ept_violation). */
+#define ERR_READ TDPSIM_PFERR_USER
 #define ERR_WRITE (TDPSIM_PFERR_WRITE | TDPSIM_PFERR_USER)
 #define ERR_EXEC (TDPSIM_PFERR_FETCH | TDPSIM_PFERR_USER)
 
@@ -203,7 +204,7 @@ struct row {
 	{ n, h, a, l, k, x, p, rq, gl, hp, rs, d4, d2, d1, dn, df, b, w }
 
 /* 6.13+ kvm_mmu_slot_apply_flags: turning logging off recovers huge pages in place
- * (kvm_mmu_recover_huge_pages, reference §4.2, §4.8). */
+ * (kvm_mmu_recover_huge_pages). */
 #define BUG_LOG_OFF "logging_off_recovers_huge_pages_in_place"
 
 /*
@@ -214,1601 +215,1761 @@ struct row {
  *
  * Pruned combinations:
  *  - an NX-tagged table only with nx_huge_pages=force: only an exec fault with the workaround
- *    on tags (§1.10.3), and turning NX off at runtime zaps every SPTE (§3.3), so an NX=off VM
- *    never holds a tagged table;
+ *    on tags (tdp_mmu.c kvm_tdp_mmu_map), and turning NX off at runtime zaps every SPTE
+ *    (mmu.c set_nx_huge_pages), so an NX=off VM never holds a tagged table;
  *  - the logging-made table only with logging off at the fault: that is how the state is
- *    defined; with logging on, every fault is a 4K logging fault (§1.9), which the log1 rows
- *    cover;
+ *    defined; with logging on, every fault is a 4K logging fault (kvm_mmu_hugepage_adjust),
+ *    which the log1 rows cover;
  *  - the untagged (policy-made) table only with logging off, for the same reason;
  *  - 4K hosts only in the aligned slot (plus one head-misaligned block showing it makes no
- *    difference): the host's level caps req_level at 4K whatever lpage_info says (§1.9.1);
+ *    difference): the host's level caps req_level at 4K whatever lpage_info says
+ *    (host_pfn_mapping_level);
  *  - THP only in the aligned slot: its decisions are those of a 2M host; the rows that differ
  *    are the zero-page ones (reads map the huge zero page, a write then breaks its COW).
  * Not pruned: hugetlb 1G under a slot whose hva is not 1G-aligned.  KVM only needs a
  * page-aligned userspace_addr, so a slot may start anywhere inside a 1G hugetlb mapping; the
- * host still maps 1G there and lpage_info alone caps the level (§1.9.1, §1.9.2).
+ * host still maps 1G there and lpage_info alone caps the level (__kvm_mmu_max_mapping_level;
+ * x86.c kvm_alloc_memslot_metadata).
  */
 static const struct row rows[] = {
 	/* ---- 4K host, unpopulated (zero page for reads): host level caps everything at 4K ---- */
 	ROW("4k.aligned.log0.read.nxoff.none", H4K, AL, 0, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); goal = req, new 4K leaf (§1.9, §1.11)"),
+	    "host maps 4K (host_pfn_mapping_level); goal = req, new 4K leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("4k.aligned.log0.write.nxoff.none", H4K, AL, 0, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); goal = req, new 4K leaf (§1.9, §1.11)"),
+	    "host maps 4K (host_pfn_mapping_level); goal = req, new 4K leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("4k.aligned.log0.exec.nxoff.none", H4K, AL, 0, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); goal = req, new 4K leaf (§1.9, §1.11)"),
+	    "host maps 4K (host_pfn_mapping_level); goal = req, new 4K leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("4k.aligned.log0.read.nx.none", H4K, AL, 0, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); goal = req, new 4K leaf (§1.9, §1.11)"),
+	    "host maps 4K (host_pfn_mapping_level); goal = req, new 4K leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("4k.aligned.log0.write.nx.none", H4K, AL, 0, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); goal = req, new 4K leaf (§1.9, §1.11)"),
+	    "host maps 4K (host_pfn_mapping_level); goal = req, new 4K leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("4k.aligned.log0.exec.nx.none", H4K, AL, 0, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); NX exec -> goal 4K; new SPs tagged, none tracked (req "
-	    "4K < link level) (§1.10.3)"),
+	    "host maps 4K (host_pfn_mapping_level); NX exec -> goal 4K; new SPs tagged, none "
+	    "tracked (req 4K < link level) (track_possible_nx_huge_page)"),
 	ROW("4k.aligned.log1.read.nxoff.none", H4K, AL, 1, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("4k.aligned.log1.write.nxoff.none", H4K, AL, 1, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("4k.aligned.log1.exec.nxoff.none", H4K, AL, 1, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("4k.aligned.log1.read.nx.none", H4K, AL, 1, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("4k.aligned.log1.write.nx.none", H4K, AL, 1, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("4k.aligned.log1.exec.nx.none", H4K, AL, 1, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	/* ---- 4K host, populated ---- */
 	ROW("4k-pop.aligned.log0.read.nxoff.none", H4K_POP, AL, 0, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); goal = req, new 4K leaf (§1.9, §1.11)"),
+	    "host maps 4K (host_pfn_mapping_level); goal = req, new 4K leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("4k-pop.aligned.log0.write.nxoff.none", H4K_POP, AL, 0, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); goal = req, new 4K leaf (§1.9, §1.11)"),
+	    "host maps 4K (host_pfn_mapping_level); goal = req, new 4K leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("4k-pop.aligned.log0.exec.nxoff.none", H4K_POP, AL, 0, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); goal = req, new 4K leaf (§1.9, §1.11)"),
+	    "host maps 4K (host_pfn_mapping_level); goal = req, new 4K leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("4k-pop.aligned.log0.read.nx.none", H4K_POP, AL, 0, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); goal = req, new 4K leaf (§1.9, §1.11)"),
+	    "host maps 4K (host_pfn_mapping_level); goal = req, new 4K leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("4k-pop.aligned.log0.write.nx.none", H4K_POP, AL, 0, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); goal = req, new 4K leaf (§1.9, §1.11)"),
+	    "host maps 4K (host_pfn_mapping_level); goal = req, new 4K leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("4k-pop.aligned.log0.exec.nx.none", H4K_POP, AL, 0, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); NX exec -> goal 4K; new SPs tagged, none tracked (req "
-	    "4K < link level) (§1.10.3)"),
+	    "host maps 4K (host_pfn_mapping_level); NX exec -> goal 4K; new SPs tagged, none "
+	    "tracked (req 4K < link level) (track_possible_nx_huge_page)"),
 	ROW("4k-pop.aligned.log1.read.nxoff.none", H4K_POP, AL, 1, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("4k-pop.aligned.log1.write.nxoff.none", H4K_POP, AL, 1, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("4k-pop.aligned.log1.exec.nxoff.none", H4K_POP, AL, 1, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("4k-pop.aligned.log1.read.nx.none", H4K_POP, AL, 1, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("4k-pop.aligned.log1.write.nx.none", H4K_POP, AL, 1, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("4k-pop.aligned.log1.exec.nx.none", H4K_POP, AL, 1, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("4k-pop.aligned.log0.read.nx.nx-table", H4K_POP, AL, 0, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); 4K goal: the tagged table is not at a huge goal level "
-	    "(§1.10.1)"),
+	    "host maps 4K (host_pfn_mapping_level); 4K goal: the tagged table is not at a huge "
+	    "goal level (disallowed_hugepage_adjust)"),
 	ROW("4k-pop.aligned.log0.write.nx.nx-table", H4K_POP, AL, 0, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); 4K goal: the tagged table is not at a huge goal level "
-	    "(§1.10.1)"),
+	    "host maps 4K (host_pfn_mapping_level); 4K goal: the tagged table is not at a huge "
+	    "goal level (disallowed_hugepage_adjust)"),
 	ROW("4k-pop.aligned.log0.exec.nx.nx-table", H4K_POP, AL, 0, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); NX exec -> 4K through the existing tagged tables, no "
-	    "new SP (§1.10, §1.10.3)"),
+	    "host maps 4K (host_pfn_mapping_level); NX exec -> 4K through the existing tagged "
+	    "tables, no new SP (kvm_tdp_mmu_map, track_possible_nx_huge_page)"),
 	ROW("4k-pop.aligned.log1.read.nx.nx-table", H4K_POP, AL, 1, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("4k-pop.aligned.log1.write.nx.nx-table", H4K_POP, AL, 1, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("4k-pop.aligned.log1.exec.nx.nx-table", H4K_POP, AL, 1, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("4k-pop.aligned.log0.read.nxoff.log-table", H4K_POP, AL, 0, RD, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); logging-off recovery skips it (max level 4K, §4.8); 4K "
-	    "leaf under the old table"),
+	    "host maps 4K (host_pfn_mapping_level); logging-off recovery skips it (max level 4K, "
+	    "kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("4k-pop.aligned.log0.write.nxoff.log-table", H4K_POP, AL, 0, WR, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); logging-off recovery skips it (max level 4K, §4.8); 4K "
-	    "leaf under the old table"),
+	    "host maps 4K (host_pfn_mapping_level); logging-off recovery skips it (max level 4K, "
+	    "kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("4k-pop.aligned.log0.exec.nxoff.log-table", H4K_POP, AL, 0, EX, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); logging-off recovery skips it (max level 4K, §4.8); 4K "
-	    "leaf under the old table"),
+	    "host maps 4K (host_pfn_mapping_level); logging-off recovery skips it (max level 4K, "
+	    "kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("4k-pop.aligned.log0.read.nx.log-table", H4K_POP, AL, 0, RD, NX_ON, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); logging-off recovery skips it (max level 4K, §4.8); 4K "
-	    "leaf under the old table"),
+	    "host maps 4K (host_pfn_mapping_level); logging-off recovery skips it (max level 4K, "
+	    "kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("4k-pop.aligned.log0.write.nx.log-table", H4K_POP, AL, 0, WR, NX_ON, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); logging-off recovery skips it (max level 4K, §4.8); 4K "
-	    "leaf under the old table"),
+	    "host maps 4K (host_pfn_mapping_level); logging-off recovery skips it (max level 4K, "
+	    "kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("4k-pop.aligned.log0.exec.nx.log-table", H4K_POP, AL, 0, EX, NX_ON, P_LOGT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); logging-off recovery skips it (max level 4K, §4.8); 4K "
-	    "leaf under the old table"),
+	    "host maps 4K (host_pfn_mapping_level); logging-off recovery skips it (max level 4K, "
+	    "kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("4k-pop.aligned.log0.read.nxoff.untagged-table", H4K_POP, AL, 0, RD, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); 4K leaf under the existing table"),
+	    "host maps 4K (host_pfn_mapping_level); 4K leaf under the existing table"),
 	ROW("4k-pop.aligned.log0.write.nxoff.untagged-table", H4K_POP, AL, 0, WR, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); 4K leaf under the existing table"),
+	    "host maps 4K (host_pfn_mapping_level); 4K leaf under the existing table"),
 	ROW("4k-pop.aligned.log0.exec.nxoff.untagged-table", H4K_POP, AL, 0, EX, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); 4K leaf under the existing table"),
+	    "host maps 4K (host_pfn_mapping_level); 4K leaf under the existing table"),
 	ROW("4k-pop.aligned.log0.read.nx.untagged-table", H4K_POP, AL, 0, RD, NX_ON, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); 4K leaf under the existing table"),
+	    "host maps 4K (host_pfn_mapping_level); 4K leaf under the existing table"),
 	ROW("4k-pop.aligned.log0.write.nx.untagged-table", H4K_POP, AL, 0, WR, NX_ON, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); 4K leaf under the existing table"),
+	    "host maps 4K (host_pfn_mapping_level); 4K leaf under the existing table"),
 	ROW("4k-pop.aligned.log0.exec.nx.untagged-table", H4K_POP, AL, 0, EX, NX_ON, P_UNT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); 4K leaf under the existing table"),
+	    "host maps 4K (host_pfn_mapping_level); 4K leaf under the existing table"),
 	/* ---- 4K host, head-misaligned slot: alignment cannot matter when the host maps 4K ---- */
 	ROW("4k-pop.head.log0.read.nxoff.none", H4K_POP, HEAD, 0, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); goal = req, new 4K leaf (§1.9, §1.11)"),
+	    "host maps 4K (host_pfn_mapping_level); goal = req, new 4K leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("4k-pop.head.log0.write.nxoff.none", H4K_POP, HEAD, 0, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); goal = req, new 4K leaf (§1.9, §1.11)"),
+	    "host maps 4K (host_pfn_mapping_level); goal = req, new 4K leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("4k-pop.head.log0.exec.nxoff.none", H4K_POP, HEAD, 0, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); goal = req, new 4K leaf (§1.9, §1.11)"),
+	    "host maps 4K (host_pfn_mapping_level); goal = req, new 4K leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("4k-pop.head.log0.read.nx.none", H4K_POP, HEAD, 0, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); goal = req, new 4K leaf (§1.9, §1.11)"),
+	    "host maps 4K (host_pfn_mapping_level); goal = req, new 4K leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("4k-pop.head.log0.write.nx.none", H4K_POP, HEAD, 0, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); goal = req, new 4K leaf (§1.9, §1.11)"),
+	    "host maps 4K (host_pfn_mapping_level); goal = req, new 4K leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("4k-pop.head.log0.exec.nx.none", H4K_POP, HEAD, 0, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host maps 4K (§1.9.1); NX exec -> goal 4K; new SPs tagged, none tracked (req "
-	    "4K < link level) (§1.10.3)"),
+	    "host maps 4K (host_pfn_mapping_level); NX exec -> goal 4K; new SPs tagged, none "
+	    "tracked (req 4K < link level) (track_possible_nx_huge_page)"),
 	/* ---- hugetlb 2M, aligned ---- */
 	ROW("2m.aligned.log0.read.nxoff.none", H2M, AL, 0, RD, NX_OFF, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "host 2M (host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("2m.aligned.log0.write.nxoff.none", H2M, AL, 0, WR, NX_OFF, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "host 2M (host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("2m.aligned.log0.exec.nxoff.none", H2M, AL, 0, EX, NX_OFF, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "host 2M (host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("2m.aligned.log0.read.nx.none", H2M, AL, 0, RD, NX_ON, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "host 2M (host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("2m.aligned.log0.write.nx.none", H2M, AL, 0, WR, NX_ON, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "host 2M (host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("2m.aligned.log0.exec.nx.none", H2M, AL, 0, EX, NX_ON, P_NONE,
 	    2, 1, 1, FIXED, 1, 0, 0, 1, 0, NULL,
-	    "host 2M (§1.9.1); NX exec -> goal 4K; new SPs tagged, the 4K table tracked "
-	    "(req 2M >= 2) (§1.10.3)"),
+	    "host 2M (host_pfn_mapping_level); NX exec -> goal 4K; new SPs tagged, the 4K table "
+	    "tracked (req 2M >= 2) (track_possible_nx_huge_page)"),
 	ROW("2m.aligned.log1.read.nxoff.none", H2M, AL, 1, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.aligned.log1.write.nxoff.none", H2M, AL, 1, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.aligned.log1.exec.nxoff.none", H2M, AL, 1, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.aligned.log1.read.nx.none", H2M, AL, 1, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.aligned.log1.write.nx.none", H2M, AL, 1, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.aligned.log1.exec.nx.none", H2M, AL, 1, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.aligned.log0.read.nx.nx-table", H2M, AL, 0, RD, NX_ON, P_NXT,
 	    2, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); tagged child at goal level steps goal down 2M->4K (§1.10.1, "
-	    "§1.15.3)"),
+	    "host 2M (host_pfn_mapping_level); tagged child at goal level steps goal down 2M->4K "
+	    "(disallowed_hugepage_adjust)"),
 	ROW("2m.aligned.log0.write.nx.nx-table", H2M, AL, 0, WR, NX_ON, P_NXT,
 	    2, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); tagged child at goal level steps goal down 2M->4K (§1.10.1, "
-	    "§1.15.3)"),
+	    "host 2M (host_pfn_mapping_level); tagged child at goal level steps goal down 2M->4K "
+	    "(disallowed_hugepage_adjust)"),
 	ROW("2m.aligned.log0.exec.nx.nx-table", H2M, AL, 0, EX, NX_ON, P_NXT,
 	    2, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); NX exec -> 4K through the existing tagged tables, no new SP "
-	    "(§1.10, §1.10.3)"),
+	    "host 2M (host_pfn_mapping_level); NX exec -> 4K through the existing tagged tables, "
+	    "no new SP (kvm_tdp_mmu_map, track_possible_nx_huge_page)"),
 	ROW("2m.aligned.log1.read.nx.nx-table", H2M, AL, 1, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("2m.aligned.log1.write.nx.nx-table", H2M, AL, 1, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("2m.aligned.log1.exec.nx.nx-table", H2M, AL, 1, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("2m.aligned.log0.read.nxoff.log-table", H2M, AL, 0, RD, NX_OFF, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 2M (§1.9.1); logging off recovered a 2M leaf in place (§4.2, §4.8, "
-	    "6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 2M (host_pfn_mapping_level); logging off recovered a 2M leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("2m.aligned.log0.write.nxoff.log-table", H2M, AL, 0, WR, NX_OFF, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 2M (§1.9.1); logging off recovered a 2M leaf in place (§4.2, §4.8, "
-	    "6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 2M (host_pfn_mapping_level); logging off recovered a 2M leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("2m.aligned.log0.exec.nxoff.log-table", H2M, AL, 0, EX, NX_OFF, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 2M (§1.9.1); logging off recovered a 2M leaf in place (§4.2, §4.8, "
-	    "6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 2M (host_pfn_mapping_level); logging off recovered a 2M leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("2m.aligned.log0.read.nx.log-table", H2M, AL, 0, RD, NX_ON, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 2M (§1.9.1); logging off recovered a 2M leaf in place (§4.2, §4.8, "
-	    "6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 2M (host_pfn_mapping_level); logging off recovered a 2M leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("2m.aligned.log0.write.nx.log-table", H2M, AL, 0, WR, NX_ON, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 2M (§1.9.1); logging off recovered a 2M leaf in place (§4.2, §4.8, "
-	    "6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 2M (host_pfn_mapping_level); logging off recovered a 2M leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("2m.aligned.log0.exec.nx.log-table", H2M, AL, 0, EX, NX_ON, P_LOGT,
 	    2, 1, 1, SPURIOUS, 512, -1, 0, 1, 0, BUG_LOG_OFF,
-	    "host 2M (§1.9.1); logging off recovered a 2M leaf in place (§4.2, §4.8, "
-	    "6.13+); NX exec splits it: 512 exec 4K, tracked (§1.10.2, §1.10.3), SPURIOUS "
-	    "(§1.11)"),
+	    "host 2M (host_pfn_mapping_level); logging off recovered a 2M leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); NX exec splits it: 512 "
+	    "exec 4K, tracked (tdp_mmu_split_huge_page, track_possible_nx_huge_page), SPURIOUS "
+	    "(tdp_mmu_map_handle_target_level)"),
 	ROW("2m.aligned.log0.read.nxoff.untagged-table", H2M, AL, 0, RD, NX_OFF, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "host 2M (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge leaf "
-	    "replaces it, flush (§1.11, §1.13)"),
+	    "host 2M (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("2m.aligned.log0.write.nxoff.untagged-table", H2M, AL, 0, WR, NX_OFF, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "host 2M (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge leaf "
-	    "replaces it, flush (§1.11, §1.13)"),
+	    "host 2M (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("2m.aligned.log0.exec.nxoff.untagged-table", H2M, AL, 0, EX, NX_OFF, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "host 2M (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge leaf "
-	    "replaces it, flush (§1.11, §1.13)"),
+	    "host 2M (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("2m.aligned.log0.read.nx.untagged-table", H2M, AL, 0, RD, NX_ON, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "host 2M (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge leaf "
-	    "replaces it, flush (§1.11, §1.13)"),
+	    "host 2M (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("2m.aligned.log0.write.nx.untagged-table", H2M, AL, 0, WR, NX_ON, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "host 2M (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge leaf "
-	    "replaces it, flush (§1.11, §1.13)"),
+	    "host 2M (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("2m.aligned.log0.exec.nx.untagged-table", H2M, AL, 0, EX, NX_ON, P_UNT,
 	    2, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); NX exec -> 4K through the untagged tables, no new SP "
-	    "(§1.10.3)"),
+	    "host 2M (host_pfn_mapping_level); NX exec -> 4K through the untagged tables, no new "
+	    "SP (track_possible_nx_huge_page)"),
 	/* ---- hugetlb 2M, head ---- */
 	ROW("2m.head.log0.read.nxoff.none", H2M, HEAD, 0, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("2m.head.log0.write.nxoff.none", H2M, HEAD, 0, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("2m.head.log0.exec.nxoff.none", H2M, HEAD, 0, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("2m.head.log0.read.nx.none", H2M, HEAD, 0, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("2m.head.log0.write.nx.none", H2M, HEAD, 0, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("2m.head.log0.exec.nx.none", H2M, HEAD, 0, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); NX exec -> goal 4K; new SPs "
-	    "tagged, none tracked (req 4K < link level) (§1.10.3)"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); NX exec -> goal 4K; "
+	    "new SPs tagged, none tracked (req 4K < link level) (track_possible_nx_huge_page)"),
 	ROW("2m.head.log1.read.nxoff.none", H2M, HEAD, 1, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.head.log1.write.nxoff.none", H2M, HEAD, 1, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.head.log1.exec.nxoff.none", H2M, HEAD, 1, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.head.log1.read.nx.none", H2M, HEAD, 1, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.head.log1.write.nx.none", H2M, HEAD, 1, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.head.log1.exec.nx.none", H2M, HEAD, 1, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.head.log0.read.nx.nx-table", H2M, HEAD, 0, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); 4K goal: the tagged table is not "
-	    "at a huge goal level (§1.10.1)"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); 4K goal: the tagged "
+	    "table is not at a huge goal level (disallowed_hugepage_adjust)"),
 	ROW("2m.head.log0.write.nx.nx-table", H2M, HEAD, 0, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); 4K goal: the tagged table is not "
-	    "at a huge goal level (§1.10.1)"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); 4K goal: the tagged "
+	    "table is not at a huge goal level (disallowed_hugepage_adjust)"),
 	ROW("2m.head.log0.exec.nx.nx-table", H2M, HEAD, 0, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); NX exec -> 4K through the existing "
-	    "tagged tables, no new SP (§1.10, §1.10.3)"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); NX exec -> 4K through "
+	    "the existing tagged tables, no new SP (kvm_tdp_mmu_map, track_possible_nx_huge_page)"),
 	ROW("2m.head.log1.read.nx.nx-table", H2M, HEAD, 1, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("2m.head.log1.write.nx.nx-table", H2M, HEAD, 1, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("2m.head.log1.exec.nx.nx-table", H2M, HEAD, 1, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("2m.head.log0.read.nxoff.log-table", H2M, HEAD, 0, RD, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("2m.head.log0.write.nxoff.log-table", H2M, HEAD, 0, WR, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("2m.head.log0.exec.nxoff.log-table", H2M, HEAD, 0, EX, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("2m.head.log0.read.nx.log-table", H2M, HEAD, 0, RD, NX_ON, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("2m.head.log0.write.nx.log-table", H2M, HEAD, 0, WR, NX_ON, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("2m.head.log0.exec.nx.log-table", H2M, HEAD, 0, EX, NX_ON, P_LOGT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("2m.head.log0.read.nxoff.untagged-table", H2M, HEAD, 0, RD, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("2m.head.log0.write.nxoff.untagged-table", H2M, HEAD, 0, WR, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("2m.head.log0.exec.nxoff.untagged-table", H2M, HEAD, 0, EX, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("2m.head.log0.read.nx.untagged-table", H2M, HEAD, 0, RD, NX_ON, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("2m.head.log0.write.nx.untagged-table", H2M, HEAD, 0, WR, NX_ON, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("2m.head.log0.exec.nx.untagged-table", H2M, HEAD, 0, EX, NX_ON, P_UNT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	/* ---- hugetlb 2M, tail ---- */
 	ROW("2m.tail.log0.read.nxoff.none", H2M, TAIL, 0, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("2m.tail.log0.write.nxoff.none", H2M, TAIL, 0, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("2m.tail.log0.exec.nxoff.none", H2M, TAIL, 0, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("2m.tail.log0.read.nx.none", H2M, TAIL, 0, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("2m.tail.log0.write.nx.none", H2M, TAIL, 0, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("2m.tail.log0.exec.nx.none", H2M, TAIL, 0, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); NX exec -> goal 4K; new SPs "
-	    "tagged, none tracked (req 4K < link level) (§1.10.3)"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); NX exec -> goal 4K; "
+	    "new SPs tagged, none tracked (req 4K < link level) (track_possible_nx_huge_page)"),
 	ROW("2m.tail.log1.read.nxoff.none", H2M, TAIL, 1, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.tail.log1.write.nxoff.none", H2M, TAIL, 1, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.tail.log1.exec.nxoff.none", H2M, TAIL, 1, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.tail.log1.read.nx.none", H2M, TAIL, 1, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.tail.log1.write.nx.none", H2M, TAIL, 1, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.tail.log1.exec.nx.none", H2M, TAIL, 1, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.tail.log0.read.nx.nx-table", H2M, TAIL, 0, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); 4K goal: the tagged table is not "
-	    "at a huge goal level (§1.10.1)"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); 4K goal: the tagged "
+	    "table is not at a huge goal level (disallowed_hugepage_adjust)"),
 	ROW("2m.tail.log0.write.nx.nx-table", H2M, TAIL, 0, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); 4K goal: the tagged table is not "
-	    "at a huge goal level (§1.10.1)"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); 4K goal: the tagged "
+	    "table is not at a huge goal level (disallowed_hugepage_adjust)"),
 	ROW("2m.tail.log0.exec.nx.nx-table", H2M, TAIL, 0, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); NX exec -> 4K through the existing "
-	    "tagged tables, no new SP (§1.10, §1.10.3)"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); NX exec -> 4K through "
+	    "the existing tagged tables, no new SP (kvm_tdp_mmu_map, track_possible_nx_huge_page)"),
 	ROW("2m.tail.log1.read.nx.nx-table", H2M, TAIL, 1, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("2m.tail.log1.write.nx.nx-table", H2M, TAIL, 1, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("2m.tail.log1.exec.nx.nx-table", H2M, TAIL, 1, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("2m.tail.log0.read.nxoff.log-table", H2M, TAIL, 0, RD, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("2m.tail.log0.write.nxoff.log-table", H2M, TAIL, 0, WR, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("2m.tail.log0.exec.nxoff.log-table", H2M, TAIL, 0, EX, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("2m.tail.log0.read.nx.log-table", H2M, TAIL, 0, RD, NX_ON, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("2m.tail.log0.write.nx.log-table", H2M, TAIL, 0, WR, NX_ON, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("2m.tail.log0.exec.nx.log-table", H2M, TAIL, 0, EX, NX_ON, P_LOGT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("2m.tail.log0.read.nxoff.untagged-table", H2M, TAIL, 0, RD, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("2m.tail.log0.write.nxoff.untagged-table", H2M, TAIL, 0, WR, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("2m.tail.log0.exec.nxoff.untagged-table", H2M, TAIL, 0, EX, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("2m.tail.log0.read.nx.untagged-table", H2M, TAIL, 0, RD, NX_ON, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("2m.tail.log0.write.nx.untagged-table", H2M, TAIL, 0, WR, NX_ON, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("2m.tail.log0.exec.nx.untagged-table", H2M, TAIL, 0, EX, NX_ON, P_UNT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	/* ---- hugetlb 2M, interior ---- */
 	ROW("2m.interior.log0.read.nxoff.none", H2M, INTR, 0, RD, NX_OFF, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "host 2M (host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("2m.interior.log0.write.nxoff.none", H2M, INTR, 0, WR, NX_OFF, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "host 2M (host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("2m.interior.log0.exec.nxoff.none", H2M, INTR, 0, EX, NX_OFF, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "host 2M (host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("2m.interior.log0.read.nx.none", H2M, INTR, 0, RD, NX_ON, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "host 2M (host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("2m.interior.log0.write.nx.none", H2M, INTR, 0, WR, NX_ON, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "host 2M (host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("2m.interior.log0.exec.nx.none", H2M, INTR, 0, EX, NX_ON, P_NONE,
 	    2, 1, 1, FIXED, 1, 0, 0, 1, 0, NULL,
-	    "host 2M (§1.9.1); NX exec -> goal 4K; new SPs tagged, the 4K table tracked "
-	    "(req 2M >= 2) (§1.10.3)"),
+	    "host 2M (host_pfn_mapping_level); NX exec -> goal 4K; new SPs tagged, the 4K table "
+	    "tracked (req 2M >= 2) (track_possible_nx_huge_page)"),
 	ROW("2m.interior.log1.read.nxoff.none", H2M, INTR, 1, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.interior.log1.write.nxoff.none", H2M, INTR, 1, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.interior.log1.exec.nxoff.none", H2M, INTR, 1, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.interior.log1.read.nx.none", H2M, INTR, 1, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.interior.log1.write.nx.none", H2M, INTR, 1, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.interior.log1.exec.nx.none", H2M, INTR, 1, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.interior.log0.read.nx.nx-table", H2M, INTR, 0, RD, NX_ON, P_NXT,
 	    2, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); tagged child at goal level steps goal down 2M->4K (§1.10.1, "
-	    "§1.15.3)"),
+	    "host 2M (host_pfn_mapping_level); tagged child at goal level steps goal down 2M->4K "
+	    "(disallowed_hugepage_adjust)"),
 	ROW("2m.interior.log0.write.nx.nx-table", H2M, INTR, 0, WR, NX_ON, P_NXT,
 	    2, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); tagged child at goal level steps goal down 2M->4K (§1.10.1, "
-	    "§1.15.3)"),
+	    "host 2M (host_pfn_mapping_level); tagged child at goal level steps goal down 2M->4K "
+	    "(disallowed_hugepage_adjust)"),
 	ROW("2m.interior.log0.exec.nx.nx-table", H2M, INTR, 0, EX, NX_ON, P_NXT,
 	    2, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); NX exec -> 4K through the existing tagged tables, no new SP "
-	    "(§1.10, §1.10.3)"),
+	    "host 2M (host_pfn_mapping_level); NX exec -> 4K through the existing tagged tables, "
+	    "no new SP (kvm_tdp_mmu_map, track_possible_nx_huge_page)"),
 	ROW("2m.interior.log1.read.nx.nx-table", H2M, INTR, 1, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("2m.interior.log1.write.nx.nx-table", H2M, INTR, 1, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("2m.interior.log1.exec.nx.nx-table", H2M, INTR, 1, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("2m.interior.log0.read.nxoff.log-table", H2M, INTR, 0, RD, NX_OFF, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 2M (§1.9.1); logging off recovered a 2M leaf in place (§4.2, §4.8, "
-	    "6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 2M (host_pfn_mapping_level); logging off recovered a 2M leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("2m.interior.log0.write.nxoff.log-table", H2M, INTR, 0, WR, NX_OFF, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 2M (§1.9.1); logging off recovered a 2M leaf in place (§4.2, §4.8, "
-	    "6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 2M (host_pfn_mapping_level); logging off recovered a 2M leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("2m.interior.log0.exec.nxoff.log-table", H2M, INTR, 0, EX, NX_OFF, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 2M (§1.9.1); logging off recovered a 2M leaf in place (§4.2, §4.8, "
-	    "6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 2M (host_pfn_mapping_level); logging off recovered a 2M leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("2m.interior.log0.read.nx.log-table", H2M, INTR, 0, RD, NX_ON, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 2M (§1.9.1); logging off recovered a 2M leaf in place (§4.2, §4.8, "
-	    "6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 2M (host_pfn_mapping_level); logging off recovered a 2M leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("2m.interior.log0.write.nx.log-table", H2M, INTR, 0, WR, NX_ON, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 2M (§1.9.1); logging off recovered a 2M leaf in place (§4.2, §4.8, "
-	    "6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 2M (host_pfn_mapping_level); logging off recovered a 2M leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("2m.interior.log0.exec.nx.log-table", H2M, INTR, 0, EX, NX_ON, P_LOGT,
 	    2, 1, 1, SPURIOUS, 512, -1, 0, 1, 0, BUG_LOG_OFF,
-	    "host 2M (§1.9.1); logging off recovered a 2M leaf in place (§4.2, §4.8, "
-	    "6.13+); NX exec splits it: 512 exec 4K, tracked (§1.10.2, §1.10.3), SPURIOUS "
-	    "(§1.11)"),
+	    "host 2M (host_pfn_mapping_level); logging off recovered a 2M leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); NX exec splits it: 512 "
+	    "exec 4K, tracked (tdp_mmu_split_huge_page, track_possible_nx_huge_page), SPURIOUS "
+	    "(tdp_mmu_map_handle_target_level)"),
 	ROW("2m.interior.log0.read.nxoff.untagged-table", H2M, INTR, 0, RD, NX_OFF, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "host 2M (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge leaf "
-	    "replaces it, flush (§1.11, §1.13)"),
+	    "host 2M (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("2m.interior.log0.write.nxoff.untagged-table", H2M, INTR, 0, WR, NX_OFF, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "host 2M (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge leaf "
-	    "replaces it, flush (§1.11, §1.13)"),
+	    "host 2M (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("2m.interior.log0.exec.nxoff.untagged-table", H2M, INTR, 0, EX, NX_OFF, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "host 2M (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge leaf "
-	    "replaces it, flush (§1.11, §1.13)"),
+	    "host 2M (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("2m.interior.log0.read.nx.untagged-table", H2M, INTR, 0, RD, NX_ON, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "host 2M (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge leaf "
-	    "replaces it, flush (§1.11, §1.13)"),
+	    "host 2M (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("2m.interior.log0.write.nx.untagged-table", H2M, INTR, 0, WR, NX_ON, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "host 2M (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge leaf "
-	    "replaces it, flush (§1.11, §1.13)"),
+	    "host 2M (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("2m.interior.log0.exec.nx.untagged-table", H2M, INTR, 0, EX, NX_ON, P_UNT,
 	    2, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); NX exec -> 4K through the untagged tables, no new SP "
-	    "(§1.10.3)"),
+	    "host 2M (host_pfn_mapping_level); NX exec -> 4K through the untagged tables, no new "
+	    "SP (track_possible_nx_huge_page)"),
 	/* ---- hugetlb 2M, incong2m ---- */
 	ROW("2m.incong2m.log0.read.nxoff.none", H2M, INC2M, 0, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); goal = req, new 4K leaf "
-	    "(§1.9, §1.11)"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); goal = req, "
+	    "new 4K leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("2m.incong2m.log0.write.nxoff.none", H2M, INC2M, 0, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); goal = req, new 4K leaf "
-	    "(§1.9, §1.11)"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); goal = req, "
+	    "new 4K leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("2m.incong2m.log0.exec.nxoff.none", H2M, INC2M, 0, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); goal = req, new 4K leaf "
-	    "(§1.9, §1.11)"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); goal = req, "
+	    "new 4K leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("2m.incong2m.log0.read.nx.none", H2M, INC2M, 0, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); goal = req, new 4K leaf "
-	    "(§1.9, §1.11)"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); goal = req, "
+	    "new 4K leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("2m.incong2m.log0.write.nx.none", H2M, INC2M, 0, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); goal = req, new 4K leaf "
-	    "(§1.9, §1.11)"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); goal = req, "
+	    "new 4K leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("2m.incong2m.log0.exec.nx.none", H2M, INC2M, 0, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); NX exec -> goal 4K; new "
-	    "SPs tagged, none tracked (req 4K < link level) (§1.10.3)"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); NX exec -> "
+	    "goal 4K; new SPs tagged, none tracked (req 4K < link level) "
+	    "(track_possible_nx_huge_page)"),
 	ROW("2m.incong2m.log1.read.nxoff.none", H2M, INC2M, 1, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.incong2m.log1.write.nxoff.none", H2M, INC2M, 1, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.incong2m.log1.exec.nxoff.none", H2M, INC2M, 1, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.incong2m.log1.read.nx.none", H2M, INC2M, 1, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.incong2m.log1.write.nx.none", H2M, INC2M, 1, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.incong2m.log1.exec.nx.none", H2M, INC2M, 1, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.incong2m.log0.read.nx.nx-table", H2M, INC2M, 0, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); 4K goal: the tagged table "
-	    "is not at a huge goal level (§1.10.1)"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); 4K goal: the "
+	    "tagged table is not at a huge goal level (disallowed_hugepage_adjust)"),
 	ROW("2m.incong2m.log0.write.nx.nx-table", H2M, INC2M, 0, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); 4K goal: the tagged table "
-	    "is not at a huge goal level (§1.10.1)"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); 4K goal: the "
+	    "tagged table is not at a huge goal level (disallowed_hugepage_adjust)"),
 	ROW("2m.incong2m.log0.exec.nx.nx-table", H2M, INC2M, 0, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); NX exec -> 4K through the "
-	    "existing tagged tables, no new SP (§1.10, §1.10.3)"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); NX exec -> "
+	    "4K through the existing tagged tables, no new SP (kvm_tdp_mmu_map, "
+	    "track_possible_nx_huge_page)"),
 	ROW("2m.incong2m.log1.read.nx.nx-table", H2M, INC2M, 1, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("2m.incong2m.log1.write.nx.nx-table", H2M, INC2M, 1, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("2m.incong2m.log1.exec.nx.nx-table", H2M, INC2M, 1, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("2m.incong2m.log0.read.nxoff.log-table", H2M, INC2M, 0, RD, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); logging-off recovery "
-	    "skips it (max level 4K, §4.8); 4K leaf under the old table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); logging-off "
+	    "recovery skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old "
+	    "table"),
 	ROW("2m.incong2m.log0.write.nxoff.log-table", H2M, INC2M, 0, WR, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); logging-off recovery "
-	    "skips it (max level 4K, §4.8); 4K leaf under the old table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); logging-off "
+	    "recovery skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old "
+	    "table"),
 	ROW("2m.incong2m.log0.exec.nxoff.log-table", H2M, INC2M, 0, EX, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); logging-off recovery "
-	    "skips it (max level 4K, §4.8); 4K leaf under the old table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); logging-off "
+	    "recovery skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old "
+	    "table"),
 	ROW("2m.incong2m.log0.read.nx.log-table", H2M, INC2M, 0, RD, NX_ON, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); logging-off recovery "
-	    "skips it (max level 4K, §4.8); 4K leaf under the old table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); logging-off "
+	    "recovery skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old "
+	    "table"),
 	ROW("2m.incong2m.log0.write.nx.log-table", H2M, INC2M, 0, WR, NX_ON, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); logging-off recovery "
-	    "skips it (max level 4K, §4.8); 4K leaf under the old table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); logging-off "
+	    "recovery skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old "
+	    "table"),
 	ROW("2m.incong2m.log0.exec.nx.log-table", H2M, INC2M, 0, EX, NX_ON, P_LOGT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); logging-off recovery "
-	    "skips it (max level 4K, §4.8); 4K leaf under the old table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); logging-off "
+	    "recovery skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old "
+	    "table"),
 	ROW("2m.incong2m.log0.read.nxoff.untagged-table", H2M, INC2M, 0, RD, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); 4K leaf under the "
-	    "existing table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); 4K leaf "
+	    "under the existing table"),
 	ROW("2m.incong2m.log0.write.nxoff.untagged-table", H2M, INC2M, 0, WR, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); 4K leaf under the "
-	    "existing table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); 4K leaf "
+	    "under the existing table"),
 	ROW("2m.incong2m.log0.exec.nxoff.untagged-table", H2M, INC2M, 0, EX, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); 4K leaf under the "
-	    "existing table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); 4K leaf "
+	    "under the existing table"),
 	ROW("2m.incong2m.log0.read.nx.untagged-table", H2M, INC2M, 0, RD, NX_ON, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); 4K leaf under the "
-	    "existing table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); 4K leaf "
+	    "under the existing table"),
 	ROW("2m.incong2m.log0.write.nx.untagged-table", H2M, INC2M, 0, WR, NX_ON, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); 4K leaf under the "
-	    "existing table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); 4K leaf "
+	    "under the existing table"),
 	ROW("2m.incong2m.log0.exec.nx.untagged-table", H2M, INC2M, 0, EX, NX_ON, P_UNT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); 4K leaf under the "
-	    "existing table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); 4K leaf "
+	    "under the existing table"),
 	/* ---- hugetlb 2M, cong2m ---- */
 	ROW("2m.cong2m.log0.read.nxoff.none", H2M, C2M, 0, RD, NX_OFF, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "host 2M (host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("2m.cong2m.log0.write.nxoff.none", H2M, C2M, 0, WR, NX_OFF, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "host 2M (host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("2m.cong2m.log0.exec.nxoff.none", H2M, C2M, 0, EX, NX_OFF, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "host 2M (host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("2m.cong2m.log0.read.nx.none", H2M, C2M, 0, RD, NX_ON, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "host 2M (host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("2m.cong2m.log0.write.nx.none", H2M, C2M, 0, WR, NX_ON, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "host 2M (host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("2m.cong2m.log0.exec.nx.none", H2M, C2M, 0, EX, NX_ON, P_NONE,
 	    2, 1, 1, FIXED, 1, 0, 0, 1, 0, NULL,
-	    "host 2M (§1.9.1); NX exec -> goal 4K; new SPs tagged, the 4K table tracked "
-	    "(req 2M >= 2) (§1.10.3)"),
+	    "host 2M (host_pfn_mapping_level); NX exec -> goal 4K; new SPs tagged, the 4K table "
+	    "tracked (req 2M >= 2) (track_possible_nx_huge_page)"),
 	ROW("2m.cong2m.log1.read.nxoff.none", H2M, C2M, 1, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.cong2m.log1.write.nxoff.none", H2M, C2M, 1, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.cong2m.log1.exec.nxoff.none", H2M, C2M, 1, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.cong2m.log1.read.nx.none", H2M, C2M, 1, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.cong2m.log1.write.nx.none", H2M, C2M, 1, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.cong2m.log1.exec.nx.none", H2M, C2M, 1, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("2m.cong2m.log0.read.nx.nx-table", H2M, C2M, 0, RD, NX_ON, P_NXT,
 	    2, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); tagged child at goal level steps goal down 2M->4K (§1.10.1, "
-	    "§1.15.3)"),
+	    "host 2M (host_pfn_mapping_level); tagged child at goal level steps goal down 2M->4K "
+	    "(disallowed_hugepage_adjust)"),
 	ROW("2m.cong2m.log0.write.nx.nx-table", H2M, C2M, 0, WR, NX_ON, P_NXT,
 	    2, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); tagged child at goal level steps goal down 2M->4K (§1.10.1, "
-	    "§1.15.3)"),
+	    "host 2M (host_pfn_mapping_level); tagged child at goal level steps goal down 2M->4K "
+	    "(disallowed_hugepage_adjust)"),
 	ROW("2m.cong2m.log0.exec.nx.nx-table", H2M, C2M, 0, EX, NX_ON, P_NXT,
 	    2, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); NX exec -> 4K through the existing tagged tables, no new SP "
-	    "(§1.10, §1.10.3)"),
+	    "host 2M (host_pfn_mapping_level); NX exec -> 4K through the existing tagged tables, "
+	    "no new SP (kvm_tdp_mmu_map, track_possible_nx_huge_page)"),
 	ROW("2m.cong2m.log1.read.nx.nx-table", H2M, C2M, 1, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("2m.cong2m.log1.write.nx.nx-table", H2M, C2M, 1, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("2m.cong2m.log1.exec.nx.nx-table", H2M, C2M, 1, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("2m.cong2m.log0.read.nxoff.log-table", H2M, C2M, 0, RD, NX_OFF, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 2M (§1.9.1); logging off recovered a 2M leaf in place (§4.2, §4.8, "
-	    "6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 2M (host_pfn_mapping_level); logging off recovered a 2M leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("2m.cong2m.log0.write.nxoff.log-table", H2M, C2M, 0, WR, NX_OFF, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 2M (§1.9.1); logging off recovered a 2M leaf in place (§4.2, §4.8, "
-	    "6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 2M (host_pfn_mapping_level); logging off recovered a 2M leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("2m.cong2m.log0.exec.nxoff.log-table", H2M, C2M, 0, EX, NX_OFF, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 2M (§1.9.1); logging off recovered a 2M leaf in place (§4.2, §4.8, "
-	    "6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 2M (host_pfn_mapping_level); logging off recovered a 2M leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("2m.cong2m.log0.read.nx.log-table", H2M, C2M, 0, RD, NX_ON, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 2M (§1.9.1); logging off recovered a 2M leaf in place (§4.2, §4.8, "
-	    "6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 2M (host_pfn_mapping_level); logging off recovered a 2M leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("2m.cong2m.log0.write.nx.log-table", H2M, C2M, 0, WR, NX_ON, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 2M (§1.9.1); logging off recovered a 2M leaf in place (§4.2, §4.8, "
-	    "6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 2M (host_pfn_mapping_level); logging off recovered a 2M leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("2m.cong2m.log0.exec.nx.log-table", H2M, C2M, 0, EX, NX_ON, P_LOGT,
 	    2, 1, 1, SPURIOUS, 512, -1, 0, 1, 0, BUG_LOG_OFF,
-	    "host 2M (§1.9.1); logging off recovered a 2M leaf in place (§4.2, §4.8, "
-	    "6.13+); NX exec splits it: 512 exec 4K, tracked (§1.10.2, §1.10.3), SPURIOUS "
-	    "(§1.11)"),
+	    "host 2M (host_pfn_mapping_level); logging off recovered a 2M leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); NX exec splits it: 512 "
+	    "exec 4K, tracked (tdp_mmu_split_huge_page, track_possible_nx_huge_page), SPURIOUS "
+	    "(tdp_mmu_map_handle_target_level)"),
 	ROW("2m.cong2m.log0.read.nxoff.untagged-table", H2M, C2M, 0, RD, NX_OFF, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "host 2M (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge leaf "
-	    "replaces it, flush (§1.11, §1.13)"),
+	    "host 2M (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("2m.cong2m.log0.write.nxoff.untagged-table", H2M, C2M, 0, WR, NX_OFF, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "host 2M (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge leaf "
-	    "replaces it, flush (§1.11, §1.13)"),
+	    "host 2M (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("2m.cong2m.log0.exec.nxoff.untagged-table", H2M, C2M, 0, EX, NX_OFF, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "host 2M (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge leaf "
-	    "replaces it, flush (§1.11, §1.13)"),
+	    "host 2M (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("2m.cong2m.log0.read.nx.untagged-table", H2M, C2M, 0, RD, NX_ON, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "host 2M (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge leaf "
-	    "replaces it, flush (§1.11, §1.13)"),
+	    "host 2M (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("2m.cong2m.log0.write.nx.untagged-table", H2M, C2M, 0, WR, NX_ON, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "host 2M (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge leaf "
-	    "replaces it, flush (§1.11, §1.13)"),
+	    "host 2M (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("2m.cong2m.log0.exec.nx.untagged-table", H2M, C2M, 0, EX, NX_ON, P_UNT,
 	    2, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); NX exec -> 4K through the untagged tables, no new SP "
-	    "(§1.10.3)"),
+	    "host 2M (host_pfn_mapping_level); NX exec -> 4K through the untagged tables, no new "
+	    "SP (track_possible_nx_huge_page)"),
 	/* ---- hugetlb 1G, aligned ---- */
 	ROW("1g.aligned.log0.read.nxoff.none", H1G, AL, 0, RD, NX_OFF, P_NONE,
 	    3, 3, 0, FIXED, 0, 0, 1, 0, 0, NULL,
-	    "host 1G, aligned (§1.9.1); goal = req, new 1G leaf (§1.9, §1.11)"),
+	    "host 1G, aligned (host_pfn_mapping_level); goal = req, new 1G leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.aligned.log0.write.nxoff.none", H1G, AL, 0, WR, NX_OFF, P_NONE,
 	    3, 3, 0, FIXED, 0, 0, 1, 0, 0, NULL,
-	    "host 1G, aligned (§1.9.1); goal = req, new 1G leaf (§1.9, §1.11)"),
+	    "host 1G, aligned (host_pfn_mapping_level); goal = req, new 1G leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.aligned.log0.exec.nxoff.none", H1G, AL, 0, EX, NX_OFF, P_NONE,
 	    3, 3, 0, FIXED, 0, 0, 1, 0, 0, NULL,
-	    "host 1G, aligned (§1.9.1); goal = req, new 1G leaf (§1.9, §1.11)"),
+	    "host 1G, aligned (host_pfn_mapping_level); goal = req, new 1G leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.aligned.log0.read.nx.none", H1G, AL, 0, RD, NX_ON, P_NONE,
 	    3, 3, 0, FIXED, 0, 0, 1, 0, 0, NULL,
-	    "host 1G, aligned (§1.9.1); goal = req, new 1G leaf (§1.9, §1.11)"),
+	    "host 1G, aligned (host_pfn_mapping_level); goal = req, new 1G leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.aligned.log0.write.nx.none", H1G, AL, 0, WR, NX_ON, P_NONE,
 	    3, 3, 0, FIXED, 0, 0, 1, 0, 0, NULL,
-	    "host 1G, aligned (§1.9.1); goal = req, new 1G leaf (§1.9, §1.11)"),
+	    "host 1G, aligned (host_pfn_mapping_level); goal = req, new 1G leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.aligned.log0.exec.nx.none", H1G, AL, 0, EX, NX_ON, P_NONE,
 	    3, 1, 1, FIXED, 1, 0, 0, 2, 0, NULL,
-	    "host 1G, aligned (§1.9.1); NX exec -> goal 4K; new SPs tagged, the 2M and 4K "
-	    "tables tracked (req 1G >= 3, 2) (§1.10.3)"),
+	    "host 1G, aligned (host_pfn_mapping_level); NX exec -> goal 4K; new SPs tagged, the 2M "
+	    "and 4K tables tracked (req 1G >= 3, 2) (track_possible_nx_huge_page)"),
 	ROW("1g.aligned.log1.read.nxoff.none", H1G, AL, 1, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.aligned.log1.write.nxoff.none", H1G, AL, 1, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.aligned.log1.exec.nxoff.none", H1G, AL, 1, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.aligned.log1.read.nx.none", H1G, AL, 1, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.aligned.log1.write.nx.none", H1G, AL, 1, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.aligned.log1.exec.nx.none", H1G, AL, 1, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.aligned.log0.read.nx.nx-table", H1G, AL, 0, RD, NX_ON, P_NXT,
 	    3, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host 1G, aligned (§1.9.1); tagged child at goal level steps goal down "
-	    "1G->2M->4K (§1.10.1, §1.15.3)"),
+	    "host 1G, aligned (host_pfn_mapping_level); tagged child at goal level steps goal down "
+	    "1G->2M->4K (disallowed_hugepage_adjust)"),
 	ROW("1g.aligned.log0.write.nx.nx-table", H1G, AL, 0, WR, NX_ON, P_NXT,
 	    3, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host 1G, aligned (§1.9.1); tagged child at goal level steps goal down "
-	    "1G->2M->4K (§1.10.1, §1.15.3)"),
+	    "host 1G, aligned (host_pfn_mapping_level); tagged child at goal level steps goal down "
+	    "1G->2M->4K (disallowed_hugepage_adjust)"),
 	ROW("1g.aligned.log0.exec.nx.nx-table", H1G, AL, 0, EX, NX_ON, P_NXT,
 	    3, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host 1G, aligned (§1.9.1); NX exec -> 4K through the existing tagged tables, "
-	    "no new SP (§1.10, §1.10.3)"),
+	    "host 1G, aligned (host_pfn_mapping_level); NX exec -> 4K through the existing tagged "
+	    "tables, no new SP (kvm_tdp_mmu_map, track_possible_nx_huge_page)"),
 	ROW("1g.aligned.log1.read.nx.nx-table", H1G, AL, 1, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("1g.aligned.log1.write.nx.nx-table", H1G, AL, 1, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("1g.aligned.log1.exec.nx.nx-table", H1G, AL, 1, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("1g.aligned.log0.read.nxoff.log-table", H1G, AL, 0, RD, NX_OFF, P_LOGT,
 	    3, 3, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 1G, aligned (§1.9.1); logging off recovered a 1G leaf in place (§4.2, "
-	    "§4.8, 6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 1G, aligned (host_pfn_mapping_level); logging off recovered a 1G leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("1g.aligned.log0.write.nxoff.log-table", H1G, AL, 0, WR, NX_OFF, P_LOGT,
 	    3, 3, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 1G, aligned (§1.9.1); logging off recovered a 1G leaf in place (§4.2, "
-	    "§4.8, 6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 1G, aligned (host_pfn_mapping_level); logging off recovered a 1G leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("1g.aligned.log0.exec.nxoff.log-table", H1G, AL, 0, EX, NX_OFF, P_LOGT,
 	    3, 3, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 1G, aligned (§1.9.1); logging off recovered a 1G leaf in place (§4.2, "
-	    "§4.8, 6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 1G, aligned (host_pfn_mapping_level); logging off recovered a 1G leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("1g.aligned.log0.read.nx.log-table", H1G, AL, 0, RD, NX_ON, P_LOGT,
 	    3, 3, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 1G, aligned (§1.9.1); logging off recovered a 1G leaf in place (§4.2, "
-	    "§4.8, 6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 1G, aligned (host_pfn_mapping_level); logging off recovered a 1G leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("1g.aligned.log0.write.nx.log-table", H1G, AL, 0, WR, NX_ON, P_LOGT,
 	    3, 3, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "host 1G, aligned (§1.9.1); logging off recovered a 1G leaf in place (§4.2, "
-	    "§4.8, 6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "host 1G, aligned (host_pfn_mapping_level); logging off recovered a 1G leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); it already allows the "
+	    "access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("1g.aligned.log0.exec.nx.log-table", H1G, AL, 0, EX, NX_ON, P_LOGT,
 	    3, 1, 1, SPURIOUS, 512, 511, -1, 2, 0, BUG_LOG_OFF,
-	    "host 1G, aligned (§1.9.1); logging off recovered a 1G leaf in place (§4.2, "
-	    "§4.8, 6.13+); NX exec splits 1G->512x2M->512x4K, 2 SPs tracked (§1.10.2, "
-	    "§1.10.3), SPURIOUS (§1.11)"),
+	    "host 1G, aligned (host_pfn_mapping_level); logging off recovered a 1G leaf in place "
+	    "(kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, 6.13+); NX exec splits "
+	    "1G->512x2M->512x4K, 2 SPs tracked (tdp_mmu_split_huge_page, "
+	    "track_possible_nx_huge_page), SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("1g.aligned.log0.read.nxoff.untagged-table", H1G, AL, 0, RD, NX_OFF, P_UNT,
 	    3, 3, 0, FIXED, -1, 0, 1, 0, 1, NULL,
-	    "host 1G, aligned (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge "
-	    "leaf replaces it, flush (§1.11, §1.13)"),
+	    "host 1G, aligned (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("1g.aligned.log0.write.nxoff.untagged-table", H1G, AL, 0, WR, NX_OFF, P_UNT,
 	    3, 3, 0, FIXED, -1, 0, 1, 0, 1, NULL,
-	    "host 1G, aligned (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge "
-	    "leaf replaces it, flush (§1.11, §1.13)"),
+	    "host 1G, aligned (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("1g.aligned.log0.exec.nxoff.untagged-table", H1G, AL, 0, EX, NX_OFF, P_UNT,
 	    3, 3, 0, FIXED, -1, 0, 1, 0, 1, NULL,
-	    "host 1G, aligned (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge "
-	    "leaf replaces it, flush (§1.11, §1.13)"),
+	    "host 1G, aligned (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("1g.aligned.log0.read.nx.untagged-table", H1G, AL, 0, RD, NX_ON, P_UNT,
 	    3, 3, 0, FIXED, -1, 0, 1, 0, 1, NULL,
-	    "host 1G, aligned (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge "
-	    "leaf replaces it, flush (§1.11, §1.13)"),
+	    "host 1G, aligned (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("1g.aligned.log0.write.nx.untagged-table", H1G, AL, 0, WR, NX_ON, P_UNT,
 	    3, 3, 0, FIXED, -1, 0, 1, 0, 1, NULL,
-	    "host 1G, aligned (§1.9.1); untagged table does not block (6.1+, §1.10.1): huge "
-	    "leaf replaces it, flush (§1.11, §1.13)"),
+	    "host 1G, aligned (host_pfn_mapping_level); untagged table does not block (6.1+, "
+	    "disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("1g.aligned.log0.exec.nx.untagged-table", H1G, AL, 0, EX, NX_ON, P_UNT,
 	    3, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "host 1G, aligned (§1.9.1); NX exec -> 4K through the untagged tables, no new "
-	    "SP (§1.10.3)"),
+	    "host 1G, aligned (host_pfn_mapping_level); NX exec -> 4K through the untagged tables, "
+	    "no new SP (track_possible_nx_huge_page)"),
 	/* ---- hugetlb 1G, head ---- */
 	ROW("1g.head.log0.read.nxoff.none", H1G, HEAD, 0, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.head.log0.write.nxoff.none", H1G, HEAD, 0, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.head.log0.exec.nxoff.none", H1G, HEAD, 0, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.head.log0.read.nx.none", H1G, HEAD, 0, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.head.log0.write.nx.none", H1G, HEAD, 0, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.head.log0.exec.nx.none", H1G, HEAD, 0, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); NX exec -> goal 4K; new SPs "
-	    "tagged, none tracked (req 4K < link level) (§1.10.3)"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); NX exec -> goal 4K; "
+	    "new SPs tagged, none tracked (req 4K < link level) (track_possible_nx_huge_page)"),
 	ROW("1g.head.log1.read.nxoff.none", H1G, HEAD, 1, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.head.log1.write.nxoff.none", H1G, HEAD, 1, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.head.log1.exec.nxoff.none", H1G, HEAD, 1, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.head.log1.read.nx.none", H1G, HEAD, 1, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.head.log1.write.nx.none", H1G, HEAD, 1, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.head.log1.exec.nx.none", H1G, HEAD, 1, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.head.log0.read.nx.nx-table", H1G, HEAD, 0, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); 4K goal: the tagged table is not "
-	    "at a huge goal level (§1.10.1)"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); 4K goal: the tagged "
+	    "table is not at a huge goal level (disallowed_hugepage_adjust)"),
 	ROW("1g.head.log0.write.nx.nx-table", H1G, HEAD, 0, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); 4K goal: the tagged table is not "
-	    "at a huge goal level (§1.10.1)"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); 4K goal: the tagged "
+	    "table is not at a huge goal level (disallowed_hugepage_adjust)"),
 	ROW("1g.head.log0.exec.nx.nx-table", H1G, HEAD, 0, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); NX exec -> 4K through the existing "
-	    "tagged tables, no new SP (§1.10, §1.10.3)"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); NX exec -> 4K through "
+	    "the existing tagged tables, no new SP (kvm_tdp_mmu_map, track_possible_nx_huge_page)"),
 	ROW("1g.head.log1.read.nx.nx-table", H1G, HEAD, 1, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("1g.head.log1.write.nx.nx-table", H1G, HEAD, 1, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("1g.head.log1.exec.nx.nx-table", H1G, HEAD, 1, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("1g.head.log0.read.nxoff.log-table", H1G, HEAD, 0, RD, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("1g.head.log0.write.nxoff.log-table", H1G, HEAD, 0, WR, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("1g.head.log0.exec.nxoff.log-table", H1G, HEAD, 0, EX, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("1g.head.log0.read.nx.log-table", H1G, HEAD, 0, RD, NX_ON, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("1g.head.log0.write.nx.log-table", H1G, HEAD, 0, WR, NX_ON, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("1g.head.log0.exec.nx.log-table", H1G, HEAD, 0, EX, NX_ON, P_LOGT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("1g.head.log0.read.nxoff.untagged-table", H1G, HEAD, 0, RD, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("1g.head.log0.write.nxoff.untagged-table", H1G, HEAD, 0, WR, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("1g.head.log0.exec.nxoff.untagged-table", H1G, HEAD, 0, EX, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("1g.head.log0.read.nx.untagged-table", H1G, HEAD, 0, RD, NX_ON, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("1g.head.log0.write.nx.untagged-table", H1G, HEAD, 0, WR, NX_ON, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("1g.head.log0.exec.nx.untagged-table", H1G, HEAD, 0, EX, NX_ON, P_UNT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial head 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial head 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	/* ---- hugetlb 1G, tail ---- */
 	ROW("1g.tail.log0.read.nxoff.none", H1G, TAIL, 0, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.tail.log0.write.nxoff.none", H1G, TAIL, 0, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.tail.log0.exec.nxoff.none", H1G, TAIL, 0, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.tail.log0.read.nx.none", H1G, TAIL, 0, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.tail.log0.write.nx.none", H1G, TAIL, 0, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); goal = req, new 4K leaf (§1.9, "
-	    "§1.11)"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); goal = req, new 4K "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.tail.log0.exec.nx.none", H1G, TAIL, 0, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); NX exec -> goal 4K; new SPs "
-	    "tagged, none tracked (req 4K < link level) (§1.10.3)"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); NX exec -> goal 4K; "
+	    "new SPs tagged, none tracked (req 4K < link level) (track_possible_nx_huge_page)"),
 	ROW("1g.tail.log1.read.nxoff.none", H1G, TAIL, 1, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.tail.log1.write.nxoff.none", H1G, TAIL, 1, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.tail.log1.exec.nxoff.none", H1G, TAIL, 1, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.tail.log1.read.nx.none", H1G, TAIL, 1, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.tail.log1.write.nx.none", H1G, TAIL, 1, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.tail.log1.exec.nx.none", H1G, TAIL, 1, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.tail.log0.read.nx.nx-table", H1G, TAIL, 0, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); 4K goal: the tagged table is not "
-	    "at a huge goal level (§1.10.1)"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); 4K goal: the tagged "
+	    "table is not at a huge goal level (disallowed_hugepage_adjust)"),
 	ROW("1g.tail.log0.write.nx.nx-table", H1G, TAIL, 0, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); 4K goal: the tagged table is not "
-	    "at a huge goal level (§1.10.1)"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); 4K goal: the tagged "
+	    "table is not at a huge goal level (disallowed_hugepage_adjust)"),
 	ROW("1g.tail.log0.exec.nx.nx-table", H1G, TAIL, 0, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); NX exec -> 4K through the existing "
-	    "tagged tables, no new SP (§1.10, §1.10.3)"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); NX exec -> 4K through "
+	    "the existing tagged tables, no new SP (kvm_tdp_mmu_map, track_possible_nx_huge_page)"),
 	ROW("1g.tail.log1.read.nx.nx-table", H1G, TAIL, 1, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("1g.tail.log1.write.nx.nx-table", H1G, TAIL, 1, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("1g.tail.log1.exec.nx.nx-table", H1G, TAIL, 1, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("1g.tail.log0.read.nxoff.log-table", H1G, TAIL, 0, RD, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("1g.tail.log0.write.nxoff.log-table", H1G, TAIL, 0, WR, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("1g.tail.log0.exec.nxoff.log-table", H1G, TAIL, 0, EX, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("1g.tail.log0.read.nx.log-table", H1G, TAIL, 0, RD, NX_ON, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("1g.tail.log0.write.nx.log-table", H1G, TAIL, 0, WR, NX_ON, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("1g.tail.log0.exec.nx.log-table", H1G, TAIL, 0, EX, NX_ON, P_LOGT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); logging-off recovery skips it (max "
-	    "level 4K, §4.8); 4K leaf under the old table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); logging-off recovery "
+	    "skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old table"),
 	ROW("1g.tail.log0.read.nxoff.untagged-table", H1G, TAIL, 0, RD, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("1g.tail.log0.write.nxoff.untagged-table", H1G, TAIL, 0, WR, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("1g.tail.log0.exec.nxoff.untagged-table", H1G, TAIL, 0, EX, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("1g.tail.log0.read.nx.untagged-table", H1G, TAIL, 0, RD, NX_ON, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("1g.tail.log0.write.nx.untagged-table", H1G, TAIL, 0, WR, NX_ON, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	ROW("1g.tail.log0.exec.nx.untagged-table", H1G, TAIL, 0, EX, NX_ON, P_UNT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial tail 2M region disallowed (§1.9.2); 4K leaf under the existing table"),
+	    "partial tail 2M region disallowed (kvm_alloc_memslot_metadata); 4K leaf under the "
+	    "existing table"),
 	/* ---- hugetlb 1G, interior ---- */
 	ROW("1g.interior.log0.read.nxoff.none", H1G, INTR, 0, RD, NX_OFF, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); goal = req, new 2M leaf "
-	    "(§1.9, §1.11)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); goal = "
+	    "req, new 2M leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.interior.log0.write.nxoff.none", H1G, INTR, 0, WR, NX_OFF, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); goal = req, new 2M leaf "
-	    "(§1.9, §1.11)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); goal = "
+	    "req, new 2M leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.interior.log0.exec.nxoff.none", H1G, INTR, 0, EX, NX_OFF, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); goal = req, new 2M leaf "
-	    "(§1.9, §1.11)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); goal = "
+	    "req, new 2M leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.interior.log0.read.nx.none", H1G, INTR, 0, RD, NX_ON, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); goal = req, new 2M leaf "
-	    "(§1.9, §1.11)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); goal = "
+	    "req, new 2M leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.interior.log0.write.nx.none", H1G, INTR, 0, WR, NX_ON, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); goal = req, new 2M leaf "
-	    "(§1.9, §1.11)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); goal = "
+	    "req, new 2M leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.interior.log0.exec.nx.none", H1G, INTR, 0, EX, NX_ON, P_NONE,
 	    2, 1, 1, FIXED, 1, 0, 0, 1, 0, NULL,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); NX exec -> goal 4K; new "
-	    "SPs tagged, the 4K table tracked (req 2M >= 2) (§1.10.3)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); NX exec -> "
+	    "goal 4K; new SPs tagged, the 4K table tracked (req 2M >= 2) "
+	    "(track_possible_nx_huge_page)"),
 	ROW("1g.interior.log1.read.nxoff.none", H1G, INTR, 1, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.interior.log1.write.nxoff.none", H1G, INTR, 1, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.interior.log1.exec.nxoff.none", H1G, INTR, 1, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.interior.log1.read.nx.none", H1G, INTR, 1, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.interior.log1.write.nx.none", H1G, INTR, 1, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.interior.log1.exec.nx.none", H1G, INTR, 1, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.interior.log0.read.nx.nx-table", H1G, INTR, 0, RD, NX_ON, P_NXT,
 	    2, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); tagged child at goal "
-	    "level steps goal down 2M->4K (§1.10.1, §1.15.3)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); tagged "
+	    "child at goal level steps goal down 2M->4K (disallowed_hugepage_adjust)"),
 	ROW("1g.interior.log0.write.nx.nx-table", H1G, INTR, 0, WR, NX_ON, P_NXT,
 	    2, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); tagged child at goal "
-	    "level steps goal down 2M->4K (§1.10.1, §1.15.3)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); tagged "
+	    "child at goal level steps goal down 2M->4K (disallowed_hugepage_adjust)"),
 	ROW("1g.interior.log0.exec.nx.nx-table", H1G, INTR, 0, EX, NX_ON, P_NXT,
 	    2, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); NX exec -> 4K through "
-	    "the existing tagged tables, no new SP (§1.10, §1.10.3)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); NX exec -> "
+	    "4K through the existing tagged tables, no new SP (kvm_tdp_mmu_map, "
+	    "track_possible_nx_huge_page)"),
 	ROW("1g.interior.log1.read.nx.nx-table", H1G, INTR, 1, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("1g.interior.log1.write.nx.nx-table", H1G, INTR, 1, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("1g.interior.log1.exec.nx.nx-table", H1G, INTR, 1, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("1g.interior.log0.read.nxoff.log-table", H1G, INTR, 0, RD, NX_OFF, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); logging off recovered a "
-	    "2M leaf in place (§4.2, §4.8, 6.13+); it already allows the access: SPURIOUS "
-	    "(§1.11)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); logging "
+	    "off recovered a 2M leaf in place (kvm_mmu_slot_apply_flags, "
+	    "kvm_mmu_recover_huge_pages, 6.13+); it already allows the access: SPURIOUS "
+	    "(tdp_mmu_map_handle_target_level)"),
 	ROW("1g.interior.log0.write.nxoff.log-table", H1G, INTR, 0, WR, NX_OFF, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); logging off recovered a "
-	    "2M leaf in place (§4.2, §4.8, 6.13+); it already allows the access: SPURIOUS "
-	    "(§1.11)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); logging "
+	    "off recovered a 2M leaf in place (kvm_mmu_slot_apply_flags, "
+	    "kvm_mmu_recover_huge_pages, 6.13+); it already allows the access: SPURIOUS "
+	    "(tdp_mmu_map_handle_target_level)"),
 	ROW("1g.interior.log0.exec.nxoff.log-table", H1G, INTR, 0, EX, NX_OFF, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); logging off recovered a "
-	    "2M leaf in place (§4.2, §4.8, 6.13+); it already allows the access: SPURIOUS "
-	    "(§1.11)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); logging "
+	    "off recovered a 2M leaf in place (kvm_mmu_slot_apply_flags, "
+	    "kvm_mmu_recover_huge_pages, 6.13+); it already allows the access: SPURIOUS "
+	    "(tdp_mmu_map_handle_target_level)"),
 	ROW("1g.interior.log0.read.nx.log-table", H1G, INTR, 0, RD, NX_ON, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); logging off recovered a "
-	    "2M leaf in place (§4.2, §4.8, 6.13+); it already allows the access: SPURIOUS "
-	    "(§1.11)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); logging "
+	    "off recovered a 2M leaf in place (kvm_mmu_slot_apply_flags, "
+	    "kvm_mmu_recover_huge_pages, 6.13+); it already allows the access: SPURIOUS "
+	    "(tdp_mmu_map_handle_target_level)"),
 	ROW("1g.interior.log0.write.nx.log-table", H1G, INTR, 0, WR, NX_ON, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); logging off recovered a "
-	    "2M leaf in place (§4.2, §4.8, 6.13+); it already allows the access: SPURIOUS "
-	    "(§1.11)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); logging "
+	    "off recovered a 2M leaf in place (kvm_mmu_slot_apply_flags, "
+	    "kvm_mmu_recover_huge_pages, 6.13+); it already allows the access: SPURIOUS "
+	    "(tdp_mmu_map_handle_target_level)"),
 	ROW("1g.interior.log0.exec.nx.log-table", H1G, INTR, 0, EX, NX_ON, P_LOGT,
 	    2, 1, 1, SPURIOUS, 512, -1, 0, 1, 0, BUG_LOG_OFF,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); logging off recovered a "
-	    "2M leaf in place (§4.2, §4.8, 6.13+); NX exec splits it: 512 exec 4K, tracked "
-	    "(§1.10.2, §1.10.3), SPURIOUS (§1.11)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); logging "
+	    "off recovered a 2M leaf in place (kvm_mmu_slot_apply_flags, "
+	    "kvm_mmu_recover_huge_pages, 6.13+); NX exec splits it: 512 exec 4K, tracked "
+	    "(tdp_mmu_split_huge_page, track_possible_nx_huge_page), SPURIOUS "
+	    "(tdp_mmu_map_handle_target_level)"),
 	ROW("1g.interior.log0.read.nxoff.untagged-table", H1G, INTR, 0, RD, NX_OFF, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); untagged table does not "
-	    "block (6.1+, §1.10.1): huge leaf replaces it, flush (§1.11, §1.13)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); untagged "
+	    "table does not block (6.1+, disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("1g.interior.log0.write.nxoff.untagged-table", H1G, INTR, 0, WR, NX_OFF, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); untagged table does not "
-	    "block (6.1+, §1.10.1): huge leaf replaces it, flush (§1.11, §1.13)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); untagged "
+	    "table does not block (6.1+, disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("1g.interior.log0.exec.nxoff.untagged-table", H1G, INTR, 0, EX, NX_OFF, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); untagged table does not "
-	    "block (6.1+, §1.10.1): huge leaf replaces it, flush (§1.11, §1.13)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); untagged "
+	    "table does not block (6.1+, disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("1g.interior.log0.read.nx.untagged-table", H1G, INTR, 0, RD, NX_ON, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); untagged table does not "
-	    "block (6.1+, §1.10.1): huge leaf replaces it, flush (§1.11, §1.13)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); untagged "
+	    "table does not block (6.1+, disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("1g.interior.log0.write.nx.untagged-table", H1G, INTR, 0, WR, NX_ON, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); untagged table does not "
-	    "block (6.1+, §1.10.1): huge leaf replaces it, flush (§1.11, §1.13)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); untagged "
+	    "table does not block (6.1+, disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("1g.interior.log0.exec.nx.untagged-table", H1G, INTR, 0, EX, NX_ON, P_UNT,
 	    2, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); NX exec -> 4K through "
-	    "the untagged tables, no new SP (§1.10.3)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); NX exec -> "
+	    "4K through the untagged tables, no new SP (track_possible_nx_huge_page)"),
 	/* ---- hugetlb 1G, incong2m ---- */
 	ROW("1g.incong2m.log0.read.nxoff.none", H1G, INC2M, 0, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); goal = req, new 4K leaf "
-	    "(§1.9, §1.11)"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); goal = req, "
+	    "new 4K leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.incong2m.log0.write.nxoff.none", H1G, INC2M, 0, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); goal = req, new 4K leaf "
-	    "(§1.9, §1.11)"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); goal = req, "
+	    "new 4K leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.incong2m.log0.exec.nxoff.none", H1G, INC2M, 0, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); goal = req, new 4K leaf "
-	    "(§1.9, §1.11)"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); goal = req, "
+	    "new 4K leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.incong2m.log0.read.nx.none", H1G, INC2M, 0, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); goal = req, new 4K leaf "
-	    "(§1.9, §1.11)"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); goal = req, "
+	    "new 4K leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.incong2m.log0.write.nx.none", H1G, INC2M, 0, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); goal = req, new 4K leaf "
-	    "(§1.9, §1.11)"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); goal = req, "
+	    "new 4K leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.incong2m.log0.exec.nx.none", H1G, INC2M, 0, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); NX exec -> goal 4K; new "
-	    "SPs tagged, none tracked (req 4K < link level) (§1.10.3)"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); NX exec -> "
+	    "goal 4K; new SPs tagged, none tracked (req 4K < link level) "
+	    "(track_possible_nx_huge_page)"),
 	ROW("1g.incong2m.log1.read.nxoff.none", H1G, INC2M, 1, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.incong2m.log1.write.nxoff.none", H1G, INC2M, 1, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.incong2m.log1.exec.nxoff.none", H1G, INC2M, 1, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.incong2m.log1.read.nx.none", H1G, INC2M, 1, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.incong2m.log1.write.nx.none", H1G, INC2M, 1, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.incong2m.log1.exec.nx.none", H1G, INC2M, 1, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.incong2m.log0.read.nx.nx-table", H1G, INC2M, 0, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); 4K goal: the tagged table "
-	    "is not at a huge goal level (§1.10.1)"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); 4K goal: the "
+	    "tagged table is not at a huge goal level (disallowed_hugepage_adjust)"),
 	ROW("1g.incong2m.log0.write.nx.nx-table", H1G, INC2M, 0, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); 4K goal: the tagged table "
-	    "is not at a huge goal level (§1.10.1)"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); 4K goal: the "
+	    "tagged table is not at a huge goal level (disallowed_hugepage_adjust)"),
 	ROW("1g.incong2m.log0.exec.nx.nx-table", H1G, INC2M, 0, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); NX exec -> 4K through the "
-	    "existing tagged tables, no new SP (§1.10, §1.10.3)"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); NX exec -> "
+	    "4K through the existing tagged tables, no new SP (kvm_tdp_mmu_map, "
+	    "track_possible_nx_huge_page)"),
 	ROW("1g.incong2m.log1.read.nx.nx-table", H1G, INC2M, 1, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("1g.incong2m.log1.write.nx.nx-table", H1G, INC2M, 1, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("1g.incong2m.log1.exec.nx.nx-table", H1G, INC2M, 1, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("1g.incong2m.log0.read.nxoff.log-table", H1G, INC2M, 0, RD, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); logging-off recovery "
-	    "skips it (max level 4K, §4.8); 4K leaf under the old table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); logging-off "
+	    "recovery skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old "
+	    "table"),
 	ROW("1g.incong2m.log0.write.nxoff.log-table", H1G, INC2M, 0, WR, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); logging-off recovery "
-	    "skips it (max level 4K, §4.8); 4K leaf under the old table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); logging-off "
+	    "recovery skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old "
+	    "table"),
 	ROW("1g.incong2m.log0.exec.nxoff.log-table", H1G, INC2M, 0, EX, NX_OFF, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); logging-off recovery "
-	    "skips it (max level 4K, §4.8); 4K leaf under the old table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); logging-off "
+	    "recovery skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old "
+	    "table"),
 	ROW("1g.incong2m.log0.read.nx.log-table", H1G, INC2M, 0, RD, NX_ON, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); logging-off recovery "
-	    "skips it (max level 4K, §4.8); 4K leaf under the old table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); logging-off "
+	    "recovery skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old "
+	    "table"),
 	ROW("1g.incong2m.log0.write.nx.log-table", H1G, INC2M, 0, WR, NX_ON, P_LOGT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); logging-off recovery "
-	    "skips it (max level 4K, §4.8); 4K leaf under the old table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); logging-off "
+	    "recovery skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old "
+	    "table"),
 	ROW("1g.incong2m.log0.exec.nx.log-table", H1G, INC2M, 0, EX, NX_ON, P_LOGT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); logging-off recovery "
-	    "skips it (max level 4K, §4.8); 4K leaf under the old table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); logging-off "
+	    "recovery skips it (max level 4K, kvm_mmu_recover_huge_pages); 4K leaf under the old "
+	    "table"),
 	ROW("1g.incong2m.log0.read.nxoff.untagged-table", H1G, INC2M, 0, RD, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); 4K leaf under the "
-	    "existing table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); 4K leaf "
+	    "under the existing table"),
 	ROW("1g.incong2m.log0.write.nxoff.untagged-table", H1G, INC2M, 0, WR, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); 4K leaf under the "
-	    "existing table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); 4K leaf "
+	    "under the existing table"),
 	ROW("1g.incong2m.log0.exec.nxoff.untagged-table", H1G, INC2M, 0, EX, NX_OFF, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); 4K leaf under the "
-	    "existing table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); 4K leaf "
+	    "under the existing table"),
 	ROW("1g.incong2m.log0.read.nx.untagged-table", H1G, INC2M, 0, RD, NX_ON, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); 4K leaf under the "
-	    "existing table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); 4K leaf "
+	    "under the existing table"),
 	ROW("1g.incong2m.log0.write.nx.untagged-table", H1G, INC2M, 0, WR, NX_ON, P_UNT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); 4K leaf under the "
-	    "existing table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); 4K leaf "
+	    "under the existing table"),
 	ROW("1g.incong2m.log0.exec.nx.untagged-table", H1G, INC2M, 0, EX, NX_ON, P_UNT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (§1.9.2); 4K leaf under the "
-	    "existing table"),
+	    "gpa^hva not 0 mod 2M: all 2M/1G disallowed (kvm_alloc_memslot_metadata); 4K leaf "
+	    "under the existing table"),
 	/* ---- hugetlb 1G, cong2m ---- */
 	ROW("1g.cong2m.log0.read.nxoff.none", H1G, C2M, 0, RD, NX_OFF, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); goal = req, new 2M leaf (§1.9, "
-	    "§1.11)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); goal = req, new 2M "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.cong2m.log0.write.nxoff.none", H1G, C2M, 0, WR, NX_OFF, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); goal = req, new 2M leaf (§1.9, "
-	    "§1.11)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); goal = req, new 2M "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.cong2m.log0.exec.nxoff.none", H1G, C2M, 0, EX, NX_OFF, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); goal = req, new 2M leaf (§1.9, "
-	    "§1.11)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); goal = req, new 2M "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.cong2m.log0.read.nx.none", H1G, C2M, 0, RD, NX_ON, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); goal = req, new 2M leaf (§1.9, "
-	    "§1.11)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); goal = req, new 2M "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.cong2m.log0.write.nx.none", H1G, C2M, 0, WR, NX_ON, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); goal = req, new 2M leaf (§1.9, "
-	    "§1.11)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); goal = req, new 2M "
+	    "leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("1g.cong2m.log0.exec.nx.none", H1G, C2M, 0, EX, NX_ON, P_NONE,
 	    2, 1, 1, FIXED, 1, 0, 0, 1, 0, NULL,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); NX exec -> goal 4K; new SPs "
-	    "tagged, the 4K table tracked (req 2M >= 2) (§1.10.3)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); NX exec -> goal 4K; "
+	    "new SPs tagged, the 4K table tracked (req 2M >= 2) (track_possible_nx_huge_page)"),
 	ROW("1g.cong2m.log1.read.nxoff.none", H1G, C2M, 1, RD, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.cong2m.log1.write.nxoff.none", H1G, C2M, 1, WR, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.cong2m.log1.exec.nxoff.none", H1G, C2M, 1, EX, NX_OFF, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.cong2m.log1.read.nx.none", H1G, C2M, 1, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.cong2m.log1.write.nx.none", H1G, C2M, 1, WR, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.cong2m.log1.exec.nx.none", H1G, C2M, 1, EX, NX_ON, P_NONE,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("1g.cong2m.log0.read.nx.nx-table", H1G, C2M, 0, RD, NX_ON, P_NXT,
 	    2, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); tagged child at goal level steps "
-	    "goal down 2M->4K (§1.10.1, §1.15.3)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); tagged child at "
+	    "goal level steps goal down 2M->4K (disallowed_hugepage_adjust)"),
 	ROW("1g.cong2m.log0.write.nx.nx-table", H1G, C2M, 0, WR, NX_ON, P_NXT,
 	    2, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); tagged child at goal level steps "
-	    "goal down 2M->4K (§1.10.1, §1.15.3)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); tagged child at "
+	    "goal level steps goal down 2M->4K (disallowed_hugepage_adjust)"),
 	ROW("1g.cong2m.log0.exec.nx.nx-table", H1G, C2M, 0, EX, NX_ON, P_NXT,
 	    2, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); NX exec -> 4K through the "
-	    "existing tagged tables, no new SP (§1.10, §1.10.3)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); NX exec -> 4K "
+	    "through the existing tagged tables, no new SP (kvm_tdp_mmu_map, "
+	    "track_possible_nx_huge_page)"),
 	ROW("1g.cong2m.log1.read.nx.nx-table", H1G, C2M, 1, RD, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("1g.cong2m.log1.write.nx.nx-table", H1G, C2M, 1, WR, NX_ON, P_NXT,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("1g.cong2m.log1.exec.nx.nx-table", H1G, C2M, 1, EX, NX_ON, P_NXT,
 	    1, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3); tables exist, nothing "
-	    "new to track"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust); tables exist, "
+	    "nothing new to track"),
 	ROW("1g.cong2m.log0.read.nxoff.log-table", H1G, C2M, 0, RD, NX_OFF, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); logging off recovered a 2M leaf "
-	    "in place (§4.2, §4.8, 6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); logging off "
+	    "recovered a 2M leaf in place (kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, "
+	    "6.13+); it already allows the access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("1g.cong2m.log0.write.nxoff.log-table", H1G, C2M, 0, WR, NX_OFF, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); logging off recovered a 2M leaf "
-	    "in place (§4.2, §4.8, 6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); logging off "
+	    "recovered a 2M leaf in place (kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, "
+	    "6.13+); it already allows the access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("1g.cong2m.log0.exec.nxoff.log-table", H1G, C2M, 0, EX, NX_OFF, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); logging off recovered a 2M leaf "
-	    "in place (§4.2, §4.8, 6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); logging off "
+	    "recovered a 2M leaf in place (kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, "
+	    "6.13+); it already allows the access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("1g.cong2m.log0.read.nx.log-table", H1G, C2M, 0, RD, NX_ON, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); logging off recovered a 2M leaf "
-	    "in place (§4.2, §4.8, 6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); logging off "
+	    "recovered a 2M leaf in place (kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, "
+	    "6.13+); it already allows the access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("1g.cong2m.log0.write.nx.log-table", H1G, C2M, 0, WR, NX_ON, P_LOGT,
 	    2, 2, 0, SPURIOUS, 0, 0, 0, 0, 0, BUG_LOG_OFF,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); logging off recovered a 2M leaf "
-	    "in place (§4.2, §4.8, 6.13+); it already allows the access: SPURIOUS (§1.11)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); logging off "
+	    "recovered a 2M leaf in place (kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, "
+	    "6.13+); it already allows the access: SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("1g.cong2m.log0.exec.nx.log-table", H1G, C2M, 0, EX, NX_ON, P_LOGT,
 	    2, 1, 1, SPURIOUS, 512, -1, 0, 1, 0, BUG_LOG_OFF,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); logging off recovered a 2M leaf "
-	    "in place (§4.2, §4.8, 6.13+); NX exec splits it: 512 exec 4K, tracked "
-	    "(§1.10.2, §1.10.3), SPURIOUS (§1.11)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); logging off "
+	    "recovered a 2M leaf in place (kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages, "
+	    "6.13+); NX exec splits it: 512 exec 4K, tracked (tdp_mmu_split_huge_page, "
+	    "track_possible_nx_huge_page), SPURIOUS (tdp_mmu_map_handle_target_level)"),
 	ROW("1g.cong2m.log0.read.nxoff.untagged-table", H1G, C2M, 0, RD, NX_OFF, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); untagged table does not block "
-	    "(6.1+, §1.10.1): huge leaf replaces it, flush (§1.11, §1.13)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); untagged table does "
+	    "not block (6.1+, disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("1g.cong2m.log0.write.nxoff.untagged-table", H1G, C2M, 0, WR, NX_OFF, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); untagged table does not block "
-	    "(6.1+, §1.10.1): huge leaf replaces it, flush (§1.11, §1.13)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); untagged table does "
+	    "not block (6.1+, disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("1g.cong2m.log0.exec.nxoff.untagged-table", H1G, C2M, 0, EX, NX_OFF, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); untagged table does not block "
-	    "(6.1+, §1.10.1): huge leaf replaces it, flush (§1.11, §1.13)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); untagged table does "
+	    "not block (6.1+, disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("1g.cong2m.log0.read.nx.untagged-table", H1G, C2M, 0, RD, NX_ON, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); untagged table does not block "
-	    "(6.1+, §1.10.1): huge leaf replaces it, flush (§1.11, §1.13)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); untagged table does "
+	    "not block (6.1+, disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("1g.cong2m.log0.write.nx.untagged-table", H1G, C2M, 0, WR, NX_ON, P_UNT,
 	    2, 2, 0, FIXED, -1, 1, 0, 0, 1, NULL,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); untagged table does not block "
-	    "(6.1+, §1.10.1): huge leaf replaces it, flush (§1.11, §1.13)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); untagged table does "
+	    "not block (6.1+, disallowed_hugepage_adjust): huge leaf replaces it, flush "
+	    "(tdp_mmu_map_handle_target_level, handle_changed_spte)"),
 	ROW("1g.cong2m.log0.exec.nx.untagged-table", H1G, C2M, 0, EX, NX_ON, P_UNT,
 	    2, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "gpa^hva not 0 mod 1G: 1G disallowed (§1.9.2); NX exec -> 4K through the "
-	    "untagged tables, no new SP (§1.10.3)"),
+	    "gpa^hva not 0 mod 1G: 1G disallowed (kvm_alloc_memslot_metadata); NX exec -> 4K "
+	    "through the untagged tables, no new SP (track_possible_nx_huge_page)"),
 	/* ---- THP, unpopulated (huge zero page for reads) and populated ---- */
 	ROW("thp.aligned.log0.read.nxoff.none", HTHP, AL, 0, RD, NX_OFF, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "THP maps 2M: a new 2M page, or the huge zero page for a read/fetch (§1.9.1); "
-	    "goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "THP maps 2M: a new 2M page, or the huge zero page for a read/fetch "
+	    "(host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("thp.aligned.log0.read.nx.none", HTHP, AL, 0, RD, NX_ON, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "THP maps 2M: a new 2M page, or the huge zero page for a read/fetch (§1.9.1); "
-	    "goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "THP maps 2M: a new 2M page, or the huge zero page for a read/fetch "
+	    "(host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("thp.aligned.log0.write.nxoff.none", HTHP, AL, 0, WR, NX_OFF, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "THP maps 2M: a new 2M page, or the huge zero page for a read/fetch (§1.9.1); "
-	    "goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "THP maps 2M: a new 2M page, or the huge zero page for a read/fetch "
+	    "(host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("thp.aligned.log0.write.nx.none", HTHP, AL, 0, WR, NX_ON, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "THP maps 2M: a new 2M page, or the huge zero page for a read/fetch (§1.9.1); "
-	    "goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "THP maps 2M: a new 2M page, or the huge zero page for a read/fetch "
+	    "(host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("thp.aligned.log0.exec.nxoff.none", HTHP, AL, 0, EX, NX_OFF, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "THP maps 2M: a new 2M page, or the huge zero page for a read/fetch (§1.9.1); "
-	    "goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "THP maps 2M: a new 2M page, or the huge zero page for a read/fetch "
+	    "(host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("thp.aligned.log0.exec.nx.none", HTHP, AL, 0, EX, NX_ON, P_NONE,
 	    2, 1, 1, FIXED, 1, 0, 0, 1, 0, NULL,
-	    "THP maps 2M: a new 2M page, or the huge zero page for a read/fetch (§1.9.1); "
-	    "NX exec -> goal 4K; new SPs tagged, the 4K table tracked (req 2M >= 2) "
-	    "(§1.10.3)"),
+	    "THP maps 2M: a new 2M page, or the huge zero page for a read/fetch "
+	    "(host_pfn_mapping_level); NX exec -> goal 4K; new SPs tagged, the 4K table tracked "
+	    "(req 2M >= 2) (track_possible_nx_huge_page)"),
 	ROW("thp.aligned.log1.read.nx.none", HTHP, AL, 1, RD, NX_ON, P_NONE,
 	    1, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "logging: hugepage_adjust returns early, 4K (§1.9, §4.3)"),
+	    "logging: hugepage_adjust returns early, 4K (kvm_mmu_hugepage_adjust)"),
 	ROW("thp.aligned.log0.read.nx.nx-table", HTHP, AL, 0, RD, NX_ON, P_NXT,
 	    2, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "THP maps 2M: a new 2M page, or the huge zero page for a read/fetch (§1.9.1); "
-	    "tagged child at goal level steps goal down 2M->4K (§1.10.1, §1.15.3)"),
+	    "THP maps 2M: a new 2M page, or the huge zero page for a read/fetch "
+	    "(host_pfn_mapping_level); tagged child at goal level steps goal down 2M->4K "
+	    "(disallowed_hugepage_adjust)"),
 	ROW("thp.aligned.log0.write.nx.nx-table", HTHP, AL, 0, WR, NX_ON, P_NXT,
 	    1, 1, 0, RETRY, -1, 0, 0, 0, 1, NULL,
 	    "write breaks COW of the huge zero page: notifier zap -> stale -> RETRY before "
-	    "hugepage_adjust (§1.7, §1.8, §1.11)"),
+	    "hugepage_adjust (kvm_mmu_faultin_pfn, is_page_fault_stale, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("thp.aligned.log0.exec.nx.nx-table", HTHP, AL, 0, EX, NX_ON, P_NXT,
 	    2, 1, 1, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "THP maps 2M: a new 2M page, or the huge zero page for a read/fetch (§1.9.1); "
-	    "NX exec -> 4K through the existing tagged tables, no new SP (§1.10, §1.10.3)"),
+	    "THP maps 2M: a new 2M page, or the huge zero page for a read/fetch "
+	    "(host_pfn_mapping_level); NX exec -> 4K through the existing tagged tables, no new SP "
+	    "(kvm_tdp_mmu_map, track_possible_nx_huge_page)"),
 	ROW("thp-pop.aligned.log0.read.nx.none", HTHP_POP, AL, 0, RD, NX_ON, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "THP maps 2M (§1.9.1); goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "THP maps 2M (host_pfn_mapping_level); goal = req, new 2M leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("thp-pop.aligned.log0.write.nx.none", HTHP_POP, AL, 0, WR, NX_ON, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "THP maps 2M (§1.9.1); goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "THP maps 2M (host_pfn_mapping_level); goal = req, new 2M leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level)"),
 	ROW("thp-pop.aligned.log0.exec.nx.none", HTHP_POP, AL, 0, EX, NX_ON, P_NONE,
 	    2, 1, 1, FIXED, 1, 0, 0, 1, 0, NULL,
-	    "THP maps 2M (§1.9.1); NX exec -> goal 4K; new SPs tagged, the 4K table tracked "
-	    "(req 2M >= 2) (§1.10.3)"),
+	    "THP maps 2M (host_pfn_mapping_level); NX exec -> goal 4K; new SPs tagged, the 4K "
+	    "table tracked (req 2M >= 2) (track_possible_nx_huge_page)"),
 	ROW("thp-pop.aligned.log0.read.nx.nx-table", HTHP_POP, AL, 0, RD, NX_ON, P_NXT,
 	    2, 1, 0, FIXED, 1, 0, 0, 0, 0, NULL,
-	    "THP maps 2M (§1.9.1); tagged child at goal level steps goal down 2M->4K "
-	    "(§1.10.1, §1.15.3)"),
+	    "THP maps 2M (host_pfn_mapping_level); tagged child at goal level steps goal down "
+	    "2M->4K (disallowed_hugepage_adjust)"),
 	/* ---- nx_huge_pages=force with KVM_CAP_VM_DISABLE_NX_HUGE_PAGES ---- */
 	ROW("2m.aligned.log0.exec.nxdisabled.none", H2M, AL, 0, EX, NX_DIS, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); goal = req, new 2M leaf (§1.9, §1.11); NX disabled for the "
-	    "VM (§3.2)"),
+	    "host 2M (host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level); NX disabled for the VM (kvm_vm_ioctl_enable_cap)"),
 	ROW("2m.aligned.log0.read.nxdisabled.none", H2M, AL, 0, RD, NX_DIS, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "host 2M (§1.9.1); goal = req, new 2M leaf (§1.9, §1.11)"),
+	    "host 2M (host_pfn_mapping_level); goal = req, new 2M leaf (kvm_mmu_hugepage_adjust, "
+	    "tdp_mmu_map_handle_target_level)"),
 	ROW("1g.aligned.log0.exec.nxdisabled.none", H1G, AL, 0, EX, NX_DIS, P_NONE,
 	    3, 3, 0, FIXED, 0, 0, 1, 0, 0, NULL,
-	    "host 1G, aligned (§1.9.1); goal = req, new 1G leaf (§1.9, §1.11); NX disabled "
-	    "for the VM (§3.2)"),
+	    "host 1G, aligned (host_pfn_mapping_level); goal = req, new 1G leaf "
+	    "(kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level); NX disabled for the VM "
+	    "(kvm_vm_ioctl_enable_cap)"),
 	ROW("1g.interior.log0.exec.nxdisabled.none", H1G, INTR, 0, EX, NX_DIS, P_NONE,
 	    2, 2, 0, FIXED, 0, 1, 0, 0, 0, NULL,
-	    "partial 1G head region: 1G disallowed, 2M ok (§1.9.2); goal = req, new 2M leaf "
-	    "(§1.9, §1.11); NX disabled for the VM (§3.2)"),
+	    "partial 1G head region: 1G disallowed, 2M ok (kvm_alloc_memslot_metadata); goal = "
+	    "req, new 2M leaf (kvm_mmu_hugepage_adjust, tdp_mmu_map_handle_target_level); NX "
+	    "disabled for the VM (kvm_vm_ioctl_enable_cap)"),
 };
 
 #define NROWS ((int)(sizeof(rows) / sizeof(rows[0])))
@@ -1895,12 +2056,12 @@ static void check_row(const struct row *w)
 	mismatch(bad, sizeof(bad), "nx_lpage_splits delta", DELTA(a, b, nx_lpage_splits), w->dnx);
 	mismatch(bad, sizeof(bad), "remote_tlb_flush_requests delta",
 		 DELTA(a, b, remote_tlb_flush_requests), w->dflush);
-	/* §1.2: every fault here is counted as taken, then by its result. */
+	/* kvm_mmu_page_fault: every fault here is counted as taken, then by its result. */
 	mismatch(bad, sizeof(bad), "pf_taken delta", DELTA(a, b, pf_taken), 1);
 	mismatch(bad, sizeof(bad), "pf_fixed delta", DELTA(a, b, pf_fixed), want_fixed);
 	mismatch(bad, sizeof(bad), "pf_spurious delta", DELTA(a, b, pf_spurious), want_spurious);
 	mismatch(bad, sizeof(bad), "pf_emulate delta", DELTA(a, b, pf_emulate), 0);
-	/* None of these faults is present+write: the fast path never runs (§1.5). */
+	/* None of these faults is present+write: the fast path never runs (fast_page_fault). */
 	mismatch(bad, sizeof(bad), "pf_fast delta", DELTA(a, b, pf_fast), 0);
 	tdpsim_sim_free(r.sim);
 	ck_assert_msg(bad[0] == 0, "row %s%s%s%s:%s\n    why: %s", w->name, w->bug ? " [" : "",
@@ -1932,10 +2093,10 @@ START_TEST(kvm_hugepage_decision_rows)
 }
 END_TEST
 
-/* The rows that show BUG_LOG_OFF (the only bug so far): after logging is turned off KVM 6.13+
- * has already put the huge leaf back (§4.8), so the fault finds it; the simulator still has
- * the 4K table, and maps the huge page only at this fault (or, for an exec fault under NX,
- * not at all). */
+/* The rows that show BUG_LOG_OFF (the only bug so far): after logging is turned off KVM 6.13+ has
+ * already put the huge leaf back (kvm_mmu_recover_huge_pages), so the fault finds it; the simulator
+ * still has the 4K table, and maps the huge page only at this fault (or, for an exec fault under
+ * NX, not at all). */
 START_TEST(logging_off_recovers_huge_pages_in_place_rows)
 {
 	const struct row *w = &rows[nth_row(_i, 1)];
@@ -1955,10 +2116,11 @@ static void start_2m(struct run *r, int nx)
 	memslot(r, SLOT, G0, SZ_1G, H0);
 }
 
-/* §1.10.2 (6.2+), §1.11, §1.15.2: the exec fault splits the NX huge leaf in place - 512
- * executable 4K children, the new table tracked - and finds its 4K child already allowing the
- * fetch: SPURIOUS, and no TLB flush because no translation changed.  A fetch from an EPT entry
- * that grants R is FETCH|PRESENT (§1.1); a present exec fault is never fast (§1.5). */
+/* tdp_mmu_split_huge_page (6.2+), tdp_mmu_map_handle_target_level: the exec fault splits the NX
+ * huge leaf in place - 512 executable 4K children, the new table tracked - and finds its 4K child
+ * already allowing the fetch: SPURIOUS, and no TLB flush because no translation changed.  A fetch
+ * from an EPT entry that grants R is FETCH|PRESENT (vmx.c handle_ept_violation); a present exec
+ * fault is never fast (fast_page_fault). */
 START_TEST(exec_fault_on_a_2m_leaf_under_nx_splits_it_in_place_without_a_flush)
 {
 	struct run r;
@@ -1987,9 +2149,9 @@ START_TEST(exec_fault_on_a_2m_leaf_under_nx_splits_it_in_place_without_a_flush)
 }
 END_TEST
 
-/* §1.10.3 [D]: in 1G-backed memory with nothing mapped, the exec fault links a 2M table under
- * the 1G entry and a 4K table under the 2M entry; req_level 1G >= 3 and >= 2, so both are
- * tracked (the level-3 table linked at the root is not: 1G < 4). */
+/* track_possible_nx_huge_page [D]: in 1G-backed memory with nothing mapped, the exec fault links a
+ * 2M table under the 1G entry and a 4K table under the 2M entry; req_level 1G >= 3 and >= 2, so
+ * both are tracked (the level-3 table linked at the root is not: 1G < 4). */
 START_TEST(exec_fault_in_1g_backed_memory_tracks_two_sps)
 {
 	struct run r;
@@ -2012,10 +2174,10 @@ START_TEST(exec_fault_in_1g_backed_memory_tracks_two_sps)
 }
 END_TEST
 
-/* §1.5, §1.11: after the split every 4K child is present and readable.  A read fault there
- * (USER|PRESENT) is not fast-path material - the fast path takes present faults only when
- * they are writes - so the slow path runs and the target level finds a present leaf that
- * allows the read: SPURIOUS, nothing changes. */
+/* fast_page_fault, tdp_mmu_map_handle_target_level: after the split every 4K child is present and
+ * readable.  A read fault there (USER|PRESENT) is not fast-path material - the fast path takes
+ * present faults only when they are writes - so the slow path runs and the target level finds a
+ * present leaf that allows the read: SPURIOUS, nothing changes. */
 START_TEST(read_after_the_exec_split_is_spurious_on_the_slow_path)
 {
 	struct run r;
@@ -2040,7 +2202,7 @@ START_TEST(read_after_the_exec_split_is_spurious_on_the_slow_path)
 }
 END_TEST
 
-/* §1.15.3: on 6.2+ the split leaves all 512 children present, readable, writable and
+/* On 6.2+ the split leaves all 512 children present, readable, writable and
  * executable, so a guest read, write or fetch in that 2M region takes no EPT violation at
  * all.  Through the guest: its page tables live in another 2M region, mapped first. */
 START_TEST(access_after_the_exec_split_takes_no_ept_violation)
@@ -2087,12 +2249,13 @@ START_TEST(access_after_the_exec_split_takes_no_ept_violation)
 }
 END_TEST
 
-/* §1.5, §1.7, §1.11 [D]: a read of unpopulated anonymous memory maps the zero page read-only,
- * not host-writable.  The write fault (WRITE|PRESENT) on it: the fast path cannot help (the
- * SPTE is not MMU-writable: INVALID, pf_fast unchanged); faultin's GUP with FOLL_WRITE breaks
- * COW, whose MMU-notifier invalidation zaps the SPTE and bumps the sequence: stale, RETRY,
- * nothing counted but pf_taken.  The same fault again maps the new frame writable: FIXED.
- * A third is then a write the SPTE allows: the fast path's SPURIOUS. */
+/* fast_page_fault, kvm_mmu_faultin_pfn, tdp_mmu_map_handle_target_level [D]: a read of
+ * unpopulated anonymous memory maps the zero page read-only, not host-writable.  The write fault
+ * (WRITE|PRESENT) on it: the fast path cannot help (the SPTE is not MMU-writable: INVALID, pf_fast
+ * unchanged); faultin's GUP with FOLL_WRITE breaks COW, whose MMU-notifier invalidation zaps the
+ * SPTE and bumps the sequence: stale, RETRY, nothing counted but pf_taken.  The same fault again
+ * maps the new frame writable: FIXED.  A third is then a write the SPTE allows: the fast path's
+ * SPURIOUS. */
 START_TEST(write_to_a_zero_page_spte_retries_after_cow_then_maps_writable)
 {
 	const uint64_t gpa = G0 + 0xa05000;
@@ -2137,10 +2300,11 @@ START_TEST(write_to_a_zero_page_spte_retries_after_cow_then_maps_writable)
 }
 END_TEST
 
-/* §1.2, §1.7, §1.11, §1.2.1: a fault outside every memslot installs an MMIO SPTE and is
- * emulated (pf_mmio_spte_created, pf_emulate, and pf_taken as any fault).  The next access
- * there is an EPT misconfiguration (RSVD); the MMIO SPTE's generation is current, so it goes
- * straight to the emulator: EMULATE with no pf_taken and no pf_emulate. */
+/* kvm_mmu_page_fault, kvm_mmu_faultin_pfn, tdp_mmu_map_handle_target_level, handle_mmio_page_fault:
+ * a fault outside every memslot installs an MMIO SPTE and is emulated (pf_mmio_spte_created,
+ * pf_emulate, and pf_taken as any fault).  The next access there is an EPT misconfiguration (RSVD);
+ * the MMIO SPTE's generation is current, so it goes straight to the emulator: EMULATE with no
+ * pf_taken and no pf_emulate. */
 START_TEST(fault_outside_every_memslot_makes_an_mmio_spte_then_rsvd_emulates_uncounted)
 {
 	struct run r;
@@ -2170,9 +2334,9 @@ START_TEST(fault_outside_every_memslot_makes_an_mmio_spte_then_rsvd_emulates_unc
 }
 END_TEST
 
-/* §1.2.1: an MMIO SPTE from an older memslot generation is not emulated from the RSVD path:
- * the normal fault path runs (pf_taken) and rebuilds it (pf_mmio_spte_created, pf_emulate).
- * RSVD where no MMIO SPTE is (a racing zap) is RETRY, counted nowhere. */
+/* handle_mmio_page_fault: an MMIO SPTE from an older memslot generation is not emulated from the
+ * RSVD path: the normal fault path runs (pf_taken) and rebuilds it (pf_mmio_spte_created,
+ * pf_emulate).  RSVD where no MMIO SPTE is (a racing zap) is RETRY, counted nowhere. */
 START_TEST(rsvd_fault_on_a_stale_mmio_spte_rebuilds_it_and_without_one_retries)
 {
 	struct run r;
@@ -2201,9 +2365,10 @@ START_TEST(rsvd_fault_on_a_stale_mmio_spte_rebuilds_it_and_without_one_retries)
 }
 END_TEST
 
-/* §4.2, §4.8 (6.13+): turning logging off runs kvm_mmu_recover_huge_pages: the 4K table a
- * fault made while logging is replaced by a huge leaf built from its present leaf, at once,
- * and the memslot's TLBs are flushed.  A read there is then SPURIOUS. */
+/* kvm_mmu_slot_apply_flags, kvm_mmu_recover_huge_pages (6.13+): turning logging off runs
+ * kvm_mmu_recover_huge_pages: the 4K table a fault made while logging is replaced by a huge leaf
+ * built from its present leaf, at once, and the memslot's TLBs are flushed.  A read there is then
+ * SPURIOUS. */
 START_TEST(logging_off_recovers_huge_pages_in_place)
 {
 	struct run r;
@@ -2219,16 +2384,17 @@ START_TEST(logging_off_recovers_huge_pages_in_place)
 	ck_assert_msg(b.pages_2m == 1 && b.pages_4k == 0 && DELTA(a, b, tdp_mmu_pages) == -1,
 		      "after logging off: pages_4k %" PRIu64 " pages_2m %" PRIu64 " tdp_mmu_pages "
 		      "delta %" PRId64 "; KVM 6.13+ recovers the 2M leaf in place: 0, 1, -1 "
-		      "(reference 4.2, 4.8)", b.pages_4k, b.pages_2m, DELTA(a, b, tdp_mmu_pages));
+		      "(kvm_mmu_recover_huge_pages)", b.pages_4k, b.pages_2m, DELTA(a, b, tdp_mmu_pages));
 	ck_assert_int_eq(DELTA(a, b, remote_tlb_flush_requests), 1);
 	ck_assert_int_eq(fault(&r, G0 + 0xa05000, ERR_READ), SPURIOUS);
 	tdpsim_sim_free(r.sim);
 }
 END_TEST
 
-/* §4.2, §4.5: turning logging on (eager_page_split=1, the default; manual protect off) splits
- * the slot's huge leaves to 4K at once - 512 untagged, untracked children - write-protects
- * (or, with PML, cleans) them, and always flushes. */
+/* kvm_mmu_slot_apply_flags, kvm_tdp_mmu_try_split_huge_pages: turning logging on
+ * (eager_page_split=1, the default; manual protect off) splits the slot's huge leaves to 4K at once
+ * - 512 untagged, untracked children - write-protects (or, with PML, cleans) them, and always
+ * flushes. */
 START_TEST(logging_on_splits_eagerly_and_flushes)
 {
 	struct run r;
@@ -2241,7 +2407,7 @@ START_TEST(logging_on_splits_eagerly_and_flushes)
 	b = stats(&r);
 	ck_assert_msg(DELTA(a, b, pages_2m) == -1 && DELTA(a, b, pages_4k) == 512,
 		      "logging on: pages_2m delta %" PRId64 ", pages_4k delta %" PRId64 "; KVM's "
-		      "eager split: -1, +512 (reference 4.2, 4.5)", DELTA(a, b, pages_2m),
+		      "eager split: -1, +512 (kvm_mmu_slot_apply_flags)", DELTA(a, b, pages_2m),
 		      DELTA(a, b, pages_4k));
 	ck_assert_int_eq(DELTA(a, b, nx_lpage_splits), 0);
 	ck_assert_int_eq(DELTA(a, b, remote_tlb_flush_requests), 1);

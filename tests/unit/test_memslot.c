@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lpage_info / disallow_lpage as KVM sets it up (reference 1.9.2): the partial head and tail
- * regions of a slot are disallowed, every region is when GPA and HVA are incongruent at that
- * level, and a shadowed or write-tracked gfn holds its 2M and 1G regions at 4K for as long as
- * it stays so (a counter, not a flag).
+ * lpage_info / disallow_lpage as KVM sets it up (x86.c kvm_alloc_memslot_metadata): the partial
+ * head and tail regions of a slot are disallowed, every region is when GPA and HVA are incongruent
+ * at that level, and a shadowed or write-tracked gfn holds its 2M and 1G regions at 4K for as long
+ * as it stays so (a counter, not a flag).
  */
 #include "check_main.h"
 #include "kvm/memslot.h"

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The NX huge page recovery worker (reference 3.4) and nx_huge_pages=never (3.1), profile
- * 6.18: the period KVM derives, when the passes run on the simulated clock, how many tables
- * a pass zaps and which, what it does in a dirty-logged slot, and when it is woken.
+ * The NX huge page recovery worker (mmu.c kvm_nx_huge_page_recovery_worker) and nx_huge_pages=never
+ * (set_nx_huge_pages), profile 6.18: the period KVM derives, when the passes run on the simulated
+ * clock, how many tables a pass zaps and which, what it does in a dirty-logged slot, and when it is
+ * woken.
  */
 #include "check_main.h"
 #include "kvm/kvm.h"
@@ -162,7 +163,7 @@ END_TEST
 START_TEST(manual_protect_mode_1_reports_without_clearing_and_clear_reprotects)
 {
 	/* mode 1 (MANUAL_PROTECT_ENABLE without INITIALLY_SET): enabling splits and protects
-	 * as usual; GET only copies the bitmap; CLEAR clears and re-protects (reference 4.4).
+	 * as usual; GET only copies the bitmap; CLEAR clears, re-protects (kvm_clear_dirty_log_protect).
 	 * Write-protection, not PML (pml=0): the recorded write faults are the ones a
 	 * write-protected 4K leaf takes. */
 	tdpsim_sim *sim = machine("nx_huge_pages=off manual_dirty_log_protect=1 pml=0",

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Kernel version profiles (libtdpsim/kvm/profile.c, models/kvm/<version>.ini): the built-in
- * profiles load, in version order, with the values the KVM MMU reference prescribes
- * (section 8: the timeline and the suggested profiles; 3.4; 4.8) - the expectations below
- * are derived from the release each change came in, never from the files - and malformed
+ * profiles load, in version order, with the values their kernels give (docs/kernel-versions.md
+ * has the switches' history) - the expectations below are derived from the release each
+ * change came in, never from the files - and malformed
  * profile files give errors that name the file and the line.
  */
 #include <ini.h>
@@ -73,7 +73,7 @@ START_TEST(every_builtin_profile_loads_in_version_order)
 }
 END_TEST
 
-/* The switches the issue names, field by field, per reference 8.1/8.2, 3.4 and 4.8. */
+/* The switches the issue names, field by field, per docs/kernel-versions.md. */
 START_TEST(key_switches_have_the_values_the_reference_prescribes)
 {
 	for (size_t i = 0; i < NVERSIONS; i++) {
@@ -94,7 +94,7 @@ START_TEST(key_switches_have_the_values_the_reference_prescribes)
 		/* 6.5 nx_huge_pages=never, backported to 6.1.y */
 		ck_assert_msg(p->nx_never == (r >= 601), "%s nx_never", p->name);
 	}
-	/* The NX rework: the reference puts it in 6.1 [H]; its commits are in the 6.2 pull
+	/* The NX rework: summaries put it in 6.1 [H]; its commits are in the 6.2 pull
 	 * request (models/kvm/6.1.ini says so).  Before it, any table blocks. */
 	ck_assert(!profile("5.10")->nx_child_must_be_tagged);
 	ck_assert(!profile("5.15")->nx_child_must_be_tagged);
@@ -105,7 +105,8 @@ START_TEST(key_switches_have_the_values_the_reference_prescribes)
 }
 END_TEST
 
-/* Every on/off switch is on exactly from the release its change came in (reference 8.1). */
+/* Every on/off switch is on exactly from the release its change came in
+ * (docs/kernel-versions.md). */
 START_TEST(each_switch_turns_on_with_the_release_of_its_change)
 {
 	static const struct {
@@ -117,7 +118,7 @@ START_TEST(each_switch_turns_on_with_the_release_of_its_change)
 		{ "eager_page_split", 518 },          /* kvm.eager_page_split */
 		{ "pf_stats", 519 },                  /* pf_taken ... pf_mmio_spte_created */
 		{ "split_on_fault", 602 },            /* split in place on fault */
-		{ "nx_child_must_be_tagged", 602 },   /* NX rework (reference: 6.1 [H]) */
+		{ "nx_child_must_be_tagged", 602 },   /* NX rework (often dated 6.1 [H]) */
 		{ "recovery_skips_dirty_logged", 602 },
 		{ "nx_never", 601 },                  /* 6.5, backported to 6.1.y */
 		{ "target_spurious_early_out", 610 }, /* 6.9/6.10 [H] */

@@ -375,7 +375,7 @@ START_TEST(changing_nx_huge_pages_at_run_time_zaps_every_mapping)
 	tdpsim_sim_stats(sim, &st);
 	ck_assert_uint_eq(st.pages_2m, 2);
 	ck_assert_uint_eq(st.remote_tlb_flush_requests, 0);
-	/* set_nx_huge_pages: every mapping goes, with one flush (reference 3.3) */
+	/* set_nx_huge_pages: every mapping goes, with one flush (kvm_mmu_zap_all_fast) */
 	ck_assert_int_eq(set(sim, "nx_huge_pages", "force"), 0);
 	tdpsim_sim_stats(sim, &st);
 	ck_assert_uint_eq(st.pages_2m, 0);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The vCPU's TLBs (libtdpsim/tlb): arrays per page size, LRU, STLB refills, the flushes'
- * scopes, the iTLB-multihit rules (reference 7.4), 1G smashing - and a deliberately simple
+ * scopes, the iTLB-multihit rules (hw-vuln/multihit.rst), 1G smashing - and a deliberately simple
  * reference model that every CPU geometry replays the same access streams through: every
  * lookup's result (where it hit and the entry), every multihit verdict and every
  * paging-structure-cache answer must agree.
@@ -30,10 +30,10 @@
 #define TiB (1ull << 40)
 
 /*
- * Geometries from anchors 4.1 / 4.2, written out here so that the test does not depend on the
- * model files (the built-in models, models/cpu/<name>.ini, are replayed as well).  They differ from
- * those files in places on purpose - more shapes: a 4-way 1G STLB, 2-entry PML4E caches, no
- * PML4E/PDPTE caches at all.  PSC sizes are estimates throughout.
+ * Geometries from the published sources (models/cpu/README.md names them), written out here so that
+ * the test does not depend on the model files (the built-in models, models/cpu/<name>.ini, are
+ * replayed as well).  They differ from those files in places on purpose - more shapes: a 4-way 1G
+ * STLB, 2-entry PML4E caches, no PML4E/PDPTE caches at all.  PSC sizes are estimates throughout.
  */
 static const struct cpu_model geometries[] = {
 	{

@@ -8,7 +8,7 @@
 
 #include "tdpsim/tdpsim.h"
 
-/* Exit statuses (DESIGN.md section 5). */
+/* Exit statuses (docs/tdpsim.1, EXIT STATUS). */
 enum { EXIT_DONE = 0, EXIT_INTERNAL = 1, EXIT_BAD_INPUT = 2, EXIT_MACHINE_CHECK = 3 };
 
 /* Print the library's last error as "tdpsim: message" and return the exit status for it. */
