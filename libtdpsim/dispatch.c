@@ -268,11 +268,17 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 				    ev->u.host_madvise.size, ev->u.host_madvise.advice);
 	case TDPSIM_CMD_HOST_MUNMAP:
 		return host_munmap(sim->machine.host, ev->u.host_munmap.hva, ev->u.host_munmap.size);
-	case TDPSIM_CMD_GPTE:
-		if ((rc = check_vcpu(sim, ev->u.gpte.vcpu)) < 0)
+	case TDPSIM_CMD_GPTE: { /* a guest store: EPT (and so dirty logging) sees it first */
+		uint64_t gpa;
+
+		if ((rc = check_vcpu(sim, ev->u.gpte.vcpu)) < 0 ||
+		    (rc = guest_pte_gpa(sim->machine.guest, sim->machine.vcpus[ev->u.gpte.vcpu].cr3,
+					ev->u.gpte.gva, (int)ev->u.gpte.level, &gpa)) < 0 ||
+		    (rc = vcpu_store_gpa(&sim->machine, ev->u.gpte.vcpu, gpa)) < 0)
 			return rc;
 		return guest_write_pte(sim->machine.guest, sim->machine.vcpus[ev->u.gpte.vcpu].cr3,
 				       ev->u.gpte.gva, (int)ev->u.gpte.level, ev->u.gpte.value);
+	}
 	case TDPSIM_CMD_INVLPG: { /* not intercepted with EPT: the TLB acts alone (Intel SDM) */
 		struct vcpu *v;
 

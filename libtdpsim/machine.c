@@ -155,6 +155,26 @@ static void machine_reload_vcpus(void *ctx)
 	}
 }
 
+/*
+ * host_kernel: the Linux release the host's mm runs - given, or (auto) the kernel profile's,
+ * since KVM is built into the host kernel it runs under.  The release's KVM-visible mm
+ * behaviours become the host's switches (host/host.h).
+ */
+static int host_behaviour_resolve(const tdpsim_sim *sim, const struct kvm_profile *profile,
+				  struct host_behaviour *hb)
+{
+	uint64_t v = sim->settings.s[SET_HOST_KERNEL].v;
+
+	if (v == 0)
+		v = settings_version_of(profile->name);
+	if (v == 0)
+		return err_set(TDPSIM_EINPUT, "host_kernel=auto: kernel profile '%s' does not name "
+			       "a Linux release MAJOR.MINOR; set host_kernel", profile->name);
+	/* 6.13 "mm: Allocate THP on hugezeropage wp-fault" (do_huge_zero_wp_pmd). */
+	hb->huge_zero_wp_allocates_thp = v >= SETTINGS_VERSION(6, 13);
+	return 0;
+}
+
 /* Build the machine the settings describe, at its first use. */
 int machine_start(tdpsim_sim *sim)
 {
@@ -163,6 +183,7 @@ int machine_start(tdpsim_sim *sim)
 	const struct kvm_profile *profile =
 		kvm_profile_find(settings_text(&sim->settings, SET_KVM, buf, sizeof(buf)));
 	const struct cpu_model *cpu;
+	struct host_behaviour hb;
 	int rc;
 
 	if (sim->settings.s[SET_MMU].v != MMU_TDP)
@@ -174,6 +195,8 @@ int machine_start(tdpsim_sim *sim)
 	if (sim->settings.s[SET_NX_HUGE_PAGES].v == NX_NEVER && !profile->nx_never)
 		return err_set(TDPSIM_EINPUT, "nx_huge_pages=never does not exist in kvm=%s",
 			       profile->name);
+	if ((rc = host_behaviour_resolve(sim, profile, &hb)) != 0)
+		return rc;
 	cpu = cpu_model_lookup(settings_text(&sim->settings, SET_CPU, buf, sizeof(buf)));
 	if (!cpu)
 		return TDPSIM_ENOTFOUND;
@@ -207,6 +230,7 @@ int machine_start(tdpsim_sim *sim)
 		memset(m, 0, sizeof(*m));
 		return rc;
 	}
+	host_mm_set_behaviour(m->host, &hb);
 	for (unsigned v = 0; v < m->nr_vcpus; v++)
 		vcpu_attach(m, v); /* each runs on the root KVM loaded for it */
 	m->kvm.flush_tlbs = machine_flush_tlbs;

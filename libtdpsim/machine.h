@@ -60,6 +60,17 @@ int vcpu_check_tlbs(const struct machine *m);
  * to the vCPU.  KVM's RET_PF_* or a negative code. */
 int vcpu_ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint32_t err);
 
+/*
+ * A guest store of 8 bytes to `gpa` (cpu/vcpu.c), as the guest kernel's write of a page-table
+ * entry: the EPT side of a data write - EPT violations through KVM's fault path until EPT
+ * lets the write through, then the processor sets the leaf's D bit and, while PML logs,
+ * logs the page.  The guest's linear mapping of its tables is not modelled: no guest TLB
+ * lookup or walk is made or charged.  0, or a negative code (EINPUT when the gpa is in no
+ * writable memslot: KVM would emulate the store, and the guest memory modelled here would
+ * not hold it).
+ */
+int vcpu_store_gpa(struct machine *m, unsigned vcpu, uint64_t gpa);
+
 /* A VM exit whose only work is draining vcpu's PML buffer (cpu/vcpu.c): a PML-full exit, or
  * the kick of kvm_arch_sync_dirty_log (`ipi_cycles` the IPI's cost, else 0). */
 void vcpu_pml_exit(struct machine *m, unsigned vcpu, uint64_t ipi_cycles);

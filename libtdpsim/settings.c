@@ -13,7 +13,8 @@
 
 /* PROFILE: a kernel profile (kvm/profile.h), held as its kvm_profile_lookup number.
  * CPU: a CPU model (cpu/model.h), held as its cpu_model_resolve number. */
-enum kind { WORDS, UINT, BOOL, PROFILE, CPU };
+/* VERSION: auto (0) or a Linux release MAJOR.MINOR (SETTINGS_VERSION). */
+enum kind { WORDS, UINT, BOOL, PROFILE, CPU, VERSION };
 
 struct setting_spec {
 	const char *name;
@@ -65,6 +66,9 @@ static const struct setting_spec specs[SET__COUNT] = {
 	/* kvm_intel.pml: KVM uses Page Modification Logging for dirty logging where the CPU
 	 * has it (the model's pml), by default. */
 	[SET_PML] = { "pml", BOOL, NULL, 0, 1, 1, 1 },
+	/* The Linux release the host's mm runs (host/host.h: its behaviour switches); auto is
+	 * the kernel profile's release, as KVM is part of the host kernel. */
+	[SET_HOST_KERNEL] = { "host_kernel", VERSION, NULL, 0, 0, 0, 1 },
 };
 
 void settings_init(struct settings *st)
@@ -164,6 +168,55 @@ static int parse_model(const struct setting_spec *s, const char *value, uint64_t
 		       "ending in .ini)", s->name, value, list, k->file_what);
 }
 
+/* "MAJOR.MINOR" at the start of s (each 1-3 digits) into *out; the length read, or 0. */
+static size_t version_prefix(const char *s, uint64_t *out)
+{
+	uint64_t part[2] = { 0, 0 };
+	size_t n = 0;
+
+	for (int i = 0; i < 2; i++) {
+		size_t digits = 0;
+
+		if (i == 1 && s[n++] != '.')
+			return 0;
+		while (s[n] >= '0' && s[n] <= '9' && digits < 4) {
+			part[i] = part[i] * 10 + (uint64_t)(s[n++] - '0');
+			digits++;
+		}
+		if (digits == 0 || digits > 3)
+			return 0;
+	}
+	*out = SETTINGS_VERSION(part[0], part[1]);
+	return n;
+}
+
+uint64_t settings_version_of(const char *name)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; name[i]; i++) {
+		int starts = name[i] >= '0' && name[i] <= '9' &&
+			     (i == 0 || name[i - 1] < '0' || name[i - 1] > '9');
+
+		if (starts && version_prefix(name + i, &v))
+			return v;
+	}
+	return 0;
+}
+
+static int parse_version(const struct setting_spec *s, const char *value, uint64_t *out)
+{
+	size_t n;
+
+	if (strcmp(value, "auto") == 0)
+		return *out = 0, 0;
+	n = version_prefix(value, out);
+	if (n == 0 || value[n] != '\0' || *out < SETTINGS_VERSION(3, 0))
+		return err_set(TDPSIM_EINPUT, "%s='%s' is not auto or a Linux release MAJOR.MINOR "
+			       "(3.0 or later, e.g. 6.12)", s->name, value);
+	return 0;
+}
+
 int settings_parse(int id, const char *value, uint64_t *out)
 {
 	const struct setting_spec *s = &specs[id];
@@ -190,6 +243,8 @@ int settings_parse(int id, const char *value, uint64_t *out)
 		return parse_model(s, value, out, &profile_kind);
 	case CPU:
 		return parse_model(s, value, out, &cpu_kind);
+	case VERSION:
+		return parse_version(s, value, out);
 	case UINT:
 		if (num_parse_u64(value, strlen(value), 0, out) != NUM_OK || *out < s->min ||
 		    *out > s->max)
@@ -216,6 +271,12 @@ const char *settings_text(const struct settings *st, int id, char *buf, size_t n
 		const struct cpu_model *m = cpu_model_by_id((size_t)st->s[id].v);
 
 		return m ? m->name : "?";
+	}
+	if (s->kind == VERSION) {
+		if (st->s[id].v == 0)
+			return "auto";
+		snprintf(buf, n, "%" PRIu64 ".%" PRIu64, st->s[id].v >> 16, st->s[id].v & 0xffff);
+		return buf;
 	}
 	snprintf(buf, n, "%" PRIu64, st->s[id].v);
 	return buf;

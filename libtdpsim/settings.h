@@ -26,6 +26,7 @@ enum setting_id {
 	SET_MULTIHIT,
 	SET_MULTIHIT_RULE,
 	SET_PML,
+	SET_HOST_KERNEL,
 	SET__COUNT
 };
 
@@ -47,6 +48,14 @@ struct settings {
 };
 
 void settings_init(struct settings *st);
+
+/* host_kernel values: 0 is auto (the kernel profile's release), else a Linux release as
+ * SETTINGS_VERSION(major, minor). */
+#define SETTINGS_VERSION(major, minor) (((uint64_t)(major) << 16) | (uint64_t)(minor))
+
+/* The Linux release a kernel profile's name names: its first MAJOR.MINOR ("6.12", a profile
+ * file's "my-6.1"), as SETTINGS_VERSION; 0 if it has none. */
+uint64_t settings_version_of(const char *name);
 
 /* Find a setting by name; -1 if unknown. */
 int settings_find(const char *name);

@@ -330,6 +330,32 @@ int vcpu_ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint32_t err)
 	return r;
 }
 
+int vcpu_store_gpa(struct machine *m, unsigned vcpu, uint64_t gpa)
+{
+	struct vcpu *v = &m->vcpus[vcpu];
+
+	for (int faults = 0; faults < MAX_FAULTS_PER_ACCESS; faults++) {
+		uint64_t spte = 0;
+		int leaf = 0, r;
+		uint32_t err = ept_translate(&m->kvm.pool, v->eptp, gpa, TDPSIM_OP_WRITE, &spte,
+					     &leaf);
+
+		if (!err) {
+			ept_write_sets_dirty(m, vcpu, gpa, spte);
+			return 0;
+		}
+		r = vcpu_ept_fault(m, vcpu, gpa, err);
+		if (r == RET_PF_EMULATE)
+			return err_set(TDPSIM_EINPUT, "vcpu %u: the store to the guest page table at "
+				       "gpa 0x%" PRIx64 " is not to writable guest memory (no memslot, "
+				       "or a read-only one): KVM would emulate it", vcpu, gpa);
+		if (r < 0)
+			return r;
+	}
+	return err_set(TDPSIM_EINTERNAL, "vcpu %u: the store to gpa 0x%" PRIx64 " took %d faults "
+		       "without completing", vcpu, gpa, MAX_FAULTS_PER_ACCESS);
+}
+
 /* After a translation: a fetch looks for a multihit; a machine check halts. */
 static int after_translation(struct machine *m, unsigned vcpu, uint64_t gva, int op)
 {

@@ -75,6 +75,10 @@ enum guest_walk_status guest_walk(struct guest_mm *g, uint32_t cr3, uint64_t gva
  * not reach that level (a table above it is missing). */
 int guest_write_pte(struct guest_mm *g, uint32_t cr3, uint64_t gva, int level, uint64_t value);
 
+/* The gpa of the entry guest_write_pte would write (its 8 bytes), with the same checks and
+ * errors, writing nothing. */
+int guest_pte_gpa(struct guest_mm *g, uint32_t cr3, uint64_t gva, int level, uint64_t *gpa);
+
 /* Read the entry at `level` on the walk of gva (0 if not reached); for tests and --check. */
 uint64_t guest_read_pte(const struct guest_mm *g, uint32_t cr3, uint64_t gva, int level);
 

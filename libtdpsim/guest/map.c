@@ -273,16 +273,15 @@ static int entry_gpa(const struct guest_mm *g, uint64_t root, uint64_t gva, int 
 	return 1;
 }
 
-int guest_write_pte(struct guest_mm *g, uint32_t cr3, uint64_t gva, int level, uint64_t value)
+/* The checks of a `gpte` and the gpa of its entry; `what` names it in errors. */
+static int pte_locate(struct guest_mm *g, uint32_t cr3, uint64_t gva, int level, char *what,
+		      size_t n, uint64_t *gpa)
 {
 	static const char *const names[] = { "", "pte", "pde", "pdpte", "pml4e", "pml5e" };
 	uint64_t root, pte_gpa, stop_pte;
-	char what[96];
-	uint64_t *t;
 	int err, stop;
 
-	snprintf(what, sizeof(what), "gpte gva=0x%" PRIx64 " level=%d cr3=%" PRIu32, gva, level,
-		 cr3);
+	snprintf(what, n, "gpte gva=0x%" PRIx64 " level=%d cr3=%" PRIu32, gva, level, cr3);
 	if (level < 1 || level > g->levels)
 		return err_set(TDPSIM_EINPUT, "%s: level must be 1..%d", what, g->levels);
 	if (!gva_canonical(g->levels, gva))
@@ -301,6 +300,26 @@ int guest_write_pte(struct guest_mm *g, uint32_t cr3, uint64_t gva, int level, u
 		return err_set(TDPSIM_EINPUT, "%s: the walk does not reach level %d: the table at"
 			       " gpa 0x%" PRIx64 " lies outside every guest-pt region", what,
 			       level, page_base(pte_gpa));
+	*gpa = pte_gpa;
+	return 0;
+}
+
+int guest_pte_gpa(struct guest_mm *g, uint32_t cr3, uint64_t gva, int level, uint64_t *gpa)
+{
+	char what[96];
+
+	return pte_locate(g, cr3, gva, level, what, sizeof(what), gpa);
+}
+
+int guest_write_pte(struct guest_mm *g, uint32_t cr3, uint64_t gva, int level, uint64_t value)
+{
+	uint64_t pte_gpa = 0;
+	char what[96];
+	uint64_t *t;
+	int err;
+
+	if ((err = pte_locate(g, cr3, gva, level, what, sizeof(what), &pte_gpa)) != 0)
+		return err;
 	t = gpt_page_create(g, pte_gpa, what);
 	if (!t)
 		return TDPSIM_ENOMEM;

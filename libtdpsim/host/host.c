@@ -30,6 +30,7 @@ int host_mm_new(struct host_mm **out)
 		return TDPSIM_ENOMEM;
 	}
 	mm->pgd = host_pt_table(&mm->pool, pgd_pfn);
+	mm->behaviour.huge_zero_wp_allocates_thp = 1;
 	*out = mm;
 	return 0;
 }
@@ -50,6 +51,11 @@ void host_mm_set_notifier(struct host_mm *mm, const struct host_notifier *n)
 		mm->notifier = *n;
 	else
 		memset(&mm->notifier, 0, sizeof(mm->notifier));
+}
+
+void host_mm_set_behaviour(struct host_mm *mm, const struct host_behaviour *b)
+{
+	mm->behaviour = *b;
 }
 
 uint64_t host_frames_4k(const struct host_mm *mm)
@@ -200,11 +206,11 @@ static int map_hole(struct host_mm *mm, const struct host_backing *b, uint64_t h
 
 /*
  * A write to a read-only (zero page) leaf: copy on write.  The new frame has the old leaf's
- * size - a huge zero page becomes a 2M THP, the 4K zero page a 4K frame - and KVM hears of
- * the whole old mapping's range first, so it drops what it mapped of the zero page.  A huge
- * zero page still mapped after `nohugepage` made its range 4k memory becomes a THP all the
- * same: the kernel's write fault on a huge zero PMD does not look at VM_NOHUGEPAGE (seen on
- * 6.18).
+ * size - a huge zero page becomes a 2M THP (6.13+: do_huge_zero_wp_pmd), the 4K zero page
+ * a 4K frame (wp_page_copy) - and KVM hears of the whole old mapping's range first, so it
+ * drops what it mapped of the zero page.  A huge zero page still mapped after `nohugepage`
+ * made its range 4k memory becomes a THP all the same: the kernel's write fault on a huge
+ * zero PMD does not look at VM_NOHUGEPAGE (seen on 6.18).
  */
 static int break_cow(struct host_mm *mm, uint64_t hva, struct host_walk *w)
 {
@@ -222,6 +228,33 @@ static int break_cow(struct host_mm *mm, uint64_t hva, struct host_walk *w)
 	return 0;
 }
 
+/*
+ * Before 6.13, do_huge_pmd_wp_page on the huge zero PMD falls back: __split_huge_pmd turns
+ * it into 512 read-only PTEs of the 4K zero page (a notifier round over the 2M), and the
+ * retried fault is a 4K write fault on a zero PTE, which wp_page_copy breaks with one new
+ * 4K frame (a round over the 4K).  The other 511 PTEs keep the zero page; the PTE table
+ * stays, so later faults in the 2M see 4K host mappings.
+ */
+static int split_huge_zero(struct host_mm *mm, uint64_t hva, struct host_walk *w)
+{
+	int rc;
+
+	if ((rc = host_split_pmd(mm, w->ptep, hva & ~(SZ_2M - 1))) != 0)
+		return rc;
+	if (!host_pt_walk(&mm->pool, mm->pgd, hva, w))
+		return err_set(TDPSIM_EINTERNAL, "host: split of the huge zero page at 0x%" PRIx64
+			       " left no PTE", hva);
+	return break_cow(mm, hva, w);
+}
+
+static int write_fault_readonly(struct host_mm *mm, uint64_t hva, struct host_walk *w)
+{
+	if (w->level == PG_LEVEL_2M && host_pte_pfn(*w->ptep) == HOST_HUGE_ZERO_PFN &&
+	    !mm->behaviour.huge_zero_wp_allocates_thp)
+		return split_huge_zero(mm, hva, w);
+	return break_cow(mm, hva, w);
+}
+
 int host_faultin(struct host_mm *mm, uint64_t hva, int write, struct host_page *out)
 {
 	const struct host_backing *b = backing_find(mm, hva);
@@ -234,7 +267,7 @@ int host_faultin(struct host_mm *mm, uint64_t hva, int write, struct host_page *
 	if (!host_pt_walk(&mm->pool, mm->pgd, hva, &w))
 		rc = map_hole(mm, b, hva, write, &w);
 	else if (write && !host_pte_writable(*w.ptep))
-		rc = break_cow(mm, hva, &w);
+		rc = write_fault_readonly(mm, hva, &w);
 	if (rc)
 		return rc;
 	if (out)

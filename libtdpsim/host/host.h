@@ -31,6 +31,22 @@ void host_mm_free(struct host_mm *mm);
 void host_mm_set_notifier(struct host_mm *mm, const struct host_notifier *n);
 
 /*
+ * The host kernel's mm behaviours that KVM can see and that differ between Linux releases,
+ * one switch each (the machine derives them from the host_kernel setting).  A new mm starts
+ * with the newest kernel's behaviour.
+ *   huge_zero_wp_allocates_thp - 6.13+ (mm/huge_memory.c do_huge_zero_wp_pmd, "mm: Allocate
+ *       THP on hugezeropage wp-fault"): a write fault on the huge zero PMD maps a new 2M THP
+ *       in its place.  Before, do_huge_pmd_wp_page split the PMD (__split_huge_pmd: 512
+ *       read-only PTEs of the 4K zero page) and the 4K fault copied the one page written
+ *       (mm/memory.c do_wp_page -> wp_page_copy).
+ */
+struct host_behaviour {
+	int huge_zero_wp_allocates_thp;
+};
+
+void host_mm_set_behaviour(struct host_mm *mm, const struct host_behaviour *b);
+
+/*
  * `backing hva= size= kind= populate=`: [hva, hva+size) is now backed as `kind`.  Ranges of
  * different backings must not overlap (an error, EINPUT, naming both).  With `populate`, the
  * whole range is touched for write at once (THP gets 2M pages where a 2M-aligned 2M range
@@ -55,7 +71,10 @@ struct host_page {
  *   - not yet mapped, write: allocates (a 2M THP where eligible, the backing's huge page for
  *     hugetlb, else 4K), writable;
  *   - mapped to a zero page, write: breaks it - the notifier's invalidate_range_start/end run
- *     for the old mapping's range - and maps a new writable frame (a 2M THP where eligible).
+ *     for the old mapping's range - and maps a new writable frame: a 4K frame for the 4K zero
+ *     page; for the huge zero page a 2M THP (huge_zero_wp_allocates_thp), else the PMD is
+ *     split (a round over its 2M) and one 4K frame replaces the zero PTE written (a round
+ *     over the 4K).
  * Returns 0 with *out filled, or TDPSIM_EINPUT (message names the HVA) when no backing
  * covers `hva` (KVM turns that into -EFAULT).  The result is deterministic.
  */

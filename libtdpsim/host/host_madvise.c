@@ -198,7 +198,7 @@ static int table_empty(const uint64_t *t)
  * of 512 4K PTEs - over the THP's own frames, with its write permission, or all over the 4K
  * zero page, read-only, for the huge zero page - in one notifier round over the 2M.
  */
-static int split_pmd(struct host_mm *mm, uint64_t *pmdp, uint64_t start)
+int host_split_pmd(struct host_mm *mm, uint64_t *pmdp, uint64_t start)
 {
 	uint64_t pmd = *pmdp, pfn = host_pte_pfn(pmd), table_pfn, *pt;
 	int writable = host_pte_writable(pmd), rc;
@@ -241,7 +241,7 @@ static int split_at(struct host_mm *mm, uint64_t x)
 	b = backing_at(mm, start);
 	if (b && kind_is_hugetlb(b->kind))
 		return 0;
-	return split_pmd(mm, pmdp, start);
+	return host_split_pmd(mm, pmdp, start);
 }
 
 /* ---- zap: unmap what a range maps, free its frames, maybe its tables ---- */
@@ -414,7 +414,7 @@ static int madvise_pageout(struct host_mm *mm, const struct op *op, size_t i0, s
 				continue;
 			}
 			if (pmd_is_leaf(*pmdp) && host_pte_pfn(*pmdp) != HOST_HUGE_ZERO_PFN &&
-			    (rc = split_pmd(mm, pmdp, a)) != 0)
+			    (rc = host_split_pmd(mm, pmdp, a)) != 0)
 				return rc;
 			a += SZ_2M;
 		}

@@ -29,7 +29,14 @@ struct host_mm {
 	size_t nbackings, cap;
 	size_t last;                   /* the backing the last fault hit: faults come in runs */
 	struct host_notifier notifier; /* callbacks may be NULL */
+	struct host_behaviour behaviour;
 };
+
+/*
+ * __split_huge_pmd (host_madvise.c): the PMD leaf at *pmdp, mapping [start, start + 2M),
+ * becomes a PTE table over the same memory, in one notifier round over the 2M.
+ */
+int host_split_pmd(struct host_mm *mm, uint64_t *pmdp, uint64_t start);
 
 static inline uint64_t backing_end(const struct host_backing *b)
 {

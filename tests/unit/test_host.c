@@ -205,6 +205,48 @@ START_TEST(first_write_to_the_huge_zero_page_breaks_it_with_one_notifier_round_o
 }
 END_TEST
 
+START_TEST(before_6_13_a_write_to_the_huge_zero_page_splits_it_and_copies_one_4k_page)
+{
+	struct mock m;
+	struct host_mm *mm = new_mm(&m);
+	struct host_behaviour pre_6_13 = { .huge_zero_wp_allocates_thp = 0 };
+	uint64_t hva = 0x7f0000000000ull, pt_before;
+
+	host_mm_set_behaviour(mm, &pre_6_13);
+	ck_assert_int_eq(host_backing_add(mm, hva, SZ_2M, TDPSIM_BACKING_THP, 0), 0);
+	fault(mm, hva + 0x5000, 0); /* the huge zero page, a PMD leaf */
+	pt_before = host_pt_pages(mm);
+	/* do_huge_pmd_wp_page falls back to __split_huge_pmd, then wp_page_copy copies the one
+	 * 4K page written: the first 4K frame, writable, at level 1. */
+	assert_page(fault(mm, hva + 0x5000, 1), HOST_PFN_BASE_4K, 1, 1, 0);
+	ck_assert_uint_eq(host_frames_4k(mm), 1);
+	ck_assert_uint_eq(host_pt_pages(mm), pt_before + 1); /* the PTE table of the split */
+	ck_assert_int_eq(host_pfn_mapping_level(mm, hva), 1);
+
+	/* Two rounds: the split over the 2M (KVM sees the huge zero page at start, the zero
+	 * PTE by end), then the copy over the 4K page written. */
+	ck_assert_int_eq(m.n, 4);
+	ck_assert_int_eq(m.calls[0].is_start, 1);
+	ck_assert_uint_eq(m.calls[0].start, hva);
+	ck_assert_uint_eq(m.calls[0].end, hva + SZ_2M);
+	assert_page(m.calls[0].seen, HOST_HUGE_ZERO_PFN, 2, 0, 1);
+	ck_assert_int_eq(m.calls[1].is_start, 0);
+	assert_page(m.calls[1].seen, HOST_ZERO_PFN, 1, 0, 1);
+	ck_assert_int_eq(m.calls[2].is_start, 1);
+	ck_assert_uint_eq(m.calls[2].start, hva + 0x5000);
+	ck_assert_uint_eq(m.calls[2].end, hva + 0x6000);
+	ck_assert_int_eq(m.calls[3].is_start, 0);
+	assert_page(m.calls[3].seen, HOST_PFN_BASE_4K, 1, 1, 0);
+
+	/* The other 511 PTEs keep the 4K zero page, read-only; a write to one copies only it. */
+	assert_page(fault(mm, hva, 0), HOST_ZERO_PFN, 1, 0, 1);
+	assert_page(fault(mm, hva + SZ_2M - SZ_4K, 1), HOST_PFN_BASE_4K + 1, 1, 1, 0);
+	ck_assert_int_eq(m.n, 6);
+	ck_assert_uint_eq(host_frames_4k(mm), 2);
+	host_mm_free(mm);
+}
+END_TEST
+
 START_TEST(thp_range_not_wholly_inside_the_backing_gets_4k_pages)
 {
 	struct mock m;
@@ -1344,6 +1386,7 @@ static Suite *host_suite(void)
 	tcase_add_test(tc, thp_read_before_write_maps_the_huge_zero_page_read_only);
 	tcase_add_test(tc,
 		       first_write_to_the_huge_zero_page_breaks_it_with_one_notifier_round_over_2m);
+	tcase_add_test(tc, before_6_13_a_write_to_the_huge_zero_page_splits_it_and_copies_one_4k_page);
 	tcase_add_test(tc, thp_range_not_wholly_inside_the_backing_gets_4k_pages);
 	tcase_add_test(tc, anonymous_4k_read_maps_the_zero_page_then_write_allocates);
 	tcase_add_test(tc, populate_makes_every_page_writable_up_front_without_notifier_calls);

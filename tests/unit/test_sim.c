@@ -401,6 +401,82 @@ START_TEST(changing_nx_huge_pages_at_run_time_zaps_every_mapping)
 }
 END_TEST
 
+/* A trace mapping one guest page whose four table pages lie in slot 0 (4K, populated). */
+#define GPTE_SETUP \
+	"tdpsim-trace 1\n" \
+	"set pml=0\n" \
+	"memslot slot=0 gpa=0 size=2M hva=0x7e0000000000\n" \
+	"backing hva=0x7e0000000000 size=2M kind=4k populate=1\n" \
+	"guest-pt gpa=0 size=2M\n" \
+	"guest-map gva=0x40000000 gpa=0x100000 size=4K page=4k prot=rw\n"
+
+START_TEST(a_gpte_write_is_a_guest_store_that_ept_faults_in_and_dirty_logging_logs)
+{
+	const char *dir = scratch_dir();
+	tdpsim_sim *sim = new_sim();
+	tdpsim_stats st;
+
+	/* No access yet: the PT page holding the entry is not in EPT, so the store takes one
+	 * EPT violation and KVM maps that page 4K - nothing else (the other tables untouched). */
+	ck_assert_int_eq(apply_text(sim, dir, GPTE_SETUP
+		"gpte vcpu=0 gva=0x40000000 level=1 value=0x100007\n"), 0);
+	tdpsim_sim_stats(sim, &st);
+	ck_assert_uint_eq(st.pf_taken, 1);
+	ck_assert_uint_eq(st.pf_fixed, 1);
+	ck_assert_uint_eq(st.pages_4k, 1);
+	/* Logged (write protection, pml=0): the store faults on the protected leaf, the fast
+	 * path unprotects it and marks the page dirty; GET reports that one page. */
+	ck_assert_int_eq(apply_text(sim, dir, "tdpsim-trace 1\n"
+		"dirty-log slot=0 on\n"
+		"gpte vcpu=0 gva=0x40000000 level=1 value=0x100007\n"
+		"get-dirty-log slot=0\n"), 0);
+	tdpsim_sim_stats(sim, &st);
+	ck_assert_uint_eq(st.pf_taken, 2);
+	ck_assert_uint_eq(st.pf_fast, 1);
+	ck_assert_uint_eq(st.dirty_pages, 1);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
+START_TEST(host_kernel_auto_follows_the_kernel_profile_and_a_given_release_wins)
+{
+	const char *dir = scratch_dir();
+	/* One 2M THP range read (the huge zero page, mapped 2M) then written: from host 6.13 a
+	 * THP replaces it (KVM maps 2M again), before it the host splits and KVM maps 4K.  The
+	 * write's faultin breaks the zero page under KVM's notifier, so that fault retries and
+	 * the guest's refault (the third line) maps. */
+	const char *trace = "tdpsim-trace 1\n"
+		"memslot slot=0 gpa=0 size=2M hva=0x7f0000000000\n"
+		"backing hva=0x7f0000000000 size=2M kind=thp\n"
+		"fault vcpu=0 gpa=0x1000 err=0x4\n"
+		"fault vcpu=0 gpa=0x1000 err=0x6\n"
+		"fault vcpu=0 gpa=0x1000 err=0x6\n";
+	static const struct {
+		const char *kvm, *host;
+		uint64_t pages_2m, pages_4k;
+	} cases[] = {
+		{ "6.18", "auto", 1, 0 }, { "6.12", "auto", 0, 1 }, { "5.15", "auto", 0, 1 },
+		{ "6.12", "6.13", 1, 0 }, { "6.18", "6.12", 0, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tdpsim_sim *sim = new_sim();
+		tdpsim_stats st;
+
+		ck_assert_int_eq(set(sim, "kvm", cases[i].kvm), 0);
+		ck_assert_int_eq(set(sim, "host_kernel", cases[i].host), 0);
+		ck_assert_str_eq(setting(sim, "host_kernel"), cases[i].host);
+		ck_assert_int_eq(apply_text(sim, dir, trace), 0);
+		tdpsim_sim_stats(sim, &st);
+		ck_assert_msg(st.pages_2m == cases[i].pages_2m && st.pages_4k == cases[i].pages_4k,
+			      "kvm=%s host_kernel=%s: pages_2m=%llu pages_4k=%llu", cases[i].kvm,
+			      cases[i].host, (unsigned long long)st.pages_2m,
+			      (unsigned long long)st.pages_4k);
+		tdpsim_sim_free(sim);
+	}
+}
+END_TEST
+
 /* ---- replay's fast path for compact access records ---- */
 
 static void count_event(uint64_t index, const tdpsim_event *ev, void *payload)
@@ -669,6 +745,8 @@ static Suite *sim_suite(void)
 	tcase_add_test(tc, the_stats_table_names_every_counter_once);
 	tcase_add_test(tc, a_progress_callback_sees_progress_and_can_stop_the_replay);
 	tcase_add_test(tc, changing_nx_huge_pages_at_run_time_zaps_every_mapping);
+	tcase_add_test(tc, a_gpte_write_is_a_guest_store_that_ept_faults_in_and_dirty_logging_logs);
+	tcase_add_test(tc, host_kernel_auto_follows_the_kernel_profile_and_a_given_release_wins);
 	tcase_add_test(tc, replaying_compact_accesses_matches_applying_each_event);
 	tcase_add_test(tc, a_bad_compact_access_fails_at_its_record_on_every_path);
 	tcase_add_loop_test(tc, a_malformed_compact_record_fails_alike_on_the_fast_path, 0, 3);
