@@ -15,6 +15,7 @@ static const char usage[] =
 	"  replay TRACE    run a trace; print its stats as a table, JSON or CSV\n"
 	"  info TRACE      what a trace holds: events by command, time, addresses, kind\n"
 	"  convert IN OUT  rewrite a trace in another encoding (.tdpt, .tdpb, +.gz)\n"
+	"  import --from F IN -o OUT  a recording in (ftrace, trace-cmd, perf, lackey)\n"
 	"\n"
 	"options:\n"
 	"  -h, --help      this text; 'tdpsim COMMAND --help' for a command's\n"
@@ -42,5 +43,7 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1);
 	if (strcmp(cmd, "convert") == 0)
 		return cmd_convert(argc - 1, argv + 1);
+	if (strcmp(cmd, "import") == 0)
+		return cmd_import(argc - 1, argv + 1);
 	return cli_usage_error("unknown command '%s' (try 'tdpsim --help')", cmd);
 }
