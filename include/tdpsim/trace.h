@@ -167,6 +167,9 @@ TDPSIM_EXTERN int tdpsim_trace_writer_new(tdpsim_trace_writer **out, const char 
 
 TDPSIM_EXTERN int tdpsim_trace_write(tdpsim_trace_writer *w, const tdpsim_event *ev);
 
+/* A comment line ("# text") in a text trace; binary traces keep no comments (returns 0). */
+TDPSIM_EXTERN int tdpsim_trace_write_comment(tdpsim_trace_writer *w, const char *text);
+
 /* Finish the file and move it into place; frees the writer in every case. */
 TDPSIM_EXTERN int tdpsim_trace_writer_close(tdpsim_trace_writer *w);
 

@@ -351,6 +351,20 @@ int tdpsim_trace_write(tdpsim_trace_writer *w, const tdpsim_event *ev)
 	return w->enc == TDPSIM_ENCODING_TEXT ? write_text(w, ev) : write_binary(w, ev);
 }
 
+/* A comment line: kept in the text encoding, dropped by the binary one (FORMAT.md 7). */
+int tdpsim_trace_write_comment(tdpsim_trace_writer *w, const char *text)
+{
+	int rc;
+
+	if (!w || !text || strchr(text, '\n') || strlen(text) > STR_MAX)
+		return err_set(TDPSIM_EINVAL, "tdpsim_trace_write_comment: bad argument");
+	if (w->enc != TDPSIM_ENCODING_TEXT)
+		return 0;
+	if ((rc = writer_put(w, "# ", 2)) < 0 || (rc = writer_put(w, text, strlen(text))) < 0)
+		return rc;
+	return writer_put(w, "\n", 1);
+}
+
 static void writer_free(struct tdpsim_trace_writer *w)
 {
 	free(w->path);

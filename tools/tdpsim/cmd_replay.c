@@ -23,10 +23,14 @@ static const char usage[] =
 	"  --no-progress    never show it (it is only ever shown on a terminal)\n"
 	"  --timing         print wall-clock time and rate to stderr\n"
 	REPLAY_TIMELINE_USAGE
+	"  --check-recorded compare each fault's level with the one recorded by 'tdpsim import'\n"
+	"                   (its '# recorded level=N' comments; text traces) and print the\n"
+	"                   agreement to stderr\n"
 	"  -h, --help       this text\n"
 	REPLAY_TIMELINE_EXAMPLE;
 
-enum { OPT_SET = 256, OPT_JSON, OPT_CSV, OPT_CHECK, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_TIMING };
+enum { OPT_SET = 256, OPT_JSON, OPT_CSV, OPT_CHECK, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_TIMING,
+       OPT_CHECK_RECORDED };
 
 static const struct option options[] = {
 	{ "set", required_argument, NULL, OPT_SET },
@@ -37,6 +41,7 @@ static const struct option options[] = {
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "timing", no_argument, NULL, OPT_TIMING },
 	REPLAY_TIMELINE_OPTIONS
+	{ "check-recorded", no_argument, NULL, OPT_CHECK_RECORDED },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -46,7 +51,7 @@ static const struct option options[] = {
 struct replay_args {
 	const char *trace, *out;
 	const char *sets[MAX_SETS];
-	int nsets, check, progress, timing;
+	int nsets, check, progress, timing, check_recorded;
 	enum report_format fmt;
 	struct replay_timeline timeline; /* --timeline, --interval, --plot */
 };
@@ -87,6 +92,7 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			if ((rc = replay_timeline_option(&a->timeline, c, optarg)) != 0)
 				return rc;
 			break;
+		case OPT_CHECK_RECORDED: a->check_recorded = 1; break;
 		default:
 			return cli_usage_error("replay: unknown option '%s' (try --help)",
 					       argv[optind - 1]);
@@ -118,6 +124,111 @@ static int pin_settings(tdpsim_sim *sim, const struct replay_args *a)
 	return 0;
 }
 
+/* ---- --check-recorded (tdpsim import's recorded levels) -------------------------------- */
+/*
+ * tdpsim import writes "# recorded level=N (kvm_mmu_spte_requested)" before each fault whose
+ * level the recording showed.  The trace is read a second time, as text, alongside the replay:
+ * at each fault event the next fault line of the file is found, with the comment before it.
+ */
+struct recorded {
+	FILE *f;
+	int goal;                       /* the level of the last fault KVM handled, 0: none */
+	uint64_t faults, with_level, agree, no_sim_level;
+	uint64_t by_level[4][4];        /* [recorded][simulated], levels 1..3 */
+};
+
+static int recorded_next(struct recorded *r)
+{
+	char line[512];
+	int level = 0;
+
+	while (fgets(line, sizeof(line), r->f)) {
+		if (sscanf(line, "# recorded level=%d", &level) == 1)
+			continue;
+		if (strncmp(line, "fault ", 6) == 0)
+			return level;
+		if (line[0] != '#')
+			level = 0;
+	}
+	return 0;
+}
+
+static void recorded_on_fault(const tdpsim_fault *fault, void *payload)
+{
+	((struct recorded *)payload)->goal = fault->goal_level;
+}
+
+static void recorded_on_event(uint64_t index, const tdpsim_event *ev, void *payload)
+{
+	struct recorded *r = payload;
+	int want;
+
+	(void)index;
+	if (ev->cmd != TDPSIM_CMD_FAULT)
+		return;
+	want = recorded_next(r);
+	r->faults++;
+	if (want >= 1 && want <= 3) {
+		r->with_level++;
+		if (r->goal < 1 || r->goal > 3)
+			r->no_sim_level++;
+		else
+			r->by_level[want][r->goal]++;
+		r->agree += r->goal == want;
+	}
+	r->goal = 0;
+}
+
+static int recorded_start(tdpsim_sim *sim, const char *path, struct recorded *r)
+{
+	tdpsim_hooks h = TDPSIM_HOOKS_INIT;
+	unsigned char magic[2] = { 0, 0 };
+
+	memset(r, 0, sizeof(*r));
+	if (strcmp(path, "-") == 0)
+		return cli_usage_error("replay: --check-recorded reads the trace twice: give a file");
+	r->f = fopen(path, "r");
+	if (!r->f)
+		return cli_usage_error("replay: --check-recorded: cannot open %s", path);
+	if (fread(magic, 1, 2, r->f) != 2 || (magic[0] == 0x1f && magic[1] == 0x8b) ||
+	    magic[0] == 'T') {
+		fclose(r->f);
+		r->f = NULL;
+		return cli_usage_error("replay: --check-recorded needs the uncompressed text trace "
+				       "(.tdpt) that 'tdpsim import' wrote: the binary encoding "
+				       "keeps no comments");
+	}
+	rewind(r->f);
+	h.on_fault = recorded_on_fault;
+	h.on_event = recorded_on_event;
+	h.payload = r;
+	if (tdpsim_sim_set_hooks(sim, &h) < 0)
+		return cli_fail();
+	return 0;
+}
+
+static void recorded_report(struct recorded *r)
+{
+	if (!r->f)
+		return;
+	fclose(r->f);
+	r->f = NULL;
+	fprintf(stderr, "check-recorded: %llu faults, %llu with a recorded level; the simulator "
+		"chose the same level for %llu (%.1f%%)\n", (unsigned long long)r->faults,
+		(unsigned long long)r->with_level, (unsigned long long)r->agree,
+		r->with_level ? 100.0 * (double)r->agree / (double)r->with_level : 0.0);
+	for (int want = 1; want <= 3; want++)
+		for (int got = 1; got <= 3; got++)
+			if (r->by_level[want][got])
+				fprintf(stderr, "check-recorded:   recorded level %d, simulated %d: "
+					"%llu\n", want, got,
+					(unsigned long long)r->by_level[want][got]);
+	if (r->no_sim_level)
+		fprintf(stderr, "check-recorded:   recorded, but the simulator mapped nothing: "
+			"%llu\n", (unsigned long long)r->no_sim_level);
+}
+/* ---- end of --check-recorded ------------------------------------------------------------ */
+
 int cmd_replay(int argc, char **argv)
 {
 	tdpsim_options o = TDPSIM_OPTIONS_INIT;
@@ -125,6 +236,7 @@ int cmd_replay(int argc, char **argv)
 	struct progress prog;
 	struct outfile out;
 	struct report_info info;
+	struct recorded rec = { 0 };
 	tdpsim_trace *trace = NULL;
 	tdpsim_sim *sim = NULL;
 	double t0;
@@ -138,6 +250,8 @@ int cmd_replay(int argc, char **argv)
 		return cli_fail();
 	if ((rc = pin_settings(sim, &a)) != 0)
 		goto done;
+	if (a.check_recorded && (rc = recorded_start(sim, a.trace, &rec)) != 0)
+		goto done;
 	if (tdpsim_trace_open(&trace, a.trace) < 0) {
 		rc = cli_fail();
 		goto done;
@@ -150,6 +264,7 @@ int cmd_replay(int argc, char **argv)
 	progress_done(&prog);
 	if (n >= 0 && (rc = replay_timeline_end(&a.timeline, sim)) != 0)
 		goto done;
+	recorded_report(&rec);
 	for (size_t i = 0; i < tdpsim_sim_notice_count(sim); i++)
 		fprintf(stderr, "tdpsim: note: %s\n", tdpsim_sim_notice(sim, i));
 	if (n < 0) {
@@ -182,6 +297,8 @@ int cmd_replay(int argc, char **argv)
 	}
 done:
 	replay_timeline_free(&a.timeline);
+	if (rec.f)
+		fclose(rec.f);
 	tdpsim_trace_free(trace);
 	tdpsim_sim_free(sim);
 	return rc;

@@ -19,6 +19,7 @@ static const char usage[] =
 	"                  replay under several policies side by side: one table, ratios\n"
 	"  plot TIMELINE.csv... -o FILE.png\n"
 	"                  draw timelines (replay --timeline) with gnuplot\n"
+	"  import --from F IN -o OUT  a recording in (ftrace, trace-cmd, perf, lackey)\n"
 	"\n"
 	"options:\n"
 	"  -h, --help      this text; 'tdpsim COMMAND --help' for a command's\n"
@@ -50,5 +51,7 @@ int main(int argc, char **argv)
 		return cmd_compare(argc - 1, argv + 1);
 	if (strcmp(cmd, "plot") == 0)
 		return cmd_plot(argc - 1, argv + 1);
+	if (strcmp(cmd, "import") == 0)
+		return cmd_import(argc - 1, argv + 1);
 	return cli_usage_error("unknown command '%s' (try 'tdpsim --help')", cmd);
 }

@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The KVM tracepoints, read by their TP_printk formats (arch/x86/kvm/trace.h,
+ * arch/x86/kvm/mmu/mmutrace.h), become fault records: one per fault KVM handled, in recorded
+ * order, on the vCPU of the thread (or the vcpu the event names), the recorded time between
+ * them as `advance`.
+ *
+ * TDP hosts: kvm_page_fault (vcpu, address = the GPA, error_code) opens a fault; the
+ * kvm_mmu_spte_requested that kvm_tdp_mmu_map() traces gives the level KVM chose; a fault
+ * fixed by fast_page_fault() has none.
+ * Shadow hosts: kvm_mmu_pagetable_walk (gva, pferr) opens a guest walk (FNAME(walk_addr_generic)
+ * in paging_tmpl.h); each kvm_mmu_paging_element is the guest PTE at a level; the walk is a
+ * fault only if KVM then requests an SPTE (FNAME(fetch) traces kvm_mmu_spte_requested) -
+ * walks of the instruction emulator, and walks ending in kvm_mmu_walker_error (a #PF
+ * injected into the guest), make no record.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "trace/import_int.h"
+
+#define PTE_PS 0x80ull
+#define PTE_W 0x2ull
+#define PTE_U 0x4ull
+#define PTE_A 0x20ull
+#define PTE_D 0x40ull
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+
+static int name_is(const struct imp_rec *rec, const char *name)
+{
+	return strlen(name) == rec->name_len && memcmp(rec->name, name, rec->name_len) == 0;
+}
+
+/* "KEY <hex>" anywhere in the body, "0x" optional (the formats print both ways). */
+static int body_hex(const char *body, const char *key, uint64_t *v)
+{
+	const char *p = strstr(body, key);
+	char *end;
+
+	if (!p)
+		return 0;
+	p += strlen(key);
+	while (*p == ' ')
+		p++;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	*v = strtoull(p, &end, 16);
+	return end != p;
+}
+
+static int body_dec(const char *body, const char *key, uint64_t *v)
+{
+	const char *p = strstr(body, key);
+	char *end;
+
+	if (!p)
+		return 0;
+	p += strlen(key);
+	*v = strtoull(p, &end, 10);
+	return end != p;
+}
+
+/* The thread's slot: its vCPU number is the order it was first seen in. */
+static int thread_slot(struct imp *im, int64_t id, uint32_t *out)
+{
+	for (uint32_t i = 0; i < im->nthreads; i++)
+		if (im->thread_id[i] == id) {
+			*out = i;
+			return 0;
+		}
+	if (im->nthreads == IMP_MAX_THREADS)
+		return imp_error(im, "more than %d vCPU threads", IMP_MAX_THREADS);
+	im->thread_id[im->nthreads] = id;
+	*out = im->nthreads++;
+	return 0;
+}
+
+static int write_advance(struct imp *im, uint64_t ts)
+{
+	tdpsim_event ev;
+
+	if (!im->have_time) {
+		im->have_time = 1;
+		im->last_ns = ts;
+		return 0;
+	}
+	if (ts <= im->last_ns)
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = TDPSIM_CMD_ADVANCE;
+	ev.u.advance.ns = ts - im->last_ns;
+	im->last_ns = ts;
+	return imp_write(im, &ev);
+}
+
+/* The leaf guest PTE the walk saw, as a guest-map of its page (once while it is cached). */
+static int write_guest_map(struct imp *im, const struct imp_walk *wk)
+{
+	uint64_t psize = wk->leaf_level == 2 ? 2ull << 20 : wk->leaf_level == 3 ? 1ull << 30 : 4096;
+	uint64_t gva = wk->gva & ~(psize - 1), key = gva | (uint64_t)wk->leaf_level;
+	uint64_t *slot = &im->mapped[(gva / psize * 0x9e3779b97f4a7c15ull) >> 52];
+	tdpsim_event ev;
+
+	if (*slot == key)
+		return 0;
+	*slot = key;
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = TDPSIM_CMD_GUEST_MAP;
+	ev.u.guest_map.gva = gva;
+	ev.u.guest_map.gpa = wk->leaf_pte & PTE_ADDR & ~(psize - 1);
+	ev.u.guest_map.size = psize;
+	ev.u.guest_map.page_level = (uint32_t)wk->leaf_level;
+	ev.u.guest_map.prot = TDPSIM_PROT_R | (wk->leaf_pte & PTE_W ? TDPSIM_PROT_W : 0) |
+			      (wk->leaf_pte & PTE_NX ? 0 : TDPSIM_PROT_X);
+	ev.u.guest_map.user = !!(wk->leaf_pte & PTE_U);
+	ev.u.guest_map.ad = (wk->leaf_pte & (PTE_A | PTE_D)) == (PTE_A | PTE_D);
+	if (im->w)
+		im->r->guest_maps++;
+	return imp_write(im, &ev);
+}
+
+/* The fault of `wk` as a record: time, the guest's mapping, the recorded level, the fault. */
+static int emit_fault(struct imp *im, uint32_t vcpu, struct imp_walk *wk)
+{
+	tdpsim_event ev;
+	char note[80];
+	int rc;
+
+	uint32_t id = wk->vcpu_id >= 0 ? (uint32_t)wk->vcpu_id : vcpu;
+
+	wk->active = 0;
+	im->faults_seen++;
+	if (id + 1 > im->vcpus)
+		im->vcpus = id + 1;
+	if (!im->w) {
+		if (wk->gpa < im->gpa_min)
+			im->gpa_min = wk->gpa;
+		if (wk->gpa > im->gpa_max)
+			im->gpa_max = wk->gpa;
+		return 0;
+	}
+	if ((rc = write_advance(im, wk->ts)) < 0)
+		return rc;
+	if (wk->shadow && wk->has_leaf && (rc = write_guest_map(im, wk)) < 0)
+		return rc;
+	if (wk->level) {
+		snprintf(note, sizeof(note), "recorded level=%d (kvm_mmu_spte_requested)", wk->level);
+		if ((rc = imp_comment(im, note)) < 0)
+			return rc;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = TDPSIM_CMD_FAULT;
+	ev.u.fault.vcpu = id;
+	ev.u.fault.gpa = wk->gpa & ((1ull << 52) - 1);
+	ev.u.fault.err = wk->err & 0x1f;
+	ev.u.fault.has_gva = wk->shadow;
+	ev.u.fault.gva = wk->gva;
+	im->r->faults++;
+	return imp_write(im, &ev);
+}
+
+/* A new event on the thread ends what was under way there. */
+static int close_walk(struct imp *im, uint32_t vcpu)
+{
+	struct imp_walk *wk = &im->walk[vcpu];
+
+	if (!wk->active)
+		return 0;
+	if (!wk->shadow) /* kvm_page_fault is a fault even when no SPTE request follows */
+		return emit_fault(im, vcpu, wk);
+	wk->active = 0;
+	if (im->w)
+		im->r->walks_no_fault++;
+	return 0;
+}
+
+static int ev_page_fault(struct imp *im, const struct imp_rec *rec, uint32_t vcpu)
+{
+	struct imp_walk *wk;
+	uint64_t addr, err;
+	int rc;
+
+	/* 6.x: "vcpu %u rip 0x%lx address 0x%016llx error_code 0x%llx"; 5.15: "address %lx
+	 * error_code %x" (arch/x86/kvm/trace.h, TRACE_EVENT(kvm_page_fault)) */
+	if (!body_hex(rec->body, "address ", &addr) || !body_hex(rec->body, "error_code ", &err))
+		return imp_malformed(im, "kvm_page_fault: expected 'address A error_code E'");
+	if ((rc = close_walk(im, vcpu)) < 0)
+		return rc;
+	wk = &im->walk[vcpu];
+	memset(wk, 0, sizeof(*wk));
+	wk->vcpu_id = -1;
+	wk->active = 1;
+	wk->gpa = addr & ~0xfffull;
+	wk->err = (uint32_t)err;
+	wk->ts = rec->ts_ns;
+	return 0;
+}
+
+static int ev_walk(struct imp *im, const struct imp_rec *rec, uint32_t vcpu)
+{
+	struct imp_walk *wk;
+	uint64_t addr, pferr;
+	int rc;
+
+	/* "addr %llx pferr %x %s" (mmutrace.h, kvm_mmu_pagetable_walk) */
+	if (!body_hex(rec->body, "addr ", &addr) || !body_hex(rec->body, "pferr ", &pferr))
+		return imp_malformed(im, "kvm_mmu_pagetable_walk: expected 'addr A pferr E'");
+	if ((rc = close_walk(im, vcpu)) < 0)
+		return rc;
+	im->r->shadow = 1;
+	if (im->w)
+		im->r->walks++;
+	wk = &im->walk[vcpu];
+	memset(wk, 0, sizeof(*wk));
+	wk->vcpu_id = -1;
+	wk->active = wk->shadow = 1;
+	wk->gva = addr;
+	wk->err = (uint32_t)pferr;
+	wk->ts = rec->ts_ns;
+	return 0;
+}
+
+static int ev_element(struct imp *im, const struct imp_rec *rec, uint32_t vcpu)
+{
+	struct imp_walk *wk = &im->walk[vcpu];
+	uint64_t pte, level;
+
+	/* "pte %llx level %u" (mmutrace.h, kvm_mmu_paging_element) */
+	if (!body_hex(rec->body, "pte ", &pte) || !body_dec(rec->body, "level ", &level) ||
+	    level < 1 || level > 5)
+		return imp_malformed(im, "kvm_mmu_paging_element: expected 'pte P level L'");
+	if (!wk->active || !wk->shadow)
+		return 0;
+	/* The walk stops at a leaf: level 1, or a PS entry at level 2 or 3. */
+	if (level == 1 || ((level == 2 || level == 3) && (pte & PTE_PS))) {
+		wk->has_leaf = 1;
+		wk->leaf_pte = pte;
+		wk->leaf_level = (int)level;
+	}
+	return 0;
+}
+
+static int ev_spte_requested(struct imp *im, const struct imp_rec *rec, uint32_t vcpu)
+{
+	struct imp_walk *wk = &im->walk[vcpu];
+	uint64_t gfn, level;
+
+	/* "gfn %llx pfn %llx level %d" (mmutrace.h, kvm_mmu_spte_requested) */
+	if (!body_hex(rec->body, "gfn ", &gfn) || !body_dec(rec->body, "level ", &level))
+		return imp_malformed(im, "kvm_mmu_spte_requested: expected 'gfn G pfn P level L'");
+	if (!wk->active) {
+		imp_count_unused(im, "kvm_mmu_spte_requested (no fault open)", 38);
+		return 0;
+	}
+	wk->level = (int)level;
+	wk->gpa = (gfn << 12) | (wk->shadow ? wk->gva & 0xfff : 0);
+	return emit_fault(im, vcpu, wk);
+}
+
+static int ev_walker_error(struct imp *im, uint32_t vcpu)
+{
+	struct imp_walk *wk = &im->walk[vcpu];
+
+	if (!wk->active || !wk->shadow)
+		return 0;
+	wk->active = 0;
+	if (im->w)
+		im->r->walker_errors++;
+	return 0;
+}
+
+/* "mmu notifier unmap range: %#016lx -- %#016lx" (trace.h, kvm_unmap_hva_range) */
+static int ev_unmap(struct imp *im, const struct imp_rec *rec)
+{
+	const char *p = strstr(rec->body, "range:");
+	uint64_t start, end;
+	char *e;
+
+	if (!p)
+		return imp_malformed(im, "kvm_unmap_hva_range: expected 'range: START -- END'");
+	start = strtoull(p + 6, &e, 16);
+	p = strstr(e, "--");
+	if (!p)
+		return imp_malformed(im, "kvm_unmap_hva_range: expected 'range: START -- END'");
+	end = strtoull(p + 2, NULL, 16);
+	if (!im->o->layout) {
+		/* the recorded host addresses mean nothing in an inferred layout */
+		imp_count_unused(im, "kvm_unmap_hva_range (no --layout)", 33);
+		return 0;
+	}
+	for (uint32_t i = 0; i < im->nslots; i++) {
+		const struct imp_slot *s = &im->slots[i];
+		uint64_t a = start > s->hva ? start : s->hva;
+		uint64_t b = end < s->hva + s->size ? end : s->hva + s->size;
+		tdpsim_event ev;
+		int rc;
+
+		a = (a + 4095) & ~4095ull;
+		b &= ~4095ull;
+		if (a >= b)
+			continue;
+		memset(&ev, 0, sizeof(ev));
+		ev.cmd = TDPSIM_CMD_HOST_MADVISE; /* what KVM sees: the notifier's range zapped */
+		ev.u.host_madvise.hva = a;
+		ev.u.host_madvise.size = b - a;
+		ev.u.host_madvise.advice = TDPSIM_ADVICE_DONTNEED;
+		if (im->w && (rc = write_advance(im, rec->ts_ns)) < 0)
+			return rc;
+		if ((rc = imp_write(im, &ev)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int imp_kvm_event(struct imp *im, const struct imp_rec *rec)
+{
+	uint32_t vcpu = 0;
+	uint64_t id;
+	int rc;
+
+	if (im->w)
+		im->r->events++;
+	if (name_is(rec, "kvm_unmap_hva_range"))
+		return ev_unmap(im, rec);
+	/* events are told apart by thread (a vCPU is one); kvm_page_fault names its vCPU (6.x) */
+	if ((rc = thread_slot(im, rec->thread, &vcpu)) < 0)
+		return rc;
+	if (name_is(rec, "kvm_page_fault")) {
+		rc = ev_page_fault(im, rec, vcpu);
+		if (rc >= 0 && body_dec(rec->body, "vcpu ", &id) && id < IMP_MAX_THREADS)
+			im->walk[vcpu].vcpu_id = (int64_t)id;
+		return rc;
+	}
+	if (name_is(rec, "kvm_mmu_pagetable_walk"))
+		return ev_walk(im, rec, vcpu);
+	if (name_is(rec, "kvm_mmu_paging_element"))
+		return ev_element(im, rec, vcpu);
+	if (name_is(rec, "kvm_mmu_spte_requested"))
+		return ev_spte_requested(im, rec, vcpu);
+	if (name_is(rec, "kvm_mmu_walker_error"))
+		return ev_walker_error(im, vcpu);
+	if (name_is(rec, "fast_page_fault")) /* fixed without an SPTE request: level unknown */
+		return close_walk(im, vcpu);
+	imp_count_unused(im, rec->name, rec->name_len);
+	return 0;
+}
+
+int imp_kvm_finish(struct imp *im)
+{
+	for (uint32_t i = 0; i < im->nthreads; i++) {
+		int rc = close_walk(im, i);
+
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,21 @@
+# tdpsim import: recordings in (tests/import/import.sh, one behaviour per case).
+set(import_cases
+  real_shadow_samples_give_one_fault_per_spte_request
+  real_shadow_sample_replays_under_tdp_with_a_notice
+  check_recorded_reports_the_level_agreement
+  guest_ptes_of_the_walk_become_guest_maps
+  tdp_6_18_format_gives_faults_levels_and_times
+  tdp_5_15_format_gives_the_same_trace
+  perf_script_text_gives_the_same_trace
+  ftrace_prefix_forms_all_parse
+  unused_events_are_counted_and_listed
+  malformed_line_names_file_and_line_or_is_counted_with_lenient
+  layout_file_replaces_the_inferred_slot_and_maps_unmaps
+  tracecmd_dat_is_read_with_libtracecmd
+  lackey_log_of_a_real_program_gives_fetches_and_exec_faults)
+foreach(c ${import_cases})
+  add_test(NAME import.${c}
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/import/import.sh ${c} ${TDPSIM_BIN} ${PROJECT_SOURCE_DIR}
+            ${CMAKE_CURRENT_BINARY_DIR}/import-${c})
+  set_tests_properties(import.${c} PROPERTIES SKIP_RETURN_CODE 77)
+endforeach()
