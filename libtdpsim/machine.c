@@ -186,7 +186,7 @@ int machine_start(tdpsim_sim *sim)
 	struct host_behaviour hb;
 	int rc;
 
-	if (sim->settings.s[SET_MMU].v != MMU_TDP)
+	if (sim->settings.s[SET_MMU].v != MMU_TDP) /* TEMP: until the processor's side lands */
 		return err_set(TDPSIM_EINPUT, "mmu=shadow: the shadow MMU is not simulated yet "
 			       "(only mmu=tdp)");
 	if (!profile)
@@ -220,7 +220,8 @@ int machine_start(tdpsim_sim *sim)
 	}
 	if ((rc = host_mm_new(&m->host)) < 0 ||
 	    (rc = guest_mm_new(&m->guest, (int)sim->settings.s[SET_GUEST_PAGING_LEVELS].v)) < 0 ||
-	    (rc = kvm_init(&m->kvm, m->host, &sim->stats, m->nr_vcpus, profile,
+	    (rc = kvm_init(&m->kvm, m->host, m->guest, &sim->stats, m->nr_vcpus, profile,
+			   sim->settings.s[SET_MMU].v == MMU_TDP,
 			   tdp_mmu_enabled(sim, profile))) < 0) {
 		guest_mm_free(m->guest);
 		host_mm_free(m->host);

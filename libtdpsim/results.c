@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The results: stats now and per vCPU, marks, notices, the digest, the machine check. */
+#include <stddef.h>
 #include <string.h>
 
 #include "core/digest.h"
@@ -47,12 +48,22 @@ unsigned tdpsim_sim_vcpu_count(const tdpsim_sim *sim)
 	return sim && sim->started ? sim->machine.nr_vcpus : 0;
 }
 
-int tdpsim_sim_vcpu_stats(const tdpsim_sim *sim, unsigned vcpu, tdpsim_vcpu_stats *out)
+int tdpsim_sim_vcpu_stats_sized(const tdpsim_sim *sim, unsigned vcpu, tdpsim_vcpu_stats *out,
+				size_t size)
 {
 	if (!sim || !out || vcpu >= tdpsim_sim_vcpu_count(sim))
 		return err_set(TDPSIM_EINVAL, "tdpsim_sim_vcpu_stats: no vcpu %u", vcpu);
-	*out = sim->machine.kvm.vcpus[vcpu].stat;
+	memcpy(out, &sim->machine.kvm.vcpus[vcpu].stat,
+	       size < sizeof(*out) ? size : sizeof(*out));
 	return 0;
+}
+
+/* The counters of 0.2: those before the first one added since. */
+#define VCPU_STATS_SIZE_0_2 offsetof(tdpsim_vcpu_stats, pf_guest)
+
+int (tdpsim_sim_vcpu_stats)(const tdpsim_sim *sim, unsigned vcpu, tdpsim_vcpu_stats *out)
+{
+	return tdpsim_sim_vcpu_stats_sized(sim, vcpu, out, VCPU_STATS_SIZE_0_2);
 }
 
 size_t tdpsim_sim_mark_count(const tdpsim_sim *sim)

@@ -54,6 +54,13 @@ static const struct {
 	STAT(mmu_recycled),
 	STAT(mmu_cache_miss),
 	STAT(shadow_mmu_pages),
+	/* 0.3 */
+	STAT(pf_guest),
+	STAT(invlpg),
+	STAT(mmu_pte_write),
+	STAT(mmu_pde_zapped),
+	STAT(mmu_flooded),
+	STAT(mmu_unsync),
 };
 
 /* The counters of 0.1: those before the first one added since. */
@@ -117,6 +124,8 @@ static const struct {
 	VSTAT(cycles_kvm),
 	VSTAT(cycles_flush),
 	VSTAT(cycles_guest_pf),
+	VSTAT(pf_guest),
+	VSTAT(invlpg),
 };
 
 #define NVSTATS (sizeof(vcpu_stat_fields) / sizeof(vcpu_stat_fields[0]))

@@ -74,6 +74,13 @@ typedef struct tdpsim_stats {
 	uint64_t mmu_recycled;      /* ... of them by the shadow-page budget */
 	uint64_t mmu_cache_miss;    /* shadow pages looked up in mmu_page_hash and made */
 	uint64_t shadow_mmu_pages;  /* the rmap-based MMU's pages in use (n_used_mmu_pages) */
+	/* ---- added in 0.3: the shadow MMU's (mmu=shadow) ---- */
+	uint64_t pf_guest;          /* #PFs KVM injected: the guest's own walk failed (vCPU sum) */
+	uint64_t invlpg;            /* guest INVLPGs KVM intercepted (vCPU sum) */
+	uint64_t mmu_pte_write;     /* emulated writes to shadowed guest tables */
+	uint64_t mmu_pde_zapped;    /* upper-level SPTEs zapped by such writes */
+	uint64_t mmu_flooded;       /* shadow pages zapped for write flooding or misaligned writes */
+	uint64_t mmu_unsync;        /* guest-table pages unsync now */
 } tdpsim_stats;
 
 /* The counters KVM keeps per vCPU (kvm_vcpu_stat), for one vCPU. */
@@ -93,6 +100,9 @@ typedef struct tdpsim_vcpu_stats {
 	uint64_t cycles_kvm;         /* KVM's fault path, piece by piece */
 	uint64_t cycles_flush;       /* TLB flushes KVM requested (and their IPIs) */
 	uint64_t cycles_guest_pf;    /* #PF delivered to the guest */
+	/* added in 0.3 */
+	uint64_t pf_guest;           /* #PFs KVM injected (shadow paging) */
+	uint64_t invlpg;             /* INVLPGs KVM intercepted (shadow paging) */
 } tdpsim_vcpu_stats;
 
 /* Number of counters in tdpsim_vcpu_stats, the name of counter i, its value in `s`. */

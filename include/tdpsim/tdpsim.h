@@ -95,6 +95,12 @@ TDPSIM_EXTERN void tdpsim_sim_stats(const tdpsim_sim *sim, tdpsim_stats *out);
 TDPSIM_EXTERN unsigned tdpsim_sim_vcpu_count(const tdpsim_sim *sim);
 TDPSIM_EXTERN int tdpsim_sim_vcpu_stats(const tdpsim_sim *sim, unsigned vcpu,
 					tdpsim_vcpu_stats *out);
+/* The same, filling only what a struct of `size` bytes holds (the plain name is a macro for
+ * it; the plain function gives the counters of 0.2). */
+TDPSIM_EXTERN int tdpsim_sim_vcpu_stats_sized(const tdpsim_sim *sim, unsigned vcpu,
+					      tdpsim_vcpu_stats *out, size_t size);
+#define tdpsim_sim_vcpu_stats(sim, vcpu, out) \
+	tdpsim_sim_vcpu_stats_sized((sim), (vcpu), (out), sizeof(tdpsim_vcpu_stats))
 
 /* Snapshots kept at `mark` events, in order. */
 TDPSIM_EXTERN size_t tdpsim_sim_mark_count(const tdpsim_sim *sim);

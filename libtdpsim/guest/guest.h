@@ -82,6 +82,12 @@ int guest_pte_gpa(struct guest_mm *g, uint32_t cr3, uint64_t gva, int level, uin
 /* Read the entry at `level` on the walk of gva (0 if not reached); for tests and --check. */
 uint64_t guest_read_pte(const struct guest_mm *g, uint32_t cr3, uint64_t gva, int level);
 
+/* Guest memory as KVM reads and writes it (its software walk of the guest's tables): the 8
+ * aligned bytes at gpa - 0 outside the guest-pt regions, whose pages alone are stored - and
+ * a store of 8 bytes there (EINPUT outside the regions: nothing stored). */
+uint64_t guest_read_u64(const struct guest_mm *g, uint64_t gpa);
+int guest_write_u64(struct guest_mm *g, uint64_t gpa, uint64_t value);
+
 /* The paging mode: 4 or 5 levels. */
 int guest_levels(const struct guest_mm *g);
 

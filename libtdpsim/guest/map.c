@@ -340,3 +340,22 @@ uint64_t guest_read_pte(const struct guest_mm *g, uint32_t cr3, uint64_t gva, in
 	t = gpt_page(g, pte_gpa);
 	return t ? t[pt_index(gva, level)] : 0;
 }
+
+uint64_t guest_read_u64(const struct guest_mm *g, uint64_t gpa)
+{
+	const uint64_t *t = gpt_page(g, gpa);
+
+	return t ? t[(gpa & (PAGE_SIZE - 1)) / 8] : 0;
+}
+
+int guest_write_u64(struct guest_mm *g, uint64_t gpa, uint64_t value)
+{
+	uint64_t *t;
+
+	if (!gpt_in_regions(g, gpa))
+		return TDPSIM_EINPUT; /* not stored: only the guest-pt regions are */
+	if (!(t = gpt_page_create(g, gpa, "a store to a guest page table")))
+		return TDPSIM_ENOMEM;
+	t[(gpa & (PAGE_SIZE - 1)) / 8] = value;
+	return 0;
+}

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/clock.h"
+#include "guest/guest.h"
 #include "host/host.h"
 #include "kvm/memslot.h"
 #include "kvm/mmu_page.h"
@@ -101,8 +102,12 @@ union kvm_mmu_cpu_role {
  * that root and of the CPU mode it serves.  init_kvm_tdp_mmu, init_kvm_softmmu and
  * kvm_init_shadow_ept_mmu (mmu.c) fill it.
  */
+#define KVM_MMU_NUM_PREV_ROOTS 3
+
 struct kvm_mmu {
 	int (*page_fault)(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault);
+	/* The guest's CR3 (its pgd) as this MMU sees it (kvm_mmu_get_guest_pgd). */
+	uint64_t (*get_guest_pgd)(struct kvm_vcpu *vcpu);
 	/* The gpa a gva translates to for an access of kind `access` (PFERR_* bits), or
 	 * INVALID_PAGE with *fault_err the #PF the guest would take. */
 	uint64_t (*gva_to_gpa)(struct kvm_vcpu *vcpu, struct kvm_mmu *mmu, uint64_t gva,
@@ -110,6 +115,8 @@ struct kvm_mmu {
 	/* Re-read the guest PTE behind SPTE i of an unsync shadow page (shadow MMUs only). */
 	int (*sync_spte)(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp, int i);
 	struct kvm_mmu_root_info root;
+	/* Roots of CR3s used before, kept for a fast switch back (fast_pgd_switch). */
+	struct kvm_mmu_root_info prev_roots[KVM_MMU_NUM_PREV_ROOTS];
 	union kvm_mmu_page_role root_role;
 	union kvm_mmu_cpu_role cpu_role;
 };
@@ -125,6 +132,11 @@ struct kvm_vcpu {
 		struct kvm_mmu guest_mmu;  /* L2's, shadowing L1's EPT (nested) */
 		struct kvm_mmu nested_mmu; /* walks L2's own tables (nested) */
 		struct kvm_mmu *walk_mmu;  /* the MMU that translates gvas */
+		uint64_t cr3;              /* the guest's CR3: the gpa of its top-level table */
+		/* A #PF KVM injected (kvm_inject_page_fault): the guest takes it at entry. */
+		bool pf_pending;
+		uint32_t pf_error_code;
+		uint64_t pf_address;
 	} arch;
 	struct kvm_vcpu_stat stat;
 };
@@ -134,6 +146,8 @@ struct kvm {
 	struct kvm_work work;
 	/* kvm_flush_remote_tlbs reaches the vCPUs' TLBs through this (the machine's). */
 	void (*flush_tlbs)(void *ctx);
+	/* The processor's TLB entries of one gva on one vCPU (flush_tlb_gva: INVLPG). */
+	void (*flush_tlb_gva)(void *ctx, unsigned vcpu, uint64_t gva);
 	void *flush_ctx;
 	struct kvm_config config;
 	/* Each vCPU's PML buffer: the GPAs the processor logged since KVM last drained it. */
@@ -145,6 +159,12 @@ struct kvm {
 	struct kvm_memslots memslots;
 	uint64_t memslots_generation; /* bumped by every memslot change; in MMIO SPTEs */
 	struct host_mm *host;
+	/* Guest memory as KVM reads and writes it through the memslots' hvas (the guest's page
+	 * tables live there: the shadow MMU walks them in software). */
+	struct guest_mm *guest;
+	/* tdp_enabled (mmu.c): EPT, or shadow paging; the format of every SPTE follows. */
+	bool tdp_enabled;
+	const struct spte_masks *spte;
 	struct sp_pool pool;          /* every shadow page, of every MMU: KVM's table memory */
 
 	/* kvm->arch: the TDP MMU's roots (tdp_mmu_roots), by role, newest first. */
@@ -157,6 +177,7 @@ struct kvm {
 	uint32_t invalid_head;        /* zapped pages awaiting kvm_mmu_commit_zap_page */
 	uint64_t n_used_mmu_pages, n_max_mmu_pages, n_requested_mmu_pages;
 	uint8_t mmu_valid_gen;
+	uint64_t indirect_shadow_pages; /* shadow pages of guest tables (account_shadowed) */
 	struct pte_list_pool pte_lists; /* pte_list_desc blocks for rmaps and parent_ptes */
 	/* KVM_REQ_MMU_FREE_OBSOLETE_ROOTS: every vCPU reloads its MMU before it runs again
 	 * (the machine's). */
@@ -186,8 +207,11 @@ struct kvm {
 	void *policy_payload;
 };
 
-int kvm_init(struct kvm *kvm, struct host_mm *host, tdpsim_stats *stats, unsigned nr_vcpus,
-	     const struct kvm_profile *profile, bool tdp_mmu);
+/* The VM: EPT (tdp_enabled) with the TDP MMU or the legacy one (tdp_mmu), or shadow
+ * paging, whose MMU reads the guest's tables from `guest`. */
+int kvm_init(struct kvm *kvm, struct host_mm *host, struct guest_mm *guest, tdpsim_stats *stats,
+	     unsigned nr_vcpus, const struct kvm_profile *profile, bool tdp_enabled,
+	     bool tdp_mmu);
 void kvm_destroy(struct kvm *kvm);
 
 /* is_nx_huge_page_enabled(kvm): the mitigation is on for this VM. */

@@ -19,15 +19,18 @@ int kvm_set_memory_region(struct kvm *kvm, uint32_t id, uint32_t flags, uint64_t
 	bool flags_only = old && !gone;
 	uint32_t old_flags = old ? old->flags : 0;
 	bool create_or_delete = !old || size == 0;
-	int rc = memslots_set(&kvm->memslots, id, flags, gpa, size, hva, KVM_MMU_MAX_GFN);
+	int rc;
 
+	/* Deleting or moving a slot zaps everything (KVM_X86_QUIRK_SLOT_ZAP_ALL, on by
+	 * default), while the old slot is still there (kvm_arch_flush_shadow_memslot runs on
+	 * the invalidated old slot): the old gfns must not stay mapped, and the shadow pages
+	 * of guest tables in it let go of their write tracking there. */
+	if (gone && kvm_mmu_zap_all_fast(kvm))
+		kvm_flush_remote_tlbs(kvm);
+	rc = memslots_set(&kvm->memslots, id, flags, gpa, size, hva, KVM_MMU_MAX_GFN);
 	if (rc < 0)
 		return rc;
 	kvm->memslots_generation++;
-	/* Deleting or moving a slot zaps everything (KVM_X86_QUIRK_SLOT_ZAP_ALL, on by
-	 * default): the old gfns must not stay mapped. */
-	if (gone && kvm_mmu_zap_all_fast(kvm))
-		kvm_flush_remote_tlbs(kvm);
 	kvm_mmu_memslots_changed(kvm, create_or_delete);
 	if (size == 0)
 		return 0;
@@ -94,11 +97,13 @@ static int kvm_vcpu_create(struct kvm *kvm, unsigned idx)
 	vcpu->kvm = kvm;
 	vcpu->vcpu_idx = idx;
 	kvm_mmu_create(vcpu);
-	return kvm_mmu_load(vcpu);
+	/* A shadow MMU's root needs the guest's CR3: it is loaded at the first entry. */
+	return kvm->tdp_enabled ? kvm_mmu_load(vcpu) : 0;
 }
 
-int kvm_init(struct kvm *kvm, struct host_mm *host, tdpsim_stats *stats, unsigned nr_vcpus,
-	     const struct kvm_profile *profile, bool tdp_mmu)
+int kvm_init(struct kvm *kvm, struct host_mm *host, struct guest_mm *guest, tdpsim_stats *stats,
+	     unsigned nr_vcpus, const struct kvm_profile *profile, bool tdp_enabled,
+	     bool tdp_mmu)
 {
 	struct host_notifier n = { kvm_mmu_invalidate_range_start, kvm_mmu_invalidate_range_end,
 				   kvm };
@@ -107,11 +112,14 @@ int kvm_init(struct kvm *kvm, struct host_mm *host, tdpsim_stats *stats, unsigne
 	memset(kvm, 0, sizeof(*kvm));
 	kvm->profile = profile;
 	kvm->host = host;
+	kvm->guest = guest;
+	kvm->tdp_enabled = tdp_enabled;
+	kvm->spte = tdp_enabled ? &spte_masks_ept : &spte_masks_x86;
 	kvm->stats = stats;
 	kvm->nr_vcpus = nr_vcpus;
 	memslots_init(&kvm->memslots);
-	sp_pool_init(&kvm->pool);
-	rc = kvm_mmu_init_vm(kvm, tdp_mmu);
+	sp_pool_init(&kvm->pool, !tdp_enabled);
+	rc = kvm_mmu_init_vm(kvm, tdp_enabled && tdp_mmu);
 	kvm->vcpus = calloc(nr_vcpus, sizeof(*kvm->vcpus));
 	kvm->pml_buf = calloc(nr_vcpus, sizeof(*kvm->pml_buf));
 	kvm->pml_used = calloc(nr_vcpus, sizeof(*kvm->pml_used));

@@ -24,6 +24,8 @@ static void free_lpage_info(struct kvm_memory_slot *slot)
 		free(slot->rmap[i]);
 		slot->rmap[i] = NULL;
 	}
+	free(slot->gfn_write_track);
+	slot->gfn_write_track = NULL;
 }
 
 /* kvm_alloc_memslot_metadata's rmaps: a head per region of each level the slot touches. */
@@ -215,6 +217,11 @@ int memslots_set(struct kvm_memslots *ms, uint32_t id, uint32_t flags, uint64_t 
 	if (ms->have_rmaps && (rc = alloc_rmaps(&slot)) < 0) {
 		free_lpage_info(&slot);
 		return rc;
+	}
+	if (ms->have_write_track &&
+	    !(slot.gfn_write_track = calloc(slot.npages, sizeof(*slot.gfn_write_track)))) {
+		free_lpage_info(&slot);
+		return err_set(TDPSIM_ENOMEM, "memslot %u: out of memory for write tracking", id);
 	}
 	if (old)
 		remove_at(ms, (size_t)(old - ms->slots));

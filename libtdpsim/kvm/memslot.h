@@ -25,6 +25,9 @@ struct kvm_memory_slot {
 	/* arch.rmap[level - 1]: a pte_list head per level-`level` region (shadow_mmu.c), only
 	 * while the rmap-based MMU is in use (kvm_memslots_have_rmaps). */
 	uint64_t *rmap[KVM_MAX_HUGEPAGE_LEVEL];
+	/* arch.gfn_write_track: per page, the shadow pages of upper-level guest tables there
+	 * (page_track.c); only under shadow paging (kvm_page_track_write_tracking_enabled). */
+	uint16_t *gfn_write_track;
 };
 
 static inline int kvm_slot_dirty_track_enabled(const struct kvm_memory_slot *slot)
@@ -44,6 +47,7 @@ static inline void mark_page_dirty_in_slot(struct kvm_memory_slot *slot, uint64_
 struct kvm_memslots {
 	struct kvm_memory_slot *slots; /* sorted by base_gfn; ranges never overlap */
 	int have_rmaps;                /* new slots get rmap arrays (kvm_memslots_have_rmaps) */
+	int have_write_track;          /* new slots get gfn_write_track arrays */
 	size_t n, cap;
 	uint64_t npages;               /* sum over slots */
 };

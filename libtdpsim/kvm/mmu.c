@@ -384,10 +384,75 @@ static int handle_mmio_page_fault(const struct kvm_vcpu *vcpu, uint64_t addr)
 						&level);
 	uint64_t gen = kvm->memslots_generation & ((1ull << MMIO_SPTE_GEN_BITS) - 1);
 
-	if (!is_mmio_spte(spte))
+	if (!spte_is_mmio(kvm->spte, spte))
 		return RET_PF_RETRY;
 	return mmio_spte_gen(spte) == gen ? RET_PF_EMULATE : RET_PF_INVALID;
 }
+
+/* ---- shadow paging: what FNAME(page_fault) and FNAME(fetch) use (paging_tmpl.h) ---- */
+
+/* kvm_inject_emulated_page_fault (x86.c): the guest takes the #PF its walk gave at its next
+ * entry (pf_guest); where it was a protection fault, the stale translation of addr goes
+ * first, or the access would fault for ever. */
+static void kvm_inject_emulated_page_fault(struct kvm_vcpu *vcpu, uint32_t error_code,
+					   uint64_t addr)
+{
+	struct kvm *kvm = vcpu->kvm;
+
+	vcpu->stat.pf_guest++;
+	kvm->stats->pf_guest++;
+	vcpu->arch.pf_pending = true;
+	vcpu->arch.pf_error_code = error_code;
+	vcpu->arch.pf_address = addr;
+	if ((error_code & TDPSIM_PFERR_PRESENT) && !(error_code & TDPSIM_PFERR_RSVD))
+		kvm_mmu_invalidate_addr(vcpu, addr, false);
+}
+
+/* page_fault_handle_page_track: a write to a present SPTE of a write-tracked gfn (a guest
+ * table KVM shadows) cannot be fixed by mapping it: it is emulated. */
+static bool page_fault_handle_page_track(const struct kvm *kvm, const struct kvm_page_fault *fault)
+{
+	if (fault->rsvd || !fault->present || !fault->write)
+		return false;
+	return kvm_gfn_is_write_tracked(kvm, fault->slot, fault->gfn);
+}
+
+/* shadow_page_table_clear_flood: the guest used the tables on the way to addr. */
+static void shadow_page_table_clear_flood(struct kvm_vcpu *vcpu, uint64_t addr)
+{
+	const struct kvm *kvm = vcpu->kvm;
+	struct kvm_mmu_page *sp = root_to_sp(kvm, vcpu->arch.mmu->root.hpa);
+
+	for (;;) {
+		uint64_t spte = sp->spt[pt_index(addr, sp->role.level)];
+
+		sp->write_flooding_count = 0;
+		if (!is_shadow_present_pte(spte) || is_last_spte(spte, sp->role.level))
+			return;
+		sp = spte_to_child_sp(&kvm->pool, spte);
+	}
+}
+
+/* validate_direct_spte: a direct page linked here for another access (the gpte went from
+ * clean to dirty) is unlinked, so that one with the right access is made. */
+static void validate_direct_spte(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp, unsigned i,
+				 unsigned direct_access)
+{
+	uint64_t spte = sp->spt[i];
+	struct kvm_mmu_page *child;
+
+	if (!is_shadow_present_pte(spte) || is_large_pte(spte))
+		return;
+	child = spte_to_child_sp(&vcpu->kvm->pool, spte);
+	if (child->role.access == direct_access)
+		return;
+	drop_parent_pte(vcpu->kvm, child, sp, i);
+	kvm_flush_remote_tlbs(vcpu->kvm);
+}
+
+#define PTTYPE 64
+#include "kvm/paging_tmpl.h"
+#undef PTTYPE
 
 /* The MMU a vCPU's fault goes to, for the hooks. */
 static tdpsim_mmu_kind vcpu_mmu_kind(const struct kvm_vcpu *vcpu)
@@ -487,7 +552,7 @@ static __always_inline int kvm_mmu_do_page_fault(struct kvm_vcpu *vcpu, uint64_t
 		vcpu->stat.pf_fixed++; /* the one counter every kernel had */
 		kvm->stats->pf_fixed++;
 		break;
-	case RET_PF_EMULATE:
+	case RET_PF_EMULATE: /* RET_PF_WRITE_PROTECTED (6.12+) is emulated uncounted */
 		kvm_count_pf(kvm, &vcpu->stat.pf_emulate, &kvm->stats->pf_emulate);
 		break;
 	case RET_PF_SPURIOUS:
@@ -560,13 +625,48 @@ static void init_kvm_tdp_mmu(struct kvm_vcpu *vcpu)
 	context->root.pgd = 0;
 }
 
+/* kvm_mmu_get_guest_pgd: the guest's CR3. */
+static uint64_t get_guest_cr3(struct kvm_vcpu *vcpu)
+{
+	return vcpu->arch.cr3;
+}
+
+/* kvm_calc_cpu_role / kvm_calc_shadow_mmu_root_page_role: the guest's paging mode (long
+ * mode, CR0.WP=1, EFER.NXE=1, no SMEP/SMAP), and the root shadowing its top-level table. */
+static void init_kvm_softmmu(struct kvm_vcpu *vcpu)
+{
+	struct kvm_mmu *context = &vcpu->arch.root_mmu;
+	union kvm_mmu_page_role role = { .word = 0 };
+
+	context->page_fault = paging64_page_fault;
+	context->gva_to_gpa = paging64_gva_to_gpa;
+	context->sync_spte = paging64_sync_spte;
+	context->get_guest_pgd = get_guest_cr3;
+	context->cpu_role.word = 0;
+	context->cpu_role.level = (unsigned)guest_levels(vcpu->kvm->guest);
+	context->cpu_role.cr0_wp = 1;
+	context->cpu_role.efer_nx = 1;
+	role.level = context->cpu_role.level;
+	role.access = ACC_ALL;
+	role.efer_nx = 1;
+	role.cr0_wp = 1;
+	context->root_role = role;
+}
+
 void kvm_mmu_create(struct kvm_vcpu *vcpu)
 {
 	vcpu->arch.mmu = &vcpu->arch.root_mmu;
 	vcpu->arch.walk_mmu = &vcpu->arch.root_mmu;
 	vcpu->arch.guest_mmu.root.hpa = INVALID_PAGE;
 	vcpu->arch.nested_mmu.root.hpa = INVALID_PAGE;
-	init_kvm_tdp_mmu(vcpu);
+	if (vcpu->kvm->tdp_enabled)
+		init_kvm_tdp_mmu(vcpu);
+	else
+		init_kvm_softmmu(vcpu);
+	vcpu->arch.root_mmu.root.hpa = INVALID_PAGE;
+	vcpu->arch.root_mmu.root.pgd = 0;
+	for (int i = 0; i < KVM_MMU_NUM_PREV_ROOTS; i++)
+		vcpu->arch.root_mmu.prev_roots[i] = (struct kvm_mmu_root_info){ 0, INVALID_PAGE };
 }
 
 int kvm_mmu_load(struct kvm_vcpu *vcpu)
@@ -576,8 +676,17 @@ int kvm_mmu_load(struct kvm_vcpu *vcpu)
 
 	if (mmu->root.hpa != INVALID_PAGE)
 		return 0;
+	if (!vcpu->kvm->tdp_mmu_enabled && (r = make_mmu_pages_available(vcpu)) < 0)
+		return r;
 	/* mmu_alloc_direct_roots: one root per role, shared among the vCPUs - the TDP MMU's
-	 * from its list, the legacy MMU's from mmu_page_hash. */
+	 * from its list, the legacy MMU's from mmu_page_hash; mmu_alloc_shadow_roots: the
+	 * page of the guest's top-level table, in sync before the vCPU runs on it. */
+	if (!mmu->root_role.direct) {
+		if ((r = mmu_alloc_shadow_roots(vcpu)) < 0)
+			return r;
+		kvm_mmu_sync_roots(vcpu);
+		return 0;
+	}
 	if (vcpu->kvm->tdp_mmu_enabled)
 		r = kvm_tdp_mmu_get_vcpu_root_hpa(vcpu, &mmu->root.hpa);
 	else
@@ -589,9 +698,43 @@ void kvm_mmu_free_obsolete_roots(struct kvm_vcpu *vcpu)
 {
 	struct kvm_mmu *mmu = vcpu->arch.mmu;
 
-	if (!vcpu->kvm->tdp_mmu_enabled && mmu->root.hpa != INVALID_PAGE &&
-	    is_obsolete_root(vcpu->kvm, mmu->root.hpa))
+	if (vcpu->kvm->tdp_mmu_enabled)
+		return;
+	if (mmu->root.hpa != INVALID_PAGE && is_obsolete_root(vcpu->kvm, mmu->root.hpa))
 		mmu_free_root(vcpu->kvm, &mmu->root.hpa);
+	kvm_mmu_free_obsolete_prev_roots(vcpu);
+}
+
+void kvm_set_cr3(struct kvm_vcpu *vcpu, uint64_t cr3)
+{
+	if (vcpu->kvm->tdp_enabled) {
+		vcpu->arch.cr3 = cr3; /* not intercepted with EPT */
+		return;
+	}
+	if (cr3 != vcpu->arch.cr3)
+		kvm_mmu_new_pgd(vcpu, cr3);
+	vcpu->arch.cr3 = cr3;
+	/* kvm_invalidate_pcid: KVM_REQ_MMU_SYNC (and KVM_REQ_TLB_FLUSH_CURRENT, the machine's) */
+	kvm_mmu_sync_roots(vcpu);
+}
+
+void kvm_emulate_guest_write(struct kvm_vcpu *vcpu, uint64_t gva, uint32_t access)
+{
+	struct kvm_mmu *mmu = vcpu->arch.walk_mmu;
+	uint32_t err;
+	uint64_t gpa = mmu->gva_to_gpa(vcpu, mmu, gva & ~7ull, access | TDPSIM_PFERR_WRITE, &err);
+	struct kvm_memory_slot *slot;
+
+	if (gpa == INVALID_PAGE) { /* the emulator's own #PF */
+		kvm_inject_emulated_page_fault(vcpu, err, gva);
+		return;
+	}
+	slot = memslots_by_gfn(&vcpu->kvm->memslots, gpa >> PAGE_SHIFT);
+	if (!slot || (slot->flags & TDPSIM_MEM_READONLY))
+		return; /* MMIO, or a ROM: the write goes to the VMM or nowhere */
+	mark_page_dirty_in_slot(slot, gpa >> PAGE_SHIFT);
+	/* The data is not in the trace: the guest rewrites what is there. */
+	kvm_mmu_track_write(vcpu, gpa, guest_read_u64(vcpu->kvm->guest, gpa), 8);
 }
 
 int kvm_mmu_init_vm(struct kvm *kvm, bool tdp_mmu)
@@ -600,7 +743,9 @@ int kvm_mmu_init_vm(struct kvm *kvm, bool tdp_mmu)
 	kvm->tdp_mmu_roots = SP_NONE;
 	kvm->nx_head = kvm->nx_tail = SP_NONE;
 	kvm->active_head = kvm->active_tail = kvm->invalid_head = SP_NONE;
-	/* kvm_memslots_have_rmaps: the legacy MMU's pages need rmaps from the start. */
+	/* kvm_memslots_have_rmaps: the legacy MMU's pages need rmaps from the start;
+	 * kvm_page_track_write_tracking_enabled: shadow paging tracks guest tables. */
+	kvm->memslots.have_write_track = !kvm->tdp_enabled;
 	return tdp_mmu ? 0 : kvm_shadow_mmu_init_vm(kvm);
 }
 
@@ -680,7 +825,7 @@ void kvm_mmu_slot_try_split_huge_pages(struct kvm *kvm, const struct kvm_memory_
 }
 
 /* kvm_mmu_slot_gfn_write_protect: the leaf mapping gfn at min_level or above. */
-static bool kvm_mmu_slot_gfn_write_protect(struct kvm *kvm, struct kvm_memory_slot *slot,
+bool kvm_mmu_slot_gfn_write_protect(struct kvm *kvm, struct kvm_memory_slot *slot,
 					   uint64_t gfn, int min_level)
 {
 	bool flush = false;

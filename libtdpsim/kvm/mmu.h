@@ -74,6 +74,35 @@ static inline struct kvm_mmu_page *root_to_sp(const struct kvm *kvm, uint64_t hp
 	return spte_to_child_sp(&kvm->pool, hpa);
 }
 
+/* kvm_mmu_slot_gfn_write_protect: no leaf mapping gfn at min_level or above stays writable
+ * (rmaps, then the TDP MMU); true if the caller must flush. */
+bool kvm_mmu_slot_gfn_write_protect(struct kvm *kvm, struct kvm_memory_slot *slot,
+				    uint64_t gfn, int min_level);
+
+/* ---- shadow paging (shadow_paging.c) ---- */
+
+/* kvm_mmu_new_pgd: a guest CR3 load; the root for it from the cached ones, or none (then
+ * kvm_mmu_reload makes one).  The caller then syncs (kvm_mmu_sync_roots) and flushes. */
+void kvm_mmu_new_pgd(struct kvm_vcpu *vcpu, uint64_t new_pgd);
+/* KVM_REQ_MMU_SYNC: the unsync pages under the current root are synced. */
+void kvm_mmu_sync_roots(struct kvm_vcpu *vcpu);
+/* kvm_mmu_invalidate_addr: gva's processor TLB entry goes and its SPTEs in unsync pages are
+ * synced, in the current root (and the cached ones: all_roots).  kvm_mmu_invlpg is INVLPG's
+ * exit: all roots, counted in invlpg. */
+void kvm_mmu_invalidate_addr(struct kvm_vcpu *vcpu, uint64_t gva, bool all_roots);
+void kvm_mmu_invlpg(struct kvm_vcpu *vcpu, uint64_t gva);
+/* kvm_mmu_track_write (kvm_page_track_write): an emulated guest write of `bytes` at gpa,
+ * `new_gpte` what it stores, reaching the shadow pages of the guest table there. */
+void kvm_mmu_track_write(struct kvm_vcpu *vcpu, uint64_t gpa, uint64_t new_gpte, unsigned bytes);
+/* A guest store of 8 bytes to a page-table entry at gpa (shadow paging; see the function). */
+int kvm_mmu_guest_pte_store(struct kvm_vcpu *vcpu, uint64_t gpa, uint64_t value);
+/* The emulator's write of 8 bytes at gva (x86.c emulator_write_phys): translated by the
+ * guest's tables in software, the memory written (and logged), the page-track notifier
+ * told. */
+void kvm_emulate_guest_write(struct kvm_vcpu *vcpu, uint64_t gva, uint32_t access);
+/* kvm_set_cr3: the guest loads CR3 = cr3 (the gpa of its top-level table). */
+void kvm_set_cr3(struct kvm_vcpu *vcpu, uint64_t cr3);
+
 /* --check: recount and verify (after KVM's BUG/WARN checks); 0 or EINTERNAL naming what broke. */
 int kvm_mmu_check(const struct kvm *kvm);
 

@@ -5,9 +5,10 @@
 #include "core/error.h"
 #include "kvm/mmu_page.h"
 
-void sp_pool_init(struct sp_pool *p)
+void sp_pool_init(struct sp_pool *p, bool with_translations)
 {
 	memset(p, 0, sizeof(*p));
+	p->with_translations = with_translations;
 	p->free_head = SP_NONE;
 }
 
@@ -16,10 +17,13 @@ void sp_pool_free(struct sp_pool *p)
 	for (uint32_t c = 0; c < p->nchunks; c++) {
 		free(p->chunks[c]);
 		free(p->tables[c]);
+		if (p->xlat)
+			free(p->xlat[c]);
 	}
 	free(p->chunks);
 	free(p->tables);
-	sp_pool_init(p);
+	free(p->xlat);
+	sp_pool_init(p, p->with_translations);
 }
 
 /* Add a chunk of SP_CHUNK pages to the free list, lowest id first. */
@@ -36,6 +40,16 @@ static int sp_pool_grow(struct sp_pool *p)
 	if (!tables)
 		return err_set(TDPSIM_ENOMEM, "kvm: out of memory for shadow pages");
 	p->tables = tables;
+	if (p->with_translations) {
+		uint64_t **xlat = realloc(p->xlat, (p->nchunks + 1) * sizeof(*xlat));
+
+		if (!xlat)
+			return err_set(TDPSIM_ENOMEM, "kvm: out of memory for shadow pages");
+		p->xlat = xlat;
+		p->xlat[c] = malloc((size_t)SP_CHUNK * PT_ENTRIES * sizeof(uint64_t));
+		if (!p->xlat[c])
+			return err_set(TDPSIM_ENOMEM, "kvm: out of memory for shadow pages");
+	}
 	p->chunks[c] = calloc(SP_CHUNK, sizeof(struct kvm_mmu_page));
 	p->tables[c] = malloc((size_t)SP_CHUNK * PT_ENTRIES * sizeof(uint64_t));
 	if (!p->chunks[c] || !p->tables[c]) {
@@ -49,6 +63,8 @@ static int sp_pool_grow(struct sp_pool *p)
 
 		sp->id = c * SP_CHUNK + i;
 		sp->spt = p->tables[c] + (size_t)i * PT_ENTRIES;
+		sp->shadowed_translation =
+			p->with_translations ? p->xlat[c] + (size_t)i * PT_ENTRIES : NULL;
 		sp->next_free = p->free_head;
 		p->free_head = sp->id;
 	}
@@ -78,6 +94,10 @@ struct kvm_mmu_page *sp_alloc(struct sp_pool *p, union kvm_mmu_page_role role, u
 	sp->root_count = 0;
 	sp->mmu_valid_gen = 0;
 	sp->on_invalid_list = false;
+	sp->unsync = false;
+	sp->unsync_children = 0;
+	memset(sp->unsync_child_bitmap, 0, sizeof(sp->unsync_child_bitmap));
+	sp->write_flooding_count = 0;
 	p->used++;
 	return sp;
 }

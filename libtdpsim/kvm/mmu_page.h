@@ -62,11 +62,19 @@ struct kvm_mmu_page {
 	uint32_t root_count;          /* vCPUs using it as their root */
 	uint8_t mmu_valid_gen;        /* obsolete once kvm->mmu_valid_gen differs */
 	bool on_invalid_list;         /* zapped, to be freed at kvm_mmu_commit_zap_page */
+	/* the shadow MMU's (shadow paging: shadow_paging.c, paging_tmpl.h) */
+	uint64_t *shadowed_translation; /* a guest table's page: gfn << 12 | ACC_* per SPTE */
+	bool unsync;                  /* a 4K guest table the guest may write unseen */
+	uint16_t unsync_children;     /* bits set in unsync_child_bitmap */
+	uint64_t unsync_child_bitmap[PT_ENTRIES / 64]; /* SPTEs leading to unsync pages */
+	uint8_t write_flooding_count; /* emulated writes since the guest last used the page */
 };
 
 struct sp_pool {
 	struct kvm_mmu_page **chunks; /* chunk c holds ids [c * SP_CHUNK, (c+1) * SP_CHUNK) */
 	uint64_t **tables;            /* the tables of chunk c, SP_CHUNK * 512 SPTEs */
+	uint64_t **xlat;              /* their shadowed_translation arrays (shadow paging) */
+	bool with_translations;       /* chunks get xlat arrays */
 	uint32_t nchunks;
 	uint32_t free_head;
 	uint64_t used;                /* SPs in use: KVM's tdp_mmu_pages */
@@ -74,7 +82,7 @@ struct sp_pool {
 
 #define SP_CHUNK 256u
 
-void sp_pool_init(struct sp_pool *p);
+void sp_pool_init(struct sp_pool *p, bool with_translations);
 void sp_pool_free(struct sp_pool *p);
 
 /* A zeroed SP (every SPTE non-present) with `role` mapping from `gfn`; NULL when out of

@@ -31,10 +31,30 @@ static inline struct kvm_mmu_page *handle_sp(const struct kvm *kvm, uint64_t h)
 	return sp_by_id(&kvm->pool, (uint32_t)(h >> 9));
 }
 
-/* The first gfn SPTE i of a direct page maps (kvm_mmu_page_get_gfn). */
-static inline uint64_t sp_spte_gfn(const struct kvm_mmu_page *sp, unsigned i)
+/* kvm_mmu_page_get_gfn: the first gfn SPTE i maps - computed for a direct page, recorded
+ * for a guest table's page (its gptes say). */
+uint64_t kvm_mmu_page_get_gfn(const struct kvm_mmu_page *sp, unsigned i)
 {
+	if (sp->shadowed_translation && !sp->role.direct)
+		return sp->shadowed_translation[i] >> PAGE_SHIFT;
 	return sp->gfn + (uint64_t)i * pages_per_hpage(sp->role.level);
+}
+
+#define sp_spte_gfn kvm_mmu_page_get_gfn
+
+/* kvm_mmu_page_set_translation / _set_access: what SPTE i of a guest table's page maps. */
+void kvm_mmu_page_set_translation(struct kvm_mmu_page *sp, unsigned i, uint64_t gfn,
+					 unsigned access)
+{
+	if (sp->shadowed_translation)
+		sp->shadowed_translation[i] = gfn << PAGE_SHIFT | access;
+}
+
+unsigned kvm_mmu_page_get_access(const struct kvm_mmu_page *sp, unsigned i)
+{
+	if (sp->shadowed_translation && !sp->role.direct)
+		return (unsigned)(sp->shadowed_translation[i] & ACC_ALL);
+	return sp->role.access;
 }
 
 /* ---- pte_list (rmap heads and parent_ptes): 0 empty, (handle + 1) << 1 one SPTE, or
@@ -188,7 +208,7 @@ static bool rmap_get_first(const struct kvm *kvm, uint64_t head, struct rmap_ite
 
 /* ---- SPTE writes ---- */
 
-static void mmu_spte_set(struct kvm *kvm, struct kvm_mmu_page *sp, unsigned i, uint64_t new_spte)
+void mmu_spte_set(struct kvm *kvm, struct kvm_mmu_page *sp, unsigned i, uint64_t new_spte)
 {
 	uint64_t old = sp->spt[i];
 
@@ -198,7 +218,7 @@ static void mmu_spte_set(struct kvm *kvm, struct kvm_mmu_page *sp, unsigned i, u
 }
 
 /* gfn_to_rmap: the rmap head of gfn at `level` in its slot, or NULL. */
-static uint64_t *gfn_to_rmap(const struct kvm_memory_slot *slot, uint64_t gfn, int level)
+uint64_t *gfn_to_rmap(const struct kvm_memory_slot *slot, uint64_t gfn, int level)
 {
 	if (!slot || !slot->rmap[level - 1] || gfn < slot->base_gfn ||
 	    gfn >= slot->base_gfn + slot->npages)
@@ -214,7 +234,7 @@ static uint64_t *sp_rmap(struct kvm *kvm, const struct kvm_mmu_page *sp, unsigne
 }
 
 /* drop_spte: a leaf goes, with its rmap entry and its count in pages_*. */
-static void drop_spte(struct kvm *kvm, struct kvm_mmu_page *sp, unsigned i)
+void drop_spte(struct kvm *kvm, struct kvm_mmu_page *sp, unsigned i)
 {
 	uint64_t old = sp->spt[i];
 	uint64_t *head;
@@ -229,7 +249,7 @@ static void drop_spte(struct kvm *kvm, struct kvm_mmu_page *sp, unsigned i)
 }
 
 /* drop_parent_pte: the link from SPTE i of `parent` to `child` goes. */
-static void drop_parent_pte(struct kvm *kvm, struct kvm_mmu_page *child,
+void drop_parent_pte(struct kvm *kvm, struct kvm_mmu_page *child,
 			    struct kvm_mmu_page *parent, unsigned i)
 {
 	pte_list_remove(kvm, &child->parent_ptes, spte_handle(parent, i));
@@ -256,11 +276,16 @@ static bool kvm_zap_all_rmap_sptes(struct kvm *kvm, uint64_t *head)
 	return flush;
 }
 
-/* rmap_add: the leaf is counted and listed; a list past RMAP_RECYCLE_THRESHOLD is zapped. */
-static int rmap_add(struct kvm *kvm, struct kvm_mmu_page *sp, unsigned i)
+/* rmap_add: the leaf is counted and listed (and what it maps recorded); a list past
+ * RMAP_RECYCLE_THRESHOLD is zapped. */
+static int rmap_add(struct kvm *kvm, struct kvm_mmu_page *sp, unsigned i, uint64_t gfn,
+		    unsigned access)
 {
-	uint64_t *head = sp_rmap(kvm, sp, i);
+	uint64_t *head;
 	int count;
+
+	kvm_mmu_page_set_translation(sp, i, gfn, access);
+	head = sp_rmap(kvm, sp, i);
 
 	kvm_update_page_stats(kvm, sp->role.level, 1);
 	if (!head)
@@ -307,23 +332,52 @@ static void active_list_del(struct kvm *kvm, struct kvm_mmu_page *sp)
 		kvm->active_tail = sp->link_prev;
 }
 
-/* kvm_mmu_find_shadow_page: a valid page for (gfn, role); mmu_cache_miss if none. */
-static struct kvm_mmu_page *kvm_mmu_find_shadow_page(struct kvm *kvm, uint64_t gfn,
+/*
+ * kvm_mmu_find_shadow_page: a valid page for (gfn, role); mmu_cache_miss if none.  A guest
+ * table's page found unsync is synced first (kvm_sync_page; if that fails it is zapped and
+ * none is found); an unsync 4K table at a gfn the guest now uses as an upper-level table is
+ * zapped, since the new page will write-protect the gfn.
+ */
+static struct kvm_mmu_page *kvm_mmu_find_shadow_page(struct kvm_vcpu *vcpu, uint64_t gfn,
 						     union kvm_mmu_page_role role)
 {
+	struct kvm *kvm = vcpu->kvm;
+	struct kvm_mmu_page *found = NULL;
+
 	for (uint32_t id = kvm->mmu_page_hash[hash_64(gfn, KVM_MMU_HASH_SHIFT)]; id != SP_NONE;) {
 		struct kvm_mmu_page *sp = sp_by_id(&kvm->pool, id);
+		int ret;
 
 		id = sp->hash_next;
-		if (is_obsolete_sp(kvm, sp) || sp->gfn != gfn || sp->role.word != role.word)
+		if (is_obsolete_sp(kvm, sp) || sp->gfn != gfn)
 			continue;
-		return sp; /* direct pages are used as they are */
+		if (sp->role.word != role.word) {
+			if (role.level > PG_LEVEL_4K && sp->unsync)
+				kvm_mmu_prepare_zap_page(kvm, sp);
+			continue;
+		}
+		if (sp->role.direct) { /* unsync and write flooding are for guest tables */
+			found = sp;
+			break;
+		}
+		if (sp->unsync) {
+			if ((ret = kvm_sync_page(vcpu, sp)) < 0)
+				break;
+			if (ret > 0)
+				kvm_flush_remote_tlbs(kvm);
+		}
+		sp->write_flooding_count = 0;
+		found = sp;
+		break;
 	}
-	kvm->stats->mmu_cache_miss++;
-	return NULL;
+	if (!found)
+		kvm->stats->mmu_cache_miss++;
+	kvm_mmu_commit_zap_page(kvm);
+	return found;
 }
 
-/* kvm_mmu_alloc_shadow_page: newest on active_mmu_pages, counted in n_used_mmu_pages. */
+/* kvm_mmu_alloc_shadow_page: newest on active_mmu_pages, counted in n_used_mmu_pages; a
+ * guest table's page write-protects its gfn (account_shadowed). */
 static struct kvm_mmu_page *kvm_mmu_alloc_shadow_page(struct kvm *kvm, uint64_t gfn,
 						      union kvm_mmu_page_role role)
 {
@@ -338,15 +392,17 @@ static struct kvm_mmu_page *kvm_mmu_alloc_shadow_page(struct kvm *kvm, uint64_t 
 	bucket = &kvm->mmu_page_hash[hash_64(gfn, KVM_MMU_HASH_SHIFT)];
 	sp->hash_next = *bucket;
 	*bucket = sp->id;
+	if (sp_has_gptes(sp))
+		account_shadowed(kvm, sp);
 	return sp;
 }
 
-static struct kvm_mmu_page *kvm_mmu_get_shadow_page(struct kvm *kvm, uint64_t gfn,
-						    union kvm_mmu_page_role role)
+struct kvm_mmu_page *kvm_mmu_get_shadow_page(struct kvm_vcpu *vcpu, uint64_t gfn,
+					     union kvm_mmu_page_role role)
 {
-	struct kvm_mmu_page *sp = kvm_mmu_find_shadow_page(kvm, gfn, role);
+	struct kvm_mmu_page *sp = kvm_mmu_find_shadow_page(vcpu, gfn, role);
 
-	return sp ? sp : kvm_mmu_alloc_shadow_page(kvm, gfn, role);
+	return sp ? sp : kvm_mmu_alloc_shadow_page(vcpu->kvm, gfn, role);
 }
 
 /* kvm_mmu_free_shadow_page: out of the hash and back to the pool. */
@@ -363,22 +419,23 @@ static void kvm_mmu_free_shadow_page(struct kvm *kvm, struct kvm_mmu_page *sp)
 /* ---- zapping: prepare, then commit ---- */
 
 /* mmu_page_zap_pte: a leaf goes; a link goes, leaving the child page as it is (KVM zaps
- * a parentless child only for nested TDP, role.guest_mode). */
-static void mmu_page_zap_pte(struct kvm *kvm, struct kvm_mmu_page *sp, unsigned i)
+ * a parentless child only for nested TDP, role.guest_mode).  True if a present SPTE went. */
+bool mmu_page_zap_pte(struct kvm *kvm, struct kvm_mmu_page *sp, unsigned i)
 {
 	uint64_t pte = sp->spt[i];
 
-	if (is_mmio_spte(pte)) {
+	if (spte_is_mmio(kvm->spte, pte)) {
 		mmu_spte_set(kvm, sp, i, SHADOW_NONPRESENT_VALUE);
-		return;
+		return false;
 	}
 	if (!is_shadow_present_pte(pte))
-		return;
+		return false;
 	if (is_last_spte(pte, sp->role.level)) {
 		drop_spte(kvm, sp, i);
-		return;
+		return true;
 	}
 	drop_parent_pte(kvm, spte_to_child_sp(&kvm->pool, pte), sp, i);
+	return true;
 }
 
 /* kvm_mmu_unlink_parents: every SPTE that links sp is cleared. */
@@ -390,19 +447,51 @@ static void kvm_mmu_unlink_parents(struct kvm *kvm, struct kvm_mmu_page *sp)
 		drop_parent_pte(kvm, sp, handle_sp(kvm, h), (unsigned)(h & 511));
 }
 
+/* mmu_zap_unsync_children: the unsync pages below an upper-level page go with it (nothing
+ * could reach them to sync them). */
+static uint64_t prepare_zap_page(struct kvm *kvm, struct kvm_mmu_page *sp);
+static uint64_t mmu_zap_unsync_children(struct kvm *kvm, struct kvm_mmu_page *parent)
+{
+	uint64_t zapped = 0;
+
+	if (parent->role.level == PG_LEVEL_4K || !parent->unsync_children)
+		return 0;
+	for (unsigned w = 0; w < PT_ENTRIES / 64; w++)
+		while (parent->unsync_child_bitmap[w]) {
+			unsigned i = w * 64 + (unsigned)__builtin_ctzll(parent->unsync_child_bitmap[w]);
+			uint64_t spte = parent->spt[i];
+
+			clear_unsync_child_bit(parent, i);
+			if (!is_shadow_present_pte(spte) || is_large_pte(spte))
+				continue;
+			struct kvm_mmu_page *child = spte_to_child_sp(&kvm->pool, spte);
+
+			zapped += mmu_zap_unsync_children(kvm, child);
+			if (child->unsync)
+				zapped += prepare_zap_page(kvm, child);
+		}
+	return zapped;
+}
+
 /* __kvm_mmu_prepare_zap_page: the page's SPTEs and links go now; the page itself waits on
- * the invalid list unless a vCPU still uses it as its root. */
+ * the invalid list unless a vCPU still uses it as its root.  A guest table's page lets go
+ * of its gfn (unaccount_shadowed); an unsync one is no longer counted in mmu_unsync. */
 static uint64_t prepare_zap_page(struct kvm *kvm, struct kvm_mmu_page *sp)
 {
 	uint64_t zapped = 0;
 
 	kvm->stats->mmu_shadow_zapped++;
+	zapped += mmu_zap_unsync_children(kvm, sp);
 	if (kvm->hooks->on_zap)
-		kvm->hooks->on_zap(sp->gfn, sp->role.level + 1, make_nonleaf_spte(sp_pfn(sp)),
-				   kvm->hooks->payload);
+		kvm->hooks->on_zap(sp->gfn, sp->role.level + 1,
+				   make_nonleaf_spte(kvm->spte, sp_pfn(sp)), kvm->hooks->payload);
 	for (unsigned i = 0; i < PT_ENTRIES; i++)
 		mmu_page_zap_pte(kvm, sp, i);
 	kvm_mmu_unlink_parents(kvm, sp);
+	if (!sp->role.invalid && sp_has_gptes(sp))
+		unaccount_shadowed(kvm, sp);
+	if (sp->unsync)
+		kvm_unlink_unsync_page(kvm, sp);
 	if (!sp->root_count) {
 		zapped++;
 		active_list_del(kvm, sp);
@@ -519,8 +608,7 @@ bool kvm_shadow_mmu_zap_all_fast(struct kvm *kvm)
 
 int mmu_alloc_direct_roots(struct kvm_vcpu *vcpu, uint64_t *hpa)
 {
-	struct kvm_mmu_page *sp =
-		kvm_mmu_get_shadow_page(vcpu->kvm, 0, vcpu->arch.mmu->root_role);
+	struct kvm_mmu_page *sp = kvm_mmu_get_shadow_page(vcpu, 0, vcpu->arch.mmu->root_role);
 
 	if (!sp)
 		return TDPSIM_ENOMEM;
@@ -565,22 +653,28 @@ uint64_t *shadow_mmu_get_last_sptep(const struct kvm *kvm, uint64_t root_hpa, ui
 
 /* ---- mmu_set_spte, linking, prefetch, direct_map ---- */
 
-/* mmu_set_spte (mmu.c).  `fault` is NULL for a prefetch. */
-static int mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot,
-			struct kvm_mmu_page *sp, unsigned i, unsigned access, uint64_t gfn,
-			uint64_t pfn, struct kvm_page_fault *fault)
+/*
+ * mmu_set_spte (mmu.c).  `fault` is NULL for a prefetch.  Where a writable SPTE would let
+ * the guest write a gfn whose guest table KVM shadows, make_spte's mmu_try_to_unsync_pages
+ * either lets the table go unsync or write-protects the SPTE (RET_PF_WRITE_PROTECTED for a
+ * write fault; RET_PF_EMULATE before 6.12, profile write_protected_result).
+ */
+int mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot, struct kvm_mmu_page *sp,
+		 unsigned i, unsigned pte_access, uint64_t gfn, uint64_t pfn,
+		 struct kvm_page_fault *fault)
 {
 	struct kvm *kvm = vcpu->kvm;
+	const struct spte_masks *m = kvm->spte;
 	int level = sp->role.level, ret = RET_PF_FIXED;
 	bool host_writable = !fault || fault->map_writable;
 	bool prefetch = !fault || fault->prefetch;
-	bool was_rmapped = false, flush = false, wrprot;
+	bool was_rmapped = false, flush = false, wrprot = false;
 	uint64_t old = sp->spt[i], spte;
 
 	if (!slot) { /* is_noslot_pfn: mark_mmio_spte */
 		kvm_count_pf(kvm, &vcpu->stat.pf_mmio_spte_created,
 			     &kvm->stats->pf_mmio_spte_created);
-		mmu_spte_set(kvm, sp, i, make_mmio_spte(gfn, kvm->memslots_generation));
+		mmu_spte_set(kvm, sp, i, make_mmio_spte(m, gfn, kvm->memslots_generation));
 		return RET_PF_EMULATE;
 	}
 	if (is_shadow_present_pte(old)) {
@@ -598,35 +692,46 @@ static int mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot,
 		}
 	}
 	kvm->work.make_spte++;
-	spte = make_spte(level, pfn, access, host_writable, prefetch,
-			 is_nx_huge_page_enabled(kvm), &wrprot);
 	old = sp->spt[i];
+	spte = make_spte(m, level, pfn, pte_access, host_writable, prefetch, false,
+			 is_nx_huge_page_enabled(kvm));
+	/* make_spte: unsync what the writable SPTE reaches, unless the old leaf was writable
+	 * already (then any such table is unsync already). */
+	if (is_writable_pte(spte) && (!is_last_spte(old, level) || !is_writable_pte(old)) &&
+	    mmu_try_to_unsync_pages(kvm, slot, gfn, false, prefetch)) {
+		wrprot = true;
+		spte = spte_wrprot(m, spte);
+	}
 	if (old == spte) {
 		ret = RET_PF_SPURIOUS;
 	} else {
 		/* mmu_spte_update: a leaf losing its writability must be flushed. */
-		flush |= is_shadow_present_pte(old) && is_mmu_writable_spte(old) &&
+		flush |= is_shadow_present_pte(old) && (old & m->mmu_writable) &&
 			 !is_writable_pte(spte);
 		mmu_spte_set(kvm, sp, i, spte);
 		if (is_writable_pte(spte)) /* make_spte: a writable SPTE logs its page */
 			mark_page_dirty_in_slot(slot, gfn);
 	}
 	if (wrprot && fault && fault->write)
-		ret = RET_PF_WRITE_PROTECTED;
+		ret = kvm->profile->write_protected_result ? RET_PF_WRITE_PROTECTED
+							   : RET_PF_EMULATE;
 	if (flush)
 		kvm_flush_remote_tlbs(kvm); /* kvm_flush_remote_tlbs_gfn: a full flush on VMX */
 	if (!was_rmapped) {
-		int r = rmap_add(kvm, sp, i);
+		int r = rmap_add(kvm, sp, i, gfn, pte_access);
 
 		if (r < 0)
 			return r;
+	} else {
+		kvm_mmu_page_set_translation(sp, i, gfn, pte_access); /* the access may change */
 	}
 	return ret;
 }
 
-/* __link_shadow_page: a huge leaf in the way is dropped (with a flush), then the link. */
-static int link_shadow_page(struct kvm *kvm, struct kvm_mmu_page *parent, unsigned i,
-			    struct kvm_mmu_page *sp)
+/* __link_shadow_page: a huge leaf in the way is dropped (with a flush), then the link; a
+ * child that is (or leads to) an unsync page marks the way to it. */
+int link_shadow_page(struct kvm *kvm, struct kvm_mmu_page *parent, unsigned i,
+		     struct kvm_mmu_page *sp)
 {
 	if (is_shadow_present_pte(parent->spt[i])) { /* drop_large_spte */
 		if (kvm->hooks->on_zap)
@@ -635,40 +740,82 @@ static int link_shadow_page(struct kvm *kvm, struct kvm_mmu_page *parent, unsign
 		drop_spte(kvm, parent, i);
 		kvm_flush_remote_tlbs(kvm);
 	}
-	mmu_spte_set(kvm, parent, i, make_nonleaf_spte(sp_pfn(sp)));
-	return pte_list_add(kvm, &sp->parent_ptes, spte_handle(parent, i)) < 0 ? TDPSIM_ENOMEM : 0;
+	mmu_spte_set(kvm, parent, i, make_nonleaf_spte(kvm->spte, sp_pfn(sp)));
+	if (pte_list_add(kvm, &sp->parent_ptes, spte_handle(parent, i)) < 0)
+		return TDPSIM_ENOMEM;
+	if (sp->unsync_children || sp->unsync)
+		mark_unsync(kvm, parent, i);
+	return 0;
 }
 
-/* direct_pte_prefetch_many: SPTEs [start, end) of sp for pages the host has mapped
- * writable, as far as they go (get_user_pages_fast_only with FOLL_WRITE); none in a
- * dirty-logged or read-only slot, or past the slot's end. */
-static int direct_pte_prefetch_many(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp,
-				    unsigned start, unsigned end)
+/* kvm_mmu_mark_parents_unsync: every SPTE that links sp marks it in its page's bitmap, up
+ * to the roots (mark_unsync). */
+void kvm_mmu_mark_parents_unsync(struct kvm *kvm, struct kvm_mmu_page *sp)
+{
+	struct rmap_iterator it;
+	uint64_t h;
+
+	for_each_rmap_spte(kvm, sp->parent_ptes, &it, h)
+		mark_unsync(kvm, handle_sp(kvm, h), (unsigned)(h & 511));
+}
+
+void mark_unsync(struct kvm *kvm, struct kvm_mmu_page *sp, unsigned i)
+{
+	uint64_t bit = 1ull << (i % 64);
+
+	if (sp->unsync_child_bitmap[i / 64] & bit)
+		return;
+	sp->unsync_child_bitmap[i / 64] |= bit;
+	if (sp->unsync_children++)
+		return;
+	kvm_mmu_mark_parents_unsync(kvm, sp);
+}
+
+void clear_unsync_child_bit(struct kvm_mmu_page *sp, unsigned i)
+{
+	uint64_t bit = 1ull << (i % 64);
+
+	if (sp->unsync_child_bitmap[i / 64] & bit) {
+		sp->unsync_child_bitmap[i / 64] &= ~bit;
+		sp->unsync_children--;
+	}
+}
+
+/*
+ * kvm_mmu_prefetch_sptes: SPTEs [i, i + n) of sp for gfns gfn.. with `access`, for pages the
+ * host has mapped writable, as far as they go (kvm_prefetch_pages: get_user_pages_fast_only
+ * with FOLL_WRITE); none for a writable access in a dirty-logged slot
+ * (gfn_to_memslot_dirty_bitmap), none in a read-only slot or past the slot's end
+ * (__gfn_to_hva_many).  False if nothing could be prefetched.
+ */
+bool kvm_mmu_prefetch_sptes(struct kvm_vcpu *vcpu, uint64_t gfn, struct kvm_mmu_page *sp,
+			    unsigned i, unsigned n, unsigned access)
 {
 	struct kvm *kvm = vcpu->kvm;
-	uint64_t gfn = sp_spte_gfn(sp, start);
 	struct kvm_memory_slot *slot = memslots_by_gfn(&kvm->memslots, gfn);
-	unsigned n = 0;
+	unsigned done = 0;
 
-	if (!slot || kvm_slot_dirty_track_enabled(slot) || (slot->flags & TDPSIM_MEM_READONLY))
-		return -1; /* gfn_to_memslot_dirty_bitmap, __gfn_to_hva_many(write) */
-	if (slot->base_gfn + slot->npages - gfn < end - start)
-		return -1;
-	for (unsigned i = start; i < end; i++, n++) {
+	if (!slot || ((access & ACC_WRITE_MASK) && kvm_slot_dirty_track_enabled(slot)) ||
+	    (slot->flags & TDPSIM_MEM_READONLY))
+		return false;
+	if (slot->base_gfn + slot->npages - gfn < n)
+		return false;
+	for (; done < n; done++) {
 		struct host_page hp;
-		uint64_t hva = slot->userspace_addr + ((gfn + n - slot->base_gfn) << PAGE_SHIFT);
+		uint64_t hva = slot->userspace_addr + ((gfn + done - slot->base_gfn) << PAGE_SHIFT);
 
 		if (!host_lookup(kvm->host, hva, &hp) || !hp.writable)
 			break;
-		if (mmu_set_spte(vcpu, slot, sp, i, sp->role.access, gfn + n, hp.pfn, NULL) < 0)
-			return -1;
+		if (mmu_set_spte(vcpu, slot, sp, i + done, access, gfn + done, hp.pfn, NULL) < 0)
+			return false;
 	}
-	return n ? 0 : -1;
+	return done > 0;
 }
 
 /* direct_pte_prefetch: the non-present neighbours in the faulting SPTE's aligned group of
- * PTE_PREFETCH_NUM, run by run; only at 4K, with A/D bits, outside an invalidation. */
-static void direct_pte_prefetch(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp, unsigned idx)
+ * PTE_PREFETCH_NUM, run by run (__direct_pte_prefetch); only at 4K, with A/D bits, outside
+ * an invalidation. */
+void direct_pte_prefetch(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp, unsigned idx)
 {
 	unsigned first = idx & ~(PTE_PREFETCH_NUM - 1u), start = PT_ENTRIES;
 
@@ -679,7 +826,8 @@ static void direct_pte_prefetch(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp, 
 		if (is_shadow_present_pte(sp->spt[i]) || i == idx) {
 			if (start == PT_ENTRIES)
 				continue;
-			if (direct_pte_prefetch_many(vcpu, sp, start, i) < 0)
+			if (!kvm_mmu_prefetch_sptes(vcpu, sp_spte_gfn(sp, start), sp, start,
+						    i - start, sp->role.access))
 				return;
 			start = PT_ENTRIES;
 		} else if (start == PT_ENTRIES) {
@@ -687,7 +835,8 @@ static void direct_pte_prefetch(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp, 
 		}
 	}
 	if (start != PT_ENTRIES)
-		direct_pte_prefetch_many(vcpu, sp, start, first + PTE_PREFETCH_NUM);
+		kvm_mmu_prefetch_sptes(vcpu, sp_spte_gfn(sp, start), sp, start,
+				       first + PTE_PREFETCH_NUM - start, sp->role.access);
 }
 
 /* kvm_mmu_child_role: the parent's role one level down, with the access given. */
@@ -703,6 +852,29 @@ static union kvm_mmu_page_role kvm_mmu_child_role(const struct kvm_mmu_page *par
 	return role;
 }
 
+/* kvm_mmu_get_child_sp: the page for SPTE i of parent, found or made; NULL with *exists
+ * when a table is linked there already (-EEXIST). */
+struct kvm_mmu_page *kvm_mmu_get_child_sp(struct kvm_vcpu *vcpu, struct kvm_mmu_page *parent,
+					  unsigned i, uint64_t gfn, bool direct, unsigned access,
+					  bool *exists)
+{
+	uint64_t spte = parent->spt[i];
+
+	*exists = is_shadow_present_pte(spte) && !is_large_pte(spte);
+	if (*exists)
+		return spte_to_child_sp(&vcpu->kvm->pool, spte);
+	return kvm_mmu_get_shadow_page(vcpu, gfn, kvm_mmu_child_role(parent, direct, access));
+}
+
+/* account_nx_huge_page: a table made for an exec fault under NX is tagged, and tracked for
+ * recovery where a huge page would have been allowed. */
+void account_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp, bool possible)
+{
+	sp->nx_huge_page_disallowed = true;
+	if (possible)
+		track_possible_nx_huge_page(kvm, sp);
+}
+
 int direct_map(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 {
 	struct kvm *kvm = vcpu->kvm;
@@ -716,28 +888,23 @@ int direct_map(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 	for (;;) { /* for_each_shadow_entry */
 		int level = sp->role.level;
 		struct kvm_mmu_page *child;
-		uint64_t spte;
+		bool exists;
 
 		i = gfn_index(fault->gfn, level);
-		spte = sp->spt[i];
 		kvm->work.map_levels++;
 		if (fault->nx_huge_page_workaround_enabled)
-			disallowed_hugepage_adjust(kvm, fault, spte, level);
+			disallowed_hugepage_adjust(kvm, fault, sp->spt[i], level);
 		base_gfn = fault->gfn & ~(pages_per_hpage(level) - 1);
 		if (level == fault->goal_level)
 			break;
-		/* kvm_mmu_get_child_sp: -EEXIST for a table already linked here */
-		if (is_shadow_present_pte(spte) && !is_large_pte(spte)) {
-			sp = spte_to_child_sp(&kvm->pool, spte);
-			continue;
-		}
-		child = kvm_mmu_get_shadow_page(kvm, base_gfn, kvm_mmu_child_role(sp, true, ACC_ALL));
-		if (!child || link_shadow_page(kvm, sp, i, child) < 0)
+		child = kvm_mmu_get_child_sp(vcpu, sp, i, base_gfn, true, ACC_ALL, &exists);
+		if (!child)
 			return TDPSIM_ENOMEM;
-		if (fault->huge_page_disallowed) { /* account_nx_huge_page */
-			child->nx_huge_page_disallowed = true;
-			if (fault->req_level >= level)
-				track_possible_nx_huge_page(kvm, child);
+		if (!exists) {
+			if (link_shadow_page(kvm, sp, i, child) < 0)
+				return TDPSIM_ENOMEM;
+			if (fault->huge_page_disallowed)
+				account_nx_huge_page(kvm, child, fault->req_level >= level);
 		}
 		sp = child;
 	}
@@ -817,7 +984,7 @@ static bool slot_rmap_write_protect(struct kvm *kvm, uint64_t *head,
 static bool rmap_clear_dirty(struct kvm *kvm, uint64_t *head, const struct kvm_memory_slot *slot)
 {
 	(void)slot;
-	return rmap_clear_bits(kvm, *head, SPTE_DIRTY_MASK);
+	return rmap_clear_bits(kvm, *head, kvm->spte->dirty);
 }
 
 bool kvm_rmap_write_protect_slot(struct kvm *kvm, const struct kvm_memory_slot *slot,
@@ -840,7 +1007,7 @@ void kvm_rmap_clear_pt_masked(struct kvm *kvm, struct kvm_memory_slot *slot, uin
 		uint64_t *head = gfn_to_rmap(slot, gfn + (uint64_t)__builtin_ctzll(mask), PG_LEVEL_4K);
 
 		if (head)
-			rmap_clear_bits(kvm, *head, wrprot ? VMX_EPT_WRITABLE_MASK : SPTE_DIRTY_MASK);
+			rmap_clear_bits(kvm, *head, wrprot ? VMX_EPT_WRITABLE_MASK : kvm->spte->dirty);
 	}
 }
 
@@ -855,7 +1022,7 @@ bool kvm_rmap_write_protect_gfn(struct kvm *kvm, struct kvm_memory_slot *slot, u
 
 		if (head)
 			flush |= rmap_clear_bits(kvm, *head,
-						 VMX_EPT_WRITABLE_MASK | SPTE_MMU_WRITABLE);
+						 VMX_EPT_WRITABLE_MASK | kvm->spte->mmu_writable);
 	}
 	return flush;
 }

@@ -62,6 +62,64 @@ bool kvm_rmap_zap_collapsible_sptes(struct kvm *kvm, const struct kvm_memory_slo
 void kvm_mmu_prepare_zap_page(struct kvm *kvm, struct kvm_mmu_page *sp);
 bool kvm_mmu_commit_zap_page(struct kvm *kvm);
 
+/* ---- the pieces the shadow MMU (shadow_paging.c, paging_tmpl.h) builds on ---- */
+
+/* sp_has_gptes: a page that shadows a guest table (not direct, not a passthrough). */
+static inline bool sp_has_gptes(const struct kvm_mmu_page *sp)
+{
+	return !sp->role.direct && !sp->role.passthrough;
+}
+
+uint64_t kvm_mmu_page_get_gfn(const struct kvm_mmu_page *sp, unsigned i);
+unsigned kvm_mmu_page_get_access(const struct kvm_mmu_page *sp, unsigned i);
+uint64_t *gfn_to_rmap(const struct kvm_memory_slot *slot, uint64_t gfn, int level);
+void mmu_spte_set(struct kvm *kvm, struct kvm_mmu_page *sp, unsigned i, uint64_t new_spte);
+void drop_spte(struct kvm *kvm, struct kvm_mmu_page *sp, unsigned i);
+void drop_parent_pte(struct kvm *kvm, struct kvm_mmu_page *child, struct kvm_mmu_page *parent,
+		     unsigned i);
+bool mmu_page_zap_pte(struct kvm *kvm, struct kvm_mmu_page *sp, unsigned i);
+struct kvm_mmu_page *kvm_mmu_get_shadow_page(struct kvm_vcpu *vcpu, uint64_t gfn,
+					     union kvm_mmu_page_role role);
+struct kvm_mmu_page *kvm_mmu_get_child_sp(struct kvm_vcpu *vcpu, struct kvm_mmu_page *parent,
+					  unsigned i, uint64_t gfn, bool direct, unsigned access,
+					  bool *exists);
+int link_shadow_page(struct kvm *kvm, struct kvm_mmu_page *parent, unsigned i,
+		     struct kvm_mmu_page *sp);
+int mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot, struct kvm_mmu_page *sp,
+		 unsigned i, unsigned pte_access, uint64_t gfn, uint64_t pfn,
+		 struct kvm_page_fault *fault);
+bool kvm_mmu_prefetch_sptes(struct kvm_vcpu *vcpu, uint64_t gfn, struct kvm_mmu_page *sp,
+			    unsigned i, unsigned n, unsigned access);
+void direct_pte_prefetch(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp, unsigned idx);
+void account_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp, bool possible);
+void mark_unsync(struct kvm *kvm, struct kvm_mmu_page *sp, unsigned i);
+void kvm_mmu_mark_parents_unsync(struct kvm *kvm, struct kvm_mmu_page *sp);
+void clear_unsync_child_bit(struct kvm_mmu_page *sp, unsigned i);
+
+/* shadow_paging.c: write tracking of shadowed guest tables, unsync and sync. */
+void account_shadowed(struct kvm *kvm, struct kvm_mmu_page *sp);
+void unaccount_shadowed(struct kvm *kvm, struct kvm_mmu_page *sp);
+bool kvm_gfn_is_write_tracked(const struct kvm *kvm, const struct kvm_memory_slot *slot,
+			      uint64_t gfn);
+/* mmu_try_to_unsync_pages: 0 if a writable SPTE may map gfn (its 4K guest tables going
+ * unsync), non-zero if it must be write-protected. */
+int mmu_try_to_unsync_pages(struct kvm *kvm, const struct kvm_memory_slot *slot, uint64_t gfn,
+			    bool synchronizing, bool prefetch);
+void kvm_unlink_unsync_page(struct kvm *kvm, struct kvm_mmu_page *sp);
+/* kvm_sync_page: re-read every gpte of an unsync page; < 0 if it had to be zapped, > 0
+ * if a flush is needed. */
+int kvm_sync_page(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp);
+/* mmu_sync_children: sync the unsync pages below parent. */
+void mmu_sync_children(struct kvm_vcpu *vcpu, struct kvm_mmu_page *parent);
+
+/* The shadow roots: the vCPU's root for its guest CR3; every cached root let go; the cached
+ * roots that became obsolete let go. */
+int mmu_alloc_shadow_roots(struct kvm_vcpu *vcpu);
+void kvm_mmu_free_all_roots(struct kvm_vcpu *vcpu, struct kvm_mmu *mmu);
+void kvm_mmu_free_obsolete_prev_roots(struct kvm_vcpu *vcpu);
+void kvm_mmu_page_set_translation(struct kvm_mmu_page *sp, unsigned i, uint64_t gfn,
+				  unsigned access);
+
 /* --check for the rmap-based MMU: stats, rmaps and budget against a recount. */
 int kvm_shadow_mmu_check(const struct kvm *kvm);
 

@@ -3,40 +3,68 @@
 #include "kvm/spte.h"
 #include "tdpsim/trace.h"
 
-uint64_t make_spte(int level, uint64_t pfn, unsigned access, bool host_writable,
-		   bool prefetch, bool nx_huge_page_workaround, bool *wrprot)
-{
-	uint64_t spte = SPTE_MMU_PRESENT_MASK | VMX_EPT_READABLE_MASK;
+const struct spte_masks spte_masks_ept = {
+	.present = VMX_EPT_READABLE_MASK,
+	.user = VMX_EPT_READABLE_MASK,
+	.x = VMX_EPT_EXECUTABLE_MASK,
+	.nx = 0,
+	.accessed = SPTE_ACCESSED_MASK,
+	.dirty = SPTE_DIRTY_MASK,
+	.host_writable = SPTE_HOST_WRITABLE,
+	.mmu_writable = SPTE_MMU_WRITABLE,
+	.mmio_value = SHADOW_MMIO_VALUE,
+	.mmio_mask = SHADOW_MMIO_MASK,
+	.memtype = VMX_EPT_MT_WB | VMX_EPT_IPAT_BIT, /* RAM, no non-coherent DMA */
+};
 
-	*wrprot = false;
+/* The x86 format: software bits 9 and 10 (DEFAULT_SPTE_HOST_WRITABLE, _MMU_WRITABLE); an
+ * MMIO SPTE is present with reserved bit 51 set, so the processor's walk faults with RSVD. */
+const struct spte_masks spte_masks_x86 = {
+	.present = PT_PRESENT_MASK,
+	.user = PT_USER_MASK,
+	.x = 0,
+	.nx = PT64_NX_MASK,
+	.accessed = PT_ACCESSED_MASK,
+	.dirty = PT_DIRTY_MASK,
+	.host_writable = 1ull << 9,
+	.mmu_writable = 1ull << 10,
+	.mmio_value = (1ull << 51) | PT_PRESENT_MASK,
+	.mmio_mask = (1ull << 51) | PT_PRESENT_MASK,
+	.memtype = 0,
+};
+
+uint64_t make_spte(const struct spte_masks *m, int level, uint64_t pfn, unsigned access,
+		   bool host_writable, bool prefetch, bool synchronizing,
+		   bool nx_huge_page_workaround)
+{
+	uint64_t spte = SPTE_MMU_PRESENT_MASK | m->present;
+
 	/* A prefetched SPTE starts without Accessed (mark_spte_for_access_track, A/D on). */
-	if (!prefetch)
-		spte |= SPTE_ACCESSED_MASK;
+	if (!prefetch || synchronizing)
+		spte |= m->accessed;
 	/* NX huge pages: a huge leaf is never executable while the workaround is on. */
 	if (level > PG_LEVEL_4K && (access & ACC_EXEC_MASK) && nx_huge_page_workaround)
 		access &= ~ACC_EXEC_MASK;
-	if (access & ACC_EXEC_MASK)
-		spte |= VMX_EPT_EXECUTABLE_MASK;
-	/* ACC_USER maps to R in EPT, already set as the present mask. */
+	spte |= access & ACC_EXEC_MASK ? m->x : m->nx;
+	if (access & ACC_USER_MASK)
+		spte |= m->user;
 	if (level > PG_LEVEL_4K)
 		spte |= SPTE_PAGE_SIZE_MASK;
-	spte |= VMX_EPT_MT_WB | VMX_EPT_IPAT_BIT; /* RAM, no non-coherent DMA */
+	spte |= m->memtype;
 	if (host_writable)
-		spte |= SPTE_HOST_WRITABLE;
+		spte |= m->host_writable;
 	else
 		access &= ~ACC_WRITE_MASK;
 	spte |= pfn << PAGE_SHIFT;
-	/* In pure TDP nothing is write-tracked, so mmu_try_to_unsync_pages always allows:
-	 * a writable SPTE is created with Dirty already set (spte.c make_spte). */
 	if (access & ACC_WRITE_MASK)
-		spte |= VMX_EPT_WRITABLE_MASK | SPTE_MMU_WRITABLE | SPTE_DIRTY_MASK;
+		spte |= VMX_EPT_WRITABLE_MASK | m->mmu_writable | m->dirty;
 	return spte;
 }
 
-uint64_t make_nonleaf_spte(uint64_t child_pfn)
+uint64_t make_nonleaf_spte(const struct spte_masks *m, uint64_t child_pfn)
 {
-	return SPTE_MMU_PRESENT_MASK | VMX_EPT_RWX_MASK | SPTE_ACCESSED_MASK |
-	       (child_pfn << PAGE_SHIFT);
+	return SPTE_MMU_PRESENT_MASK | m->present | VMX_EPT_WRITABLE_MASK | m->user | m->x |
+	       m->accessed | (child_pfn << PAGE_SHIFT);
 }
 
 uint64_t make_small_spte(uint64_t huge_spte, int child_level, unsigned index, bool nx_huge)
@@ -53,11 +81,11 @@ uint64_t make_small_spte(uint64_t huge_spte, int child_level, unsigned index, bo
 	return spte;
 }
 
-uint64_t make_mmio_spte(uint64_t gfn, uint64_t generation)
+uint64_t make_mmio_spte(const struct spte_masks *m, uint64_t gfn, uint64_t generation)
 {
 	uint64_t gen = generation & ((1ull << MMIO_SPTE_GEN_BITS) - 1);
 
-	return SHADOW_MMIO_VALUE | ((gen & 0xff) << MMIO_SPTE_GEN_LOW_SHIFT) |
+	return m->mmio_value | ((gen & 0xff) << MMIO_SPTE_GEN_LOW_SHIFT) |
 	       ((gen >> 8) << MMIO_SPTE_GEN_HIGH_SHIFT) | (gfn << PAGE_SHIFT);
 }
 

@@ -91,21 +91,61 @@ static inline uint64_t mmio_spte_gen(uint64_t spte)
 struct kvm_mmu_page;
 
 /*
- * make_spte: the leaf SPTE for `pfn` at `level` with `access` (ACC_*), as spte.c make_spte.
- * Sets *wrprot when a write had to be refused (never in pure TDP).
+ * KVM's shadow_*_mask (spte.c: kvm_mmu_set_ept_masks under EPT, kvm_mmu_reset_all_pte_masks
+ * for shadow paging): the format of every SPTE the VM's MMUs write.  Both formats share
+ * bit 0 (EPT R / x86 P: "readable"), bit 1 (W), bit 7 (PS), bit 11 (MMU-present) and the
+ * frame bits, so the helpers above that use only those serve both; the rest differ.
  */
-uint64_t make_spte(int level, uint64_t pfn, unsigned access, bool host_writable,
-		   bool prefetch, bool nx_huge_page_workaround, bool *wrprot);
+struct spte_masks {
+	uint64_t present;       /* shadow_present_mask */
+	uint64_t user;          /* shadow_user_mask (EPT: R) */
+	uint64_t x, nx;         /* shadow_x_mask (EPT) or shadow_nx_mask (x86) */
+	uint64_t accessed, dirty;
+	uint64_t host_writable; /* shadow_host_writable_mask */
+	uint64_t mmu_writable;  /* shadow_mmu_writable_mask */
+	uint64_t mmio_value, mmio_mask;
+	uint64_t memtype;       /* what get_mt_mask adds to a leaf (EPT: WB, ignore PAT) */
+};
+
+extern const struct spte_masks spte_masks_ept; /* kvm_mmu_set_ept_masks, A/D enabled */
+extern const struct spte_masks spte_masks_x86; /* kvm_mmu_reset_all_pte_masks, MAXPHYADDR < 52 */
+
+/* is_executable_pte: X set (EPT) or NX clear (x86). */
+static inline bool spte_executable(const struct spte_masks *m, uint64_t spte)
+{
+	return (spte & (m->x | m->nx)) == m->x;
+}
+
+static inline bool spte_is_mmio(const struct spte_masks *m, uint64_t spte)
+{
+	return (spte & m->mmio_mask) == m->mmio_value && !is_shadow_present_pte(spte);
+}
+
+/*
+ * make_spte (spte.c): the leaf SPTE for `pfn` at `level` with `access` (ACC_*) in format
+ * `m`.  `prefetch` leaves Accessed clear unless `synchronizing` (FNAME(sync_spte)).  A
+ * writable result has Dirty set; the caller that write-tracks (the shadow MMU's
+ * mmu_try_to_unsync_pages) takes W away again with spte_wrprot.
+ */
+uint64_t make_spte(const struct spte_masks *m, int level, uint64_t pfn, unsigned access,
+		   bool host_writable, bool prefetch, bool synchronizing,
+		   bool nx_huge_page_workaround);
+
+/* The write access make_spte takes back when the gfn may not be written (wrprot). */
+static inline uint64_t spte_wrprot(const struct spte_masks *m, uint64_t spte)
+{
+	return spte & ~(VMX_EPT_WRITABLE_MASK | m->mmu_writable | m->dirty);
+}
 
 /* make_nonleaf_spte: a link to a child table, full access (restrictions live in leaves). */
-uint64_t make_nonleaf_spte(uint64_t child_pfn);
+uint64_t make_nonleaf_spte(const struct spte_masks *m, uint64_t child_pfn);
 
 /* make_small_spte: child `index` of `huge_spte` at `child_level` (splits); exec restored at
  * 4K when the NX workaround took it away. */
 uint64_t make_small_spte(uint64_t huge_spte, int child_level, unsigned index, bool nx_huge);
 
-/* make_mmio_spte: an MMIO SPTE for gfn with the memslot generation. */
-uint64_t make_mmio_spte(uint64_t gfn, uint64_t generation);
+/* make_mmio_spte (mark_mmio_spte): an MMIO SPTE for gfn with the memslot generation. */
+uint64_t make_mmio_spte(const struct spte_masks *m, uint64_t gfn, uint64_t generation);
 
 /* The access an EPT leaf grants: TDPSIM_OP_* allowed? */
 bool spte_allows(uint64_t spte, int op);

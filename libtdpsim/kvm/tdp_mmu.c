@@ -117,7 +117,7 @@ int kvm_tdp_mmu_get_vcpu_root_hpa(struct kvm_vcpu *vcpu, uint64_t *hpa)
 static void tdp_mmu_link_sp(struct kvm *kvm, struct tdp_iter *iter, struct kvm_mmu_page *sp)
 {
 	kvm->stats->tdp_mmu_pages++;
-	tdp_mmu_iter_set_spte(kvm, iter, make_nonleaf_spte(sp_pfn(sp)));
+	tdp_mmu_iter_set_spte(kvm, iter, make_nonleaf_spte(&spte_masks_ept, sp_pfn(sp)));
 }
 
 /* tdp_mmu_split_huge_page (6.2+): fill the new table with the huge page's 512 pieces, then
@@ -157,7 +157,6 @@ static int tdp_mmu_map_handle_target_level(struct kvm_vcpu *vcpu,
 {
 	struct kvm *kvm = vcpu->kvm;
 	uint64_t old = iter->old_spte, new_spte;
-	bool wrprot = false;
 	int ret = RET_PF_FIXED;
 
 	if (kvm->profile->target_spurious_early_out && is_shadow_present_pte(old) &&
@@ -165,10 +164,11 @@ static int tdp_mmu_map_handle_target_level(struct kvm_vcpu *vcpu,
 		return RET_PF_SPURIOUS;
 	kvm->work.make_spte++;
 	if (!fault->slot)
-		new_spte = make_mmio_spte(iter->gfn, kvm->memslots_generation);
+		new_spte = make_mmio_spte(&spte_masks_ept, iter->gfn, kvm->memslots_generation);
 	else
-		new_spte = make_spte(iter->level, fault->pfn, ACC_ALL, fault->map_writable,
-				     fault->prefetch, is_nx_huge_page_enabled(kvm), &wrprot);
+		new_spte = make_spte(&spte_masks_ept, iter->level, fault->pfn, ACC_ALL,
+				     fault->map_writable, fault->prefetch, false,
+				     is_nx_huge_page_enabled(kvm));
 	if (new_spte == old) {
 		ret = RET_PF_SPURIOUS;
 	} else {
@@ -187,8 +187,9 @@ static int tdp_mmu_map_handle_target_level(struct kvm_vcpu *vcpu,
 		if (is_shadow_present_pte(old) && !is_last_spte(old, iter->level))
 			kvm_flush_remote_tlbs(kvm);
 	}
-	if (wrprot && fault->write)
-		ret = RET_PF_WRITE_PROTECTED;
+	/* make_spte never write-protects here: a VM on the TDP MMU alone shadows no guest
+	 * tables, so mmu_try_to_unsync_pages always allows (RET_PF_WRITE_PROTECTED is the
+	 * shadow MMU's, shadow_mmu.c mmu_set_spte). */
 	if (is_mmio_spte(new_spte)) {
 		kvm_count_pf(kvm, &vcpu->stat.pf_mmio_spte_created,
 			     &kvm->stats->pf_mmio_spte_created); /* 5.19+ */

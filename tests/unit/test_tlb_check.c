@@ -55,7 +55,7 @@ static void rig_start(struct rig *r)
 	ck_assert_int_eq(tlb_new(&m->vcpus[0].tlb, m->cpu), 0);
 	ck_assert_int_eq(host_mm_new(&m->host), 0);
 	ck_assert_int_eq(guest_mm_new(&m->guest, 4), 0);
-	ck_assert_int_eq(kvm_init(&m->kvm, m->host, &r->stats, 1, kvm_profile_find("6.18"), true), 0);
+	ck_assert_int_eq(kvm_init(&m->kvm, m->host, NULL, &r->stats, 1, kvm_profile_find("6.18"), true, true), 0);
 	vcpu_attach(m, 0);
 	m->kvm.flush_tlbs = rig_flush;
 	m->kvm.flush_ctx = r;

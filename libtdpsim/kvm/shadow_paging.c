@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What only shadow paging needs of the rmap-based MMU, after KVM's mmu.c and page_track.c:
+ * write tracking of the guest tables KVM shadows (account_shadowed: an upper-level table's
+ * gfn is write-tracked, a 4K table's only keeps huge pages off its region; both are
+ * write-protected), unsync 4K tables (mmu_try_to_unsync_pages) and their sync
+ * (kvm_sync_page, mmu_sync_children, kvm_mmu_sync_roots, INVLPG), the emulated guest write
+ * to a tracked table (kvm_mmu_track_write), and the shadow roots a vCPU keeps per guest CR3
+ * (mmu_alloc_shadow_roots, fast_pgd_switch with KVM_MMU_NUM_PREV_ROOTS cached roots).
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "kvm/mmu.h"
+#include "kvm/mmu_internal.h"
+#include "kvm/shadow_mmu.h"
+
+#define GOLDEN_RATIO_64 0x61C8864680B583EBull /* include/linux/hash.h */
+
+static inline uint32_t gfn_bucket(uint64_t gfn)
+{
+	return (uint32_t)((gfn * GOLDEN_RATIO_64) >> (64 - KVM_MMU_HASH_SHIFT));
+}
+
+/* for_each_gfn_valid_sp_with_gptes: the next valid guest-table page of gfn after *id. */
+static struct kvm_mmu_page *next_gfn_sp_with_gptes(const struct kvm *kvm, uint64_t gfn,
+						   uint32_t *id)
+{
+	while (*id != SP_NONE) {
+		struct kvm_mmu_page *sp = sp_by_id(&kvm->pool, *id);
+
+		*id = sp->hash_next;
+		if (sp->gfn == gfn && sp_has_gptes(sp) && !sp->role.invalid &&
+		    sp->mmu_valid_gen == kvm->mmu_valid_gen)
+			return sp;
+	}
+	return NULL;
+}
+
+#define for_each_gfn_valid_sp_with_gptes(kvm, sp, gfn, id)                                  \
+	for (uint32_t id = (kvm)->mmu_page_hash[gfn_bucket(gfn)];                            \
+	     ((sp) = next_gfn_sp_with_gptes(kvm, gfn, &id)) != NULL;)
+
+/* ---- write tracking (page_track.c) and account_shadowed (mmu.c) ---- */
+
+bool kvm_gfn_is_write_tracked(const struct kvm *kvm, const struct kvm_memory_slot *slot,
+			      uint64_t gfn)
+{
+	(void)kvm;
+	return slot && slot->gfn_write_track && gfn >= slot->base_gfn &&
+	       gfn < slot->base_gfn + slot->npages && slot->gfn_write_track[gfn - slot->base_gfn];
+}
+
+/* __kvm_write_track_add_gfn: tracked, no huge page over it, and no writable SPTE maps it. */
+static void kvm_write_track_add_gfn(struct kvm *kvm, struct kvm_memory_slot *slot, uint64_t gfn)
+{
+	slot->gfn_write_track[gfn - slot->base_gfn]++;
+	kvm_mmu_gfn_disallow_lpage(slot, gfn);
+	if (kvm_mmu_slot_gfn_write_protect(kvm, slot, gfn, PG_LEVEL_4K))
+		kvm_flush_remote_tlbs(kvm);
+}
+
+/*
+ * account_shadowed: a page now shadows the guest table at sp->gfn.  An upper-level table is
+ * kept read-only for good (write-tracked); a 4K table only loses its writable SPTEs, since
+ * it may go unsync later.  Either way no huge page may map its region.  A table outside
+ * every memslot is shadowed all the same (KVM reads it through no slot: the walk failed
+ * before), with nothing to protect.
+ */
+void account_shadowed(struct kvm *kvm, struct kvm_mmu_page *sp)
+{
+	struct kvm_memory_slot *slot = memslots_by_gfn(&kvm->memslots, sp->gfn);
+
+	kvm->indirect_shadow_pages++;
+	if (!slot)
+		return;
+	if (sp->role.level > PG_LEVEL_4K) {
+		kvm_write_track_add_gfn(kvm, slot, sp->gfn);
+		return;
+	}
+	kvm_mmu_gfn_disallow_lpage(slot, sp->gfn);
+	if (kvm_mmu_slot_gfn_write_protect(kvm, slot, sp->gfn, PG_LEVEL_4K))
+		kvm_flush_remote_tlbs(kvm); /* kvm_flush_remote_tlbs_gfn */
+}
+
+void unaccount_shadowed(struct kvm *kvm, struct kvm_mmu_page *sp)
+{
+	struct kvm_memory_slot *slot = memslots_by_gfn(&kvm->memslots, sp->gfn);
+
+	kvm->indirect_shadow_pages--;
+	if (!slot)
+		return;
+	if (sp->role.level > PG_LEVEL_4K)
+		slot->gfn_write_track[sp->gfn - slot->base_gfn]--;
+	kvm_mmu_gfn_allow_lpage(slot, sp->gfn);
+}
+
+/* ---- unsync ---- */
+
+/* kvm_unsync_page: the guest may now write the table without KVM seeing it. */
+static void kvm_unsync_page(struct kvm *kvm, struct kvm_mmu_page *sp)
+{
+	kvm->stats->mmu_unsync++;
+	sp->unsync = true;
+	kvm_mmu_mark_parents_unsync(kvm, sp);
+}
+
+void kvm_unlink_unsync_page(struct kvm *kvm, struct kvm_mmu_page *sp)
+{
+	sp->unsync = false;
+	kvm->stats->mmu_unsync--;
+}
+
+/*
+ * mmu_try_to_unsync_pages (mmu.c): a write-tracked gfn stays write-protected (-EPERM); the
+ * 4K guest tables at gfn go unsync, unless KVM is synchronizing (-EPERM) or prefetching
+ * (-EEXIST: a prefetch does not unsync), so the SPTE may be writable.
+ */
+int mmu_try_to_unsync_pages(struct kvm *kvm, const struct kvm_memory_slot *slot, uint64_t gfn,
+			    bool synchronizing, bool prefetch)
+{
+	struct kvm_mmu_page *sp;
+
+	if (!kvm->indirect_shadow_pages) /* no guest table is shadowed anywhere */
+		return 0;
+	if (kvm_gfn_is_write_tracked(kvm, slot, gfn))
+		return -1;
+	for_each_gfn_valid_sp_with_gptes(kvm, sp, gfn, id) {
+		if (synchronizing)
+			return -1;
+		if (sp->unsync)
+			continue;
+		if (prefetch)
+			return -2;
+		kvm_unsync_page(kvm, sp); /* only 4K tables get here: the others are tracked */
+	}
+	return 0;
+}
+
+/* ---- sync ---- */
+
+/* __kvm_sync_page: each SPTE re-made from its gpte (FNAME(sync_spte)); -1 if the page's
+ * gptes cannot be read. */
+static int __kvm_sync_page(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp)
+{
+	int flush = 0;
+
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		int ret;
+
+		if (!is_shadow_present_pte(sp->spt[i])) /* kvm_sync_spte */
+			continue;
+		ret = vcpu->arch.mmu->sync_spte(vcpu, sp, (int)i);
+		if (ret < -1)
+			return -1;
+		flush |= ret > 0;
+	}
+	return flush;
+}
+
+int kvm_sync_page(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp)
+{
+	int ret = __kvm_sync_page(vcpu, sp);
+
+	if (ret < 0)
+		kvm_mmu_prepare_zap_page(vcpu->kvm, sp);
+	return ret;
+}
+
+/* The way down from parent to its unsync pages (mmu_unsync_walk), each synced in turn:
+ * write-protected again, no longer unsync, its gptes re-read.  Stale bits (an entry no
+ * longer linking a table) are cleared on the way. */
+static bool sync_children(struct kvm_vcpu *vcpu, struct kvm_mmu_page *parent)
+{
+	struct kvm *kvm = vcpu->kvm;
+	bool flush = false;
+
+	for (unsigned w = 0; w < PT_ENTRIES / 64; w++)
+		while (parent->unsync_child_bitmap[w]) {
+			unsigned i = w * 64 + (unsigned)__builtin_ctzll(parent->unsync_child_bitmap[w]);
+			uint64_t spte = parent->spt[i];
+			struct kvm_mmu_page *child;
+
+			clear_unsync_child_bit(parent, i);
+			if (!is_shadow_present_pte(spte) || is_large_pte(spte))
+				continue;
+			child = spte_to_child_sp(&kvm->pool, spte);
+			if (child->unsync_children)
+				flush |= sync_children(vcpu, child);
+			if (!child->unsync)
+				continue;
+			if (kvm_mmu_slot_gfn_write_protect(kvm,
+					memslots_by_gfn(&kvm->memslots, child->gfn), child->gfn,
+					PG_LEVEL_4K))
+				flush = true;
+			kvm_unlink_unsync_page(kvm, child);
+			flush |= kvm_sync_page(vcpu, child) > 0;
+		}
+	return flush;
+}
+
+void mmu_sync_children(struct kvm_vcpu *vcpu, struct kvm_mmu_page *parent)
+{
+	bool flush = sync_children(vcpu, parent);
+
+	kvm_mmu_remote_flush_or_zap(vcpu->kvm, flush);
+}
+
+/* kvm_mmu_sync_roots (KVM_REQ_MMU_SYNC): the current root's unsync pages, at a CR3 load. */
+void kvm_mmu_sync_roots(struct kvm_vcpu *vcpu)
+{
+	struct kvm_mmu *mmu = vcpu->arch.mmu;
+	struct kvm_mmu_page *sp;
+
+	if (mmu->root_role.direct || mmu->root.hpa == INVALID_PAGE)
+		return;
+	sp = root_to_sp(vcpu->kvm, mmu->root.hpa);
+	if (sp->unsync || sp->unsync_children)
+		mmu_sync_children(vcpu, sp);
+}
+
+/* __kvm_mmu_invalidate_addr: on the walk of gva from root, each unsync page's SPTE is
+ * synced from its gpte (or zapped if that fails), down to the last page with unsync
+ * children. */
+static void invalidate_addr(struct kvm_vcpu *vcpu, uint64_t gva, uint64_t root_hpa)
+{
+	struct kvm *kvm = vcpu->kvm;
+	struct kvm_mmu_page *sp = root_to_sp(kvm, root_hpa);
+
+	for (;;) {
+		unsigned i = pt_index(gva, sp->role.level);
+		uint64_t spte = sp->spt[i];
+
+		if (sp->unsync && is_shadow_present_pte(spte)) {
+			int ret = vcpu->arch.mmu->sync_spte(vcpu, sp, (int)i);
+
+			if (ret < 0)
+				mmu_page_zap_pte(kvm, sp, i);
+			if (ret)
+				kvm_flush_remote_tlbs(kvm); /* kvm_flush_remote_tlbs_sptep */
+		}
+		if (!sp->unsync_children || !is_shadow_present_pte(spte) ||
+		    is_last_spte(spte, sp->role.level))
+			return;
+		sp = spte_to_child_sp(&kvm->pool, spte);
+	}
+}
+
+void kvm_mmu_invalidate_addr(struct kvm_vcpu *vcpu, uint64_t gva, bool all_roots)
+{
+	struct kvm *kvm = vcpu->kvm;
+	struct kvm_mmu *mmu = vcpu->arch.walk_mmu;
+
+	if (kvm->flush_tlb_gva) /* kvm_x86_call(flush_tlb_gva): the processor's entry */
+		kvm->flush_tlb_gva(kvm->flush_ctx, vcpu->vcpu_idx, gva);
+	if (!mmu->sync_spte)
+		return;
+	if (mmu->root.hpa != INVALID_PAGE)
+		invalidate_addr(vcpu, gva, mmu->root.hpa);
+	for (int r = 0; all_roots && r < KVM_MMU_NUM_PREV_ROOTS; r++)
+		if (mmu->prev_roots[r].hpa != INVALID_PAGE)
+			invalidate_addr(vcpu, gva, mmu->prev_roots[r].hpa);
+}
+
+/* kvm_mmu_invlpg: INVLPG reaches global mappings whatever the PCID, so every cached root
+ * is synced at gva. */
+void kvm_mmu_invlpg(struct kvm_vcpu *vcpu, uint64_t gva)
+{
+	kvm_mmu_invalidate_addr(vcpu, gva, true);
+	vcpu->stat.invlpg++;
+	vcpu->kvm->stats->invlpg++;
+}
+
+/* ---- an emulated write to a write-protected guest table (kvm_mmu_track_write) ---- */
+
+/* detect_write_misaligned: a write that is not one whole gpte (a 1-byte write to a gpte's
+ * first byte, as clear_bit does, counts as aligned). */
+static bool detect_write_misaligned(uint64_t gpa, unsigned bytes)
+{
+	unsigned offset = (unsigned)(gpa & (PAGE_SIZE - 1));
+
+	if (!(offset & 7) && bytes == 1)
+		return false;
+	return ((offset ^ (offset + bytes - 1)) & ~7u) || bytes < 4;
+}
+
+/* detect_write_flooding: an upper-level table written three times without the guest using
+ * it in between is no longer a table (4K tables go unsync instead). */
+static bool detect_write_flooding(struct kvm_mmu_page *sp)
+{
+	if (sp->role.level == PG_LEVEL_4K)
+		return false;
+	return ++sp->write_flooding_count >= 3;
+}
+
+void kvm_mmu_track_write(struct kvm_vcpu *vcpu, uint64_t gpa, uint64_t new_gpte, unsigned bytes)
+{
+	struct kvm *kvm = vcpu->kvm;
+	uint64_t gfn = gpa >> PAGE_SHIFT;
+	struct kvm_mmu_page *sp;
+	bool flush = false;
+
+	if (!kvm->indirect_shadow_pages)
+		return;
+	kvm->stats->mmu_pte_write++;
+	for_each_gfn_valid_sp_with_gptes(kvm, sp, gfn, id) {
+		unsigned i = (unsigned)(gpa & (PAGE_SIZE - 1)) / 8;
+
+		if (detect_write_misaligned(gpa, bytes) || detect_write_flooding(sp)) {
+			kvm_mmu_prepare_zap_page(kvm, sp);
+			kvm->stats->mmu_flooded++;
+			continue;
+		}
+		/* get_written_sptes: the one SPTE the 8-byte gpte is behind; it is zapped, to be
+		 * rebuilt from the new gpte at the next fault. */
+		if (mmu_page_zap_pte(kvm, sp, i))
+			flush = true;
+		if (new_gpte && sp->role.level != PG_LEVEL_4K)
+			kvm->stats->mmu_pde_zapped++;
+	}
+	kvm_mmu_remote_flush_or_zap(kvm, flush);
+}
+
+/* ---- shadow roots (mmu_alloc_shadow_roots, fast_pgd_switch) ---- */
+
+int mmu_alloc_shadow_roots(struct kvm_vcpu *vcpu)
+{
+	struct kvm_mmu *mmu = vcpu->arch.mmu;
+	uint64_t pgd = mmu->get_guest_pgd(vcpu);
+	struct kvm_mmu_page *sp;
+
+	if (!memslots_by_gfn(&vcpu->kvm->memslots, pgd >> PAGE_SHIFT))
+		return err_set(TDPSIM_EINPUT, "vcpu %u: the guest's top-level page table at gpa 0x%"
+			       PRIx64 " is in no memslot: shadow paging needs the guest's page "
+			       "tables in guest memory (KVM would run on a dummy root)",
+			       vcpu->vcpu_idx, pgd);
+	sp = kvm_mmu_get_shadow_page(vcpu, pgd >> PAGE_SHIFT, mmu->root_role);
+	if (!sp)
+		return TDPSIM_ENOMEM;
+	sp->root_count++;
+	mmu->root.hpa = sp_pfn(sp) << PAGE_SHIFT;
+	mmu->root.pgd = pgd;
+	return 0;
+}
+
+/* is_root_usable: a cached root for this pgd and role. */
+static bool is_root_usable(const struct kvm *kvm, const struct kvm_mmu_root_info *root,
+			   uint64_t pgd, union kvm_mmu_page_role role)
+{
+	return root->hpa != INVALID_PAGE && root->pgd == pgd &&
+	       root_to_sp(kvm, root->hpa)->role.word == role.word;
+}
+
+/* cached_root_find_and_keep_current / _without_current: the root for pgd among the cached
+ * ones; the current one is kept in the cache (rotating it), or, when none is found, the
+ * oldest is let go and the vCPU loads a new root before it runs again. */
+static bool fast_pgd_switch(struct kvm *kvm, struct kvm_mmu *mmu, uint64_t pgd)
+{
+	union kvm_mmu_page_role role = mmu->root_role;
+
+	if (mmu->root.hpa != INVALID_PAGE && is_root_usable(kvm, &mmu->root, pgd, role))
+		return true;
+	for (int i = 0; i < KVM_MMU_NUM_PREV_ROOTS; i++) {
+		struct kvm_mmu_root_info t = mmu->root;
+
+		mmu->root = mmu->prev_roots[i];
+		mmu->prev_roots[i] = t;
+		if (is_root_usable(kvm, &mmu->root, pgd, role))
+			return true;
+	}
+	if (mmu->root.hpa != INVALID_PAGE)
+		mmu_free_root(kvm, &mmu->root.hpa);
+	return false;
+}
+
+void kvm_mmu_new_pgd(struct kvm_vcpu *vcpu, uint64_t new_pgd)
+{
+	struct kvm_mmu *mmu = vcpu->arch.mmu;
+
+	if (!fast_pgd_switch(vcpu->kvm, mmu, new_pgd))
+		return; /* kvm_mmu_reload loads a root for it before the next entry */
+	root_to_sp(vcpu->kvm, mmu->root.hpa)->write_flooding_count = 0;
+}
+
+void kvm_mmu_free_all_roots(struct kvm_vcpu *vcpu, struct kvm_mmu *mmu)
+{
+	if (mmu->root.hpa != INVALID_PAGE)
+		mmu_free_root(vcpu->kvm, &mmu->root.hpa);
+	for (int i = 0; i < KVM_MMU_NUM_PREV_ROOTS; i++)
+		if (mmu->prev_roots[i].hpa != INVALID_PAGE)
+			mmu_free_root(vcpu->kvm, &mmu->prev_roots[i].hpa);
+}
+
+void kvm_mmu_free_obsolete_prev_roots(struct kvm_vcpu *vcpu)
+{
+	struct kvm_mmu *mmu = vcpu->arch.mmu;
+
+	for (int i = 0; i < KVM_MMU_NUM_PREV_ROOTS; i++)
+		if (mmu->prev_roots[i].hpa != INVALID_PAGE &&
+		    is_obsolete_root(vcpu->kvm, mmu->prev_roots[i].hpa))
+			mmu_free_root(vcpu->kvm, &mmu->prev_roots[i].hpa);
+}
+
+/*
+ * A guest store of 8 bytes to the page-table entry at gpa, the `gpte` command under shadow
+ * paging.  The guest's own mapping of its tables (the gva it stores through) is not in the
+ * trace, so the store's path through KVM is taken by gfn, as KVM would take it whatever
+ * that gva: a write-tracked gfn (an upper-level table KVM shadows) is mapped read-only, the
+ * store faults and KVM emulates it (page_fault_handle_page_track; kvm_mmu_track_write); a
+ * 4K table KVM shadows in sync was write-protected by account_shadowed, so the store
+ * faults, and the writable SPTE the fault makes lets the table go unsync
+ * (mmu_try_to_unsync_pages); an unsync or unshadowed table takes the store directly.  The
+ * write is logged where the slot is dirty-logged.  RET_PF_EMULATE, RET_PF_FIXED (a fault
+ * the caller charges as an exit), 0 (no exit), or a negative code.
+ */
+int kvm_mmu_guest_pte_store(struct kvm_vcpu *vcpu, uint64_t gpa, uint64_t value)
+{
+	struct kvm *kvm = vcpu->kvm;
+	uint64_t gfn = gpa >> PAGE_SHIFT;
+	struct kvm_memory_slot *slot = memslots_by_gfn(&kvm->memslots, gfn);
+	struct kvm_mmu_page *sp;
+	bool in_sync = false;
+	int ret = 0;
+
+	if (!slot || (slot->flags & TDPSIM_MEM_READONLY))
+		return err_set(TDPSIM_EINPUT, "vcpu %u: the store to the guest page table at gpa 0x%"
+			       PRIx64 " is not to writable guest memory (no memslot, or a read-only "
+			       "one): KVM would emulate it", vcpu->vcpu_idx, gpa);
+	if (kvm_gfn_is_write_tracked(kvm, slot, gfn)) {
+		kvm_count_pf(kvm, &vcpu->stat.pf_taken, &kvm->stats->pf_taken);
+		if (!kvm->profile->write_protected_result)
+			kvm_count_pf(kvm, &vcpu->stat.pf_emulate, &kvm->stats->pf_emulate);
+		mark_page_dirty_in_slot(slot, gfn);
+		kvm_mmu_track_write(vcpu, gpa, value, 8);
+		return RET_PF_EMULATE;
+	}
+	for_each_gfn_valid_sp_with_gptes(kvm, sp, gfn, id)
+		in_sync |= !sp->unsync;
+	if (in_sync) {
+		kvm_count_pf(kvm, &vcpu->stat.pf_taken, &kvm->stats->pf_taken);
+		vcpu->stat.pf_fixed++;
+		kvm->stats->pf_fixed++;
+		mmu_try_to_unsync_pages(kvm, slot, gfn, false, false);
+		ret = RET_PF_FIXED;
+	}
+	mark_page_dirty_in_slot(slot, gfn);
+	return ret;
+}
