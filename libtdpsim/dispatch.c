@@ -168,26 +168,16 @@ static int do_sweep(tdpsim_sim *sim, const tdpsim_event *ev)
 static int do_fault(tdpsim_sim *sim, const tdpsim_event *ev)
 {
 	vcpu_run(sim);
-	int rc = vcpu_ept_fault(&sim->machine, ev->u.fault.vcpu, ev->u.fault.gpa,
+	if (!sim->machine.kvm.tdp_enabled && !ev->u.fault.has_gva)
+		return err_set(TDPSIM_EINPUT, "fault: under mmu=shadow a fault is a #PF at a gva: "
+			       "give gva=");
+	int rc = vcpu_ept_fault(&sim->machine, ev->u.fault.vcpu,
+				sim->machine.kvm.tdp_enabled ? ev->u.fault.gpa : ev->u.fault.gva,
 				ev->u.fault.err);
 
 	if (rc >= 0)
 		sim->stats.recorded_faults++;
 	return rc < 0 ? rc : 0;
-}
-
-static int do_cr3(tdpsim_sim *sim, const tdpsim_event *ev)
-{
-	uint64_t root;
-	int rc = guest_root(sim->machine.guest, (uint32_t)ev->u.cr3.value, &root);
-
-	if (rc == 0) { /* MOV CR3 without NOFLUSH: the new PCID's non-global entries go */
-		struct vcpu *v = &sim->machine.vcpus[ev->u.cr3.vcpu];
-
-		v->cr3 = (uint32_t)ev->u.cr3.value;
-		tlb_flush_pcid_nonglobal(v->tlb, v->vpid, (uint16_t)(v->cr3 & 0xfff));
-	}
-	return rc;
 }
 
 static int do_mark(tdpsim_sim *sim, const tdpsim_event *ev)
@@ -273,25 +263,27 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 
 		if ((rc = check_vcpu(sim, ev->u.gpte.vcpu)) < 0 ||
 		    (rc = guest_pte_gpa(sim->machine.guest, sim->machine.vcpus[ev->u.gpte.vcpu].cr3,
-					ev->u.gpte.gva, (int)ev->u.gpte.level, &gpa)) < 0 ||
-		    (rc = vcpu_store_gpa(&sim->machine, ev->u.gpte.vcpu, gpa)) < 0)
+					ev->u.gpte.gva, (int)ev->u.gpte.level, &gpa)) < 0)
+			return rc;
+		if (sim->machine.kvm.tdp_enabled)
+			rc = vcpu_store_gpa(&sim->machine, ev->u.gpte.vcpu, gpa);
+		else
+			rc = vcpu_shadow_gpte_store(&sim->machine, ev->u.gpte.vcpu, gpa,
+						    ev->u.gpte.value);
+		if (rc < 0)
 			return rc;
 		return guest_write_pte(sim->machine.guest, sim->machine.vcpus[ev->u.gpte.vcpu].cr3,
 				       ev->u.gpte.gva, (int)ev->u.gpte.level, ev->u.gpte.value);
 	}
-	case TDPSIM_CMD_INVLPG: { /* not intercepted with EPT: the TLB acts alone (Intel SDM) */
-		struct vcpu *v;
-
+	case TDPSIM_CMD_INVLPG:
 		if ((rc = check_vcpu(sim, ev->u.invlpg.vcpu)) < 0)
 			return rc;
-		v = &sim->machine.vcpus[ev->u.invlpg.vcpu];
-		tlb_invlpg(v->tlb, ev->u.invlpg.gva, v->vpid, (uint16_t)(v->cr3 & 0xfff));
+		vcpu_invlpg(&sim->machine, ev->u.invlpg.vcpu, ev->u.invlpg.gva);
 		return 0;
-	}
 	case TDPSIM_CMD_CR3:
 		if ((rc = check_vcpu(sim, ev->u.cr3.vcpu)) < 0)
 			return rc;
-		return do_cr3(sim, ev);
+		return vcpu_load_cr3(&sim->machine, ev->u.cr3.vcpu, (uint32_t)ev->u.cr3.value);
 	default:
 		return err_set(TDPSIM_EINVAL, "unknown command %d", (int)ev->cmd);
 	}

@@ -93,6 +93,15 @@ static void machine_flush_tlbs(void *ctx)
 	}
 }
 
+/* flush_tlb_gva (vmx_flush_tlb_gva: INVLPG's translations of one address). */
+static void machine_flush_tlb_gva(void *ctx, unsigned vcpu, uint64_t gva)
+{
+	struct machine *m = ctx;
+	struct vcpu *v = &m->vcpus[vcpu];
+
+	tlb_invlpg(v->tlb, gva, v->vpid, (uint16_t)(v->cr3 & 0xfff));
+}
+
 /* kvm_arch_sync_dirty_log with PML: every vCPU is kicked (an IPI and a VM exit) and drains
  * its PML buffer on the way out. */
 static void machine_kick_vcpus(void *ctx)
@@ -150,7 +159,8 @@ static void machine_reload_vcpus(void *ctx)
 
 	for (unsigned v = 0; v < m->nr_vcpus; v++) {
 		kvm_mmu_free_obsolete_roots(&m->kvm.vcpus[v]);
-		if (kvm_mmu_load(&m->kvm.vcpus[v]) == 0)
+		/* A shadow root needs the guest's CR3: it is loaded at the next entry. */
+		if (m->kvm.tdp_enabled && kvm_mmu_load(&m->kvm.vcpus[v]) == 0)
 			vcpu_enter(m, v);
 	}
 }
@@ -186,9 +196,6 @@ int machine_start(tdpsim_sim *sim)
 	struct host_behaviour hb;
 	int rc;
 
-	if (sim->settings.s[SET_MMU].v != MMU_TDP) /* TEMP: until the processor's side lands */
-		return err_set(TDPSIM_EINPUT, "mmu=shadow: the shadow MMU is not simulated yet "
-			       "(only mmu=tdp)");
 	if (!profile)
 		return err_set(TDPSIM_ENOTFOUND, "kvm=%s: no such kernel profile",
 			       settings_text(&sim->settings, SET_KVM, buf, sizeof(buf)));
@@ -235,6 +242,7 @@ int machine_start(tdpsim_sim *sim)
 	for (unsigned v = 0; v < m->nr_vcpus; v++)
 		vcpu_attach(m, v); /* each runs on the root KVM loaded for it */
 	m->kvm.flush_tlbs = machine_flush_tlbs;
+	m->kvm.flush_tlb_gva = machine_flush_tlb_gva;
 	m->kvm.kick_vcpus = machine_kick_vcpus;
 	m->kvm.reload_vcpus = machine_reload_vcpus;
 	m->kvm.flush_ctx = m;

@@ -19,7 +19,9 @@ struct vcpu {
 	uint32_t cr3;     /* the guest address space (guest-map cr3=) the vCPU runs in; its
 			   * low 12 bits are the PCID */
 	uint16_t vpid;    /* VMX's VPID: vCPU index + 1 */
-	uint64_t eptp;    /* the EPT root KVM loaded at the last VM entry (vmx_load_mmu_pgd) */
+	uint64_t eptp;    /* the root KVM loaded at the last VM entry (vmx_load_mmu_pgd): EPT's,
+			   * or under shadow paging the shadow root the processor's CR3 holds */
+	bool cr3_loaded;  /* KVM has been told the guest's CR3 (shadow paging) */
 	tdpsim_vcpu_stats *stat; /* KVM's counters of this vCPU (kvm_vcpu.stat), charged here */
 	struct tlb *tlb;  /* its TLBs and paging-structure caches */
 };
@@ -74,6 +76,13 @@ int vcpu_store_gpa(struct machine *m, unsigned vcpu, uint64_t gpa);
 /* A VM exit whose only work is draining vcpu's PML buffer (cpu/vcpu.c): a PML-full exit, or
  * the kick of kvm_arch_sync_dirty_log (`ipi_cycles` the IPI's cost, else 0). */
 void vcpu_pml_exit(struct machine *m, unsigned vcpu, uint64_t ipi_cycles);
+
+/* Under shadow paging (cpu/vcpu.c): the guest's store of a page-table entry at gpa (as KVM
+ * takes it by gfn: kvm_mmu_guest_pte_store), charged; 0 or a negative code. */
+int vcpu_shadow_gpte_store(struct machine *m, unsigned vcpu, uint64_t gpa, uint64_t value);
+/* The guest's INVLPG (intercepted under shadow paging) and CR3 load of address space id. */
+void vcpu_invlpg(struct machine *m, unsigned vcpu, uint64_t gva);
+int vcpu_load_cr3(struct machine *m, unsigned vcpu, uint32_t id);
 
 /* A VM entry: the vCPU runs on the root KVM's MMU in use has loaded (cpu/vcpu.c). */
 void vcpu_enter(struct machine *m, unsigned vcpu);

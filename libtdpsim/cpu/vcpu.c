@@ -13,9 +13,11 @@
 
 #include "core/error.h"
 #include "cpu/ept.h"
+#include "cpu/shadow.h"
 #include "kvm/dirty_log.h"
 #include "kvm/mmu.h"
 #include "kvm/mmu_internal.h"
+#include "kvm/shadow_mmu.h"
 #include "kvm/spte.h"
 #include "machine.h"
 #include "tdpsim/trace.h"
@@ -307,11 +309,16 @@ void vcpu_attach(struct machine *m, unsigned vcpu)
 	vcpu_enter(m, vcpu);
 }
 
+static int shadow_enter(struct machine *m, unsigned vcpu);
+
 int vcpu_ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint32_t err)
 {
 	struct kvm_work before = m->kvm.work;
 	struct kvm_vcpu *kv = &m->kvm.vcpus[vcpu];
 	int r, load;
+
+	if (!m->kvm.tdp_enabled && (r = shadow_enter(m, vcpu)) < 0)
+		return r;
 
 	kvm_flush_pml_buffer(&m->kvm, vcpu); /* vmx_handle_exit: at every exit */
 	r = kvm_mmu_page_fault(kv, gpa, err);
@@ -364,6 +371,172 @@ static int after_translation(struct machine *m, unsigned vcpu, uint64_t gva, int
 	return 0;
 }
 
+/* ---- shadow paging: the processor walks KVM's shadow tables ---- */
+
+/* The combined mapping of a shadow walk: the leaf's page, with its permissions (write only
+ * once Dirty is set: the processor walks again to set it). */
+static void fill_tlb_shadow(struct machine *m, struct vcpu *v, uint64_t gva, int op,
+			    const struct shadow_walk *w)
+{
+	const struct kvm_mmu_page *sp = sp_by_id(&m->kvm.pool, w->sp_id);
+	uint64_t spte = *w->leaf;
+	struct tlb_entry e = { 0 };
+
+	e.vpn = gva >> level_shift(w->level);
+	e.pfn = spte_to_pfn(spte) & ~(pages_per_hpage(w->level) - 1);
+	e.gfn = kvm_mmu_page_get_gfn(sp, w->index); /* the leaf's first 4K */
+	e.vpid = v->vpid;
+	e.pcid = (uint16_t)(v->cr3 & 0xfff);
+	e.size_level = (uint8_t)w->level;
+	e.guest_level = (uint8_t)w->guest_level;
+	e.memtype = 6; /* WB: the guest's PAT is not modelled */
+	e.user = spte & PT_USER_MASK;
+	e.write = (spte & PT_WRITABLE_MASK) && (spte & PT_DIRTY_MASK);
+	e.exec = !(spte & PT64_NX_MASK);
+	tlb_insert(v->tlb, op == TDPSIM_OP_EXEC ? TLB_FETCH : TLB_DATA, gva, &e);
+	count_tlb(m, op, w->level, false);
+	m->stats->stlb_misses++;
+}
+
+/* The vCPU enters on the shadow root of its guest CR3: loaded first if it has none (the
+ * first entry, or after a zap of the roots or a CR3 load no cached root served). */
+static int shadow_enter(struct machine *m, unsigned vcpu)
+{
+	struct kvm_vcpu *kv = &m->kvm.vcpus[vcpu];
+	struct vcpu *v = &m->vcpus[vcpu];
+	struct kvm_work before = m->kvm.work;
+	int r = 0;
+
+	if (kv->arch.mmu->root.hpa != INVALID_PAGE && v->eptp == kv->arch.mmu->root.hpa)
+		return 0;
+	if (!v->cr3_loaded) { /* KVM_SET_SREGS: KVM learns the guest's CR3 */
+		uint64_t pgd;
+
+		if ((r = guest_root(m->guest, v->cr3, &pgd)) < 0)
+			return r;
+		kv->arch.cr3 = pgd;
+		v->cr3_loaded = true;
+	}
+	if ((r = kvm_mmu_reload(kv)) < 0)
+		return r;
+	vcpu_enter(m, vcpu);
+	vcpu_charge(m, vcpu, CYC_KVM, kvm_work_cycles(m->cpu, &m->kvm.work, &before));
+	m->kvm.work = before;
+	return 0;
+}
+
+/* The guest takes the #PF KVM injected, if it did: true. */
+static bool shadow_guest_pf(struct machine *m, unsigned vcpu)
+{
+	struct kvm_vcpu *kv = &m->kvm.vcpus[vcpu];
+
+	if (!kv->arch.pf_pending)
+		return false;
+	kv->arch.pf_pending = false;
+	kv->stat.guest_page_faults++;
+	m->stats->guest_page_faults++;
+	vcpu_charge(m, vcpu, CYC_GUEST_PF, m->cpu->cyc_guest_pf);
+	return true;
+}
+
+/*
+ * An access under shadow paging, after the TLB: the processor's walk of the shadow tables
+ * by gva (the paging-structure caches hold their upper-level entries); a #PF exits to
+ * KVM's fault path with the gva, which maps the page and lets the guest retry, emulates
+ * the access, or injects the #PF into the guest, whose handler then runs.
+ */
+static int shadow_access(struct machine *m, unsigned vcpu, uint64_t gva, int op, int cpl)
+{
+	struct vcpu *v = &m->vcpus[vcpu];
+	int levels = guest_levels(m->guest);
+
+	for (int faults = 0; faults < MAX_FAULTS_PER_ACCESS; faults++) {
+		struct shadow_walk w;
+		uint32_t err;
+		int r, start;
+
+		if ((r = shadow_enter(m, vcpu)) < 0)
+			return r;
+		start = guest_psc_start(v, gva, levels);
+		err = shadow_translate(&m->kvm.pool, v->eptp, levels, start, gva, op, cpl, &w);
+		m->stats->walk_refs += w.refs;
+		m->stats->walk_refs_cached += (uint64_t)(levels - start);
+		vcpu_charge(m, vcpu, CYC_WALK, (uint64_t)w.refs * m->cpu->cyc_walk_ref_memory +
+					       (uint64_t)(levels - start) * m->cpu->cyc_walk_ref_cached);
+		if (!err) {
+			guest_psc_fill(v, gva, w.level, start);
+			fill_tlb_shadow(m, v, gva, op, &w);
+			return after_translation(m, vcpu, gva, op);
+		}
+		r = vcpu_ept_fault(m, vcpu, gva, err); /* the #PF exit */
+		if (r < 0)
+			return r;
+		if (shadow_guest_pf(m, vcpu))
+			return 0;
+		if (r == RET_PF_EMULATE || r == RET_PF_WRITE_PROTECTED) {
+			/* The emulator does the access: a write reaches the tracked table. */
+			if (op == TDPSIM_OP_WRITE)
+				kvm_emulate_guest_write(&m->kvm.vcpus[vcpu], gva,
+							err & (TDPSIM_PFERR_WRITE | TDPSIM_PFERR_USER));
+			shadow_guest_pf(m, vcpu);
+			return 0;
+		}
+	}
+	return err_set(TDPSIM_EINTERNAL, "vcpu %u: the access to gva 0x%" PRIx64 " took %d faults "
+		       "without completing", vcpu, gva, MAX_FAULTS_PER_ACCESS);
+}
+
+int vcpu_shadow_gpte_store(struct machine *m, unsigned vcpu, uint64_t gpa, uint64_t value)
+{
+	struct kvm_work before = m->kvm.work;
+	int r = kvm_mmu_guest_pte_store(&m->kvm.vcpus[vcpu], gpa, value);
+
+	if (r > 0) /* the store faulted: an exit and KVM's work */
+		vcpu_charge(m, vcpu, CYC_EXIT, m->cpu->cyc_vmexit);
+	vcpu_charge(m, vcpu, CYC_KVM, kvm_work_cycles(m->cpu, &m->kvm.work, &before));
+	m->kvm.work = before;
+	return r < 0 ? r : 0;
+}
+
+void vcpu_invlpg(struct machine *m, unsigned vcpu, uint64_t gva)
+{
+	struct vcpu *v = &m->vcpus[vcpu];
+	struct kvm_work before = m->kvm.work;
+
+	if (m->kvm.tdp_enabled) { /* not intercepted with EPT: the TLB acts alone (SDM) */
+		tlb_invlpg(v->tlb, gva, v->vpid, (uint16_t)(v->cr3 & 0xfff));
+		return;
+	}
+	/* Intercepted under shadow paging: KVM syncs gva's SPTEs and flushes its entry. */
+	kvm_mmu_invlpg(&m->kvm.vcpus[vcpu], gva);
+	vcpu_charge(m, vcpu, CYC_EXIT, m->cpu->cyc_vmexit);
+	vcpu_charge(m, vcpu, CYC_KVM, kvm_work_cycles(m->cpu, &m->kvm.work, &before));
+	m->kvm.work = before;
+}
+
+int vcpu_load_cr3(struct machine *m, unsigned vcpu, uint32_t id)
+{
+	struct vcpu *v = &m->vcpus[vcpu];
+	struct kvm_work before = m->kvm.work;
+	uint64_t root;
+	int rc = guest_root(m->guest, id, &root);
+
+	if (rc < 0)
+		return rc;
+	v->cr3 = id;
+	/* MOV CR3 without NOFLUSH: the new PCID's non-global entries go */
+	tlb_flush_pcid_nonglobal(v->tlb, v->vpid, (uint16_t)(v->cr3 & 0xfff));
+	if (m->kvm.tdp_enabled)
+		return 0;
+	/* Intercepted under shadow paging (kvm_set_cr3): the root for the new CR3. */
+	kvm_set_cr3(&m->kvm.vcpus[vcpu], root);
+	v->cr3_loaded = true;
+	vcpu_charge(m, vcpu, CYC_EXIT, m->cpu->cyc_vmexit);
+	vcpu_charge(m, vcpu, CYC_KVM, kvm_work_cycles(m->cpu, &m->kvm.work, &before));
+	m->kvm.work = before;
+	return 0;
+}
+
 /* vcpu_access after the TLB lookup, unless that was a plain L1 data hit: an STLB hit, a
  * fetch (the multihit check), a miss or a hit the entry does not permit (a walk). */
 static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcpu, uint64_t gva,
@@ -381,6 +554,8 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 		charge(m, vcpu, CYC_TLB, where == 1 ? m->cpu->cyc_l1_tlb_hit : m->cpu->cyc_stlb_hit);
 		return after_translation(m, vcpu, gva, op);
 	}
+	if (!m->kvm.tdp_enabled)
+		return shadow_access(m, vcpu, gva, op, cpl);
 	for (int faults = 0; faults < MAX_FAULTS_PER_ACCESS; faults++) {
 		struct walk_ctx ctx = { m, v, guest_levels(m->guest), 0, 0, 0, 0 };
 		struct guest_walk w;
@@ -518,11 +693,47 @@ static int check_entry(void *ctx, const char *kind, const struct tlb_entry *e)
 	return 0;
 }
 
+/*
+ * Under shadow paging an entry must still be backed by KVM's shadow tables, which the
+ * processor walks by gva from the root it runs on (a root switch drops every entry, so each
+ * entry was made under that root): every 4K page of its range mapped by a present leaf to
+ * the frames the entry names, with every permission the entry has.  KVM flushes whenever it
+ * zaps or takes a permission away; what the guest changed in an unsync table without an
+ * INVLPG may be stale in the shadow table and the TLB alike, and is allowed.
+ */
+static int check_entry_shadow(void *ctx, const char *kind, const struct tlb_entry *e)
+{
+	const struct tlb_check *c = ctx;
+	const struct machine *m = c->m;
+	const uint64_t pages = pages_per_hpage(e->size_level);
+	uint64_t gva = e->vpn << level_shift(e->size_level);
+
+	for (uint64_t off = 0; off < pages;) {
+		int level;
+		uint64_t spte = shadow_lookup(&m->kvm.pool, m->vcpus[c->vcpu].eptp,
+					      guest_levels(m->guest), gva + (off << PAGE_SHIFT), &level);
+		uint64_t in_leaf = ((gva >> PAGE_SHIFT) + off) & (pages_per_hpage(level) - 1);
+
+		if (!is_shadow_present_pte(spte) || spte_to_pfn(spte) + in_leaf != e->pfn + off ||
+		    (e->write && !is_writable_pte(spte)) || (e->exec && (spte & PT64_NX_MASK)) ||
+		    (e->user && !(spte & PT_USER_MASK)))
+			return err_set(TDPSIM_EINTERNAL, "check: vcpu %u's %s maps gva 0x%" PRIx64
+				       " (size level %d) to pfn 0x%" PRIx64 "%s%s%s, but the shadow "
+				       "tables map it with spte 0x%" PRIx64 " at level %d: a missing "
+				       "TLB flush", c->vcpu, kind, gva, e->size_level, e->pfn,
+				       e->write ? " w" : "", e->exec ? " x" : "", e->user ? " u" : "",
+				       spte, level);
+		off += pages_per_hpage(level) - in_leaf;
+	}
+	return 0;
+}
+
 int vcpu_check_tlbs(const struct machine *m)
 {
 	for (unsigned v = 0; v < m->nr_vcpus; v++) {
 		struct tlb_check c = { m, v };
-		int r = tlb_for_each_ept_dependent(m->vcpus[v].tlb, check_entry, &c);
+		int r = tlb_for_each_ept_dependent(m->vcpus[v].tlb, m->kvm.tdp_enabled ? check_entry
+							: check_entry_shadow, &c);
 
 		if (r)
 			return r;
