@@ -102,6 +102,18 @@ static void machine_flush_tlb_gva(void *ctx, unsigned vcpu, uint64_t gva)
 	tlb_invlpg(v->tlb, gva, v->vpid, (uint16_t)(v->cr3 & 0xfff));
 }
 
+/* Under shadow paging a guest-map is the guest OS writing its tables: each entry is a guest
+ * store (by vCPU 0) that KVM sees where it shadows the table.  Entries outside guest memory
+ * (no writable memslot) are only the simulator's. */
+static void machine_guest_store(void *ctx, uint64_t gpa, uint64_t value)
+{
+	struct machine *m = ctx;
+	const struct kvm_memory_slot *slot = memslots_by_gfn(&m->kvm.memslots, gpa >> PAGE_SHIFT);
+
+	if (slot && !(slot->flags & TDPSIM_MEM_READONLY))
+		vcpu_shadow_gpte_store(m, 0, gpa, value);
+}
+
 /* kvm_arch_sync_dirty_log with PML: every vCPU is kicked (an IPI and a VM exit) and drains
  * its PML buffer on the way out. */
 static void machine_kick_vcpus(void *ctx)
@@ -246,6 +258,8 @@ int machine_start(tdpsim_sim *sim)
 	m->kvm.kick_vcpus = machine_kick_vcpus;
 	m->kvm.reload_vcpus = machine_reload_vcpus;
 	m->kvm.flush_ctx = m;
+	if (!m->kvm.tdp_enabled)
+		guest_set_store_hook(m->guest, machine_guest_store, m);
 	m->kvm.hooks = &sim->hooks;
 	m->kvm.policy = sim->policy;
 	m->kvm.policy_payload = sim->policy_payload;

@@ -31,6 +31,11 @@ int guest_pt_add(struct guest_mm *g, uint64_t gpa, uint64_t size);
 int guest_map(struct guest_mm *g, uint32_t cr3, uint64_t gva, uint64_t gpa, uint64_t size,
 	      int page_level, uint32_t prot, int user, int ad);
 
+/* guest_map's entries as guest stores: `hook` hears of each (its gpa and new value) before
+ * it is written - under shadow paging KVM sees the guest's stores to tables it shadows. */
+void guest_set_store_hook(struct guest_mm *g, void (*hook)(void *ctx, uint64_t gpa,
+							   uint64_t value), void *ctx);
+
 /* The root table's GPA of address space `cr3`, creating an empty one on first use. */
 int guest_root(struct guest_mm *g, uint32_t cr3, uint64_t *root_gpa);
 

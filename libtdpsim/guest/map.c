@@ -118,15 +118,31 @@ static uint64_t tables_needed(const struct guest_mm *g, const struct map_req *m)
 	}
 }
 
+void guest_set_store_hook(struct guest_mm *g, void (*hook)(void *ctx, uint64_t gpa,
+							   uint64_t value), void *ctx)
+{
+	g->store_hook = hook;
+	g->store_ctx = ctx;
+}
+
+/* The guest's store of `value` to the entry at index i of the table at table_gpa (t). */
+static inline void store_entry(struct guest_mm *g, uint64_t *t, uint64_t table_gpa, unsigned i,
+			       uint64_t value)
+{
+	if (g->store_hook)
+		g->store_hook(g->store_ctx, table_gpa + 8ull * i, value);
+	t[i] = value;
+}
+
 /*
  * A huge leaf becomes a table of the next smaller leaves mapping the same memory with the
  * same bits, as Linux splits a huge PMD: the part of it outside the new range stays mapped.
  */
-static void split_huge(uint64_t *t, uint64_t huge, int level)
+static void split_huge(struct guest_mm *g, uint64_t table_gpa, uint64_t huge, int level)
 {
 	uint64_t frame = huge & PT64_ADDR_MASK & ~(level_size(level) - 1);
 	uint64_t bits = huge & ~PT64_ADDR_MASK & ~PTE_PAT_HUGE;
-	uint64_t step = level_size(level - 1);
+	uint64_t step = level_size(level - 1), *t = gpt_page(g, table_gpa);
 	unsigned i;
 
 	if (level - 1 == PG_LEVEL_4K) {
@@ -137,7 +153,7 @@ static void split_huge(uint64_t *t, uint64_t huge, int level)
 		bits |= PTE_PAT_HUGE;
 	}
 	for (i = 0; i < PT_ENTRIES; i++)
-		t[i] = (frame + i * step) | bits;
+		store_entry(g, t, table_gpa, i, (frame + i * step) | bits);
 }
 
 /* Entries of tables on the way down: the leaf decides the rights. */
@@ -149,7 +165,7 @@ static uint64_t table_entry(uint64_t table, int ad)
 
 /* Walk from `table` down to the leaf table of `addr`, making the tables that are missing. */
 static int build_down(struct guest_mm *g, const struct map_req *m, uint64_t table, uint64_t addr,
-		      int ad, uint64_t **leaf_table)
+		      int ad, uint64_t **leaf_table, uint64_t *leaf_gpa)
 {
 	int level, err;
 
@@ -168,17 +184,18 @@ static int build_down(struct guest_mm *g, const struct map_req *m, uint64_t tabl
 		if (err)
 			return err;
 		if (pte_is_huge_leaf(old, level))
-			split_huge(gpt_page(g, fresh), old, level);
-		*e = table_entry(fresh, ad);
+			split_huge(g, fresh, old, level);
+		store_entry(g, t, table, pt_index(addr, level), table_entry(fresh, ad));
 		table = fresh;
 	}
+	*leaf_gpa = table;
 	*leaf_table = gpt_page_create(g, table, m->what);
 	return *leaf_table ? 0 : TDPSIM_ENOMEM;
 }
 
 /* Write the leaves for [addr, end]; a table where a leaf goes is freed with all below it. */
-static void fill_leaves(struct guest_mm *g, const struct map_req *m, uint64_t *t, uint64_t addr,
-			uint64_t end, uint64_t bits)
+static void fill_leaves(struct guest_mm *g, const struct map_req *m, uint64_t *t, uint64_t t_gpa,
+			uint64_t addr, uint64_t end, uint64_t bits)
 {
 	unsigned i = pt_index(addr, m->level), last = pt_index(end, m->level);
 	uint64_t gpa = m->gpa + (addr - m->gva), step = level_size(m->level);
@@ -186,7 +203,7 @@ static void fill_leaves(struct guest_mm *g, const struct map_req *m, uint64_t *t
 	for (; i <= last; i++, gpa += step) {
 		if (pte_is_table(t[i], m->level))
 			gpt_free_tree(g, t[i] & PT64_ADDR_MASK, m->level - 1);
-		t[i] = gpa | bits;
+		store_entry(g, t, t_gpa, i, gpa | bits);
 	}
 }
 
@@ -212,7 +229,7 @@ int guest_map(struct guest_mm *g, uint32_t cr3, uint64_t gva, uint64_t gpa, uint
 {
 	struct map_req m = { .cr3 = cr3, .gva = gva, .last = gva + size - 1, .gpa = gpa,
 			     .size = size, .level = page_level };
-	uint64_t root, need, bits, addr = gva, *t;
+	uint64_t root, need, bits, addr = gva, *t, t_gpa;
 	int err;
 
 	snprintf(m.what, sizeof(m.what), "guest-map gva=0x%" PRIx64 " size=0x%" PRIx64
@@ -237,10 +254,10 @@ int guest_map(struct guest_mm *g, uint32_t cr3, uint64_t gva, uint64_t gpa, uint
 	for (;;) {
 		uint64_t end = run_last(&m, addr);
 
-		err = build_down(g, &m, root, addr, ad, &t);
+		err = build_down(g, &m, root, addr, ad, &t, &t_gpa);
 		if (err)
 			return err;
-		fill_leaves(g, &m, t, addr, end, bits);
+		fill_leaves(g, &m, t, t_gpa, addr, end, bits);
 		if (end == m.last)
 			return 0;
 		addr = end + 1;

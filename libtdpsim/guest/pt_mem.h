@@ -34,6 +34,9 @@ struct addr_space {
 
 struct guest_mm {
 	int levels;                 /* 4 or 5 */
+	/* Told of every entry guest_map writes, before it is written (guest_set_store_hook). */
+	void (*store_hook)(void *ctx, uint64_t gpa, uint64_t value);
+	void *store_ctx;
 
 	struct pt_region *regions;  /* sorted by gpa, for lookup */
 	size_t nregions;

@@ -90,6 +90,8 @@ int kvm_mmu_check(const struct kvm *kvm)
 
 	if (!kvm->tdp_mmu_enabled && (r = kvm_shadow_mmu_check(kvm)) < 0)
 		return r;
+	if (!kvm->tdp_enabled && (r = kvm_shadow_paging_check(kvm)) < 0)
+		return r;
 	for_each_tdp_mmu_root(kvm, root)
 		if ((r = walk_table(kvm, root, &rc)) < 0)
 			return r;

@@ -120,6 +120,10 @@ void kvm_mmu_free_obsolete_prev_roots(struct kvm_vcpu *vcpu);
 void kvm_mmu_page_set_translation(struct kvm_mmu_page *sp, unsigned i, uint64_t gfn,
 				  unsigned access);
 
+/* --check under shadow paging (shadow_paging.c): shadow pages against the guest's tables
+ * and the host's, write tracking and unsync against a recount. */
+int kvm_shadow_paging_check(const struct kvm *kvm);
+
 /* --check for the rmap-based MMU: stats, rmaps and budget against a recount. */
 int kvm_shadow_mmu_check(const struct kvm *kvm);
 

@@ -447,3 +447,130 @@ int kvm_mmu_guest_pte_store(struct kvm_vcpu *vcpu, uint64_t gpa, uint64_t value)
 	mark_page_dirty_in_slot(slot, gfn);
 	return ret;
 }
+
+/* ---- --check ---- */
+
+/* A leaf of a guest table's page in sync agrees with its gpte: present, the same gfn, no
+ * right the gpte does not give (write only through a dirty gpte). */
+static int check_leaf_gpte(const struct kvm *kvm, const struct kvm_mmu_page *sp, unsigned i)
+{
+	uint64_t spte = sp->spt[i], gpte = guest_read_u64(kvm->guest, (sp->gfn << PAGE_SHIFT) + 8u * i);
+	uint64_t frame = (gpte & PT64_ADDR_MASK & ~(level_size(sp->role.level) - 1)) >> PAGE_SHIFT;
+
+	if (!(gpte & PT_PRESENT_MASK) || frame != kvm_mmu_page_get_gfn(sp, i) ||
+	    (is_writable_pte(spte) && (!(gpte & PT_WRITABLE_MASK) || !(gpte & PT_DIRTY_MASK))) ||
+	    ((spte & PT_USER_MASK) && !(gpte & PT_USER_MASK)) ||
+	    (!(spte & PT64_NX_MASK) && (gpte & PT64_NX_MASK)))
+		return err_set(TDPSIM_EINTERNAL, "check: the shadow page of the guest table at gfn "
+			       "0x%" PRIx64 " (level %d, in sync) has spte 0x%" PRIx64 " at %u for "
+			       "gpte 0x%" PRIx64, sp->gfn, sp->role.level, spte, i, gpte);
+	return 0;
+}
+
+/* A link in a guest table's page in sync leads where its gpte does: the page of the table it
+ * names, or the direct page below a huge gpte. */
+static int check_link_gpte(const struct kvm *kvm, const struct kvm_mmu_page *sp, unsigned i)
+{
+	const struct kvm_mmu_page *child = spte_to_child_sp(&kvm->pool, sp->spt[i]);
+	uint64_t gpte = guest_read_u64(kvm->guest, (sp->gfn << PAGE_SHIFT) + 8u * i);
+	uint64_t want = child->role.direct
+		? (gpte & PT64_ADDR_MASK & ~(level_size(sp->role.level) - 1)) >> PAGE_SHIFT
+		: (gpte & PT64_ADDR_MASK) >> PAGE_SHIFT;
+
+	if (!(gpte & PT_PRESENT_MASK) || child->gfn != want ||
+	    child->role.direct != !!(gpte & PT_PAGE_SIZE_MASK))
+		return err_set(TDPSIM_EINTERNAL, "check: the shadow page of the guest table at gfn "
+			       "0x%" PRIx64 " (level %d, in sync) links the page of gfn 0x%" PRIx64
+			       " at %u for gpte 0x%" PRIx64, sp->gfn, sp->role.level, child->gfn, i,
+			       gpte);
+	return 0;
+}
+
+/* Every present leaf maps the host page its gfn's hva has now. */
+static int check_leaf_host(const struct kvm *kvm, const struct kvm_mmu_page *sp, unsigned i)
+{
+	uint64_t gfn = kvm_mmu_page_get_gfn(sp, i), spte = sp->spt[i];
+	const struct kvm_memory_slot *slot =
+		memslots_by_gfn((struct kvm_memslots *)&kvm->memslots, gfn);
+	struct host_page hp;
+
+	if (!slot || !host_lookup(kvm->host, slot->userspace_addr +
+				  ((gfn - slot->base_gfn) << PAGE_SHIFT), &hp) ||
+	    hp.pfn != spte_to_pfn(spte) || hp.level < sp->role.level ||
+	    (is_writable_pte(spte) && !hp.writable))
+		return err_set(TDPSIM_EINTERNAL, "check: shadow leaf at gfn 0x%" PRIx64 " level %d "
+			       "(spte 0x%" PRIx64 ") disagrees with the host's page", gfn,
+			       sp->role.level, spte);
+	return 0;
+}
+
+static int check_page(const struct kvm *kvm, const struct kvm_mmu_page *sp)
+{
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		uint64_t spte = sp->spt[i];
+		bool leaf = is_last_spte(spte, sp->role.level);
+		int r = 0;
+
+		if (!is_shadow_present_pte(spte))
+			continue;
+		if (leaf && (r = check_leaf_host(kvm, sp, i)) < 0)
+			return r;
+		if (!sp_has_gptes(sp) || sp->unsync)
+			continue;
+		if ((r = leaf ? check_leaf_gpte(kvm, sp, i) : check_link_gpte(kvm, sp, i)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * --check under shadow paging: every shadow leaf agrees with the host page it maps and, in a
+ * guest table's page that is in sync, with the gpte behind it (an unsync page may differ:
+ * the guest has not invalidated yet); the write-tracked gfns are exactly the shadowed
+ * upper-level tables; mmu_unsync and the count of shadowed tables equal a recount.
+ */
+int kvm_shadow_paging_check(const struct kvm *kvm)
+{
+	uint64_t tracked = 0, shadowed = 0, unsync = 0, track_sum = 0;
+	int r;
+
+	for (uint32_t id = kvm->active_head; id != SP_NONE;) {
+		const struct kvm_mmu_page *sp = sp_by_id(&kvm->pool, id);
+
+		id = sp->link_next;
+		if (sp->role.invalid)
+			continue;
+		if (sp_has_gptes(sp)) {
+			const struct kvm_memory_slot *slot =
+				memslots_by_gfn((struct kvm_memslots *)&kvm->memslots, sp->gfn);
+
+			shadowed++;
+			if (sp->role.level > PG_LEVEL_4K && slot) {
+				tracked++;
+				if (!kvm_gfn_is_write_tracked(kvm, slot, sp->gfn))
+					return err_set(TDPSIM_EINTERNAL, "check: the guest table at gfn "
+						       "0x%" PRIx64 " is shadowed at level %d but not "
+						       "write-tracked", sp->gfn, sp->role.level);
+			}
+		}
+		unsync += sp->unsync;
+		if ((r = check_page(kvm, sp)) < 0)
+			return r;
+	}
+	for (size_t s = 0; s < kvm->memslots.n; s++) {
+		const struct kvm_memory_slot *slot = &kvm->memslots.slots[s];
+
+		for (uint64_t p = 0; slot->gfn_write_track && p < slot->npages; p++)
+			track_sum += slot->gfn_write_track[p];
+	}
+	if (track_sum != tracked)
+		return err_set(TDPSIM_EINTERNAL, "check: %" PRIu64 " write-tracked gfn counts but %"
+			       PRIu64 " shadowed upper-level tables", track_sum, tracked);
+	if (unsync != kvm->stats->mmu_unsync)
+		return err_set(TDPSIM_EINTERNAL, "check: mmu_unsync %" PRIu64 " but %" PRIu64
+			       " pages are unsync", kvm->stats->mmu_unsync, unsync);
+	if (shadowed != kvm->indirect_shadow_pages)
+		return err_set(TDPSIM_EINTERNAL, "check: %" PRIu64 " guest tables shadowed, "
+			       "indirect_shadow_pages %" PRIu64, shadowed, kvm->indirect_shadow_pages);
+	return 0;
+}

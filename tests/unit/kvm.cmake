@@ -12,3 +12,7 @@ add_test(NAME unit.kvm_dirty_log_on_splits_and_off_recovers_huge_pages
   COMMAND test_kvm_decisions)
 set_tests_properties(unit.kvm_dirty_log_on_splits_and_off_recovers_huge_pages
   PROPERTIES ENVIRONMENT "CK_INCLUDE_TAGS=dirty_log_toggle")
+# The shadow MMU (mmu=shadow): KVM's walk of the guest's tables and --check's shadow rules.
+add_executable(test_shadow unit/test_shadow.c)
+target_link_libraries(test_shadow PRIVATE tdpsim_static tdpsim_internal PkgConfig::check)
+add_test(NAME unit.shadow_mmu_walk_and_check_rules COMMAND test_shadow)
