@@ -48,7 +48,8 @@ void machine_refresh_config(tdpsim_sim *sim, bool initial)
 	c->nx_recovery_period_ms = st->s[SET_NX_RECOVERY_PERIOD_MS].v;
 	c->eager_page_split = st->s[SET_EAGER_PAGE_SPLIT].v != 0;
 	c->manual_protect = st->s[SET_MANUAL_DIRTY_LOG_PROTECT].v != 0;
-	c->pml = st->s[SET_PML].v != 0 && sim->machine.cpu->pml;
+	/* enable_pml needs EPT (vmx.c hardware_setup): never under shadow paging. */
+	c->pml = st->s[SET_PML].v != 0 && sim->machine.cpu->pml && sim->machine.kvm.tdp_enabled;
 	c->initially_set = st->s[SET_MANUAL_DIRTY_LOG_PROTECT].v == 2; /* the word "3" */
 	/* set_nx_huge_pages: when the mitigation flips at run time, KVM zaps every mapping of
 	 * every VM (kvm_mmu_zap_all_fast), since huge leaves' X bit and the NX tables were
