@@ -278,14 +278,14 @@ static bool kvm_zap_all_rmap_sptes(struct kvm *kvm, uint64_t *head)
 
 /* rmap_add: the leaf is counted and listed (and what it maps recorded); a list past
  * RMAP_RECYCLE_THRESHOLD is zapped. */
-static int rmap_add(struct kvm *kvm, struct kvm_mmu_page *sp, unsigned i, uint64_t gfn,
-		    unsigned access)
+static int rmap_add(struct kvm *kvm, const struct kvm_memory_slot *slot, struct kvm_mmu_page *sp,
+		    unsigned i, uint64_t gfn, unsigned access)
 {
 	uint64_t *head;
 	int count;
 
 	kvm_mmu_page_set_translation(sp, i, gfn, access);
-	head = sp_rmap(kvm, sp, i);
+	head = gfn_to_rmap(slot, gfn, sp->role.level); /* the slot mmu_set_spte was given */
 
 	kvm_update_page_stats(kvm, sp->role.level, 1);
 	if (!head)
@@ -718,7 +718,7 @@ int mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot, struct kvm
 	if (flush)
 		kvm_flush_remote_tlbs(kvm); /* kvm_flush_remote_tlbs_gfn: a full flush on VMX */
 	if (!was_rmapped) {
-		int r = rmap_add(kvm, sp, i, gfn, pte_access);
+		int r = rmap_add(kvm, slot, sp, i, gfn, pte_access);
 
 		if (r < 0)
 			return r;
