@@ -206,10 +206,10 @@ static int write_head(struct imp *im)
 	if (rc < 0)
 		return rc;
 	if (im->r->shadow) {
-		imp_notice(im, "recorded on a shadow-MMU host; the simulator has no shadow MMU yet, "
-			   "so the trace replays under mmu=tdp");
-		if ((rc = imp_comment(im, "recorded on a shadow-MMU host (replays under mmu=tdp "
-				      "until the simulator has the shadow MMU)")) < 0)
+		imp_notice(im, "recorded on a shadow-MMU host; the recording holds no guest page "
+			   "tables, which mmu=shadow walks, so the trace replays under mmu=tdp");
+		if ((rc = imp_comment(im, "recorded on a shadow-MMU host (replays under mmu=tdp: "
+				      "the recording holds no guest page tables for mmu=shadow)")) < 0)
 			return rc;
 	}
 	if (im->r->vcpus > 1) {
