@@ -61,7 +61,7 @@ static const char usage_tail[] =
 	"  -h, --help            this text\n"
 	"\n"
 	"example:\n"
-	"  tdpsim gen jit --seed 7 --count 500 -o jit.tdpt\n"
+	"  tdpsim gen jit --seed 7 --count 500 --guest-pages 2m -o jit.tdpt\n"
 	"  tdpsim compare jit.tdpt --policy off:nx_huge_pages=off --policy force:nx_huge_pages=force\n"
 	"\n"
 	"See docs/gen.md.\n";

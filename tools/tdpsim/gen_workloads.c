@@ -802,7 +802,7 @@ const struct gen_workload gen_workloads[] = {
 	  "2M region i mod (code-size / 2M), so the first round puts code in every region:\n"
 	  "with nx_huge_pages=force each first fetch there splits a 2M mapping the writes made\n"
 	  "(nx_lpage_splits) and code runs from 4K pages.  Marks: setup, first-round, steady.",
-	  "  tdpsim gen jit --code-size 32M --count 2000 -o jit.tdpt\n"
+	  "  tdpsim gen jit --code-size 32M --count 2000 --guest-pages 2m -o jit.tdpt\n"
 	  "  tdpsim compare jit.tdpt --policy off:nx_huge_pages=off --policy force:nx_huge_pages=force",
 	  jit_params, jit_prepare, NULL, jit_run, NULL },
 	{ "migration", "a live-migration cycle: dirty logging on, rounds, off, and the recovery",
