@@ -37,7 +37,14 @@ foreach(c ${research_cases})
   set_tests_properties(research.${c} PROPERTIES SKIP_RETURN_CODE 77)
 endforeach()
 
-# tdpsim gen: research/gen.sh, one behaviour per case.
+# tdpsim gen: its arithmetic (the PRNG, the zipfian's powers), then research/gen.sh, one
+# behaviour per case.
+add_executable(test_gen_rng research/test_gen_rng.c ${PROJECT_SOURCE_DIR}/tools/tdpsim/gen_rng.c)
+target_include_directories(test_gen_rng PRIVATE ${PROJECT_SOURCE_DIR}/tools/tdpsim)
+target_link_libraries(test_gen_rng PRIVATE tdpsim_static PkgConfig::check m)
+set_source_files_properties(${PROJECT_SOURCE_DIR}/tools/tdpsim/gen_rng.c
+  PROPERTIES COMPILE_OPTIONS -ffp-contract=off)
+add_test(NAME research.gen_prng_streams_ranges_and_powers COMMAND test_gen_rng)
 set(gen_cases
   same_seed_and_options_give_byte_identical_traces
   different_seeds_give_different_traces

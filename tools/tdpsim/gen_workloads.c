@@ -67,7 +67,8 @@ static const struct gen_param sequential_params[] = {
 	  "the share of accesses that are writes (0: reads, 1: writes, one sweep per pass and "
 	  "vCPU; between: one access line each)", NULL, 0, 1 },
 	{ "count", P_COUNT, OPT(count), "0", "N",
-	  "stop after N accesses (0: passes x size / stride)", NULL, 0, -1 },
+	  "N accesses in all, in as many passes as they take, the last one cut short (0: "
+	  "passes x size / stride)", NULL, 0, -1 },
 	END,
 };
 
