@@ -432,7 +432,7 @@ static int parse_args(int argc, char **argv, const struct gen_workload **wp, str
 	if ((rc = set_defaults(o, *wp)))
 		return rc;
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *value, *key;
+		const char *a = argv[i], *value = NULL, *key;
 		const struct gen_param *p;
 		size_t len;
 

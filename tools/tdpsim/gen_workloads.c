@@ -123,9 +123,11 @@ static int sequential_run(struct gen *g, void *state)
 
 					if (k >= n)
 						continue;
+					int this_op = op_for(g, wt);
+
 					if ((rc = gen_access(g, (uint32_t)v,
 							     GEN_USER_GVA + (first + k) * o->stride,
-							     op_for(g, wt), 3)) < 0)
+							     this_op, 3)) < 0)
 						return rc;
 					left--;
 				}
@@ -178,7 +180,9 @@ static int uniform_run(struct gen *g, void *state)
 	for (uint64_t i = 0; i < o->count; i++) {
 		uint64_t off = gen_rng_below(&g->rng, items) * o->granule;
 
-		if ((rc = gen_access(g, gen_vcpu(g), GEN_USER_GVA + off, op_for(g, wt), 3)) < 0)
+		int op = op_for(g, wt); /* drawn after the address, never inside a call */
+
+		if ((rc = gen_access(g, gen_vcpu(g), GEN_USER_GVA + off, op, 3)) < 0)
 			return rc;
 	}
 	return phase_end(g, "uniform");
@@ -300,7 +304,9 @@ static int zipfian_run(struct gen *g, void *state)
 		uint64_t item = z->perm ? z->perm[rank] : rank;
 		uint64_t off = item * o->granule + gen_rng_below(&g->rng, lines) * LINE;
 
-		if ((rc = gen_access(g, gen_vcpu(g), GEN_USER_GVA + off, op_for(g, wt), 3)) < 0)
+		int op = op_for(g, wt); /* drawn after the address, never inside a call */
+
+		if ((rc = gen_access(g, gen_vcpu(g), GEN_USER_GVA + off, op, 3)) < 0)
 			return rc;
 	}
 	return phase_end(g, "zipfian");
@@ -485,7 +491,9 @@ static int jit_run(struct gen *g, void *state)
 		for (uint64_t d = 0; d < o->data_accesses; d++) {
 			uint64_t off = gen_rng_below(&g->rng, lines) * LINE;
 
-			if ((rc = gen_access(g, gen_vcpu(g), data + off, op_for(g, wt), 3)) < 0)
+			int op = op_for(g, wt);
+
+			if ((rc = gen_access(g, gen_vcpu(g), data + off, op, 3)) < 0)
 				return rc;
 		}
 		/* After the first round every 2M region of the code cache holds code. */
@@ -683,27 +691,36 @@ static uint64_t next_pc(struct gen *g, uint64_t *pc, uint64_t size)
 	return *pc;
 }
 
-/* One kernel access (cpl 0) by vCPU v: half code, half data. */
-static int kernel_access(struct gen *g, struct boot *b, uint32_t v)
+/*
+ * One access by vCPU v in mode cpl: half instruction fetches in the text, half data accesses
+ * at random lines.  The draws are made one statement at a time: the order in which a
+ * compiler evaluates a call's arguments is unspecified, and would change the trace.
+ */
+static int boot_access(struct gen *g, struct boot *b, uint32_t v, int cpl)
 {
 	const struct gen_opts *o = g->o;
+	uint64_t text = cpl ? UTEXT_GVA : KTEXT_GVA, text_size = cpl ? o->utext : o->ktext;
+	uint64_t data = cpl ? UDATA_GVA : b->kdata_gva, data_size = cpl ? o->udata : o->kdata;
+	uint64_t at;
+	int op;
 
-	if (gen_rng_below(&g->rng, 2) == 0)
-		return gen_access(g, v, KTEXT_GVA + next_pc(g, &b->kpc[v], o->ktext),
-				  TDPSIM_OP_EXEC, 0);
-	return gen_access(g, v, b->kdata_gva + gen_rng_below(&g->rng, o->kdata / LINE) * LINE,
-			  op_for(g, b->wt), 0);
+	if (gen_rng_below(&g->rng, 2) == 0) {
+		at = text + next_pc(g, cpl ? &b->upc[v] : &b->kpc[v], text_size);
+		return gen_access(g, v, at, TDPSIM_OP_EXEC, cpl);
+	}
+	at = data + gen_rng_below(&g->rng, data_size / LINE) * LINE;
+	op = op_for(g, b->wt);
+	return gen_access(g, v, at, op, cpl);
+}
+
+static int kernel_access(struct gen *g, struct boot *b, uint32_t v)
+{
+	return boot_access(g, b, v, 0);
 }
 
 static int user_access(struct gen *g, struct boot *b, uint32_t v)
 {
-	const struct gen_opts *o = g->o;
-
-	if (gen_rng_below(&g->rng, 2) == 0)
-		return gen_access(g, v, UTEXT_GVA + next_pc(g, &b->upc[v], o->utext),
-				  TDPSIM_OP_EXEC, 3);
-	return gen_access(g, v, UDATA_GVA + gen_rng_below(&g->rng, o->udata / LINE) * LINE,
-			  op_for(g, b->wt), 3);
+	return boot_access(g, b, v, 3);
 }
 
 static int boot_run(struct gen *g, void *state)
