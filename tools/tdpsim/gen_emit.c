@@ -224,7 +224,7 @@ int gen_advance(struct gen *g, uint64_t ns)
 
 int gen_comment(struct gen *g, const char *fmt, ...)
 {
-	char text[1024];
+	char text[4096]; /* a comment line's longest (FORMAT.md: strings of 4,095 bytes) */
 	va_list ap;
 
 	va_start(ap, fmt);
