@@ -438,7 +438,7 @@ static int parse_args(int argc, char **argv, const struct gen_workload **wp, str
 
 		if (a == name)
 			continue;
-		if (strcmp(a, "-o") == 0 || strncmp(a, "-o", 2) == 0) {
+		if (strncmp(a, "-o", 2) == 0) { /* -o FILE, -oFILE, -o=FILE */
 			if (a[2])
 				o->out = a[2] == '=' ? a + 3 : a + 2;
 			else if ((rc = option_value(argc, argv, &i, a, 2, &o->out)))
