@@ -36,3 +36,33 @@ foreach(c ${research_cases})
             ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/research-${c})
   set_tests_properties(research.${c} PROPERTIES SKIP_RETURN_CODE 77)
 endforeach()
+
+# tdpsim gen: its arithmetic (the PRNG, the zipfian's powers), then research/gen.sh, one
+# behaviour per case.
+add_executable(test_gen_rng research/test_gen_rng.c ${PROJECT_SOURCE_DIR}/tools/tdpsim/gen_rng.c)
+target_include_directories(test_gen_rng PRIVATE ${PROJECT_SOURCE_DIR}/tools/tdpsim)
+target_link_libraries(test_gen_rng PRIVATE tdpsim_static PkgConfig::check m)
+set_source_files_properties(${PROJECT_SOURCE_DIR}/tools/tdpsim/gen_rng.c
+  PROPERTIES COMPILE_OPTIONS -ffp-contract=off)
+add_test(NAME research.gen_prng_streams_ranges_and_powers COMMAND test_gen_rng)
+set(gen_cases
+  same_seed_and_options_give_byte_identical_traces
+  different_seeds_give_different_traces
+  every_workload_replays_cleanly_also_under_check
+  every_encoding_replays_to_the_same_digest
+  sequential_sweeps_each_vcpus_share_once_a_pass
+  zipfian_hottest_item_takes_its_share
+  pointer_chase_visits_every_node_once_a_lap
+  jit_under_forced_nx_huge_pages_takes_exec_faults_and_splits
+  migration_dirties_pages_and_recovers_huge_pages
+  boot_mixes_kernel_and_user_code_and_data
+  vcpus_ticks_and_settings_go_into_the_trace
+  bad_workloads_and_values_exit_2_with_a_message
+  help_documents_every_workload_with_an_example
+  man_page_and_docs_document_gen)
+foreach(c ${gen_cases})
+  add_test(NAME research.gen_${c}
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/research/gen.sh ${c} ${TDPSIM_BIN}
+            ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/gen-${c})
+  set_tests_properties(research.gen_${c} PROPERTIES SKIP_RETURN_CODE 77)
+endforeach()

@@ -8,3 +8,6 @@ add_test(NAME structure.tools_use_only_the_public_api
 add_test(NAME structure.comments_cite_no_documents_outside_the_repository
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/structure/comments_cite_no_documents_outside_the_repository.sh
           ${PROJECT_SOURCE_DIR})
+add_test(NAME structure.gen_draws_from_its_own_prng_alone
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/structure/gen_draws_from_its_own_prng_alone.sh
+          ${PROJECT_SOURCE_DIR})

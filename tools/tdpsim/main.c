@@ -20,6 +20,8 @@ static const char usage[] =
 	"  plot TIMELINE.csv... -o FILE.png\n"
 	"                  draw timelines (replay --timeline) with gnuplot\n"
 	"  import --from F IN -o OUT  a recording in (ftrace, trace-cmd, perf, lackey)\n"
+	"  gen WORKLOAD -o OUT        a synthetic trace: sequential, uniform, zipfian,\n"
+	"                  pointer-chase, jit, migration, boot\n"
 	"\n"
 	"options:\n"
 	"  -h, --help      this text; 'tdpsim COMMAND --help' for a command's\n"
@@ -53,5 +55,7 @@ int main(int argc, char **argv)
 		return cmd_plot(argc - 1, argv + 1);
 	if (strcmp(cmd, "import") == 0)
 		return cmd_import(argc - 1, argv + 1);
+	if (strcmp(cmd, "gen") == 0)
+		return cmd_gen(argc - 1, argv + 1);
 	return cli_usage_error("unknown command '%s' (try 'tdpsim --help')", cmd);
 }
