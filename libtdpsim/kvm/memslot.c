@@ -102,6 +102,11 @@ struct kvm_memory_slot *memslots_by_gfn(struct kvm_memslots *ms, uint64_t gfn)
 {
 	size_t lo = 0, hi = ms->n;
 
+	/* The slot found last, first (search_memslots' last_used_slot). */
+	if (ms->last_used < ms->n && gfn - ms->slots[ms->last_used].base_gfn <
+				     ms->slots[ms->last_used].npages)
+		return &ms->slots[ms->last_used];
+
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		struct kvm_memory_slot *s = &ms->slots[mid];
@@ -110,8 +115,10 @@ struct kvm_memory_slot *memslots_by_gfn(struct kvm_memslots *ms, uint64_t gfn)
 			hi = mid;
 		else if (gfn >= s->base_gfn + s->npages)
 			lo = mid + 1;
-		else
+		else {
+			ms->last_used = mid;
 			return s;
+		}
 	}
 	return NULL;
 }

@@ -49,6 +49,7 @@ struct kvm_memslots {
 	int have_rmaps;                /* new slots get rmap arrays (kvm_memslots_have_rmaps) */
 	int have_write_track;          /* new slots get gfn_write_track arrays */
 	size_t n, cap;
+	size_t last_used;              /* the slot memslots_by_gfn found last (a hint) */
 	uint64_t npages;               /* sum over slots */
 };
 

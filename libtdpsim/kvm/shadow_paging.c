@@ -124,6 +124,11 @@ int mmu_try_to_unsync_pages(struct kvm *kvm, const struct kvm_memory_slot *slot,
 
 	if (!kvm->indirect_shadow_pages) /* no guest table is shadowed anywhere */
 		return 0;
+	/* Every shadowed table disallows the huge pages over it (account_shadowed): where the
+	 * 2M region is not disallowed, no table here is shadowed or tracked - nothing to look
+	 * up in mmu_page_hash. */
+	if (slot && !lpage_disallowed(slot, gfn, PG_LEVEL_2M))
+		return 0;
 	if (kvm_gfn_is_write_tracked(kvm, slot, gfn))
 		return -1;
 	for_each_gfn_valid_sp_with_gptes(kvm, sp, gfn, id) {
