@@ -163,6 +163,7 @@ static int layout_infer(struct imp *im)
 {
 	uint64_t base = im->gpa_min & ~(MB2 - 1);
 	uint64_t end = (im->gpa_max | (MB2 - 1)) + 1;
+	uint64_t gpt = im->gpt_size > MB2 ? im->gpt_size : MB2; /* the guest's tables */
 	tdpsim_event ev;
 	int rc;
 
@@ -171,16 +172,16 @@ static int layout_infer(struct imp *im)
 	memset(&ev, 0, sizeof(ev));
 	ev.cmd = TDPSIM_CMD_MEMSLOT;
 	ev.u.memslot.gpa = base;
-	ev.u.memslot.size = end + MB2 - base;
+	ev.u.memslot.size = end + gpt - base;
 	ev.u.memslot.hva = INFER_HVA + base;
 	if ((rc = imp_write(im, &ev)) < 0)
 		return rc;
 	im->nslots = 1;
-	im->slots[0] = (struct imp_slot){ base, end + MB2 - base, INFER_HVA + base };
+	im->slots[0] = (struct imp_slot){ base, end + gpt - base, INFER_HVA + base };
 	memset(&ev, 0, sizeof(ev));
 	ev.cmd = TDPSIM_CMD_BACKING;
 	ev.u.backing.hva = INFER_HVA + base;
-	ev.u.backing.size = end + MB2 - base;
+	ev.u.backing.size = end + gpt - base;
 	ev.u.backing.kind = TDPSIM_BACKING_THP;
 	ev.u.backing.populate = 1;
 	if ((rc = imp_write(im, &ev)) < 0)
@@ -188,11 +189,11 @@ static int layout_infer(struct imp *im)
 	memset(&ev, 0, sizeof(ev));
 	ev.cmd = TDPSIM_CMD_GUEST_PT;
 	ev.u.guest_pt.gpa = end;
-	ev.u.guest_pt.size = MB2;
+	ev.u.guest_pt.size = gpt;
 	if ((rc = imp_write(im, &ev)) < 0)
 		return rc;
 	imp_notice(im, "no --layout: inferred one memslot gpa 0x%" PRIx64 "-0x%" PRIx64
-		   " backed by THP (populated), covering the faulted range", base, (uint64_t)(end + MB2));
+		   " backed by THP (populated), covering the faulted range", base, (uint64_t)(end + gpt));
 	return 0;
 }
 
@@ -206,10 +207,17 @@ static int write_head(struct imp *im)
 	if (rc < 0)
 		return rc;
 	if (im->r->shadow) {
-		imp_notice(im, "recorded on a shadow-MMU host; the recording holds no guest page "
-			   "tables, which mmu=shadow walks, so the trace replays under mmu=tdp");
-		if ((rc = imp_comment(im, "recorded on a shadow-MMU host (replays under mmu=tdp: "
-				      "the recording holds no guest page tables for mmu=shadow)")) < 0)
+		imp_notice(im, "recorded on a shadow-MMU host: the trace replays under mmu=shadow, "
+			   "the guest's mappings rebuilt from its walks' PTEs and KVM's prefetches");
+		if ((rc = imp_comment(im, "recorded on a shadow-MMU host: mmu=shadow, the guest's "
+				      "mappings rebuilt from kvm_mmu_paging_element and "
+				      "kvm_mmu_set_spte")) < 0)
+			return rc;
+		memset(&ev, 0, sizeof(ev));
+		ev.cmd = TDPSIM_CMD_SET;
+		ev.u.set.key = "mmu";
+		ev.u.set.value = "shadow";
+		if ((rc = imp_write(im, &ev)) < 0)
 			return rc;
 	}
 	if (im->r->vcpus > 1) {
@@ -222,7 +230,9 @@ static int write_head(struct imp *im)
 			return rc;
 	}
 	im->nslots = 0;
-	return im->o->layout ? layout_copy(im) : layout_infer(im);
+	if ((rc = im->o->layout ? layout_copy(im) : layout_infer(im)) < 0)
+		return rc;
+	return imp_kvm_write_guest_maps(im); /* a shadow recording's, before any fault */
 }
 
 /* ---- the kvm importers' passes ---- */
@@ -286,6 +296,7 @@ static int kvm_import(struct imp *im, const char *path, tdpsim_trace_writer *w)
 	if (rc < 0)
 		return rc;
 	im->r->vcpus = im->vcpus;
+	imp_kvm_plan_guest_maps(im);
 	reset_pass(im);
 	im->w = w;
 	if ((rc = write_head(im)) < 0)
@@ -333,6 +344,7 @@ int tdpsim_import(const char *in, tdpsim_trace_writer *w, const tdpsim_import_op
 	im->file = strcmp(in, "-") == 0 ? "(stdin)" : in;
 	rc = opts->format == TDPSIM_IMPORT_LACKEY ? lackey_import(im, in, w)
 						  : kvm_import(im, in, w);
+	free(im->gpages);
 	free(im);
 	return rc;
 }

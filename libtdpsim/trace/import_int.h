@@ -20,6 +20,15 @@ struct imp_walk {
 	uint64_t gva, gpa, ts, leaf_pte;
 	int leaf_level;
 	int64_t vcpu_id; /* the vcpu kvm_page_fault named, or -1 */
+	/* after a shadow fault: its kvm_mmu_set_spte lines (the leaf, then the prefetched) */
+	int spte_open, have_at0;
+	uint64_t fault_gva, fault_gfn, at0;
+};
+
+/* A guest page a shadow recording shows mapped: by a walk's leaf gpte, or prefetched. */
+struct imp_gpage {
+	uint64_t gva, gpte;
+	uint32_t level, seq; /* seq: the order seen, so the first one of a page wins */
 };
 
 struct imp_slot { uint64_t gpa, size, hva; };
@@ -43,6 +52,11 @@ struct imp {
 	uint32_t nslots;
 	struct imp_slot slots[IMP_MAX_SLOTS];
 	uint64_t mapped[IMP_MAP_CACHE];
+	/* shadow recordings: the guest's mappings, gathered by the first pass and written
+	 * before the first fault (24 bytes per guest page) */
+	struct imp_gpage *gpages;
+	size_t ngpages, cap_gpages;
+	uint64_t gpt_size; /* the guest-pt region their tables need */
 };
 
 /* One tracepoint event, as a text front end cut it out of its line. */
@@ -66,6 +80,10 @@ int imp_progress(struct imp *im, FILE *f, uint64_t total);
 /* import_kvm.c: the KVM tracepoints' meaning, shared by every kvm front end */
 int imp_kvm_event(struct imp *im, const struct imp_rec *rec);
 int imp_kvm_finish(struct imp *im);
+/* the guest's mappings a shadow recording showed, as guest-maps (after the layout) */
+int imp_kvm_write_guest_maps(struct imp *im);
+/* what they need: the guest-pt size for their tables (sorts and dedupes them) */
+void imp_kvm_plan_guest_maps(struct imp *im);
 
 /* import_ftrace.c / import_perf.c: one text line into a record (1), a line to skip (0) */
 int imp_ftrace_line(struct imp *im, char *line, struct imp_rec *rec);

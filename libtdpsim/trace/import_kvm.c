@@ -97,6 +97,25 @@ static int write_advance(struct imp *im, uint64_t ts)
 	return imp_write(im, &ev);
 }
 
+/* The guest-map of one guest page at `level` mapped by `gpte`. */
+static tdpsim_event guest_map_of(uint64_t gva, uint64_t gpte, int level, uint64_t size)
+{
+	uint64_t psize = level == 2 ? 2ull << 20 : level == 3 ? 1ull << 30 : 4096;
+	tdpsim_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = TDPSIM_CMD_GUEST_MAP;
+	ev.u.guest_map.gva = gva & ~(psize - 1);
+	ev.u.guest_map.gpa = gpte & PTE_ADDR & ~(psize - 1);
+	ev.u.guest_map.size = size ? size : psize;
+	ev.u.guest_map.page_level = (uint32_t)level;
+	ev.u.guest_map.prot = TDPSIM_PROT_R | (gpte & PTE_W ? TDPSIM_PROT_W : 0) |
+			      (gpte & PTE_NX ? 0 : TDPSIM_PROT_X);
+	ev.u.guest_map.user = !!(gpte & PTE_U);
+	ev.u.guest_map.ad = (gpte & (PTE_A | PTE_D)) == (PTE_A | PTE_D);
+	return ev;
+}
+
 /* The leaf guest PTE the walk saw, as a guest-map of its page (once while it is cached). */
 static int write_guest_map(struct imp *im, const struct imp_walk *wk)
 {
@@ -108,19 +127,89 @@ static int write_guest_map(struct imp *im, const struct imp_walk *wk)
 	if (*slot == key)
 		return 0;
 	*slot = key;
-	memset(&ev, 0, sizeof(ev));
-	ev.cmd = TDPSIM_CMD_GUEST_MAP;
-	ev.u.guest_map.gva = gva;
-	ev.u.guest_map.gpa = wk->leaf_pte & PTE_ADDR & ~(psize - 1);
-	ev.u.guest_map.size = psize;
-	ev.u.guest_map.page_level = (uint32_t)wk->leaf_level;
-	ev.u.guest_map.prot = TDPSIM_PROT_R | (wk->leaf_pte & PTE_W ? TDPSIM_PROT_W : 0) |
-			      (wk->leaf_pte & PTE_NX ? 0 : TDPSIM_PROT_X);
-	ev.u.guest_map.user = !!(wk->leaf_pte & PTE_U);
-	ev.u.guest_map.ad = (wk->leaf_pte & (PTE_A | PTE_D)) == (PTE_A | PTE_D);
+	ev = guest_map_of(wk->gva, wk->leaf_pte, wk->leaf_level, 0);
 	if (im->w)
 		im->r->guest_maps++;
 	return imp_write(im, &ev);
+}
+
+/* ---- a shadow recording's guest mappings, gathered in the first pass ---- */
+
+static int gpage_add(struct imp *im, uint64_t gva, uint64_t gpte, int level)
+{
+	if (im->ngpages == im->cap_gpages) {
+		size_t cap = im->cap_gpages ? 2 * im->cap_gpages : 256;
+		struct imp_gpage *g = realloc(im->gpages, cap * sizeof(*g));
+
+		if (!g)
+			return err_set(TDPSIM_ENOMEM, "%s: out of memory for the guest's mappings",
+				       im->file);
+		im->gpages = g;
+		im->cap_gpages = cap;
+	}
+	im->gpages[im->ngpages] = (struct imp_gpage){ gva, gpte, (uint32_t)level,
+						      (uint32_t)im->ngpages };
+	im->ngpages++;
+	return 0;
+}
+
+static int gpage_cmp(const void *a, const void *b)
+{
+	const struct imp_gpage *x = a, *y = b;
+
+	if (x->gva != y->gva)
+		return x->gva < y->gva ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Pages in gva order, the first sighting of each kept (the guest's mapping before the
+ * recording could change it); the tables they need: a root, and a table per 512G, 1G and
+ * 2M region above their leaves. */
+void imp_kvm_plan_guest_maps(struct imp *im)
+{
+	size_t n = 0;
+	uint64_t tables = 1, last[4] = { UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX };
+
+	qsort(im->gpages, im->ngpages, sizeof(*im->gpages), gpage_cmp);
+	for (size_t i = 0; i < im->ngpages; i++)
+		if (!n || im->gpages[n - 1].gva != im->gpages[i].gva)
+			im->gpages[n++] = im->gpages[i];
+	im->ngpages = n;
+	for (size_t i = 0; i < n; i++)
+		for (int l = (int)im->gpages[i].level + 1; l <= 4; l++) {
+			uint64_t key = im->gpages[i].gva >> (12 + 9 * (l - 1));
+
+			if (key != last[l - 1]) {
+				last[l - 1] = key;
+				tables++;
+			}
+		}
+	im->gpt_size = ((tables * 4096 + (2ull << 20) - 1) >> 21) << 21;
+}
+
+/* Runs of pages that map contiguously with the same rights become one guest-map. */
+int imp_kvm_write_guest_maps(struct imp *im)
+{
+	for (size_t i = 0; i < im->ngpages;) {
+		const struct imp_gpage *g = &im->gpages[i];
+		uint64_t psize = g->level == 2 ? 2ull << 20 : g->level == 3 ? 1ull << 30 : 4096;
+		uint64_t bits = g->gpte & ~PTE_ADDR, size = psize;
+		tdpsim_event ev;
+		size_t j = i + 1;
+		int rc;
+
+		while (j < im->ngpages && im->gpages[j].level == g->level &&
+		       im->gpages[j].gva == g->gva + size &&
+		       (im->gpages[j].gpte & PTE_ADDR) == (g->gpte & PTE_ADDR) + size &&
+		       (im->gpages[j].gpte & ~PTE_ADDR) == bits)
+			size += psize, j++;
+		ev = guest_map_of(g->gva, g->gpte, (int)g->level, size);
+		im->r->guest_maps++;
+		if ((rc = imp_write(im, &ev)) < 0)
+			return rc;
+		i = j;
+	}
+	return 0;
 }
 
 /* The fault of `wk` as a record: time, the guest's mapping, the recorded level, the fault. */
@@ -136,16 +225,25 @@ static int emit_fault(struct imp *im, uint32_t vcpu, struct imp_walk *wk)
 	im->faults_seen++;
 	if (id + 1 > im->vcpus)
 		im->vcpus = id + 1;
+	if (wk->shadow) { /* its kvm_mmu_set_spte lines follow */
+		wk->spte_open = 1;
+		wk->have_at0 = 0;
+		wk->fault_gva = wk->gva;
+		wk->fault_gfn = wk->gpa >> 12;
+	}
 	if (!im->w) {
 		if (wk->gpa < im->gpa_min)
 			im->gpa_min = wk->gpa;
 		if (wk->gpa > im->gpa_max)
 			im->gpa_max = wk->gpa;
+		if (wk->shadow && wk->has_leaf)
+			return gpage_add(im, wk->gva, wk->leaf_pte, wk->leaf_level);
 		return 0;
 	}
 	if ((rc = write_advance(im, wk->ts)) < 0)
 		return rc;
-	if (wk->shadow && wk->has_leaf && (rc = write_guest_map(im, wk)) < 0)
+	/* A TDP host's walks show no guest PTEs; a shadow host's were all written up front. */
+	if (wk->shadow && wk->has_leaf && !im->gpages && (rc = write_guest_map(im, wk)) < 0)
 		return rc;
 	if (wk->level) {
 		snprintf(note, sizeof(note), "recorded level=%d (kvm_mmu_spte_requested)", wk->level);
@@ -261,6 +359,40 @@ static int ev_spte_requested(struct imp *im, const struct imp_rec *rec, uint32_t
 	return emit_fault(im, vcpu, wk);
 }
 
+/*
+ * "gfn %llx spte %llx (%s) level %d at %llx" (mmutrace.h, kvm_mmu_set_spte): after a shadow
+ * fault, the leaf KVM set, then the neighbours FNAME(pte_prefetch) mapped from their gptes.
+ * Each neighbour's place in the shadow table (`at`, the SPTE's address) gives its gva beside
+ * the fault's; its gpte was present and Accessed (else no prefetch), Dirty where the SPTE is
+ * writable (protect_clean_gpte).  The first pass gathers them as guest pages.
+ */
+static int ev_set_spte(struct imp *im, const struct imp_rec *rec, uint32_t vcpu)
+{
+	struct imp_walk *wk = &im->walk[vcpu];
+	uint64_t gfn, spte, level, at, gpte;
+	int64_t delta;
+
+	if (!body_hex(rec->body, "gfn ", &gfn) || !body_hex(rec->body, "spte ", &spte) ||
+	    !body_dec(rec->body, "level ", &level) || !body_hex(rec->body, " at ", &at))
+		return imp_malformed(im, "kvm_mmu_set_spte: expected 'gfn G spte S (...) level L "
+				     "at A'");
+	if (!wk->spte_open || level != 1 || im->w)
+		return 0;
+	if (!wk->have_at0) {
+		if (gfn == wk->fault_gfn) {
+			wk->have_at0 = 1;
+			wk->at0 = at;
+		}
+		return 0;
+	}
+	if ((at >> 12) != (wk->at0 >> 12))
+		return 0; /* not in the fault's shadow table */
+	delta = ((int64_t)at - (int64_t)wk->at0) / 8;
+	gpte = gfn << 12 | 0x1 | PTE_U * !!(spte & PTE_U) | PTE_A |
+	       (spte & PTE_W ? PTE_W | PTE_D : 0) | (spte & PTE_NX);
+	return gpage_add(im, (wk->fault_gva & ~0xfffull) + (uint64_t)(delta * 4096), gpte, 1);
+}
+
 static int ev_walker_error(struct imp *im, uint32_t vcpu)
 {
 	struct imp_walk *wk = &im->walk[vcpu];
@@ -341,6 +473,8 @@ int imp_kvm_event(struct imp *im, const struct imp_rec *rec)
 		return ev_element(im, rec, vcpu);
 	if (name_is(rec, "kvm_mmu_spte_requested"))
 		return ev_spte_requested(im, rec, vcpu);
+	if (name_is(rec, "kvm_mmu_set_spte"))
+		return ev_set_spte(im, rec, vcpu);
 	if (name_is(rec, "kvm_mmu_walker_error"))
 		return ev_walker_error(im, vcpu);
 	if (name_is(rec, "fast_page_fault")) /* fixed without an SPTE request: level unknown */

@@ -31,15 +31,33 @@ real_shadow_samples_give_one_fault_per_spte_request)
     expect_in err.txt "$walks guest walks"
   done
   ;;
-real_shadow_sample_replays_under_tdp_with_a_notice)
+real_shadow_sample_replays_under_shadow_with_a_notice)
   run "$tdpsim" import --from ftrace "$S/00_trace_format_2m_005.trace" -o t.tdpt; expect_status 0
   expect_in err.txt "shadow-MMU host"
-  expect_in err.txt "replays under mmu=tdp"
+  expect_in err.txt "replays under mmu=shadow"
   expect_in t.tdpt "# recorded on a shadow-MMU host"
-  run "$tdpsim" replay --json t.tdpt; expect_status 0
-  expect_in out.txt '"mmu": "tdp"'
-  # two recorded faults, both reach KVM's handler
+  expect_in t.tdpt "set mmu=shadow"
+  run "$tdpsim" replay --json --check t.tdpt; expect_status 0
+  expect_in out.txt '"mmu": "shadow"'
+  # two recorded faults (gva 40000000 and 40001000 in one guest 2M page), both reach KVM's
+  # handler; the recording ran under dirty logging, which tracepoints do not show, so here
+  # the first maps 2M and the second finds it mapped (spurious)
   expect_in out.txt '"pf_taken": 2'
+  expect_in out.txt '"pf_spurious": 1'
+  ;;
+real_shadow_4k_samples_reproduce_the_real_stats_under_shadow)
+  # 4k_001 + 4k_003 are steps 1 and 3 of the real 4K scenario: the real KVM then had mapped 2
+  # leaves (the code page, its prefetched neighbour) and 8 more (gfn 40010 and the 7 it
+  # prefetched), with 4 + 2 shadow pages made and 2 faults fixed (summary.tsv: pages_4k 2 ->
+  # 18 over steps 1-3, of which step 2's 8 are not in these samples).  The neighbours come
+  # back from the kvm_mmu_set_spte lines of each fault.
+  cat "$S/00_trace_format_4k_001.trace" "$S/00_trace_format_4k_003.trace" > both.trace
+  "$tdpsim" import --from ftrace both.trace -o t.tdpt 2>/dev/null
+  run "$tdpsim" replay --json --check --check-recorded t.tdpt; expect_status 0
+  expect_in out.txt '"pages_4k": 10'
+  expect_in out.txt '"mmu_cache_miss": 6'
+  expect_in out.txt '"pf_fixed": 2'
+  expect_in err.txt "the simulator chose the same level for 2 (100.0%)"
   ;;
 check_recorded_reports_the_level_agreement)
   # 2m_002: the guest maps 0x40000000 with a 2M PTE (400000e7: PS) and KVM requested level 2;
@@ -58,9 +76,12 @@ check_recorded_reports_the_level_agreement)
   ;;
 guest_ptes_of_the_walk_become_guest_maps)
   # 4k_003: the faulting walk of gva 40010000 ends at level 1 on pte 40010067 (P W U A D, no
-  # NX: a 4K page, prot rwx - the default, so not written -, user, A and D set)
+  # NX: a 4K page, prot rwx - the default, so not written -, user, A and D set); KVM then
+  # set 7 more SPTEs beside it in its table (kvm_mmu_set_spte ... at +8 .. +0x38): the
+  # prefetched neighbours 40011-40017, writable, so their gptes were present, Accessed and
+  # Dirty - one run of 8 pages
   "$tdpsim" import --from ftrace "$S/00_trace_format_4k_003.trace" -o t.tdpt 2>/dev/null
-  expect_in t.tdpt "guest-map gva=0x40010000 gpa=0x40010000 size=4K page=4k user=1 ad=1"
+  expect_in t.tdpt "guest-map gva=0x40010000 gpa=0x40010000 size=32K page=4k user=1 ad=1"
   ;;
 tdp_6_18_format_gives_faults_levels_and_times)
   run "$tdpsim" import --from ftrace "$S/tdp-6.18.ftrace" -o t.tdpt; expect_status 0
@@ -102,11 +123,12 @@ ftrace_prefix_forms_all_parse)
   expect_in t.tdpt "advance us=10"
   ;;
 unused_events_are_counted_and_listed)
-  # 2m_002: 1 kvm_mmu_get_page, 1 kvm_mmu_set_spte, 1 kvm_emulate_insn are not used
+  # 2m_002: 1 kvm_mmu_get_page, 1 kvm_emulate_insn are not used (kvm_mmu_set_spte is: the
+  # SPTEs a fault prefetched tell the guest's neighbouring mappings)
   run "$tdpsim" import --from ftrace "$S/00_trace_format_2m_002.trace" -o t.tdpt; expect_status 0
   expect_in err.txt "not used: kvm_mmu_get_page x 1"
-  expect_in err.txt "not used: kvm_mmu_set_spte x 1"
   expect_in err.txt "not used: kvm_emulate_insn x 1"
+  grep -q "not used: kvm_mmu_set_spte" err.txt && fail "kvm_mmu_set_spte listed as not used"
   ;;
 malformed_line_names_file_and_line_or_is_counted_with_lenient)
   { sed -n 1,3p "$S/00_trace_format_2m_002.trace"; echo "garbage here"

@@ -1,7 +1,8 @@
 # tdpsim import: recordings in (tests/import/import.sh, one behaviour per case).
 set(import_cases
   real_shadow_samples_give_one_fault_per_spte_request
-  real_shadow_sample_replays_under_tdp_with_a_notice
+  real_shadow_sample_replays_under_shadow_with_a_notice
+  real_shadow_4k_samples_reproduce_the_real_stats_under_shadow
   check_recorded_reports_the_level_agreement
   guest_ptes_of_the_walk_become_guest_maps
   tdp_6_18_format_gives_faults_levels_and_times
