@@ -106,6 +106,31 @@ output_file_appears_complete_and_only_on_success)
   [ ! -e out2.json ] || fail "output written for bad input"
   [ -z "$(ls out2.json.tmp.* 2>/dev/null)" ] || fail "temporary left behind"
   ;;
+output_onto_a_fifo_or_symlink_writes_through_it_and_never_replaces_it)
+  # A FIFO is written through (a reader gets the JSON), still a FIFO after.
+  mkfifo pipe
+  cat pipe > from-pipe.json &
+  reader=$!
+  "$tdpsim" replay "$gold" --json -o pipe
+  wait "$reader"
+  [ -p pipe ] || fail "the FIFO was replaced"
+  python3 -c "import json; json.load(open('from-pipe.json'))"
+  # A symlink's target is the file written; the link stays a link.
+  echo old > target.json
+  ln -s target.json link.json
+  "$tdpsim" replay "$gold" --json -o link.json
+  [ -L link.json ] || fail "the symlink was replaced"
+  python3 -c "import json; json.load(open('target.json'))"
+  # /dev/null stays the device (as root, a rename over it would make it a file).
+  if [ -c /dev/null ]; then
+    "$tdpsim" replay "$gold" --json -o /dev/null
+    [ -c /dev/null ] || fail "/dev/null is no longer a character device"
+  fi
+  # A folder is refused before anything runs.
+  mkdir folder
+  run "$tdpsim" replay "$gold" --json -o folder; expect_status 2
+  expect_in err.txt "is a folder"
+  ;;
 info_reports_counts_duration_ranges_and_kind)
   run "$tdpsim" info "$quick"; expect_status 0
   expect_in out.txt "encoding  text"

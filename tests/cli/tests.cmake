@@ -8,6 +8,7 @@ set(cli_cases
   table_shows_marks_final_and_digest
   table_columns_line_up_for_every_stat
   output_file_appears_complete_and_only_on_success
+  output_onto_a_fifo_or_symlink_writes_through_it_and_never_replaces_it
   info_reports_counts_duration_ranges_and_kind
   convert_is_lossless_between_every_encoding
   stdin_is_read_with_dash

@@ -17,10 +17,13 @@ int cli_fail(void);
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* An output file that appears only when complete: written to a temporary, renamed at commit. */
+/* -o FILE: a regular file (or a new one) appears whole or not at all (written to a temporary
+ * beside it, renamed over it at the end); a symlink's target is the file written; a device or
+ * FIFO (-o /dev/null) is written through, never replaced; a folder is refused. */
 struct outfile {
 	FILE *f;
 	char *path; /* NULL: standard output */
-	char *tmp;
+	char *tmp;  /* NULL: written through (a device or FIFO) */
 };
 int outfile_open(struct outfile *o, const char *path);
 int outfile_commit(struct outfile *o);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "compare.h"
@@ -77,8 +78,15 @@ static void replay(const struct compare_args *a, const struct policy *p, struct 
 		goto out;
 	}
 	/* The timeline appears only when complete, as every output does. */
-	if (p->timeline)
-		snprintf(tmp, sizeof(tmp), "%s.tmp", p->timeline);
+	if (p->timeline) {
+		struct stat st;
+
+		/* A device or FIFO (--timeline /dev/null) is written through, never replaced. */
+		if (stat(p->timeline, &st) == 0 && !S_ISREG(st.st_mode))
+			snprintf(tmp, sizeof(tmp), "%s", p->timeline);
+		else
+			snprintf(tmp, sizeof(tmp), "%s.tmp", p->timeline);
+	}
 	if (p->timeline && (!(csv = fopen(tmp, "w")) ||
 			    timeline_csv_start(&tl, csv, sim, a->unit, a->every) != 0)) {
 		r->status = EXIT_BAD_INPUT;
@@ -107,7 +115,9 @@ out:
 		r->status = EXIT_INTERNAL;
 		snprintf(r->message, sizeof(r->message), "%s: cannot write", p->timeline);
 	}
-	if (csv && (r->status == 0 || r->status == EXIT_MACHINE_CHECK))
+	if (csv && strcmp(tmp, p->timeline) == 0)
+		; /* written through */
+	else if (csv && (r->status == 0 || r->status == EXIT_MACHINE_CHECK))
 		rename(tmp, p->timeline);
 	else if (csv)
 		unlink(tmp);

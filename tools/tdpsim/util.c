@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,8 @@ int cli_usage_error(const char *fmt, ...)
 
 int outfile_open(struct outfile *o, const char *path)
 {
+	struct stat st;
+	char *target = NULL;
 	int fd;
 
 	memset(o, 0, sizeof(*o));
@@ -47,19 +50,36 @@ int outfile_open(struct outfile *o, const char *path)
 		o->f = stdout;
 		return 0;
 	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return cli_usage_error("%s: is a folder, not a file to write", path);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) { /* a device or a FIFO */
+		o->f = fopen(path, "w");
+		if (!o->f)
+			return cli_usage_error("%s: cannot open for writing: %s", path,
+					       strerror(errno));
+		o->path = strdup(path);
+		return o->path ? 0 : cli_usage_error("out of memory");
+	}
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		if (!(target = realpath(path, NULL)))
+			return cli_usage_error("%s: a symlink to nothing (%s)", path, strerror(errno));
+		path = target;
+	}
 	o->path = strdup(path);
 	o->tmp = malloc(strlen(path) + 16);
+	free(target);
 	if (!o->path || !o->tmp)
 		return cli_usage_error("out of memory");
-	sprintf(o->tmp, "%s.tmp.XXXXXX", path);
+	sprintf(o->tmp, "%s.tmp.XXXXXX", o->path);
 	fd = mkstemp(o->tmp);
 	if (fd < 0) {
 		int e = errno;
+		int rc = cli_usage_error("%s: cannot create: %s", o->path, strerror(e));
 
 		free(o->path);
 		free(o->tmp);
 		o->path = o->tmp = NULL;
-		return cli_usage_error("%s: cannot create: %s", path, strerror(e));
+		return rc;
 	}
 	fchmod(fd, 0644);
 	o->f = fdopen(fd, "w");
@@ -74,10 +94,11 @@ int outfile_commit(struct outfile *o)
 		return fflush(stdout) == 0 ? 0 : cli_usage_error("writing standard output failed");
 	bad = ferror(o->f) | (fclose(o->f) != 0);
 	o->f = NULL;
-	if (bad || rename(o->tmp, o->path) != 0) {
+	if (bad || (o->tmp && rename(o->tmp, o->path) != 0)) {
 		int e = errno;
 
-		unlink(o->tmp);
+		if (o->tmp)
+			unlink(o->tmp);
 		fprintf(stderr, "tdpsim: %s: cannot write: %s\n", o->path, strerror(e));
 		free(o->path);
 		free(o->tmp);
@@ -94,7 +115,8 @@ void outfile_abort(struct outfile *o)
 		return;
 	if (o->f)
 		fclose(o->f);
-	unlink(o->tmp);
+	if (o->tmp)
+		unlink(o->tmp);
 	free(o->path);
 	free(o->tmp);
 	memset(o, 0, sizeof(*o));
