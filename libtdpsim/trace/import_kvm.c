@@ -170,6 +170,8 @@ void imp_kvm_plan_guest_maps(struct imp *im)
 	size_t n = 0;
 	uint64_t tables = 1, last[4] = { UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX };
 
+	if (!im->ngpages)	/* no walk PTEs in the recording (a TDP host): nothing to plan */
+		return;
 	qsort(im->gpages, im->ngpages, sizeof(*im->gpages), gpage_cmp);
 	for (size_t i = 0; i < im->ngpages; i++)
 		if (!n || im->gpages[n - 1].gva != im->gpages[i].gva)
