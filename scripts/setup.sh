@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 packages="build-essential cmake pkg-config zlib1g-dev check libcmocka-dev libinih-dev
   gnuplot-nox python3 bsdutils gzip groff-base man-db
-  libtracecmd-dev libtraceevent-dev libtracefs-dev trace-cmd valgrind"
+  libtracecmd-dev libtraceevent-dev libtracefs-dev trace-cmd valgrind
+  parallel slurm-wlm munge"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -66,3 +66,30 @@ foreach(c ${gen_cases})
             ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/gen-${c})
   set_tests_properties(research.gen_${c} PROPERTIES SKIP_RETURN_CODE 77)
 endforeach()
+
+# tdpsim grid: research/grid.sh, one behaviour per case; GNU parallel's and Slurm's cases are
+# skipped (77) where those are missing or Slurm cannot start.
+set(grid_cases
+  csv_has_a_row_per_cell_and_mark_equal_to_single_replays
+  grid_file_and_command_line_give_the_same_csv
+  output_is_identical_for_j1_and_j4
+  finished_cells_are_not_run_again
+  a_changed_trace_or_setting_runs_its_cells_anew
+  list_shows_every_cell_done_or_todo
+  gnu_parallel_runs_the_job_list_to_the_local_csv
+  slurm_job_array_runs_the_grid_to_the_local_csv
+  more_cells_than_slurm_tasks_share_the_tasks
+  machine_check_cells_are_marked_and_exit_3
+  a_failing_cell_is_named_and_the_others_are_kept
+  bad_grids_are_refused_with_a_message
+  policies_and_fixed_settings_make_the_cells
+  help_has_examples_and_the_man_page_documents_grid)
+foreach(c ${grid_cases})
+  add_test(NAME research.grid_${c}
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/research/grid.sh ${c} ${TDPSIM_BIN}
+            ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/grid-${c})
+  set_tests_properties(research.grid_${c} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600)
+endforeach()
+# One single-node Slurm at a time (it binds ports and runs daemons).
+set_tests_properties(research.grid_slurm_job_array_runs_the_grid_to_the_local_csv PROPERTIES
+  RUN_SERIAL TRUE)

@@ -16,6 +16,9 @@ int cli_fail(void);
 /* Print "tdpsim: message" (a usage or input problem) and return EXIT_BAD_INPUT. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* -j N of CMD: 1 to 1024 processes. */
+int cli_parse_jobs(const char *cmd, const char *s, unsigned *jobs);
+
 /* An output file that appears only when complete: written to a temporary, renamed at commit. */
 /* -o FILE: a regular file (or a new one) appears whole or not at all (written to a temporary
  * beside it, renamed over it at the end); a symlink's target is the file written; a device or
@@ -39,6 +42,9 @@ struct report_info {
 void report_write(FILE *f, const tdpsim_sim *sim, enum report_format fmt,
 		  const struct report_info *info);
 
+/* One CSV field: as it is, or quoted (quotes doubled) where it holds , " or a newline. */
+void csv_field(FILE *f, const char *s);
+
 /* The progress bar on stderr. */
 struct progress {
 	int mode;          /* 0 never, 1 after a second, 2 at once */
@@ -59,5 +65,6 @@ int cmd_compare(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_grid(int argc, char **argv);
 
 #endif

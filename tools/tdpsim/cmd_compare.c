@@ -134,18 +134,6 @@ static int parse_stats(const char *list, struct compare_args *a)
 	return a->nrows ? 0 : cli_usage_error("compare: --stats names no stat");
 }
 
-static int parse_jobs(const char *s, unsigned *jobs)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-
-	if (!*s || *end || v == 0 || v > 1024)
-		return cli_usage_error("compare: -j takes a number of processes, 1 to 1024, got '%s'",
-				       s);
-	*jobs = (unsigned)v;
-	return 0;
-}
-
 static int check_args(struct compare_args *a)
 {
 	int rc;
@@ -191,7 +179,7 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 			fputs(usage, stdout);
 			return -1;
 		case 'o': a->out = optarg; break;
-		case 'j': rc = parse_jobs(optarg, &a->jobs); break;
+		case 'j': rc = cli_parse_jobs("compare", optarg, &a->jobs); break;
 		case OPT_POLICY:
 			if (a->npolicies == COMPARE_MAX_POLICIES)
 				return cli_usage_error("compare: at most %d policies",

@@ -57,5 +57,7 @@ int main(int argc, char **argv)
 		return cmd_import(argc - 1, argv + 1);
 	if (strcmp(cmd, "gen") == 0)
 		return cmd_gen(argc - 1, argv + 1);
+	if (strcmp(cmd, "grid") == 0)
+		return cmd_grid(argc - 1, argv + 1);
 	return cli_usage_error("unknown command '%s' (try 'tdpsim --help')", cmd);
 }

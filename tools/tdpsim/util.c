@@ -39,6 +39,18 @@ int cli_usage_error(const char *fmt, ...)
 	return EXIT_BAD_INPUT;
 }
 
+int cli_parse_jobs(const char *cmd, const char *s, unsigned *jobs)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (!*s || *end || v == 0 || v > 1024)
+		return cli_usage_error("%s: -j takes a number of processes, 1 to 1024, got '%s'",
+				       cmd, s);
+	*jobs = (unsigned)v;
+	return 0;
+}
+
 int outfile_open(struct outfile *o, const char *path)
 {
 	struct stat st;
