@@ -19,6 +19,7 @@
 #include "tdpsim/common.h"
 #include "tdpsim/hooks.h"
 #include "tdpsim/models.h"
+#include "tdpsim/output.h"
 #include "tdpsim/stats.h"
 #include "tdpsim/timeline.h"
 #include "tdpsim/trace.h"

@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "core/error.h"
+#include "tdpsim/output.h"
 #include "trace/binary.h"
 #include "trace/reader.h"
 
@@ -20,8 +21,8 @@
 
 struct tdpsim_trace_writer {
 	gzFile gz;
-	char *path;    /* final name, NULL for stdout */
-	char *tmp;     /* temporary name, NULL for stdout */
+	char *path;    /* the name given, NULL for stdout */
+	tdpsim_output *out; /* the file (tdpsim/output.h), NULL for stdout */
 	tdpsim_encoding enc;
 	uint64_t last_addr[ADDR__COUNT];
 	uint64_t records;
@@ -91,25 +92,18 @@ int tdpsim_trace_writer_new(tdpsim_trace_writer **out, const char *path)
 				       "%s: cannot tell the encoding from the name "
 				       "(use .tdpt or .tdpb, optionally with .gz)", path);
 		}
-		w->path = strdup(path);
-		w->tmp = malloc(strlen(path) + 16);
-		if (!w->path || !w->tmp) {
-			free(w->path);
-			free(w->tmp);
+		int rc;
+
+		if (!(w->path = strdup(path))) {
 			free(w);
 			return err_set(TDPSIM_ENOMEM, "%s: out of memory", path);
 		}
-		sprintf(w->tmp, "%s.tmp.XXXXXX", path);
-		fd = mkstemp(w->tmp);
-		if (fd < 0) {
-			int e = errno;
-
+		if ((rc = tdpsim_output_open(&w->out, path)) < 0) {
 			free(w->path);
-			free(w->tmp);
 			free(w);
-			return err_set(TDPSIM_EIO, "%s: cannot create: %s", path, strerror(e));
+			return rc;
 		}
-		fchmod(fd, 0644); /* mkstemp makes it 0600; a trace is an ordinary file */
+		fd = tdpsim_output_fd(w->out);
 	}
 	mode = compress ? "wb6" : "wbT";
 	w->gz = gzdopen(fd, mode);
@@ -368,7 +362,6 @@ int tdpsim_trace_write_comment(tdpsim_trace_writer *w, const char *text)
 static void writer_free(struct tdpsim_trace_writer *w)
 {
 	free(w->path);
-	free(w->tmp);
 	free(w);
 }
 
@@ -392,11 +385,10 @@ int tdpsim_trace_writer_close(tdpsim_trace_writer *w)
 	w->gz = NULL;
 	if (rc == 0 && zrc != Z_OK)
 		rc = err_set(TDPSIM_EIO, "%s: closing failed", w->path ? w->path : "(stdout)");
-	if (rc == 0 && w->tmp && rename(w->tmp, w->path) != 0)
-		rc = err_set(TDPSIM_EIO, "%s: cannot move into place: %s", w->path,
-			     strerror(errno));
-	if (rc < 0 && w->tmp)
-		unlink(w->tmp);
+	if (rc == 0 && w->out)
+		rc = tdpsim_output_commit(w->out);
+	else if (w->out)
+		tdpsim_output_discard(w->out);
 	writer_free(w);
 	return rc;
 }
@@ -407,7 +399,6 @@ void tdpsim_trace_writer_abort(tdpsim_trace_writer *w)
 		return;
 	if (w->gz)
 		gzclose(w->gz);
-	if (w->tmp)
-		unlink(w->tmp);
+	tdpsim_output_discard(w->out);
 	writer_free(w);
 }

@@ -13,24 +13,29 @@ enum { EXIT_DONE = 0, EXIT_INTERNAL = 1, EXIT_BAD_INPUT = 2, EXIT_MACHINE_CHECK 
 
 /* Print the library's last error as "tdpsim: message" and return the exit status for it. */
 int cli_fail(void);
+/* Print the library's last error as "tdpsim: message" and return `status`. */
+int cli_fail_status(int status);
 /* Print "tdpsim: message" (a usage or input problem) and return EXIT_BAD_INPUT. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* -j N of CMD: 1 to 1024 processes. */
 int cli_parse_jobs(const char *cmd, const char *s, unsigned *jobs);
 
-/* An output file that appears only when complete: written to a temporary, renamed at commit. */
-/* -o FILE: a regular file (or a new one) appears whole or not at all (written to a temporary
- * beside it, renamed over it at the end); a symlink's target is the file written; a device or
- * FIFO (-o /dev/null) is written through, never replaced; a folder is refused. */
+/* -o FILE, as tdpsim/output.h opens every output: a regular file (or a new one) appears whole
+ * or not at all, a symlink's target is written, a device or FIFO (-o /dev/null) is written
+ * through, a folder or a missing folder is refused at open - so open it before the work.
+ * Every failure to write the output is exit status 2, with the file and the reason. */
 struct outfile {
 	FILE *f;
-	char *path; /* NULL: standard output */
-	char *tmp;  /* NULL: written through (a device or FIFO) */
+	tdpsim_output *out; /* NULL: standard output */
 };
 int outfile_open(struct outfile *o, const char *path);
 int outfile_commit(struct outfile *o);
 void outfile_abort(struct outfile *o);
+/* Whether `out` is the existing file `in` (so writing it would destroy the input). */
+int outfile_is_input(const char *out, const char *in);
+/* The temporaries of the outputs are removed on SIGINT, SIGTERM and SIGHUP. */
+void cli_remove_temporaries_on_signals(void);
 
 /* Reports of a finished replay. */
 enum report_format { REPORT_TABLE, REPORT_JSON, REPORT_CSV };

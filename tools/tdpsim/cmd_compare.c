@@ -206,6 +206,10 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 	if (strcmp(a->trace, "-") == 0)
 		return cli_usage_error("compare: every policy reads the trace anew: give a file, "
 				       "not standard input");
+	if (outfile_is_input(a->out, a->trace) || outfile_is_input(a->plot, a->trace) ||
+	    outfile_is_input(a->pressure, a->trace))
+		return cli_usage_error("compare: an output is the trace %s itself: writing it would "
+				       "destroy it", a->trace);
 	return check_args(a);
 }
 

@@ -25,6 +25,9 @@ int cmd_convert(int argc, char **argv)
 	}
 	if (argc != 3)
 		return cli_usage_error("convert: expected IN and OUT (try --help)");
+	if (outfile_is_input(argv[2], argv[1]))
+		return cli_usage_error("convert: %s is IN itself: writing it would destroy it",
+				       argv[2]);
 	if (tdpsim_trace_open(&in, argv[1]) < 0)
 		return cli_fail();
 	if (tdpsim_trace_writer_new(&w, argv[2]) < 0) {

@@ -136,6 +136,9 @@ static int parse_args(int argc, char **argv, struct import_args *a)
 	if (optind != argc - 1 || !a->out)
 		return cli_usage_error("import: expected one IN and -o OUT (try --help)");
 	a->in = argv[optind];
+	if (outfile_is_input(a->out, a->in) || outfile_is_input(a->out, a->o.layout))
+		return cli_usage_error("import: -o %s is an input: writing it would destroy it",
+				       a->out);
 	return 0;
 }
 

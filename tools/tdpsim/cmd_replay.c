@@ -229,6 +229,18 @@ static void recorded_report(struct recorded *r)
 }
 /* ---- end of --check-recorded ------------------------------------------------------------ */
 
+/* -o, --timeline or --plot onto the trace itself would destroy it: refused before anything. */
+static int refuse_input_as_output(const struct replay_args *a)
+{
+	const char *outs[] = { a->out, a->timeline.csv, a->timeline.plot };
+
+	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++)
+		if (outfile_is_input(outs[i], a->trace))
+			return cli_usage_error("replay: %s is the trace being replayed: writing it "
+					       "would destroy it", outs[i]);
+	return 0;
+}
+
 int cmd_replay(int argc, char **argv)
 {
 	tdpsim_options o = TDPSIM_OPTIONS_INIT;
@@ -245,9 +257,16 @@ int cmd_replay(int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? EXIT_DONE : rc;
+	if ((rc = refuse_input_as_output(&a)) != 0)
+		return rc;
+	/* The output is opened before the work: a bad -o is refused now, not after the replay. */
+	if ((rc = outfile_open(&out, a.out)) != 0)
+		return rc;
 	o.check = a.check;
-	if (tdpsim_sim_new(&sim, &o) < 0)
+	if (tdpsim_sim_new(&sim, &o) < 0) {
+		outfile_abort(&out);
 		return cli_fail();
+	}
 	if ((rc = pin_settings(sim, &a)) != 0)
 		goto done;
 	if (a.check_recorded && (rc = recorded_start(sim, a.trace, &rec)) != 0)
@@ -281,8 +300,6 @@ int cmd_replay(int argc, char **argv)
 			dt > 0 ? (double)st.accesses / dt / 1e6 : 0.0,
 			dt > 0 ? (double)st.pf_taken / dt / 1e6 : 0.0);
 	}
-	if ((rc = outfile_open(&out, a.out)) != 0)
-		goto done;
 	info.trace_path = a.trace;
 	info.encoding = tdpsim_trace_encoding(trace) == TDPSIM_ENCODING_BINARY
 				? (tdpsim_trace_compressed(trace) ? "binary, gzip" : "binary")
@@ -290,12 +307,15 @@ int cmd_replay(int argc, char **argv)
 	info.events = (uint64_t)n;
 	report_write(out.f, sim, a.fmt, &info);
 	rc = outfile_commit(&out);
+	out.out = NULL;
+	out.f = NULL;
 	if (rc == 0 && tdpsim_sim_halted(sim, NULL, NULL, NULL)) {
 		fprintf(stderr, "tdpsim: %s: the simulated machine took a machine check "
 			"(iTLB multihit); later events did not run\n", tdpsim_trace_where(trace));
 		rc = EXIT_MACHINE_CHECK;
 	}
 done:
+	outfile_abort(&out);
 	replay_timeline_free(&a.timeline);
 	if (rec.f)
 		fclose(rec.f);

@@ -57,14 +57,27 @@ static void keep_settings(const tdpsim_sim *sim, struct policy_result *r)
 	}
 }
 
+/* The timeline's file, opened as every output is (tdpsim/output.h); fills r on failure. */
+static int open_timeline(const struct policy *p, struct outfile *out, struct policy_result *r)
+{
+	const tdpsim_error *e;
+
+	if (outfile_open(out, p->timeline) == 0)
+		return 0;
+	e = tdpsim_error_last();
+	r->status = EXIT_BAD_INPUT;
+	snprintf(r->message, sizeof(r->message), "%s: cannot write the timeline%s%s", p->timeline,
+		 e ? ": " : "", e ? e->message : "");
+	return -1;
+}
+
 /* The replay itself, with its timeline if one is wanted; fills r. */
 static void replay(const struct compare_args *a, const struct policy *p, struct policy_result *r)
 {
 	tdpsim_sim *sim = NULL;
 	tdpsim_trace *trace = NULL;
 	struct timeline_csv tl;
-	FILE *csv = NULL;
-	char tmp[4096] = "";
+	struct outfile csv = { NULL, NULL };
 	int64_t n;
 
 	if (tdpsim_sim_new(&sim, NULL) < 0) {
@@ -77,21 +90,13 @@ static void replay(const struct compare_args *a, const struct policy *p, struct 
 		fail_with(r, EXIT_BAD_INPUT, NULL);
 		goto out;
 	}
-	/* The timeline appears only when complete, as every output does. */
-	if (p->timeline) {
-		struct stat st;
-
-		/* A device or FIFO (--timeline /dev/null) is written through, never replaced. */
-		if (stat(p->timeline, &st) == 0 && !S_ISREG(st.st_mode))
-			snprintf(tmp, sizeof(tmp), "%s", p->timeline);
-		else
-			snprintf(tmp, sizeof(tmp), "%s.tmp", p->timeline);
-	}
-	if (p->timeline && (!(csv = fopen(tmp, "w")) ||
-			    timeline_csv_start(&tl, csv, sim, a->unit, a->every) != 0)) {
-		r->status = EXIT_BAD_INPUT;
-		snprintf(r->message, sizeof(r->message), "%s: cannot write the timeline: %s",
-			 p->timeline, strerror(errno));
+	if (p->timeline && (open_timeline(p, &csv, r) < 0 ||
+			    timeline_csv_start(&tl, csv.f, sim, a->unit, a->every) != 0)) {
+		if (r->status == 0) {
+			r->status = EXIT_BAD_INPUT;
+			snprintf(r->message, sizeof(r->message), "%s: cannot sample the timeline",
+				 p->timeline);
+		}
 		goto out;
 	}
 	n = tdpsim_sim_replay(sim, trace, NULL, NULL);
@@ -99,7 +104,7 @@ static void replay(const struct compare_args *a, const struct policy *p, struct 
 		fail_with(r, EXIT_BAD_INPUT, NULL);
 		goto out;
 	}
-	if (csv)
+	if (csv.f)
 		timeline_csv_finish(&tl, sim);
 	r->events = (uint64_t)n;
 	r->digest = tdpsim_sim_digest(sim);
@@ -111,16 +116,14 @@ static void replay(const struct compare_args *a, const struct policy *p, struct 
 			 "check (iTLB multihit); later events did not run");
 	}
 out:
-	if (csv && (ferror(csv) | fclose(csv)) != 0 && r->status == 0) {
-		r->status = EXIT_INTERNAL;
-		snprintf(r->message, sizeof(r->message), "%s: cannot write", p->timeline);
-	}
-	if (csv && strcmp(tmp, p->timeline) == 0)
-		; /* written through */
-	else if (csv && (r->status == 0 || r->status == EXIT_MACHINE_CHECK))
-		rename(tmp, p->timeline);
-	else if (csv)
-		unlink(tmp);
+	/* The timeline appears only when complete (a machine check completes it). */
+	if (csv.out && (r->status == 0 || r->status == EXIT_MACHINE_CHECK)) {
+		if (outfile_commit(&csv) != 0 && r->status == 0) {
+			r->status = EXIT_BAD_INPUT;
+			snprintf(r->message, sizeof(r->message), "%s: cannot write", p->timeline);
+		}
+	} else
+		outfile_abort(&csv);
 	tdpsim_trace_free(trace);
 	tdpsim_sim_free(sim);
 }

@@ -55,23 +55,13 @@ int plot_check_output(const char *option, const char *path)
 	return cli_usage_error("%s %s: the picture's name must end in .png or .svg", option, path);
 }
 
-/* A temporary name beside `path`, made now so that no one else takes it. */
-static char *temp_beside(const char *path)
+/* The picture's file, opened now as every output is: gnuplot writes it by its name. */
+static int open_picture(struct plot *p, const char *out)
 {
-	char *tmp = malloc(strlen(path) + 16);
-	int fd;
-
-	if (!tmp)
-		return NULL;
-	sprintf(tmp, "%s.tmp.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		free(tmp);
-		return NULL;
-	}
-	fchmod(fd, 0644);
-	close(fd);
-	return tmp;
+	if (tdpsim_output_open(&p->picture, out) < 0)
+		return cli_fail_status(EXIT_BAD_INPUT);
+	close(tdpsim_output_fd(p->picture));
+	return 0;
 }
 
 const char *plot_quote(char *buf, size_t size, const char *s)
@@ -115,20 +105,18 @@ int plot_open(struct plot *p, const char *out, const char *keep_script, int widt
 	memset(p, 0, sizeof(*p));
 	if ((rc = plot_need_gnuplot()) != 0)
 		return rc;
-	p->out = strdup(out);
-	p->out_tmp = temp_beside(out);
-	if (!p->out || !p->out_tmp) {
+	if (!(p->out = strdup(out)))
+		return cli_usage_error("out of memory");
+	if ((rc = open_picture(p, out)) != 0) {
 		plot_abort(p);
-		return cli_usage_error("%s: cannot create: %s", out, strerror(errno));
+		return rc;
 	}
 	if (keep_script) {
-		p->script_path = strdup(keep_script);
-		p->script_tmp = temp_beside(keep_script);
-		p->script = p->script_tmp ? fopen(p->script_tmp, "w") : NULL;
-		if (!p->script) {
+		if ((rc = outfile_open(&p->script_file, keep_script)) != 0) {
 			plot_abort(p);
-			return cli_usage_error("%s: cannot create: %s", keep_script, strerror(errno));
+			return rc;
 		}
+		p->script = p->script_file.f;
 		fprintf(p->script, "# Written by tdpsim %s; rerun with: gnuplot %s\n",
 			tdpsim_version(), keep_script);
 		terminal(p, p->script, out, width, height);
@@ -139,7 +127,7 @@ int plot_open(struct plot *p, const char *out, const char *keep_script, int widt
 		plot_abort(p);
 		return cli_usage_error("cannot start gnuplot: %s", strerror(errno));
 	}
-	terminal(p, p->pipe, p->out_tmp, width, height);
+	terminal(p, p->pipe, tdpsim_output_writing_path(p->picture), width, height);
 	return 0;
 }
 
@@ -157,12 +145,12 @@ void plot_cmd(struct plot *p, const char *fmt, ...)
 	}
 }
 
-/* The file is a picture gnuplot finished: not empty. */
+/* The file is a picture gnuplot finished: not empty (a device written through: trusted). */
 static int made(const char *path)
 {
 	struct stat st;
 
-	return stat(path, &st) == 0 && st.st_size > 0;
+	return stat(path, &st) == 0 && (st.st_size > 0 || !S_ISREG(st.st_mode));
 }
 
 int plot_close(struct plot *p)
@@ -174,26 +162,20 @@ int plot_close(struct plot *p)
 	status = pclose(p->pipe);
 	signal(SIGPIPE, old);
 	p->pipe = NULL;
-	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !made(p->out_tmp)) {
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !made(tdpsim_output_writing_path(p->picture))) {
 		plot_abort(p);
 		return cli_usage_error("gnuplot failed to draw the picture (its message is above)");
 	}
-	if (p->script)
-		bad = ferror(p->script) | (fclose(p->script) != 0);
-	p->script = NULL;
-	if (bad || rename(p->out_tmp, p->out) != 0 ||
-	    (p->script_tmp && rename(p->script_tmp, p->script_path) != 0)) {
-		int e = errno;
-
-		fprintf(stderr, "tdpsim: %s: cannot write: %s\n", p->out, strerror(e));
+	if (p->script && (bad = outfile_commit(&p->script_file)) != 0) {
+		p->script = NULL;
 		plot_abort(p);
-		return EXIT_INTERNAL;
+		return bad;
 	}
-	free(p->out_tmp);
-	free(p->script_tmp);
-	p->out_tmp = p->script_tmp = NULL;
+	p->script = NULL;
+	bad = tdpsim_output_commit(p->picture) < 0 ? cli_fail_status(EXIT_BAD_INPUT) : 0;
+	p->picture = NULL;
 	plot_abort(p); /* frees the rest */
-	return 0;
+	return bad;
 }
 
 void plot_abort(struct plot *p)
@@ -206,14 +188,8 @@ void plot_abort(struct plot *p)
 		signal(SIGPIPE, old);
 	}
 	if (p->script)
-		fclose(p->script);
-	if (p->out_tmp)
-		unlink(p->out_tmp);
-	if (p->script_tmp)
-		unlink(p->script_tmp);
+		outfile_abort(&p->script_file);
+	tdpsim_output_discard(p->picture);
 	free(p->out);
-	free(p->out_tmp);
-	free(p->script_path);
-	free(p->script_tmp);
 	memset(p, 0, sizeof(*p));
 }

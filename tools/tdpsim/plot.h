@@ -9,11 +9,14 @@
 
 #include <stdio.h>
 
+#include "cli.h"
+
 struct plot {
 	FILE *pipe;   /* gnuplot's standard input */
-	FILE *script; /* the kept script, or NULL */
-	char *out, *out_tmp;
-	char *script_path, *script_tmp;
+	FILE *script; /* the kept script, or NULL (script.f) */
+	char *out;    /* the picture's name as given */
+	tdpsim_output *picture; /* the file gnuplot draws into (tdpsim/output.h) */
+	struct outfile script_file;
 };
 
 /* 0 if gnuplot is on the PATH; else how to install it on stderr, and EXIT_BAD_INPUT. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,14 @@ int cli_fail(void)
 	default:
 		return EXIT_BAD_INPUT;
 	}
+}
+
+int cli_fail_status(int status)
+{
+	const tdpsim_error *e = tdpsim_error_last();
+
+	fprintf(stderr, "tdpsim: %s\n", e ? e->message : "unknown error");
+	return status;
 }
 
 int cli_usage_error(const char *fmt, ...)
@@ -53,48 +62,20 @@ int cli_parse_jobs(const char *cmd, const char *s, unsigned *jobs)
 
 int outfile_open(struct outfile *o, const char *path)
 {
-	struct stat st;
-	char *target = NULL;
-	int fd;
-
 	memset(o, 0, sizeof(*o));
 	if (!path || strcmp(path, "-") == 0) {
 		o->f = stdout;
 		return 0;
 	}
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return cli_usage_error("%s: is a folder, not a file to write", path);
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) { /* a device or a FIFO */
-		o->f = fopen(path, "w");
-		if (!o->f)
-			return cli_usage_error("%s: cannot open for writing: %s", path,
-					       strerror(errno));
-		o->path = strdup(path);
-		return o->path ? 0 : cli_usage_error("out of memory");
+	if (tdpsim_output_open(&o->out, path) < 0)
+		return cli_fail_status(EXIT_BAD_INPUT);
+	o->f = fdopen(tdpsim_output_fd(o->out), "w");
+	if (!o->f) {
+		close(tdpsim_output_fd(o->out));
+		tdpsim_output_discard(o->out);
+		o->out = NULL;
+		return cli_usage_error("%s: out of memory", path);
 	}
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-		if (!(target = realpath(path, NULL)))
-			return cli_usage_error("%s: a symlink to nothing (%s)", path, strerror(errno));
-		path = target;
-	}
-	o->path = strdup(path);
-	o->tmp = malloc(strlen(path) + 16);
-	free(target);
-	if (!o->path || !o->tmp)
-		return cli_usage_error("out of memory");
-	sprintf(o->tmp, "%s.tmp.XXXXXX", o->path);
-	fd = mkstemp(o->tmp);
-	if (fd < 0) {
-		int e = errno;
-		int rc = cli_usage_error("%s: cannot create: %s", o->path, strerror(e));
-
-		free(o->path);
-		free(o->tmp);
-		o->path = o->tmp = NULL;
-		return rc;
-	}
-	fchmod(fd, 0644);
-	o->f = fdopen(fd, "w");
 	return 0;
 }
 
@@ -102,36 +83,65 @@ int outfile_commit(struct outfile *o)
 {
 	int bad;
 
-	if (!o->path)
-		return fflush(stdout) == 0 ? 0 : cli_usage_error("writing standard output failed");
+	if (!o->out)
+		return fflush(stdout) == 0 ? 0 : cli_usage_error("writing standard output failed: %s",
+								strerror(errno));
 	bad = ferror(o->f) | (fclose(o->f) != 0);
 	o->f = NULL;
-	if (bad || (o->tmp && rename(o->tmp, o->path) != 0)) {
-		int e = errno;
+	if (bad) {
+		int rc = cli_usage_error("%s: cannot write: %s", tdpsim_output_path(o->out),
+					 strerror(errno));
 
-		if (o->tmp)
-			unlink(o->tmp);
-		fprintf(stderr, "tdpsim: %s: cannot write: %s\n", o->path, strerror(e));
-		free(o->path);
-		free(o->tmp);
-		return EXIT_INTERNAL;
+		tdpsim_output_discard(o->out);
+		o->out = NULL;
+		return rc;
 	}
-	free(o->path);
-	free(o->tmp);
-	return 0;
+	bad = tdpsim_output_commit(o->out) < 0;
+	o->out = NULL;
+	return bad ? cli_fail_status(EXIT_BAD_INPUT) : 0;
 }
 
 void outfile_abort(struct outfile *o)
 {
-	if (!o->path)
+	if (!o->out)
 		return;
 	if (o->f)
 		fclose(o->f);
-	if (o->tmp)
-		unlink(o->tmp);
-	free(o->path);
-	free(o->tmp);
+	tdpsim_output_discard(o->out);
 	memset(o, 0, sizeof(*o));
+}
+
+int outfile_is_input(const char *out, const char *in)
+{
+	struct stat a, b;
+
+	return out && in && strcmp(out, "-") != 0 && strcmp(in, "-") != 0 && stat(out, &a) == 0 &&
+	       stat(in, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* SIGINT, SIGTERM, SIGHUP: the outputs' temporaries go, then the signal does what it does. */
+static void on_signal(int sig)
+{
+	tdpsim_output_remove_temporaries();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void cli_remove_temporaries_on_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction sa, old;
+
+		/* A signal ignored from the start (nohup, a shell's background job) stays so. */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(sigs[i], &sa, NULL);
+	}
 }
 
 double now_seconds(void)
