@@ -76,7 +76,7 @@ check_status() { # WHAT STATUS
 
 # Nothing half-written is left: no temporary beside FILE (and, after a failure, no FILE).
 check_no_tmp() { # FILE
-	for tmp in "$1".tmp.*; do
+	for tmp in "$1".tdpsim-tmp.*; do
 		[ ! -e "$tmp" ] || fail "temporary file $tmp was left behind"
 	done
 }

@@ -104,7 +104,7 @@ output_file_appears_complete_and_only_on_success)
   run "$tdpsim" replay bad.tdpt --json -o out2.json; expect_status 2
   expect_in err.txt "bad.tdpt:3: unknown command 'bogus'"
   [ ! -e out2.json ] || fail "output written for bad input"
-  [ -z "$(ls out2.json.tmp.* 2>/dev/null)" ] || fail "temporary left behind"
+  [ -z "$(ls out2.json.tdpsim-tmp.* 2>/dev/null)" ] || fail "temporary left behind"
   ;;
 output_onto_a_fifo_or_symlink_writes_through_it_and_never_replaces_it)
   # A FIFO is written through (a reader gets the JSON), still a FIFO after.

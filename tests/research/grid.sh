@@ -92,7 +92,7 @@ finished_cells_are_not_run_again)
   [ -f "$victim" ] || fail "the removed cell did not run"
   cmp first.csv second.csv || fail "the resumed CSV differs"
   # A result written half-way (a temporary left by a killed cell) is not taken for one.
-  echo junk > cells/c-0000000000000000.cell.tmp.abcdef
+  echo junk > "cells/c-0000000000000000.cell.tdpsim-tmp.$(hostname).1.abcdef"
   "$tdpsim" grid --merge cells -o third.csv
   cmp first.csv third.csv || fail "merge took a temporary"
   ;;

@@ -228,7 +228,7 @@ plot_every_kind_makes_a_well_formed_png_and_svg)
     "$tdpsim" plot lazy.csv --kind overview -o overview.$ext
   done
   well_formed ./*.png ./*.svg
-  ls ./*.tmp.* 2> /dev/null && fail "temporary files left behind"
+  ls ./*.tdpsim-tmp.* 2> /dev/null && fail "temporary files left behind"
   true
   ;;
 plot_keep_script_reruns_in_gnuplot)
