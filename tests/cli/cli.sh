@@ -179,38 +179,41 @@ signals_remove_the_temporary_and_a_killed_run_is_cleaned_next_time)
   python3 - "$tdpsim" "$gold" <<'P' || fail "see above"
 import glob, os, signal, subprocess, sys, time
 tdpsim, gold = sys.argv[1:3]
-def start():
-    if os.path.exists("in.fifo"):
-        os.unlink("in.fifo")
-    os.mkfifo("in.fifo")
-    p = subprocess.Popen([tdpsim, "replay", "in.fifo", "--json", "-o", "out.json"])
-    w = open("in.fifo", "w")
-    w.write("tdpsim-trace 1\nset vcpus=1\n")
-    w.flush()
-    for _ in range(6000):       # wait for the temporary, at most 10 minutes
-        if glob.glob("out.json.tdpsim-tmp.*"):
-            return p, w
-        time.sleep(0.1)
-    sys.exit("no temporary appeared")
-for sig in (signal.SIGTERM, signal.SIGINT):
+# replay's report and convert's trace (the library's writer): the same rules.
+for cmd, out in ((["replay", "in.fifo", "--json", "-o"], "out.json"),
+                 (["convert", "in.fifo"], "out.tdpb.gz")):
+    def start():
+        if os.path.exists("in.fifo"):
+            os.unlink("in.fifo")
+        os.mkfifo("in.fifo")
+        p = subprocess.Popen([tdpsim] + cmd + [out])
+        w = open("in.fifo", "w")
+        w.write("tdpsim-trace 1\nset vcpus=1\n")
+        w.flush()
+        for _ in range(6000):       # wait for the temporary, at most 10 minutes
+            if glob.glob(out + ".tdpsim-tmp.*"):
+                return p, w
+            time.sleep(0.1)
+        sys.exit(cmd[0] + ": no temporary appeared")
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        p, w = start()
+        p.send_signal(sig)
+        rc = p.wait()
+        w.close()
+        assert rc == -sig, (cmd[0], "exit", rc)
+        left = glob.glob(out + "*")
+        assert not left, (cmd[0], sig, left)
     p, w = start()
-    p.send_signal(sig)
-    rc = p.wait()
+    tmp = glob.glob(out + ".tdpsim-tmp.*")[0]
+    assert tmp.startswith("%s.tdpsim-tmp.%s.%d." % (out, os.uname().nodename, p.pid)), tmp
+    p.send_signal(signal.SIGKILL)
+    p.wait()
     w.close()
-    assert rc == -sig, ("exit", rc)
-    left = glob.glob("out.json*")
-    assert not left, (sig, left)
-p, w = start()
-tmp = glob.glob("out.json.tdpsim-tmp.*")[0]
-assert tmp.startswith("out.json.tdpsim-tmp.%s.%d." % (os.uname().nodename, p.pid)), tmp
-p.send_signal(signal.SIGKILL)
-p.wait()
-w.close()
-assert os.path.exists(tmp) and not os.path.exists("out.json")
-subprocess.run([tdpsim, "replay", gold, "--json", "-o", "out.json"], check=True,
-               stdout=subprocess.DEVNULL)
-assert not os.path.exists(tmp), "the dead process's temporary is still there"
-assert os.path.exists("out.json")
+    assert os.path.exists(tmp) and not os.path.exists(out)
+    again = [gold if a == "in.fifo" else a for a in cmd] + [out]
+    subprocess.run([tdpsim] + again, check=True, stdout=subprocess.DEVNULL)
+    assert not os.path.exists(tmp), cmd[0] + ": the dead process's temporary is still there"
+    assert os.path.exists(out)
 P
   ;;
 info_reports_counts_duration_ranges_and_kind)

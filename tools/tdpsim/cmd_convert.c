@@ -28,10 +28,11 @@ int cmd_convert(int argc, char **argv)
 	if (outfile_is_input(argv[2], argv[1]))
 		return cli_usage_error("convert: %s is IN itself: writing it would destroy it",
 				       argv[2]);
-	if (tdpsim_trace_open(&in, argv[1]) < 0)
+	/* OUT first: a bad OUT is refused before IN is read (IN may be a pipe). */
+	if (tdpsim_trace_writer_new(&w, argv[2]) < 0)
 		return cli_fail();
-	if (tdpsim_trace_writer_new(&w, argv[2]) < 0) {
-		tdpsim_trace_free(in);
+	if (tdpsim_trace_open(&in, argv[1]) < 0) {
+		tdpsim_trace_writer_abort(w);
 		return cli_fail();
 	}
 	while ((rc = tdpsim_trace_next(in, &ev)) > 0)
