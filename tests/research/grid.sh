@@ -12,19 +12,23 @@ expect_status() { [ "$status" -eq "$1" ] || { cat err.txt; fail "exit $status, e
 expect_in() { grep -qF -- "$2" "$1" || { cat "$1"; fail "'$2' not in $1"; }; }
 
 ex=$src/traces/examples
-# A grid of 2 traces x 2 x 2 values: 8 cells.  quickstart has 4 marks, dirty-logging 2.
+gd=$src/traces/golden
+# Two small traces with marks (3 and 2), quick also under the sanitizers.
+t1=$gd/dispatch-settings-memslots-marks-and-clock.tdpt
+t2=$gd/nx-exec-fault-splits-a-2m-leaf-into-512-4k-and-tracks-one.tdpt
+# A grid of 2 traces x 2 x 2 values: 8 cells.
 write_grid() {
   cat > study.grid <<EOF
 tdpsim-grid 1
 # a comment, then the grid
-trace $ex/quickstart.tdpt	quickstart
-trace $ex/dirty-logging.tdpt	dirty
+trace $t1	dispatch
+trace $t2	nx
 axis nx_huge_pages=off,force
 axis eager_page_split=0,1
 stats pages_4k,pages_2m,pf_taken,stlb_misses,cycles
 EOF
 }
-grid_opts=(--trace "$ex/quickstart.tdpt" --trace "$ex/dirty-logging.tdpt"
+grid_opts=(--trace "$t1" --trace "$t2"
   --axis nx_huge_pages=off,force --axis eager_page_split=0,1
   --stats pages_4k,pages_2m,pf_taken,stlb_misses,cycles)
 # The inode and change time of every result file in folder $1.
@@ -34,14 +38,14 @@ case "$case_name" in
 csv_has_a_row_per_cell_and_mark_equal_to_single_replays)
   write_grid
   run "$tdpsim" grid study.grid -o grid.csv -j 2; expect_status 0
-  # 2 traces x 2 x 2 = 8 cells; quickstart's have 4 marks + final, dirty's 5 + final:
-  # 4 x 5 + 4 x 6 = 44 rows, and the header.
-  [ "$(wc -l < grid.csv)" -eq 45 ] || fail "expected 45 lines, got $(wc -l < grid.csv)"
+  # 2 traces x 2 x 2 = 8 cells; dispatch's have 3 marks + final, nx's 2 + final:
+  # 4 x 4 + 4 x 3 = 28 rows, and the header.
+  [ "$(wc -l < grid.csv)" -eq 29 ] || fail "expected 29 lines, got $(wc -l < grid.csv)"
   expect_in grid.csv "cell,trace,nx_huge_pages,eager_page_split,mark,status,events,digest,pages_4k,pages_2m,pf_taken,stlb_misses,cycles"
   # Every cell's final row is what tdpsim replay --set gives for the same trace and settings.
-  for t in quickstart:quickstart dirty:dirty-logging; do
+  for t in "dispatch:$t1" "nx:$t2"; do
     for nx in off force; do for eps in 0 1; do
-      "$tdpsim" replay "$ex/${t#*:}.tdpt" --set nx_huge_pages=$nx --set eager_page_split=$eps \
+      "$tdpsim" replay "${t#*:}" --set nx_huge_pages=$nx --set eager_page_split=$eps \
         --json > one.json
       python3 - "${t%%:*}" $nx $eps <<'P' || fail "cell ${t%%:*} $nx $eps differs from its replay"
 import csv, json, sys
@@ -66,7 +70,7 @@ grid_file_and_command_line_give_the_same_csv)
   "$tdpsim" grid study.grid -o a.csv
   "$tdpsim" grid "${grid_opts[@]}" -o b.csv
   # The command line names the traces by their paths: only the trace column differs.
-  sed -e "s#,$ex/quickstart.tdpt,#,quickstart,#" -e "s#,$ex/dirty-logging.tdpt,#,dirty,#" b.csv > b2.csv
+  sed -e "s#,$t1,#,dispatch,#" -e "s#,$t2,#,nx,#" b.csv > b2.csv
   cmp a.csv b2.csv || fail "file and command line differ"
   ;;
 output_is_identical_for_j1_and_j4)
@@ -97,7 +101,7 @@ finished_cells_are_not_run_again)
   cmp first.csv third.csv || fail "merge took a temporary"
   ;;
 a_changed_trace_or_setting_runs_its_cells_anew)
-  cp "$ex/dirty-logging.tdpt" t.tdpt
+  cp "$t2" t.tdpt
   "$tdpsim" grid --trace t.tdpt --axis eager_page_split=0,1 --cells cells -o a.csv
   # Another grid sharing a cell (eager_page_split=1) and adding one (=2 is not a value:
   # use a second axis instead) reuses the shared result.
@@ -113,8 +117,8 @@ list_shows_every_cell_done_or_todo)
   write_grid
   run "$tdpsim" grid study.grid --cells cells --list; expect_status 0
   [ "$(grep -c $'\ttodo\t' out.txt)" -eq 8 ] || { cat out.txt; fail "expected 8 todo"; }
-  expect_in out.txt $'0\ttodo\ttrace quickstart, nx_huge_pages=off, eager_page_split=0'
-  expect_in out.txt $'7\ttodo\ttrace dirty, nx_huge_pages=force, eager_page_split=1'
+  expect_in out.txt $'0\ttodo\ttrace dispatch, nx_huge_pages=off, eager_page_split=0'
+  expect_in out.txt $'7\ttodo\ttrace nx, nx_huge_pages=force, eager_page_split=1'
   "$tdpsim" grid study.grid --cells cells > /dev/null
   run "$tdpsim" grid study.grid --cells cells --list
   [ "$(grep -c $'\tdone\t' out.txt)" -eq 8 ] || { cat out.txt; fail "expected 8 done"; }
@@ -151,13 +155,20 @@ slurm_job_array_runs_the_grid_to_the_local_csv)
   slurm_keep_logs=$scratch/slurm-logs
   trap slurm_stop EXIT
   slurm_start || skip "Slurm cannot start here: $slurm_why"
-  # A job that cannot start is requeued for ever: give the array five minutes at most.
-  if ! timeout 300 sbatch --wait jobs.txt.sbatch > sbatch.txt 2>&1; then
-    scancel --user=root 2> /dev/null || true
-    cat sbatch.txt "$scratch"/slurm-cells/slurm-*.out 2> /dev/null || true
+  # Submit, then poll until the array has left the queue (sbatch --wait polls at up to 32 s);
+  # a job that cannot start is requeued for ever: give the array five minutes at most.
+  job=$(sbatch --parsable jobs.txt.sbatch 2> sbatch.txt) || { cat sbatch.txt; fail "sbatch failed"; }
+  for _ in $(seq 600); do
+    [ -z "$(squeue -h -j "$job" 2> /dev/null)" ] && break
+    sleep 0.5
+  done
+  if [ -n "$(squeue -h -j "$job" 2> /dev/null)" ]; then
+    scancel "$job" 2> /dev/null || true
+    cat "$scratch"/slurm-cells/slurm-*.out 2> /dev/null || true
     tail -n 20 "$slurm_dir"/log/slurmd.log
-    fail "sbatch --wait failed"
+    fail "the job array did not finish in five minutes"
   fi
+  [ "$(ls "$scratch"/slurm-cells/slurm-"$job"_*.out | wc -l)" -eq 8 ] || fail "expected 8 tasks' output"
   "$tdpsim" grid --merge slurm-cells -o merged.csv
   cmp local.csv merged.csv || fail "the Slurm array's CSV differs from the local one"
   ;;
@@ -166,12 +177,12 @@ more_cells_than_slurm_tasks_share_the_tasks)
   # 1000 tasks run cells k and k + 1000.  Task 3's loop is run by hand (no Slurm needed).
   axes=(--axis nx_huge_pages_recovery_ratio=$(seq -s, 0 39)
         --axis nx_huge_pages_recovery_period_ms=$(seq -s, 0 29))
-  "$tdpsim" grid --trace "$ex/dirty-logging.tdpt" "${axes[@]}" --cells cells \
+  "$tdpsim" grid --trace "$t2" "${axes[@]}" --cells cells \
     --emit-jobs jobs.txt 2> err.txt || { cat err.txt; fail "emit failed"; }
   expect_in jobs.txt.sbatch "#SBATCH --array=0-999"
   [ "$(wc -l < jobs.txt)" -eq 1200 ] || fail "expected 1200 jobs"
   SLURM_ARRAY_TASK_ID=3 sh jobs.txt.sbatch
-  "$tdpsim" grid --trace "$ex/dirty-logging.tdpt" "${axes[@]}" --cells cells --list > list.txt
+  "$tdpsim" grid --trace "$t2" "${axes[@]}" --cells cells --list > list.txt
   [ "$(grep -c $'\tdone\t' list.txt)" -eq 2 ] || fail "task 3 should run 2 cells"
   expect_in list.txt $'3\tdone'
   expect_in list.txt $'1003\tdone'
@@ -187,7 +198,7 @@ machine_check_cells_are_marked_and_exit_3)
   ;;
 a_failing_cell_is_named_and_the_others_are_kept)
   printf 'tdpsim-trace 1\nset vcpus=1\nmemslot slot=0 gpa=0 size=2M hva=0x7f0000000000\nbackng hva=0x7f0000000000 size=2M kind=4k\n' > bad.tdpt
-  run "$tdpsim" grid --trace bad.tdpt --trace "$ex/dirty-logging.tdpt" \
+  run "$tdpsim" grid --trace bad.tdpt --trace "$t2" \
     --axis eager_page_split=0,1 --cells cells -o g.csv
   expect_status 2
   expect_in err.txt "cell 0 (trace bad.tdpt, eager_page_split=0): "
@@ -202,20 +213,20 @@ bad_grids_are_refused_with_a_message)
     run "$tdpsim" grid "$@"; expect_status 2; expect_in err.txt "$want"
   }
   check "no trace" --axis eager_page_split=0,1
-  check "nx_huge_pages=sometimes" --trace "$ex/dirty-logging.tdpt" --axis nx_huge_pages=off,sometimes
-  check "--axis: axis eager_page_split: not KEY=VALUE1" --trace "$ex/dirty-logging.tdpt" --axis eager_page_split
-  check "no stat 'tlb_pressure'" --trace "$ex/dirty-logging.tdpt" --stats pages_2m,tlb_pressure
+  check "nx_huge_pages=sometimes" --trace "$t2" --axis nx_huge_pages=off,sometimes
+  check "--axis: axis eager_page_split: not KEY=VALUE1" --trace "$t2" --axis eager_page_split
+  check "no stat 'tlb_pressure'" --trace "$t2" --stats pages_2m,tlb_pressure
   check "trace nothere.tdpt: No such file" --trace nothere.tdpt
-  check "two policies are called 'a'" --trace "$ex/dirty-logging.tdpt" --policy a:eager_page_split=0 --policy a
-  check "eager_page_split is an axis twice" --trace "$ex/dirty-logging.tdpt" --axis eager_page_split=0 --axis eager_page_split=1
-  printf 'tdpsim-grid 1\ntrace %s\nbananas 3\n' "$ex/dirty-logging.tdpt" > g1.grid
+  check "two policies are called 'a'" --trace "$t2" --policy a:eager_page_split=0 --policy a
+  check "eager_page_split is an axis twice" --trace "$t2" --axis eager_page_split=0 --axis eager_page_split=1
+  printf 'tdpsim-grid 1\ntrace %s\nbananas 3\n' "$t2" > g1.grid
   check "g1.grid:3: 'bananas' is not a grid line" g1.grid
   printf 'trace x\n' > g2.grid
   check "g2.grid:1: a grid file begins with the line 'tdpsim-grid 1'" g2.grid
-  check "is a trace, not a grid file: give it with --trace" "$ex/dirty-logging.tdpt"
-  check "--emit-jobs needs --cells DIR" --trace "$ex/dirty-logging.tdpt" --emit-jobs j.txt
+  check "is a trace, not a grid file: give it with --trace" "$t2"
+  check "--emit-jobs needs --cells DIR" --trace "$t2" --emit-jobs j.txt
   check "holds no grid" --merge .
-  mkdir -p c && "$tdpsim" grid --trace "$ex/dirty-logging.tdpt" --cells c --emit-jobs j.txt 2> /dev/null
+  mkdir -p c && "$tdpsim" grid --trace "$t2" --cells c --emit-jobs j.txt 2> /dev/null
   check "--cell 5: the grid in c has cells 0 to 0" --cell 5 c
   check "no grid options with them" --cell 0 c --axis eager_page_split=1
   ;;
