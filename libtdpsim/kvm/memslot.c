@@ -166,9 +166,25 @@ static int insert_sorted(struct kvm_memslots *ms, const struct kvm_memory_slot *
 	return 0;
 }
 
+/* include/linux/kvm_host.h: a slot holds at most 2^31 - 1 pages, and userspace's slot ids
+ * are below KVM_USER_MEM_SLOTS = KVM_MEM_SLOTS_NUM (SHRT_MAX) - KVM_INTERNAL_MEM_SLOTS (3 on
+ * x86) = 32764 (since 5.11 "KVM: x86: Raise the maximum number of user memslots"; 5.10 had
+ * 509, which the simulator does not model).  __kvm_set_memory_region and
+ * kvm_vm_ioctl_set_memory_region refuse the rest with EINVAL. */
+#define KVM_MEM_MAX_NR_PAGES ((1ull << 31) - 1)
+#define KVM_USER_MEM_SLOTS 32764
+
 static int check_geometry(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva,
 			  uint64_t max_gfn)
 {
+	if (id >= KVM_USER_MEM_SLOTS)
+		return err_set(TDPSIM_EINPUT, "memslot %u: KVM's user memslot ids are 0 to %u "
+			       "(KVM_USER_MEM_SLOTS; KVM refuses the others with EINVAL)", id,
+			       KVM_USER_MEM_SLOTS - 1);
+	if (size >> PAGE_SHIFT > KVM_MEM_MAX_NR_PAGES)
+		return err_set(TDPSIM_EINPUT, "memslot %u: %" PRIu64 " pages; KVM's slots hold at "
+			       "most 2^31 - 1 (KVM_MEM_MAX_NR_PAGES, 8 TiB - 4 KiB; EINVAL)", id,
+			       size >> PAGE_SHIFT);
 	/* KVM rejects unaligned regions with EINVAL; so do we, naming the field. */
 	if ((gpa | size | hva) & (PAGE_SIZE - 1))
 		return err_set(TDPSIM_EINPUT,
