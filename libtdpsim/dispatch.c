@@ -20,6 +20,9 @@
 #define PROGRESS_EVERY 65536        /* events between progress callbacks ... */
 #define PROGRESS_ACCESSES (1u << 20) /* ... or accesses, whichever comes first */
 
+/* The simulated clock's end (dispatch of advance). */
+#define SIM_CLOCK_MAX_NS (1ull << 63)
+
 static int check_vcpu(const tdpsim_sim *sim, uint32_t vcpu)
 {
 	if (vcpu >= sim->settings.s[SET_VCPUS].v)
@@ -210,6 +213,12 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 	case TDPSIM_CMD_MARK:
 		return do_mark(sim, ev);
 	case TDPSIM_CMD_ADVANCE:
+		/* The clock never wraps: it stops short of 2^63 ns (292 years), which leaves every
+		 * worker's next wake-up (now + a period of at most 2^32 ms) representable. */
+		if (ev->u.advance.ns > SIM_CLOCK_MAX_NS - sim->clock.now)
+			return err_set(TDPSIM_EINPUT, "advance: the simulated clock would pass 2^63 ns "
+				       "(it is at %" PRIu64 " ns; a trace's advances add up to 2^63 ns "
+				       "at most)", sim->clock.now);
 		timeline_advance(&sim->timeline, sim, &sim->clock, ev->u.advance.ns,
 				 &sim->stats.sim_ns);
 		sim->stats.sim_ns = sim->clock.now;

@@ -173,7 +173,17 @@ static const char *check_sweep(const tdpsim_event *ev, uint32_t given)
 	if ((ev->u.sweep.len + ev->u.sweep.stride - 1) / ev->u.sweep.stride >
 	    (1ull << 40) / ev->u.sweep.repeat)
 		return "more than 2^40 accesses";
+	if (ev->u.sweep.len - 1 > UINT64_MAX - ev->u.sweep.gva)
+		return "gva + len passes 2^64 (addresses do not wrap)";
 	return check_cpl(ev->u.sweep.cpl);
+}
+
+static const char *check_guest_map(const tdpsim_event *ev, uint32_t given)
+{
+	(void)given;
+	if (ev->u.guest_map.size && ev->u.guest_map.size - 1 > UINT64_MAX - ev->u.guest_map.gva)
+		return "gva + size passes 2^64 (addresses do not wrap)";
+	return NULL;
 }
 
 static const char *check_gpte(const tdpsim_event *ev, uint32_t given)
@@ -189,7 +199,7 @@ static const struct cmd_spec cmds[TDPSIM_CMD__COUNT] = {
 	[TDPSIM_CMD_MEMSLOT] = CMD("memslot", k_memslot, check_memslot),
 	[TDPSIM_CMD_BACKING] = CMD("backing", k_backing, NULL),
 	[TDPSIM_CMD_GUEST_PT] = CMD("guest-pt", k_guest_pt, NULL),
-	[TDPSIM_CMD_GUEST_MAP] = CMD("guest-map", k_guest_map, NULL),
+	[TDPSIM_CMD_GUEST_MAP] = CMD("guest-map", k_guest_map, check_guest_map),
 	[TDPSIM_CMD_ACCESS] = CMD("access", k_access, check_access),
 	[TDPSIM_CMD_SWEEP] = CMD("sweep", k_sweep, check_sweep),
 	[TDPSIM_CMD_FAULT] = CMD("fault", k_fault, NULL),
