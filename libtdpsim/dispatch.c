@@ -360,6 +360,7 @@ int64_t tdpsim_sim_replay(tdpsim_sim *sim, tdpsim_trace *trace, tdpsim_progress_
 
 	if (!sim || !trace)
 		return err_set(TDPSIM_EINVAL, "tdpsim_sim_replay: bad argument");
+	sim_set_trace_dir(sim, trace->name); /* where its `set kvm=PATH` may read */
 	for (;;) {
 		struct trace_access a;
 

@@ -5,12 +5,15 @@
  * (tdpsim_sim_apply, tdpsim_sim_replay), results.c reads it out.
  */
 #include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/model_set.h"
 #include "sim_internal.h"
 
 /* ---- small helpers ---- */
@@ -50,6 +53,9 @@ int sim_apply_setting(tdpsim_sim *sim, const char *key, const char *value, int p
 {
 	int id = settings_find(key);
 	struct setting_value *sv;
+	char path[PATH_MAX];
+	const char *parse_as = value;
+	bool trace_model;
 	uint64_t v;
 	int rc;
 
@@ -57,7 +63,16 @@ int sim_apply_setting(tdpsim_sim *sim, const char *key, const char *value, int p
 		return err_set(TDPSIM_ENOTFOUND, "unknown setting '%s' (settings: %s)", key,
 			       settings_names());
 	sv = &sim->settings.s[id];
-	if ((rc = settings_parse(id, value, &v)) < 0)
+	/* A model file a trace names: only one it may read (sim_models.c); none when the
+	 * setting is pinned, since the line is ignored. */
+	trace_model = !pin && (id == SET_KVM || id == SET_CPU) && model_set_is_path(value);
+	if (trace_model && !sv->pinned &&
+	    (rc = sim_trace_model_path(sim, value, path, sizeof(path))) < 0)
+		return rc;
+	if (trace_model && !sv->pinned)
+		parse_as = path;
+	v = sv->v;
+	if (!(trace_model && sv->pinned) && (rc = settings_parse(id, parse_as, &v)) < 0)
 		return rc;
 	if (sv->pinned && !pin) {
 		char msg[256], cur[24];
@@ -172,6 +187,7 @@ void tdpsim_sim_free(tdpsim_sim *sim)
 	free(sim->notices);
 	machine_stop(sim);
 	clock_free(&sim->clock);
+	sim_free_models_dirs(sim);
 	free(sim);
 }
 

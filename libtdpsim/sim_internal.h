@@ -26,6 +26,8 @@ struct mark {
 	tdpsim_stats stats;
 };
 
+#define SIM_MAX_MODELS_DIRS 16
+
 struct tdpsim_sim {
 	struct settings settings;
 	int check;
@@ -39,6 +41,11 @@ struct tdpsim_sim {
 	size_t nnotices, cap_notices;
 	tdpsim_hooks hooks;
 	char valbuf[SET__COUNT][24]; /* numeric settings as text */
+	/* Where a trace's `set kvm=PATH` / `set cpu=PATH` may read (sim_models.c): the folder of
+	 * the trace being replayed, and the folders tdpsim_sim_add_models_path gave. */
+	char *trace_dir;
+	char *models_dirs[SIM_MAX_MODELS_DIRS];
+	size_t nmodels_dirs;
 	tdpsim_hugepage_policy_fn policy;
 	void *policy_payload;
 	tdpsim_multihit_fn multihit;
@@ -56,6 +63,12 @@ int sim_grow(void **arr, size_t *cap, size_t n, size_t elem);
 int sim_add_notice(tdpsim_sim *sim, const char *msg);
 /* A setting's new value, from the API (pin: it stays) or a trace `set`. */
 int sim_apply_setting(tdpsim_sim *sim, const char *key, const char *value, int pin);
+
+/* sim_models.c: the model files a trace may name. */
+void sim_set_trace_dir(tdpsim_sim *sim, const char *trace_name);
+void sim_free_models_dirs(tdpsim_sim *sim);
+/* `value`, a model path a trace names, as the file to read (absolute), or an error. */
+int sim_trace_model_path(const tdpsim_sim *sim, const char *value, char *out, size_t size);
 
 /* machine.c: build it at its first use, tear it down, and follow setting changes
  * (`initial` when the machine starts: the VM is created with the parameters as they are). */

@@ -59,6 +59,13 @@ TDPSIM_EXTERN void tdpsim_sim_free(tdpsim_sim *sim);
  */
 TDPSIM_EXTERN int tdpsim_sim_set(tdpsim_sim *sim, const char *key, const char *value);
 
+/*
+ * A folder whose model files (`set kvm=PATH`, `set cpu=PATH`) a trace may name.  A trace reads
+ * only regular files in its own folder (a relative PATH is taken from there) or in a folder
+ * given here; tdpsim_sim_set() may name any file.  0, or TDPSIM_EIO if `dir` is no folder.
+ */
+TDPSIM_EXTERN int tdpsim_sim_add_models_path(tdpsim_sim *sim, const char *dir);
+
 /* Number of settings, and setting i: its name and current value (as text). */
 TDPSIM_EXTERN size_t tdpsim_setting_count(void);
 TDPSIM_EXTERN const char *tdpsim_setting_name(size_t i);

@@ -216,6 +216,36 @@ for cmd, out in ((["replay", "in.fifo", "--json", "-o"], "out.json"),
     assert os.path.exists(out)
 P
   ;;
+a_trace_names_only_model_files_beside_it_or_in_a_models_folder)
+  mkdir -p tr models elsewhere
+  sed 's/^name = 6.1$/name = 6.1-beside/' "$src/models/kvm/6.1.ini" > tr/beside.ini
+  sed 's/^name = 6.1$/name = 6.1-models/' "$src/models/kvm/6.1.ini" > models/m.ini
+  sed 's/^name = 6.1$/name = 6.1-else/' "$src/models/kvm/6.1.ini" > elsewhere/e.ini
+  mkfifo tr/fifo.ini
+  with() { printf 'tdpsim-trace 1\nset kvm=%s\n' "$1" > tr/t.tdpt; }
+  kvm_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["settings"]["kvm"])' out.txt; }
+  # Beside the trace, relative to its folder (not to the current one): read.
+  with beside.ini; run "$tdpsim" replay tr/t.tdpt --json; expect_status 0
+  [ "$(kvm_of)" = 6.1-beside ] || fail "the file beside the trace was not read"
+  # Outside its folder, by a relative or an absolute path: refused, naming the line.
+  with ../elsewhere/e.ini; run "$tdpsim" replay tr/t.tdpt --json; expect_status 2
+  expect_in err.txt "tr/t.tdpt:2: ../elsewhere/e.ini: outside the trace's folder"
+  with "$PWD/elsewhere/e.ini"; run "$tdpsim" replay tr/t.tdpt --json; expect_status 2
+  expect_in err.txt "outside the trace's folder and every models folder"
+  # A device or a FIFO: refused without being opened (a FIFO would block the reader).
+  with /dev/zero; run "$tdpsim" replay tr/t.tdpt --json; expect_status 2
+  expect_in err.txt "/dev/zero: not a regular file"
+  with fifo.ini; run timeout 60 "$tdpsim" replay tr/t.tdpt --json; expect_status 2
+  expect_in err.txt "fifo.ini: not a regular file"
+  # A models folder given on the command line: read.
+  with ../models/m.ini; run "$tdpsim" replay tr/t.tdpt --models models --json; expect_status 0
+  [ "$(kvm_of)" = 6.1-models ] || fail "--models was not honoured"
+  run "$tdpsim" replay tr/t.tdpt --models nowhere; expect_status 2
+  expect_in err.txt "--models nowhere: nowhere: not a folder of models"
+  # --set, which the user writes, may name any file.
+  with 6.1; run "$tdpsim" replay tr/t.tdpt --set kvm=elsewhere/e.ini --json; expect_status 0
+  [ "$(kvm_of)" = 6.1-else ] || fail "--set could not name a file elsewhere"
+  ;;
 info_reports_counts_duration_ranges_and_kind)
   run "$tdpsim" info "$quick"; expect_status 0
   expect_in out.txt "encoding  text"

@@ -13,6 +13,7 @@ set(cli_cases
   output_in_a_missing_folder_is_refused_before_the_replay
   cannot_write_the_output_is_exit_2_everywhere
   signals_remove_the_temporary_and_a_killed_run_is_cleaned_next_time
+  a_trace_names_only_model_files_beside_it_or_in_a_models_folder
   info_reports_counts_duration_ranges_and_kind
   convert_is_lossless_between_every_encoding
   stdin_is_read_with_dash

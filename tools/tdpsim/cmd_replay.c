@@ -15,6 +15,9 @@ static const char usage[] =
 	"\n"
 	"  --set KEY=VALUE  a setting's starting value, pinned: the trace's own `set` lines for\n"
 	"                   KEY are then ignored (repeatable; keys as in the trace `set`)\n"
+	"  --models DIR     a folder whose model files the trace's 'set kvm=PATH' and 'set\n"
+	"                   cpu=PATH' may name (repeatable; always allowed: the trace's own\n"
+	"                   folder; --set may name any file)\n"
 	"  --json           JSON output (settings, final, marks, notices, digest)\n"
 	"  --csv            CSV output: one row per mark, then a row 'final'\n"
 	"  -o FILE          write the output to FILE (it appears only when complete)\n"
@@ -30,10 +33,11 @@ static const char usage[] =
 	REPLAY_TIMELINE_EXAMPLE;
 
 enum { OPT_SET = 256, OPT_JSON, OPT_CSV, OPT_CHECK, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_TIMING,
-       OPT_CHECK_RECORDED };
+       OPT_CHECK_RECORDED, OPT_MODELS };
 
 static const struct option options[] = {
 	{ "set", required_argument, NULL, OPT_SET },
+	{ "models", required_argument, NULL, OPT_MODELS },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "csv", no_argument, NULL, OPT_CSV },
 	{ "check", no_argument, NULL, OPT_CHECK },
@@ -51,7 +55,8 @@ static const struct option options[] = {
 struct replay_args {
 	const char *trace, *out;
 	const char *sets[MAX_SETS];
-	int nsets, check, progress, timing, check_recorded;
+	const char *models[MAX_SETS];
+	int nsets, nmodels, check, progress, timing, check_recorded;
 	enum report_format fmt;
 	struct replay_timeline timeline; /* --timeline, --interval, --plot */
 };
@@ -80,6 +85,11 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 						       optarg);
 			a->sets[a->nsets++] = optarg;
 			break;
+		case OPT_MODELS:
+			if (a->nmodels == MAX_SETS)
+				return cli_usage_error("replay: at most %d --models", MAX_SETS);
+			a->models[a->nmodels++] = optarg;
+			break;
 		case OPT_JSON: a->fmt = REPORT_JSON; break;
 		case OPT_CSV: a->fmt = REPORT_CSV; break;
 		case OPT_CHECK: a->check = 1; break;
@@ -106,6 +116,12 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 
 static int pin_settings(tdpsim_sim *sim, const struct replay_args *a)
 {
+	for (int i = 0; i < a->nmodels; i++)
+		if (tdpsim_sim_add_models_path(sim, a->models[i]) < 0) {
+			fprintf(stderr, "tdpsim: --models %s: %s\n", a->models[i],
+				tdpsim_error_last()->message);
+			return EXIT_BAD_INPUT;
+		}
 	for (int i = 0; i < a->nsets; i++) {
 		char key[128];
 		const char *eq = strchr(a->sets[i], '=');
