@@ -42,6 +42,7 @@ static int read_string(struct tdpsim_trace *t, size_t *i, char *dst, const char 
 {
 	uint64_t len;
 	int64_t avail;
+	const char *problem;
 	int rc = varint_get(t->data, i, t->end, &len);
 
 	if (rc < 0)
@@ -55,13 +56,10 @@ static int read_string(struct tdpsim_trace *t, size_t *i, char *dst, const char 
 		return (int)avail;
 	if ((uint64_t)avail < len)
 		return reader_fail(t, TDPSIM_EPARSE, "truncated record (in %s)", what);
-	for (uint64_t k = 0; k < len; k++) {
-		unsigned char c = t->data[t->pos + k];
-
-		if (c < 0x20 || c == 0x7f)
-			return reader_fail(t, TDPSIM_EPARSE, "control character in %s", what);
-		dst[k] = (char)c;
-	}
+	problem = trace_string_problem((const char *)t->data + t->pos, (size_t)len);
+	if (problem)
+		return reader_fail(t, TDPSIM_EPARSE, "%s holds %s", what, problem);
+	memcpy(dst, t->data + t->pos, (size_t)len);
 	dst[len] = '\0';
 	t->pos += (size_t)len;
 	/* Keep the fixed-size margin for the fields after the string (the fill may slide the

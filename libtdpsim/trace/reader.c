@@ -231,3 +231,37 @@ void tdpsim_trace_free(tdpsim_trace *t)
 	free(t->bstr[1]);
 	free(t);
 }
+
+/* The length of the UTF-8 sequence at s (at most n bytes), or 0 if it is not one: no
+ * overlong forms, no surrogates, nothing above U+10FFFF (RFC 3629). */
+static size_t utf8_sequence(const unsigned char *s, size_t n)
+{
+	size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 :
+		     s[0] >= 0xe0 && s[0] <= 0xef ? 3 : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+
+	if (len == 0 || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return len;
+}
+
+const char *trace_string_problem(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0; i < n;) {
+		size_t len;
+
+		if (u[i] < 0x20 || u[i] == 0x7f)
+			return "a control character";
+		if (!(len = utf8_sequence(u + i, n - i)))
+			return "bytes that are not UTF-8";
+		i += len;
+	}
+	return NULL;
+}

@@ -120,6 +120,11 @@ static inline int trace_next_access(struct tdpsim_trace *t, struct trace_access 
 int reader_fail(struct tdpsim_trace *t, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* What is wrong with a string value of a trace (a mark label, a set value), or NULL: one
+ * rule for every encoding and the writer (FORMAT.md 1.1) - no control characters, and valid
+ * UTF-8, so that every report (JSON included) can carry it as it is. */
+const char *trace_string_problem(const char *s, size_t n);
+
 int text_header(struct tdpsim_trace *t);
 int text_next(struct tdpsim_trace *t, tdpsim_event *ev);
 int binary_header(struct tdpsim_trace *t);

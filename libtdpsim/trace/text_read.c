@@ -4,6 +4,7 @@
  * found in the reader's buffer without copying; only string values are unescaped into a
  * buffer that lives as long as the line.
  */
+#define _GNU_SOURCE /* memmem */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,10 +39,18 @@ static int next_line(struct tdpsim_trace *t, const char **line, size_t *len)
 		const char *nl = memchr(s + scanned, '\n', avail - scanned);
 		int64_t got;
 
-		if (nl || (t->eof && avail > 0)) {
-			size_t n = nl ? (size_t)(nl - s) : avail;
+		if (!nl && t->eof && avail > 0) {
+			t->line++;
+			if (memchr(s, '\r', avail))
+				return reader_fail(t, TDPSIM_EPARSE, "the lines end in a lone CR: use "
+						   "LF or CR LF line ends");
+			return reader_fail(t, TDPSIM_EPARSE, "the last line has no newline: the "
+					   "trace ends mid-line (cut short?)");
+		}
+		if (nl) {
+			size_t n = (size_t)(nl - s);
 
-			t->pos += nl ? n + 1 : n;
+			t->pos += n + 1;
 			t->line++;
 			if (n > 0 && s[n - 1] == '\r')
 				n--;
@@ -140,6 +149,14 @@ static int next_token(struct tdpsim_trace *t, struct line *l, struct token *tok)
 		return reader_fail(t, TDPSIM_EPARSE, "key '%.*s' has an empty value",
 				   (int)tok->klen, tok->key);
 	return 1;
+}
+
+/* A string value (quoted or bare) as FORMAT.md 1.1 allows it: no control characters, UTF-8. */
+static int check_string(struct tdpsim_trace *t, const char *what, const struct token *tok)
+{
+	const char *problem = trace_string_problem(tok->val, tok->vlen);
+
+	return problem ? reader_fail(t, TDPSIM_EPARSE, "%s holds %s", what, problem) : 0;
 }
 
 /* Copy a bare value into the string buffer, so it can be handed out NUL-terminated. */
@@ -260,6 +277,8 @@ static int parse_value(struct tdpsim_trace *t, struct line *l, const struct key_
 		if (tok->vlen > STR_MAX)
 			return reader_fail(t, TDPSIM_EPARSE, "%s is longer than %u bytes", k->name,
 					   STR_MAX);
+		if ((rc = check_string(t, k->name, tok)) < 0)
+			return rc;
 		*field_str(ev, k->offset) = own_string(l, tok);
 		return 0;
 	case KT_ENUM:
@@ -412,6 +431,13 @@ static int parse_set(struct tdpsim_trace *t, struct line *l)
 		if (tok.vlen > STR_MAX)
 			return reader_fail(t, TDPSIM_EPARSE, "set value is longer than %u bytes",
 					   STR_MAX);
+		if ((rc = check_string(t, "a set value", &tok)) < 0)
+			return rc;
+		for (size_t i = 0; i < t->set_n; i++) /* each key once, as on every line */
+			if (strlen(t->set_key[i]) == tok.klen &&
+			    memcmp(t->set_key[i], tok.key, tok.klen) == 0)
+				return reader_fail(t, TDPSIM_EPARSE, "key '%.*s' is given twice",
+						   (int)tok.klen, tok.key);
 		t->set_val[t->set_n] = own_string(l, &tok);
 		key = l->out;
 		memcpy(key, tok.key, tok.klen);
@@ -457,6 +483,25 @@ static int next_content_line(struct tdpsim_trace *t, struct line *l)
 	return rc;
 }
 
+/* For a first line that is not the header: what the file seems to be instead, if it is
+ * something people give by mistake. */
+static const char *what_it_looks_like(const char *line, const char *end)
+{
+	size_t n = (size_t)(end - line);
+
+	if (n >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
+		return " (the file begins with a UTF-8 byte-order mark: save it without one)";
+	if (memchr(line, '\r', n))
+		return " (its lines end in a lone CR: use LF or CR LF line ends)";
+	if (n >= 2 && line[0] == '=' && line[1] == '=')
+		return " (it looks like a valgrind log: tdpsim import --from lackey turns one into "
+		       "a trace)";
+	if (memmem(line, n, "kvm_", 4) || memmem(line, n, "kvmmmu_", 7))
+		return " (it looks like a recording of KVM's tracepoints: tdpsim import --from "
+		       "ftrace or perf turns one into a trace)";
+	return "";
+}
+
 int text_header(struct tdpsim_trace *t)
 {
 	static const char magic[] = "tdpsim-trace";
@@ -470,6 +515,10 @@ int text_header(struct tdpsim_trace *t)
 	if (rc == 0)
 		return reader_fail(t, TDPSIM_EPARSE, "empty trace: expected 'tdpsim-trace 1'");
 	l.out = t->strbuf;
+	if ((size_t)(l.end - l.p) < sizeof(magic) - 1 || memcmp(l.p, magic, sizeof(magic) - 1) != 0)
+		return reader_fail(t, TDPSIM_EPARSE,
+				   "not a tdpsim trace: the first line must be 'tdpsim-trace 1'%s",
+				   what_it_looks_like(l.p, l.end));
 	rc = next_token(t, &l, &tok);
 	if (rc < 0)
 		return rc;
@@ -479,6 +528,9 @@ int text_header(struct tdpsim_trace *t)
 	rc = next_token(t, &l, &tok);
 	if (rc < 0)
 		return rc;
+	if (rc > 0 && memchr(tok.val, '\r', tok.vlen))
+		return reader_fail(t, TDPSIM_EPARSE, "the lines end in a lone CR: use LF or CR LF "
+				   "line ends");
 	if (rc == 0 || tok.key || num_parse_u64(tok.val, tok.vlen, 0, &version) != NUM_OK)
 		return reader_fail(t, TDPSIM_EPARSE, "'tdpsim-trace' must be followed by a version");
 	if (version != FORMAT_VERSION)

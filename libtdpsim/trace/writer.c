@@ -331,12 +331,13 @@ int tdpsim_trace_write(tdpsim_trace_writer *w, const tdpsim_event *ev)
 
 		if (!a || !b || strlen(a) > STR_MAX || strlen(b) > STR_MAX)
 			return err_set(TDPSIM_EINVAL, "tdpsim_trace_write: missing or too long string");
-		for (const char *s = a; *s; s++)
-			if ((unsigned char)*s < 0x20 || *s == 0x7f)
-				return err_set(TDPSIM_EINVAL, "tdpsim_trace_write: control character");
-		for (const char *s = b; *s; s++)
-			if ((unsigned char)*s < 0x20 || *s == 0x7f)
-				return err_set(TDPSIM_EINVAL, "tdpsim_trace_write: control character");
+		const char *problem = trace_string_problem(a, strlen(a));
+
+		if (!problem)
+			problem = trace_string_problem(b, strlen(b));
+		if (problem) /* what a reader would refuse is never written */
+			return err_set(TDPSIM_EINVAL, "tdpsim_trace_write: a string holds %s",
+				       problem);
 	}
 	msg = spec_validate(ev, UINT32_MAX, buf, sizeof(buf));
 	if (msg)

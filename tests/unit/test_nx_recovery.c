@@ -23,10 +23,11 @@ static tdpsim_sim *machine(const char *settings, const char *extra)
 
 	snprintf(text, sizeof(text),
 		 "tdpsim-trace 1\n"
-		 "set nx_huge_pages=force %s\n"
+		 "set nx_huge_pages=force\n"
+		 "%s%s%s" /* a line of its own: it may set nx_huge_pages again */
 		 "memslot slot=0 gpa=0 size=1G hva=0x7f0000000000\n"
 		 "backing hva=0x7f0000000000 size=1G kind=hugetlb2m populate=1\n%s",
-		 settings, extra);
+		 settings[0] ? "set " : "", settings, settings[0] ? "\n" : "", extra);
 	o.check = 1;
 	ck_assert_int_eq(tdpsim_sim_new(&sim, &o), 0);
 	ck_assert_int_eq(tdpsim_trace_open(&t, write_file(dir, "t.tdpt", text)), 0);
