@@ -4,6 +4,7 @@
  * encoding detection from the first bytes, and dispatch to the text or binary decoder.
  * Memory is fixed at open: the buffer never grows, so a trace of any length streams.
  */
+#include <inttypes.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -96,6 +97,11 @@ static int reader_detect(struct tdpsim_trace *t)
 		t->enc = TDPSIM_ENCODING_BINARY;
 		return binary_header(t);
 	}
+	/* The start of the binary magic and then the end: a binary trace cut in its header. */
+	if (n >= 4 && n < BINARY_MAGIC_LEN + 1 && t->eof &&
+	    memcmp(t->data, BINARY_MAGIC, (size_t)n) == 0)
+		return reader_fail(t, TDPSIM_EPARSE, "a binary trace cut short in its header "
+				   "(%" PRId64 " of its 8 bytes)", n);
 	t->enc = TDPSIM_ENCODING_TEXT;
 	return text_header(t);
 }

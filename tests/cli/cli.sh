@@ -48,6 +48,13 @@ usage_errors_exit_2_with_a_message)
   expect_in err.txt "off|force|auto|never"
   run "$tdpsim" replay missing.tdpt; expect_status 2; expect_in err.txt "missing.tdpt: cannot open"
   run "$tdpsim" convert "$quick" out.txt; expect_status 2; expect_in err.txt "cannot tell the encoding"
+  # An option without its value is named as such, not as an unknown option.
+  run "$tdpsim" replay "$quick" -o; expect_status 2; expect_in err.txt "replay: -o needs a value"
+  run "$tdpsim" compare "$quick" --policy; expect_status 2
+  expect_in err.txt "compare: --policy needs a value"
+  run "$tdpsim" grid --trace; expect_status 2; expect_in err.txt "grid: --trace needs a value"
+  run "$tdpsim" plot t.csv --kind; expect_status 2; expect_in err.txt "plot: --kind needs a value"
+  run "$tdpsim" import --from; expect_status 2; expect_in err.txt "import: --from needs a value"
   ;;
 pinned_setting_ignores_trace_sets_and_reports_once)
   printf 'tdpsim-trace 1\nset nx_huge_pages=off\nset nx_huge_pages=never\nset vcpus=3\n' > p.tdpt

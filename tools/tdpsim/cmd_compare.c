@@ -173,7 +173,7 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 	opterr = 0;
 	if ((rc = parse_stats(default_stats, a)) != 0)
 		return rc;
-	while (rc == 0 && (c = getopt_long(argc, argv, "ho:j:", options, NULL)) != -1) {
+	while (rc == 0 && (c = getopt_long(argc, argv, ":ho:j:", options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage, stdout);
@@ -194,8 +194,7 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 		case OPT_TIMELINES: a->timelines = optarg; break;
 		case OPT_INTERVAL_C: a->interval = optarg; break;
 		default:
-			return cli_usage_error("compare: unknown option '%s' (try --help)",
-					       argv[optind - 1]);
+			return cli_option_error("compare", c, argv);
 		}
 	}
 	if (rc)

@@ -102,7 +102,7 @@ static int parse_options(int argc, char **argv, struct grid_args *a)
 
 	optind = 1;
 	opterr = 0;
-	while (rc == 0 && (c = getopt_long(argc, argv, "ho:j:", options, NULL)) != -1) {
+	while (rc == 0 && (c = getopt_long(argc, argv, ":ho:j:", options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage, stdout);
@@ -120,8 +120,7 @@ static int parse_options(int argc, char **argv, struct grid_args *a)
 		case OPT_MERGE: a->merge = optarg; break;
 		case OPT_CELL: a->cell = optarg; break;
 		default:
-			return cli_usage_error("grid: unknown option '%s' (try --help)",
-					       argv[optind - 1]);
+			return cli_option_error("grid", c, argv);
 		}
 	}
 	return rc;

@@ -100,7 +100,7 @@ static int parse_args(int argc, char **argv, struct import_args *a)
 	a->progress = 1;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ho:", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:", options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage, stdout);
@@ -127,8 +127,7 @@ static int parse_args(int argc, char **argv, struct import_args *a)
 		case OPT_PROGRESS: a->progress = 2; break;
 		case OPT_NO_PROGRESS: a->progress = 0; break;
 		default:
-			return cli_usage_error("import: unknown option '%s' (try --help)",
-					       argv[optind - 1]);
+			return cli_option_error("import", c, argv);
 		}
 	}
 	if (!a->from_set)

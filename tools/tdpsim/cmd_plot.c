@@ -422,7 +422,7 @@ int cmd_plot(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ho:", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:", options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage, stdout);
@@ -443,8 +443,7 @@ int cmd_plot(int argc, char **argv)
 			labels[nlabels++] = optarg;
 			break;
 		default:
-			return cli_usage_error("plot: unknown option '%s' (try --help)",
-					       argv[optind - 1]);
+			return cli_option_error("plot", c, argv);
 		}
 	}
 	r.paths = (const char *const *)argv + optind;

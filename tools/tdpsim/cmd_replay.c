@@ -69,7 +69,7 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 	a->progress = 1;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ho:", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:", options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage, stdout);
@@ -104,8 +104,7 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			break;
 		case OPT_CHECK_RECORDED: a->check_recorded = 1; break;
 		default:
-			return cli_usage_error("replay: unknown option '%s' (try --help)",
-					       argv[optind - 1]);
+			return cli_option_error("replay", c, argv);
 		}
 	}
 	if (optind != argc - 1)

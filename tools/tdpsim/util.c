@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -46,6 +47,15 @@ int cli_usage_error(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return EXIT_BAD_INPUT;
+}
+
+int cli_option_error(const char *cmd, int c, char **argv)
+{
+	const char *opt = argv[optind - 1];
+
+	if (c == ':')
+		return cli_usage_error("%s: %s needs a value (try --help)", cmd, opt);
+	return cli_usage_error("%s: unknown option '%s' (try --help)", cmd, opt);
 }
 
 int cli_parse_jobs(const char *cmd, const char *s, unsigned *jobs)
