@@ -17,8 +17,15 @@ static uint32_t access_bits(int op, int cpl)
 	return ec;
 }
 
-uint32_t shadow_translate(const struct sp_pool *mem, uint64_t root, int levels, int start,
-			  uint64_t gva, int op, int cpl, struct shadow_walk *w)
+/* A #PF with error code ec: the walk's result. */
+static int fault(uint32_t *err, uint32_t ec)
+{
+	*err = ec;
+	return 1;
+}
+
+int shadow_translate(const struct sp_pool *mem, uint64_t root, int levels, int start,
+		     uint64_t gva, int op, int cpl, struct shadow_walk *w, uint32_t *err)
 {
 	uint32_t ec = access_bits(op, cpl);
 	const struct kvm_mmu_page *sp = spte_to_child_sp(mem, root);
@@ -37,9 +44,9 @@ uint32_t shadow_translate(const struct sp_pool *mem, uint64_t root, int levels, 
 		if (l <= start)
 			w->refs++;
 		if (!(*e & PT_PRESENT_MASK))
-			return ec;
+			return fault(err, ec);
 		if (*e & SPTE_X86_RSVD_MMIO)
-			return ec | TDPSIM_PFERR_PRESENT | TDPSIM_PFERR_RSVD;
+			return fault(err, ec | TDPSIM_PFERR_PRESENT | TDPSIM_PFERR_RSVD);
 		all &= *e;
 		nx |= *e & PT64_NX_MASK;
 		if (l == PG_LEVEL_4K || (*e & PT_PAGE_SIZE_MASK))
@@ -48,12 +55,13 @@ uint32_t shadow_translate(const struct sp_pool *mem, uint64_t root, int levels, 
 	}
 	if ((cpl == 3 && !(all & PT_USER_MASK)) ||
 	    (op == TDPSIM_OP_WRITE && !(all & PT_WRITABLE_MASK)) || (op == TDPSIM_OP_EXEC && nx))
-		return ec | TDPSIM_PFERR_PRESENT;
+		return fault(err, ec | TDPSIM_PFERR_PRESENT);
 	/* The processor's A/D updates to KVM's entries (KVM reads them back: prefetched leaves
 	 * start without Accessed). */
 	*e |= PT_ACCESSED_MASK;
 	if (op == TDPSIM_OP_WRITE)
 		*e |= PT_DIRTY_MASK;
+	*err = 0;
 	return 0;
 }
 

@@ -26,9 +26,10 @@ struct shadow_walk {
  * (TDPSIM_OP_*) at `cpl`, reading from level `start` down (the levels above were served by
  * the paging-structure caches, whose entries are the ones on the way).  0 when it
  * translates - with Accessed set on every entry walked and Dirty on the leaf for a write,
- * as the processor does - else the #PF error code (P, W, U, RSVD, I/D). */
-uint32_t shadow_translate(const struct sp_pool *mem, uint64_t root, int levels, int start,
-			  uint64_t gva, int op, int cpl, struct shadow_walk *w);
+ * as the processor does - else 1 with the #PF error code (P, W, U, RSVD, I/D) in *err: a
+ * supervisor read of a not-present page has error code 0, so the code cannot say it. */
+int shadow_translate(const struct sp_pool *mem, uint64_t root, int levels, int start,
+		     uint64_t gva, int op, int cpl, struct shadow_walk *w, uint32_t *err);
 
 /* The leaf that maps gva under `root` now, present or not, and its level (--check). */
 uint64_t shadow_lookup(const struct sp_pool *mem, uint64_t root, int levels, uint64_t gva,

@@ -453,17 +453,18 @@ static int shadow_access(struct machine *m, unsigned vcpu, uint64_t gva, int op,
 	for (int faults = 0; faults < MAX_FAULTS_PER_ACCESS; faults++) {
 		struct shadow_walk w;
 		uint32_t err;
-		int r, start;
+		int r, start, faulted;
 
 		if ((r = shadow_enter(m, vcpu)) < 0)
 			return r;
 		start = guest_psc_start(v, gva, levels);
-		err = shadow_translate(&m->kvm.pool, v->eptp, levels, start, gva, op, cpl, &w);
+		faulted = shadow_translate(&m->kvm.pool, v->eptp, levels, start, gva, op, cpl, &w,
+					   &err);
 		m->stats->walk_refs += w.refs;
 		m->stats->walk_refs_cached += (uint64_t)(levels - start);
 		vcpu_charge(m, vcpu, CYC_WALK, (uint64_t)w.refs * m->cpu->cyc_walk_ref_memory +
 					       (uint64_t)(levels - start) * m->cpu->cyc_walk_ref_cached);
-		if (!err) {
+		if (!faulted) {
 			guest_psc_fill(v, gva, w.level, start);
 			fill_tlb_shadow(m, v, gva, op, &w);
 			return after_translation(m, vcpu, gva, op);

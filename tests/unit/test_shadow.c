@@ -77,6 +77,24 @@ START_TEST(kvm_walk_sets_accessed_everywhere_and_dirty_only_on_a_write)
 }
 END_TEST
 
+/* A supervisor read of a not-present page has #PF error code 0 (no P, W, U, I/D bit): the
+ * processor still faults, KVM's walk finds no guest mapping and injects the #PF
+ * (paging_tmpl.h FNAME(page_fault) -> kvm_inject_emulated_page_fault); nothing is cached. */
+START_TEST(supervisor_read_of_an_unmapped_page_exits_and_the_guest_takes_the_pf)
+{
+	tdpsim_sim *sim = replay("guest-map gva=0x400000 gpa=0x400000 size=4K page=4k prot=rw user=1\n"
+				 "access vcpu=0 gva=0x400000 op=r\n"
+				 "access vcpu=0 gva=0x403000 op=r cpl=0\n");
+	tdpsim_stats st;
+
+	tdpsim_sim_stats(sim, &st);
+	ck_assert_uint_eq(st.pf_taken, 2);    /* the mapped page's fault, then the #PF exit */
+	ck_assert_uint_eq(st.pf_guest, 1);    /* injected: the guest has no mapping */
+	ck_assert_uint_eq(st.dtlb_hits_4k + st.stlb_hits, 0); /* nothing translated it */
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
 START_TEST(check_finds_a_shadow_leaf_its_sync_gpte_no_longer_allows)
 {
 	tdpsim_sim *sim = replay("guest-map gva=0x400000 gpa=0x400000 size=8K page=4k prot=rw "
@@ -146,6 +164,7 @@ static Suite *shadow_suite(void)
 	TCase *tc = tcase_create("shadow");
 
 	tcase_add_test(tc, kvm_walk_sets_accessed_everywhere_and_dirty_only_on_a_write);
+	tcase_add_test(tc, supervisor_read_of_an_unmapped_page_exits_and_the_guest_takes_the_pf);
 	tcase_add_test(tc, check_finds_a_shadow_leaf_its_sync_gpte_no_longer_allows);
 	tcase_add_test(tc, check_allows_an_unsync_table_to_differ_until_invalidated);
 	tcase_add_test(tc, check_finds_write_tracking_that_differs_from_the_shadowed_tables);
