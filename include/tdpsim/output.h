@@ -8,8 +8,9 @@
  *  - a symlink's target is the file written (the link stays);
  *  - a device or a FIFO (/dev/null, /dev/stdout, a pipe) is written through, never replaced;
  *  - a folder, or a name in a folder that does not exist, is refused at open.
- * A temporary is named PATH.tdpsim-tmp.HOST.PID.XXXXXX.  Opening PATH removes the temporaries
- * of PATH that processes of this host no longer running left (after a SIGKILL, say); and
+ * A temporary is named PATH.tdpsim-tmp.HOST.PID.XXXXXX.  The first output a process opens in a
+ * folder removes the temporaries there that processes of this host no longer running left
+ * (after a SIGKILL, say); and
  * tdpsim_output_remove_temporaries() - async-signal-safe - removes those of this process, for
  * a program's SIGINT/SIGTERM handler.
  */

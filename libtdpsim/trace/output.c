@@ -61,36 +61,41 @@ static void host_name(char *buf, size_t n)
 			*s = '_';
 }
 
-/* NAME is BASE.tdpsim-tmp.HOST.PID.XXXXXX of a process of this host that is gone. */
-static int stale(const char *name, const char *prefix)
+/* NAME is ANY.tdpsim-tmp.HOST.PID.XXXXXX of a process of this host that is gone. */
+static int stale(const char *name, const char *host)
 {
-	const char *p = name + strlen(prefix);
+	const char *tag = strstr(name, ".tdpsim-tmp."), *p;
+	size_t hl = strlen(host);
 	char *end;
 	long pid;
 
-	if (strncmp(name, prefix, strlen(prefix)) != 0)
+	if (!tag || strncmp(tag + 12, host, hl) != 0 || tag[12 + hl] != '.')
 		return 0;
+	p = tag + 12 + hl + 1;
 	pid = strtol(p, &end, 10);
 	if (end == p || *end != '.' || strlen(end + 1) != 6 || pid <= 0)
 		return 0;
 	return pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
 
-/* Remove the temporaries of `path` that dead processes of this host left. */
-static void remove_stale(const char *path, const char *host)
+/* Remove the temporaries that dead processes of this host left in `dir`, once per folder and
+ * process (a grid writes thousands of results into one folder: one look is enough). */
+static void remove_stale(const char *dir, const char *host)
 {
-	const char *slash = strrchr(path, '/');
-	char dir[PATH_MAX], prefix[PATH_MAX], victim[PATH_MAX];
+	static char seen[8][PATH_MAX];
+	static unsigned next;
+	char victim[PATH_MAX];
 	struct dirent *e;
 	DIR *d;
 
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
-		 slash ? path : ".");
-	if (snprintf(prefix, sizeof(prefix), "%s.tdpsim-tmp.%s.", slash ? slash + 1 : path,
-		     host) >= (int)sizeof(prefix) || !(d = opendir(dir)))
+	for (unsigned i = 0; i < 8; i++)
+		if (strcmp(seen[i], dir) == 0)
+			return;
+	snprintf(seen[next++ % 8], PATH_MAX, "%s", dir);
+	if (!(d = opendir(dir)))
 		return;
 	while ((e = readdir(d)))
-		if (stale(e->d_name, prefix) &&
+		if (stale(e->d_name, host) &&
 		    snprintf(victim, sizeof(victim), "%s/%s", dir, e->d_name) < (int)sizeof(victim))
 			unlink(victim);
 	closedir(d);
@@ -148,7 +153,7 @@ static int open_temporary(struct tdpsim_output *o)
 		 slash ? o->path : ".");
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		return fail(o, TDPSIM_EIO, o->path, "its folder does not exist");
-	remove_stale(o->path, host);
+	remove_stale(dir, host);
 	o->tmp = malloc(strlen(o->path) + strlen(host) + 48);
 	if (!o->tmp)
 		return fail(o, TDPSIM_ENOMEM, o->path, "out of memory");
