@@ -7,6 +7,14 @@
 #include "kvm/memslot.h"
 #include "tdpsim/trace.h"
 
+/* include/linux/kvm_host.h: a slot holds at most 2^31 - 1 pages, and userspace's slot ids
+ * are below KVM_USER_MEM_SLOTS = KVM_MEM_SLOTS_NUM (SHRT_MAX) - KVM_INTERNAL_MEM_SLOTS (3 on
+ * x86) = 32764 (since 5.11 "KVM: x86: Raise the maximum number of user memslots"; 5.10 had
+ * 509, which the simulator does not model).  __kvm_set_memory_region and
+ * kvm_vm_ioctl_set_memory_region refuse the rest with EINVAL. */
+#define KVM_MEM_MAX_NR_PAGES ((1ull << 31) - 1)
+#define KVM_USER_MEM_SLOTS 32764
+
 void memslots_init(struct kvm_memslots *ms)
 {
 	memset(ms, 0, sizeof(*ms));
@@ -46,6 +54,7 @@ void memslots_free(struct kvm_memslots *ms)
 	for (size_t i = 0; i < ms->n; i++)
 		free_lpage_info(&ms->slots[i]);
 	free(ms->slots);
+	free(ms->at_id);
 	memset(ms, 0, sizeof(*ms));
 }
 
@@ -90,12 +99,35 @@ void kvm_mmu_gfn_allow_lpage(struct kvm_memory_slot *slot, uint64_t gfn)
 		slot->disallow_lpage[level - 2][lpage_index(slot, gfn, level)]--;
 }
 
+/* id_to_memslot: through the index by id (kvm_main.c keeps a hash of the slots by id). */
 struct kvm_memory_slot *memslots_by_id(struct kvm_memslots *ms, uint32_t id)
 {
-	for (size_t i = 0; i < ms->n; i++)
-		if (ms->slots[i].id == id)
-			return &ms->slots[i];
-	return NULL;
+	if (!ms->at_id || id >= KVM_USER_MEM_SLOTS || ms->at_id[id] < 0)
+		return NULL;
+	return &ms->slots[ms->at_id[id]];
+}
+
+/* The slots from index `from` on moved: their ids point at their new places. */
+static void reindex(struct kvm_memslots *ms, size_t from)
+{
+	for (size_t i = from; i < ms->n; i++)
+		ms->at_id[ms->slots[i].id] = (int32_t)i;
+}
+
+/* The index of the first slot whose base_gfn is at least gfn (n if none). */
+static size_t lower_bound(const struct kvm_memslots *ms, uint64_t gfn)
+{
+	size_t lo = 0, hi = ms->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ms->slots[mid].base_gfn < gfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 struct kvm_memory_slot *memslots_by_gfn(struct kvm_memslots *ms, uint64_t gfn)
@@ -127,27 +159,46 @@ static void remove_at(struct kvm_memslots *ms, size_t i)
 {
 	free_lpage_info(&ms->slots[i]);
 	ms->npages -= ms->slots[i].npages;
+	ms->at_id[ms->slots[i].id] = -1;
 	memmove(&ms->slots[i], &ms->slots[i + 1], (ms->n - i - 1) * sizeof(ms->slots[0]));
 	ms->n--;
+	reindex(ms, i);
 }
 
-/* The slot that overlaps [gfn, gfn + npages), other than `skip`, or NULL. */
+/* The slot that overlaps [gfn, gfn + npages), other than `skip`, or NULL.  The slots are
+ * sorted and never overlap, so only two can: the last one starting below gfn, and the first
+ * one starting at or above it (or the one after, where that is `skip`). */
 static struct kvm_memory_slot *find_overlap(struct kvm_memslots *ms, uint64_t gfn,
 					    uint64_t npages, uint32_t skip)
 {
-	for (size_t i = 0; i < ms->n; i++) {
-		struct kvm_memory_slot *s = &ms->slots[i];
+	size_t p = lower_bound(ms, gfn);
+	size_t cand[3] = { p - 1, p, p + 1 };
 
-		if (s->id != skip && gfn < s->base_gfn + s->npages && s->base_gfn < gfn + npages)
+	for (int k = 0; k < 3; k++) {
+		struct kvm_memory_slot *s;
+
+		if (cand[k] >= ms->n) /* p - 1 wraps when p is 0 */
+			continue;
+		s = &ms->slots[cand[k]];
+		if (s->id == skip)
+			continue;
+		if (gfn < s->base_gfn + s->npages && s->base_gfn < gfn + npages)
 			return s;
+		if (k == 1)
+			break; /* p is not skip and does not overlap: nothing after it does */
 	}
 	return NULL;
 }
 
 static int insert_sorted(struct kvm_memslots *ms, const struct kvm_memory_slot *slot)
 {
-	size_t i = 0;
+	size_t i;
 
+	if (!ms->at_id) {
+		if (!(ms->at_id = malloc(KVM_USER_MEM_SLOTS * sizeof(*ms->at_id))))
+			return err_set(TDPSIM_ENOMEM, "memslot: out of memory");
+		memset(ms->at_id, 0xff, KVM_USER_MEM_SLOTS * sizeof(*ms->at_id));
+	}
 	if (ms->n == ms->cap) {
 		size_t cap = ms->cap ? 2 * ms->cap : 8;
 		struct kvm_memory_slot *s = realloc(ms->slots, cap * sizeof(*s));
@@ -157,22 +208,15 @@ static int insert_sorted(struct kvm_memslots *ms, const struct kvm_memory_slot *
 		ms->slots = s;
 		ms->cap = cap;
 	}
-	while (i < ms->n && ms->slots[i].base_gfn < slot->base_gfn)
-		i++;
+	i = lower_bound(ms, slot->base_gfn);
 	memmove(&ms->slots[i + 1], &ms->slots[i], (ms->n - i) * sizeof(ms->slots[0]));
 	ms->slots[i] = *slot;
 	ms->n++;
 	ms->npages += slot->npages;
+	reindex(ms, i);
 	return 0;
 }
 
-/* include/linux/kvm_host.h: a slot holds at most 2^31 - 1 pages, and userspace's slot ids
- * are below KVM_USER_MEM_SLOTS = KVM_MEM_SLOTS_NUM (SHRT_MAX) - KVM_INTERNAL_MEM_SLOTS (3 on
- * x86) = 32764 (since 5.11 "KVM: x86: Raise the maximum number of user memslots"; 5.10 had
- * 509, which the simulator does not model).  __kvm_set_memory_region and
- * kvm_vm_ioctl_set_memory_region refuse the rest with EINVAL. */
-#define KVM_MEM_MAX_NR_PAGES ((1ull << 31) - 1)
-#define KVM_USER_MEM_SLOTS 32764
 
 static int check_geometry(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva,
 			  uint64_t max_gfn)

@@ -106,6 +106,51 @@ START_TEST(a_move_recomputes_the_metadata_for_the_new_base)
 }
 END_TEST
 
+/* Slots by id and by gfn stay right whatever order they come and go in (the id index and the
+ * binary searches of memslot.c against the plain rule: slot k holds gfns [k*512, k*512+1)). */
+START_TEST(slots_are_found_by_id_and_gfn_in_any_order_of_creation_and_deletion)
+{
+	enum { N = 2000 };
+	static uint32_t order[N];
+	struct kvm_memslots ms;
+	uint32_t x = 12345;
+
+	memslots_init(&ms);
+	for (uint32_t k = 0; k < N; k++)
+		order[k] = k;
+	for (uint32_t k = N - 1; k > 0; k--) { /* a fixed shuffle (xorshift) */
+		uint32_t j, t;
+
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		j = x % (k + 1), t = order[k], order[k] = order[j], order[j] = t;
+	}
+	for (uint32_t k = 0; k < N; k++)
+		ck_assert_int_eq(memslots_set(&ms, order[k], 0, (uint64_t)order[k] * 2 * MB, 4096,
+					      0x7f0000000000ull + (uint64_t)order[k] * 2 * MB,
+					      MAX_GFN), 0);
+	/* One page into a neighbour's range overlaps it, whichever side. */
+	ck_assert_int_lt(memslots_set(&ms, N, 0, 7 * 2 * MB - 4096, 8192, 0x7e0000000000ull,
+				      MAX_GFN), 0);
+	for (uint32_t k = 0; k < N; k += 2) /* delete the even ones */
+		ck_assert_int_eq(memslots_set(&ms, k, 0, 0, 0, 0, MAX_GFN), 0);
+	for (uint32_t k = 0; k < N; k++) {
+		struct kvm_memory_slot *s = memslots_by_id(&ms, k);
+
+		if (k % 2 == 0) {
+			ck_assert_ptr_null(s);
+			ck_assert_ptr_null(memslots_by_gfn(&ms, (uint64_t)k * 512));
+			continue;
+		}
+		ck_assert_ptr_nonnull(s);
+		ck_assert_uint_eq(s->id, k);
+		ck_assert_uint_eq(s->base_gfn, (uint64_t)k * 512);
+		ck_assert_ptr_eq(memslots_by_gfn(&ms, (uint64_t)k * 512), s);
+	}
+	ck_assert_uint_eq(ms.n, N / 2);
+	memslots_free(&ms);
+}
+END_TEST
+
 static Suite *memslot_suite(void)
 {
 	Suite *s = suite_create("memslot");
@@ -116,6 +161,7 @@ static Suite *memslot_suite(void)
 	tcase_add_test(tc, incongruent_gpa_and_hva_disallow_every_region_of_that_level);
 	tcase_add_test(tc, a_shadowed_gfn_holds_its_regions_at_4k_until_released);
 	tcase_add_test(tc, a_move_recomputes_the_metadata_for_the_new_base);
+	tcase_add_test(tc, slots_are_found_by_id_and_gfn_in_any_order_of_creation_and_deletion);
 	suite_add_tcase(s, tc);
 	return s;
 }
