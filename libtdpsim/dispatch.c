@@ -150,9 +150,23 @@ static int apply_access(tdpsim_sim *sim, uint32_t vcpu, uint64_t gva, uint32_t o
 	return rc < 0 ? rc : do_access(sim, vcpu, gva, op, cpl);
 }
 
+/* Inside a sweep under tdpsim_sim_replay: the progress callback every PROGRESS_ACCESSES
+ * accesses, so that one event standing for 2^40 accesses still reports (and can be stopped:
+ * the sweep then ends where it is, the events before it applied). */
+static int sweep_progress(tdpsim_sim *sim)
+{
+	if (!sim->progress.cb ||
+	    !sim->progress.cb(sim->progress.events, tdpsim_trace_bytes_read(sim->progress.trace),
+			      tdpsim_trace_size(sim->progress.trace), sim->progress.payload))
+		return 0;
+	return err_set(TDPSIM_ECANCELED, "sweep: replay stopped by the caller, %" PRIu64
+		       " accesses in", sim->stats.accesses);
+}
+
 static int do_sweep(tdpsim_sim *sim, const tdpsim_event *ev)
 {
 	const typeof(ev->u.sweep) *sw = &ev->u.sweep;
+	uint64_t done = 0;
 
 	for (uint64_t r = 0; r < sw->repeat; r++)
 		for (uint64_t off = 0; off < sw->len; off += sw->stride) {
@@ -162,6 +176,8 @@ static int do_sweep(tdpsim_sim *sim, const tdpsim_event *ev)
 				return rc;
 			if (sim->halted)
 				return 0;
+			if (++done % PROGRESS_ACCESSES == 0 && (rc = sweep_progress(sim)) < 0)
+				return rc;
 		}
 	return 0;
 }
@@ -350,17 +366,14 @@ int tdpsim_sim_apply(tdpsim_sim *sim, const tdpsim_event *ev)
 	return 0;
 }
 
-int64_t tdpsim_sim_replay(tdpsim_sim *sim, tdpsim_trace *trace, tdpsim_progress_cb cb,
-			  void *payload)
+static int64_t replay_events(tdpsim_sim *sim, tdpsim_trace *trace, tdpsim_progress_cb cb,
+			     void *payload)
 {
 	uint64_t reported_accesses = 0;
 	tdpsim_event ev;
 	int64_t n = 0;
 	int rc;
 
-	if (!sim || !trace)
-		return err_set(TDPSIM_EINVAL, "tdpsim_sim_replay: bad argument");
-	sim_set_trace_dir(sim, trace->name); /* where its `set kvm=PATH` may read */
 	for (;;) {
 		struct trace_access a;
 
@@ -382,7 +395,7 @@ int64_t tdpsim_sim_replay(tdpsim_sim *sim, tdpsim_trace *trace, tdpsim_progress_
 			err_prefix(tdpsim_trace_where(trace));
 			return rc;
 		}
-		n++;
+		sim->progress.events = (uint64_t)++n;
 		if (sim->halted)
 			break; /* a machine check: later events do not run */
 		/* Report every so many events, or after a sweep of many accesses: a few events
@@ -400,5 +413,22 @@ int64_t tdpsim_sim_replay(tdpsim_sim *sim, tdpsim_trace *trace, tdpsim_progress_
 		return rc;
 	if (cb)
 		cb((uint64_t)n, tdpsim_trace_bytes_read(trace), tdpsim_trace_size(trace), payload);
+	return n;
+}
+
+int64_t tdpsim_sim_replay(tdpsim_sim *sim, tdpsim_trace *trace, tdpsim_progress_cb cb,
+			  void *payload)
+{
+	int64_t n;
+
+	if (!sim || !trace)
+		return err_set(TDPSIM_EINVAL, "tdpsim_sim_replay: bad argument");
+	sim_set_trace_dir(sim, trace->name); /* where its `set kvm=PATH` may read */
+	sim->progress.cb = cb;                /* for the accesses inside a sweep */
+	sim->progress.payload = payload;
+	sim->progress.trace = trace;
+	sim->progress.events = 0;
+	n = replay_events(sim, trace, cb, payload);
+	sim->progress.cb = NULL;
 	return n;
 }

@@ -44,6 +44,13 @@ struct tdpsim_sim {
 	/* Where a trace's `set kvm=PATH` / `set cpu=PATH` may read (sim_models.c): the folder of
 	 * the trace being replayed, and the folders tdpsim_sim_add_models_path gave. */
 	char *trace_dir;
+	/* tdpsim_sim_replay's progress callback, for the accesses inside a long sweep. */
+	struct {
+		tdpsim_progress_cb cb;
+		void *payload;
+		tdpsim_trace *trace;
+		uint64_t events;
+	} progress;
 	char *models_dirs[SIM_MAX_MODELS_DIRS];
 	size_t nmodels_dirs;
 	tdpsim_hugepage_policy_fn policy;

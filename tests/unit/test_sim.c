@@ -344,6 +344,56 @@ START_TEST(a_progress_callback_sees_progress_and_can_stop_the_replay)
 }
 END_TEST
 
+/* In-sweep reports: how many came during event 7 (the sweep), and whether to stop there. */
+static int g_during_sweep, g_stop_in_sweep;
+
+static int sweep_cb(uint64_t events, uint64_t read, uint64_t total, void *payload)
+{
+	(void)read;
+	(void)total;
+	(void)payload;
+	if (events == 6) /* six events applied: the sweep is running */
+		g_during_sweep++;
+	return events == 6 && g_stop_in_sweep;
+}
+
+/* One sweep of 2^22 accesses is one event: the callback still comes every 2^20 accesses
+ * inside it (PROGRESS_ACCESSES), 4 times, and stopping there ends the sweep 2^20 accesses in. */
+START_TEST(a_progress_callback_comes_inside_a_long_sweep_and_can_stop_it)
+{
+	const char *dir = scratch_dir();
+	const char *path = write_file(dir, "s.tdpt",
+				      "tdpsim-trace 1\n"
+				      "memslot slot=0 gpa=0 size=2M hva=0x7e0000000000\n"
+				      "backing hva=0x7e0000000000 size=2M kind=4k\n"
+				      "guest-pt gpa=0 size=2M\n"
+				      "memslot slot=1 gpa=1G size=1G hva=0x7f0000000000\n"
+				      "backing hva=0x7f0000000000 size=1G kind=hugetlb2m populate=1\n"
+				      "guest-map gva=1G gpa=1G size=16M page=2m prot=rw user=1\n"
+				      "sweep vcpu=0 gva=1G len=16M stride=4 op=r\n");
+	tdpsim_stats st;
+	tdpsim_trace *t;
+	tdpsim_sim *sim = new_sim();
+
+	g_during_sweep = g_stop_in_sweep = 0;
+	ck_assert_int_eq(tdpsim_trace_open(&t, path), 0);
+	ck_assert_int_eq(tdpsim_sim_replay(sim, t, sweep_cb, NULL), 7);
+	ck_assert_int_ge(g_during_sweep, 4); /* 2^22 / 2^20, and the report after the event */
+	tdpsim_trace_free(t);
+	tdpsim_sim_free(sim);
+
+	sim = new_sim();
+	g_during_sweep = 0;
+	g_stop_in_sweep = 1;
+	ck_assert_int_eq(tdpsim_trace_open(&t, path), 0);
+	ck_assert_int_eq(tdpsim_sim_replay(sim, t, sweep_cb, NULL), TDPSIM_ECANCELED);
+	tdpsim_sim_stats(sim, &st);
+	ck_assert_uint_eq(st.accesses, 1u << 20);
+	tdpsim_trace_free(t);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
 static int apply_text(tdpsim_sim *sim, const char *dir, const char *text)
 {
 	const char *path = write_file(dir, "t.tdpt", text);
@@ -749,6 +799,7 @@ static Suite *sim_suite(void)
 	tcase_add_test(tc, host_kernel_auto_follows_the_kernel_profile_and_a_given_release_wins);
 	tcase_add_test(tc, replaying_compact_accesses_matches_applying_each_event);
 	tcase_add_test(tc, a_bad_compact_access_fails_at_its_record_on_every_path);
+	tcase_add_test(tc, a_progress_callback_comes_inside_a_long_sweep_and_can_stop_it);
 	tcase_add_loop_test(tc, a_malformed_compact_record_fails_alike_on_the_fast_path, 0, 3);
 	/* Not Check's 4 s default: the machines built here are real work, slow under the
 	 * sanitizers on a loaded machine; no test here asserts on time. */
