@@ -45,7 +45,12 @@ int progress_cb(uint64_t events, uint64_t bytes_read, uint64_t bytes_total, void
 	rate = elapsed > 0 ? (double)events / elapsed : 0;
 	tdpsim_sim_stats(p->sim, &st);
 	arate = elapsed > 0 ? (double)st.accesses / elapsed : 0;
-	if (bytes_total && share > 0) {
+	if (bytes_total && share >= 1.0) {
+		/* All read, still running: a long sweep at the end.  No ETA to give: its work. */
+		fprintf(stderr, "\r[%s] %3.0f%%  the last events run: %.1f M accesses done, "
+			"%.2f M accesses/s ", bar, share * 100, (double)st.accesses / 1e6,
+			arate / 1e6);
+	} else if (bytes_total && share > 0) {
 		double eta = elapsed / share - elapsed;
 
 		fprintf(stderr, "\r[%s] %3.0f%%  %.2f M events/s  %.2f M accesses/s  ETA %d:%02d ",
