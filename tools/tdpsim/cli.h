@@ -21,6 +21,8 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* After getopt_long (optstring starting with ':') returned `c` = ':' (an option without its
  * value) or '?' (an unknown one): the message for CMD, and EXIT_BAD_INPUT. */
 int cli_option_error(const char *cmd, int c, char **argv);
+/* A policy's name (compare --policy, grid's policy lines): letters, digits, _ . - +. */
+int cli_policy_name_ok(const char *s, size_t n);
 /* -j N of CMD: 1 to 1024 processes. */
 int cli_parse_jobs(const char *cmd, const char *s, unsigned *jobs);
 

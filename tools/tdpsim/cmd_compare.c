@@ -84,11 +84,9 @@ static int parse_policy(const char *spec, struct policy *p)
 		return cli_usage_error("compare: --policy %s: a policy needs a name (1 to %zu "
 				       "characters) before the ':'", spec, sizeof(p->name) - 1);
 	memcpy(p->name, spec, n);
-	for (size_t i = 0; i < n; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-+",
-			    p->name[i]))
-			return cli_usage_error("compare: --policy %s: the name may hold letters, "
-					       "digits and _ . - + only", spec);
+	if (!cli_policy_name_ok(p->name, n))
+		return cli_usage_error("compare: --policy %s: the name may hold letters, "
+				       "digits and _ . - + only", spec);
 	if (!colon || !colon[1])
 		return 0;
 	if (!(copy = strdup(colon + 1)))

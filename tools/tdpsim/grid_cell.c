@@ -56,17 +56,16 @@ int grid_cell_key(const struct grid *g, const struct grid_cell *c, const char *d
 	return n > 0 && (size_t)n < pathsize ? 0 : cli_usage_error("grid: %s: path too long", dir);
 }
 
-/* Open cell c's result and read past its key; NULL where there is none (or another key's). */
-static FILE *open_result(const struct grid *g, const struct grid_cell *c, const char *dir)
+/* Open the result at `path` and read past its key; NULL where there is none, or where the
+ * file holds another key. */
+static FILE *open_keyed(const char *key, const char *path)
 {
-	static char key[GRID_KEY_MAX], got[GRID_KEY_MAX];
-	char path[4200], line[4200];
+	static char got[GRID_KEY_MAX];
+	char line[4200];
 	size_t o = 0;
-	FILE *f;
+	FILE *f = fopen(path, "r");
 
-	if (grid_cell_key(g, c, dir, key, sizeof(key), path, sizeof(path)) != 0)
-		return NULL;
-	if (!(f = fopen(path, "r")))
+	if (!f)
 		return NULL;
 	got[0] = '\0';
 	while (fgets(line, sizeof(line), f) && strcmp(line, "end\n") != 0) {
@@ -81,6 +80,17 @@ static FILE *open_result(const struct grid *g, const struct grid_cell *c, const 
 		return f;
 	fclose(f);
 	return NULL;
+}
+
+/* Open cell c's result, past its key; NULL where there is none. */
+static FILE *open_result(const struct grid *g, const struct grid_cell *c, const char *dir)
+{
+	static char key[GRID_KEY_MAX];
+	char path[4200];
+
+	if (grid_cell_key(g, c, dir, key, sizeof(key), path, sizeof(path)) != 0)
+		return NULL;
+	return open_keyed(key, path);
 }
 
 int grid_cell_done(const struct grid *g, const struct grid_cell *c, const char *dir)
@@ -160,10 +170,14 @@ int grid_cell_run(const struct grid *g, const struct grid_cell *c, const char *d
 	int64_t events = -1;
 	int rc;
 
+	FILE *done;
+
 	if ((rc = grid_cell_key(g, c, dir, key, sizeof(key), path, sizeof(path))) != 0)
 		return rc;
-	if (grid_cell_done(g, c, dir))
+	if ((done = open_keyed(key, path))) { /* a finished cell is not run again */
+		fclose(done);
 		return 0;
+	}
 	if (tdpsim_sim_new(&sim, NULL) < 0)
 		return cell_failed(g, c, NULL);
 	if ((rc = pin_all(sim, g, c)) == 0 && tdpsim_trace_open(&trace, g->traces[c->trace].path) < 0)

@@ -77,16 +77,6 @@ static int check_setting(const char *kv, const char *where)
 	return rc;
 }
 
-static int valid_name(const char *s)
-{
-	if (!*s || strlen(s) > 63)
-		return 0;
-	for (; *s; s++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-+", *s))
-			return 0;
-	return 1;
-}
-
 /* trace PATH [TAB NAME]: relative to `base`; kept absolute, named as written. */
 static int parse_trace(struct grid *g, const char *rest, const char *base, const char *where)
 {
@@ -163,7 +153,7 @@ static int parse_policy(struct grid *g, const char *rest, const char *where)
 	p->name = strndup(rest, colon ? (size_t)(colon - rest) : strlen(rest));
 	if (!p->name)
 		return cli_usage_error("out of memory");
-	if (!valid_name(p->name)) {
+	if (strlen(p->name) > 63 || !cli_policy_name_ok(p->name, strlen(p->name))) {
 		rc = grid_error(where, "policy %s: a name (letters, digits, _ . - +; 1 to 63) "
 				"before the ':'", rest);
 		free(p->name);

@@ -49,6 +49,15 @@ int cli_usage_error(const char *fmt, ...)
 	return EXIT_BAD_INPUT;
 }
 
+int cli_policy_name_ok(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!s[i] || !strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-+",
+				     s[i]))
+			return 0;
+	return n > 0;
+}
+
 int cli_option_error(const char *cmd, int c, char **argv)
 {
 	const char *opt = argv[optind - 1];
