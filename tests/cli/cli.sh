@@ -166,17 +166,22 @@ output_in_a_missing_folder_is_refused_before_the_replay)
   expect_in err.txt "no/such/t.tdpb: its folder does not exist"
   ;;
 cannot_write_the_output_is_exit_2_everywhere)
-  # One status for "cannot write the output" (tdpsim.1, EXIT STATUS): a full device.
+  # One status for "cannot write the output" (tdpsim.1, EXIT STATUS): a full device, for each
+  # command that writes a report there.
   if [ -c /dev/full ]; then
     run "$tdpsim" replay "$gold" --json -o /dev/full; expect_status 2
+    expect_in err.txt "/dev/full: cannot write"
+    run "$tdpsim" compare "$gold" --policy a -o /dev/full; expect_status 2
+    expect_in err.txt "/dev/full: cannot write"
+    run "$tdpsim" grid --trace "$gold" -o /dev/full; expect_status 2
     expect_in err.txt "/dev/full: cannot write"
   fi
   # A file that cannot be made: its folder is a regular file.
   echo x > plain
   run "$tdpsim" replay "$gold" -o plain/r.txt; expect_status 2
   expect_in err.txt "plain/r.txt: its folder does not exist"
-  # A rename that fails at the end (the target is a non-empty folder's name, made meanwhile,
-  # cannot be tested without timing): covered by the library test of tdpsim_output_commit.
+  run "$tdpsim" convert "$gold" plain/t.tdpt; expect_status 2
+  expect_in err.txt "plain/t.tdpt: its folder does not exist"
   ;;
 signals_remove_the_temporary_and_a_killed_run_is_cleaned_next_time)
   # The trace comes through a FIFO held open and silent, so the replay waits mid-read with

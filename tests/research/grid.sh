@@ -103,10 +103,14 @@ finished_cells_are_not_run_again)
 a_changed_trace_or_setting_runs_its_cells_anew)
   cp "$t2" t.tdpt
   "$tdpsim" grid --trace t.tdpt --axis eager_page_split=0,1 --cells cells -o a.csv
-  # Another grid sharing a cell (eager_page_split=1) and adding one (=2 is not a value:
-  # use a second axis instead) reuses the shared result.
+  # Another grid holding one of those cells (eager_page_split=1) reuses its result...
   run "$tdpsim" grid --trace t.tdpt --axis eager_page_split=1 --cells cells -o b.csv
   expect_status 0; expect_in err.txt "1 of 1 cells were done in"
+  # ... and one more setting pinned makes other cells: none is taken as done.
+  run "$tdpsim" grid --trace t.tdpt --axis eager_page_split=0,1 --set kvm=6.1 --cells cells \
+    -o k.csv
+  expect_status 0
+  ! grep -q "were done" err.txt || fail "cells with another setting were taken as done"
   touch -d '2001-01-01' t.tdpt # the trace changed: its cells are not done any more
   run "$tdpsim" grid --trace t.tdpt --axis eager_page_split=0,1 --cells cells -o c.csv
   expect_status 0

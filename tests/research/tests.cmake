@@ -91,5 +91,6 @@ foreach(c ${grid_cases})
   set_tests_properties(research.grid_${c} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600)
 endforeach()
 # One single-node Slurm at a time (it binds ports and runs daemons).
+# Its waits (two minutes for the node, five for the array) fit inside its own time limit.
 set_tests_properties(research.grid_slurm_job_array_runs_the_grid_to_the_local_csv PROPERTIES
-  RUN_SERIAL TRUE)
+  RUN_SERIAL TRUE TIMEOUT 1200)
