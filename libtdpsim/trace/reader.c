@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Opening a trace: one buffered stream over zlib (which reads plain files transparently),
+ * Opening a trace: one buffered stream over zread (plain files, or gzip member by member),
  * encoding detection from the first bytes, and dispatch to the text or binary decoder.
  * Memory is fixed at open: the buffer never grows, so a trace of any length streams.
  */
@@ -41,28 +41,18 @@ int reader_fail(struct tdpsim_trace *t, int code, const char *fmt, ...)
 	return err_set(code, "%s: %s", reader_where(t), msg);
 }
 
-static int reader_io_error(struct tdpsim_trace *t)
+static int reader_io_error(struct tdpsim_trace *t, int code)
 {
-	int zerr = Z_OK;
-	const char *msg = gzerror(t->gz, &zerr);
-	const char *colon;
-
-	if (zerr == Z_ERRNO)
-		msg = strerror(errno);
-	else if (strncmp(msg, "<fd:", 4) == 0 && (colon = strstr(msg, ">: ")) != NULL)
-		msg = colon + 3; /* zlib names the descriptor; our message names the file */
-	t->failed = TDPSIM_EIO;
-	/* A damaged gzip stream is bad input, not an I/O failure of this machine. */
-	return err_set(zerr == Z_ERRNO ? TDPSIM_EIO : TDPSIM_EPARSE,
-		       "%s: byte %llu of the decompressed stream: %s%s", t->name,
-		       (unsigned long long)(t->base + t->end),
-		       zerr == Z_ERRNO ? "" : "corrupt or truncated gzip data: ", msg);
+	t->failed = code;
+	/* A damaged gzip stream is bad input (TDPSIM_EPARSE), not an I/O failure of this machine. */
+	return err_set(code, "%s: byte %llu of the decompressed stream: %s", t->name,
+		       (unsigned long long)(t->base + t->end), t->z.msg);
 }
 
 int64_t reader_fill_slow(struct tdpsim_trace *t, size_t need)
 {
 	while (t->end - t->pos < need && !t->eof) {
-		int n;
+		int64_t n;
 
 		if (t->pos > 0) { /* slide the unread tail to the front */
 			memmove(t->data, t->data + t->pos, t->end - t->pos);
@@ -70,17 +60,11 @@ int64_t reader_fill_slow(struct tdpsim_trace *t, size_t need)
 			t->end -= t->pos;
 			t->pos = 0;
 		}
-		n = gzread(t->gz, t->data + t->end, (unsigned)(t->cap - t->end));
+		n = zread_read(&t->z, t->data + t->end, t->cap - t->end);
 		if (n < 0)
-			return reader_io_error(t);
-		if (n == 0) {
-			int zerr = Z_OK;
-
-			gzerror(t->gz, &zerr);
-			if (zerr != Z_OK)
-				return reader_io_error(t);
+			return reader_io_error(t, (int)n);
+		if (n == 0)
 			t->eof = 1;
-		}
 		t->end += (size_t)n;
 	}
 	return (int64_t)(t->end - t->pos);
@@ -92,7 +76,7 @@ static int reader_detect(struct tdpsim_trace *t)
 
 	if (n < 0)
 		return (int)n;
-	t->compressed = !gzdirect(t->gz);
+	t->compressed = t->z.gzip;
 	if (n >= BINARY_MAGIC_LEN && memcmp(t->data, BINARY_MAGIC, BINARY_MAGIC_LEN) == 0) {
 		t->enc = TDPSIM_ENCODING_BINARY;
 		return binary_header(t);
@@ -112,6 +96,7 @@ static int reader_alloc(struct tdpsim_trace **out, const char *name)
 
 	if (!t)
 		return err_set(TDPSIM_ENOMEM, "%s: out of memory opening the trace", name);
+	t->z.fd = -1; /* no file yet: zread_close must not close descriptor 0 */
 	t->cap = READ_CHUNK + LINE_MAX_BYTES + 2; /* room for the longest line and its \r\n */
 	t->data = malloc(t->cap);
 	t->name = strdup(name);
@@ -150,13 +135,12 @@ int tdpsim_trace_open_fd(tdpsim_trace **out, int fd, const char *name)
 		tdpsim_trace_free(t);
 		return err_set(TDPSIM_EIO, "%s: is a directory", name);
 	}
-	t->gz = gzdopen(fd, "rb");
-	if (!t->gz) {
-		close(fd);
+	rc = zread_open(&t->z, fd, READ_CHUNK);
+	if (rc < 0) {
+		rc = err_set(rc, "%s: %s", name, t->z.msg);
 		tdpsim_trace_free(t);
-		return err_set(TDPSIM_ENOMEM, "%s: cannot start zlib", name);
+		return rc;
 	}
-	gzbuffer(t->gz, READ_CHUNK);
 	rc = reader_detect(t);
 	if (rc < 0) {
 		tdpsim_trace_free(t);
@@ -210,12 +194,9 @@ int tdpsim_trace_compressed(const tdpsim_trace *t)
 
 uint64_t tdpsim_trace_bytes_read(const tdpsim_trace *t)
 {
-	z_off_t off;
-
 	if (!t->compressed)
 		return t->base + t->pos;
-	off = gzoffset(t->gz); /* position in the compressed file */
-	return off < 0 ? 0 : (uint64_t)off;
+	return zread_offset(&t->z); /* position in the compressed file */
 }
 
 uint64_t tdpsim_trace_size(const tdpsim_trace *t)
@@ -227,8 +208,7 @@ void tdpsim_trace_free(tdpsim_trace *t)
 {
 	if (!t)
 		return;
-	if (t->gz)
-		gzclose(t->gz);
+	zread_close(&t->z);
 	free(t->data);
 	free(t->name);
 	free(t->setbuf);

@@ -4,12 +4,12 @@
 #define TDPSIM_TRACE_READER_H
 
 #include <stdint.h>
-#include <zlib.h>
 
 #include "trace/binary.h"
 #include "trace/spec.h"
+#include "trace/zread.h"
 
-#define READ_CHUNK (1u << 20)   /* bytes asked of zlib at a time */
+#define READ_CHUNK (1u << 20)   /* bytes read (and inflated) at a time */
 #define LINE_MAX_BYTES 65536    /* longest text line, without its line end */
 #define SET_PAIRS_MAX 64        /* KEY=VALUE pairs on one `set` line */
 
@@ -19,7 +19,7 @@
 #define FORMAT_VERSION 1
 
 struct tdpsim_trace {
-	gzFile gz;
+	struct zread z;
 	char *name;
 	uint64_t file_size;       /* 0 when unknown */
 	tdpsim_encoding enc;

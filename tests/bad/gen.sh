@@ -138,6 +138,27 @@ lines() {
 		head -c $((n - 8)) "$out.full"
 		head -c $((n - 7)) "$out.full" | tail -c 1 | LC_ALL=C tr '\000-\377' '\001-\377\000'
 		tail -c 7 "$out.full"; rm -f "$out.full" ;;
+	gzip-trailing-garbage.tdpt.gz)
+		# A whole member, then bytes that are not another one.
+		lines | gzip -n -c; printf 'not gzip' ;;
+	gzip-trailing-zeros.tdpt.gz)
+		lines | gzip -n -c; printf '\000\000\000\000' ;;
+	gzip-second-member-bad-crc.tdpt.gz)
+		# A good member, then one whose CRC (the first of its last 8 bytes) is flipped.
+		lines | gzip -n -c
+		printf 'mark label=z\n' | gzip -n -c > "$out.full"; n=$(wc -c < "$out.full")
+		head -c $((n - 8)) "$out.full"
+		head -c $((n - 7)) "$out.full" | tail -c 1 | LC_ALL=C tr '\000-\377' '\001-\377\000'
+		tail -c 7 "$out.full"; rm -f "$out.full" ;;
+	gzip-second-member-bad-length.tdpt.gz)
+		# The same, with its ISIZE (the last 4 bytes) one too many.
+		lines | gzip -n -c
+		printf 'mark label=z\n' | gzip -n -c > "$out.full"; n=$(wc -c < "$out.full")
+		head -c $((n - 4)) "$out.full"; printf '\016\000\000\000'; rm -f "$out.full" ;;
+	gzip-second-member-cut.tdpt.gz)
+		lines | gzip -n -c
+		printf 'mark label=z\n' | gzip -n -c > "$out.full"
+		head -c 15 "$out.full"; rm -f "$out.full" ;;
 	gzip-text-error.tdpt.gz)
 		printf 'tdpsim-trace 1\nmark label=a\nmark label=b colour=red\n' | gzip -n -c ;;
 	gzip-binary-error.tdpb.gz)

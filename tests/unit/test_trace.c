@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The trace format: every command in text, errors with their place, and lossless encodings. */
 #include <inttypes.h>
+#include <zlib.h>
 
 #include "check_main.h"
 #include "tdpsim/tdpsim.h"
@@ -564,6 +565,36 @@ START_TEST(a_pipe_streams_like_a_file)
 }
 END_TEST
 
+/* RFC 1952 2.2: a gzip file is a series of members, and `cat a.gz b.gz` decompresses to the
+ * two texts one after the other (what gzip -d, and so gzip -c >> trace.gz, produce). */
+START_TEST(every_gzip_member_is_read_in_turn)
+{
+	const char *dir = scratch_dir();
+	char path[512];
+	static const char *const part[] = { "tdpsim-trace 1\nmark label=a\n", "mark label=b\n",
+					    "mark label=c\n" };
+	tdpsim_trace *t;
+	tdpsim_event ev;
+
+	snprintf(path, sizeof(path), "%s/m.tdpt.gz", dir);
+	for (int i = 0; i < 3; i++) {
+		gzFile gz = gzopen(path, i ? "ab" : "wb"); /* "ab" starts a new member */
+
+		ck_assert_ptr_nonnull(gz);
+		ck_assert_int_eq(gzputs(gz, part[i]), (int)strlen(part[i]));
+		ck_assert_int_eq(gzclose(gz), Z_OK);
+	}
+	ck_assert_int_eq(tdpsim_trace_open(&t, path), 0);
+	ck_assert_int_eq(tdpsim_trace_compressed(t), 1);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(tdpsim_trace_next(t, &ev), 1);
+		ck_assert_int_eq(ev.u.mark.label[0], 'a' + i);
+	}
+	ck_assert_int_eq(tdpsim_trace_next(t, &ev), 0);
+	tdpsim_trace_free(t);
+}
+END_TEST
+
 START_TEST(a_failed_write_leaves_no_file_behind)
 {
 	const char *dir = scratch_dir();
@@ -597,6 +628,7 @@ static Suite *trace_suite(void)
 	tcase_add_test(tc, single_accesses_at_a_4k_stride_cost_at_most_3_bytes_each_in_binary);
 	tcase_add_loop_test(tc, every_encoding_gives_the_same_events_and_replay_digest, 0, 5);
 	tcase_add_test(tc, a_pipe_streams_like_a_file);
+	tcase_add_test(tc, every_gzip_member_is_read_in_turn);
 	tcase_add_test(tc, a_failed_write_leaves_no_file_behind);
 	suite_add_tcase(s, tc);
 	return s;
