@@ -190,9 +190,15 @@ static int do_fault(tdpsim_sim *sim, const tdpsim_event *ev)
 	if (!sim->machine.kvm.tdp_enabled && !ev->u.fault.has_gva)
 		return err_set(TDPSIM_EINPUT, "fault: under mmu=shadow a fault is a #PF at a gva: "
 			       "give gva=");
+	/* kvm_handle_page_fault: "legacy #PF exceptions only have a 32-bit error code" (KVM
+	 * WARNs and drops the rest); bits 32 and up belong to EPT violations and #NPF. */
+	if (!sim->machine.kvm.tdp_enabled && ev->u.fault.err_hi)
+		return err_set(TDPSIM_EINPUT, "fault: err=0x%" PRIx64 " has bits above 31, but under "
+			       "mmu=shadow a fault is a #PF, whose error code has 32 bits",
+			       TDPSIM_FAULT_ERR(ev));
 	int rc = vcpu_ept_fault(&sim->machine, ev->u.fault.vcpu,
 				sim->machine.kvm.tdp_enabled ? ev->u.fault.gpa : ev->u.fault.gva,
-				ev->u.fault.err);
+				TDPSIM_FAULT_ERR(ev));
 
 	if (rc >= 0)
 		sim->stats.recorded_faults++;

@@ -60,7 +60,7 @@ int vcpu_check_tlbs(const struct machine *m);
 /* An EPT violation (or misconfiguration) at gpa with KVM's error code (cpu/vcpu.c): the
  * exit (draining the PML buffer, as every exit does), KVM's fault path, the entry, charged
  * to the vCPU.  KVM's RET_PF_* or a negative code. */
-int vcpu_ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint32_t err);
+int vcpu_ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint64_t err);
 
 /*
  * A guest store of 8 bytes to `gpa` (cpu/vcpu.c), as the guest kernel's write of a page-table

@@ -195,7 +195,9 @@ void tdpsim_sim_free(tdpsim_sim *sim)
  * 0.1), so that an older caller's struct is read no further than it reaches. */
 static size_t hooks_size(unsigned version)
 {
-	return version == 3 ? offsetof(tdpsim_hooks, on_spte_event) : sizeof(tdpsim_hooks);
+	/* An older caller's struct is a prefix of today's: copy no more than it has. */
+	return version == 3 ? offsetof(tdpsim_hooks, on_spte_event)
+	     : version == 4 ? offsetof(tdpsim_hooks, on_tlb_miss) : sizeof(tdpsim_hooks);
 }
 
 int tdpsim_hooks_init(tdpsim_hooks *hooks, unsigned int version)

@@ -19,7 +19,7 @@
 extern "C" {
 #endif
 
-#define TDPSIM_HOOKS_VERSION 4
+#define TDPSIM_HOOKS_VERSION 5
 
 /* Which of KVM's MMUs a fault or an SPTE belongs to. */
 typedef enum tdpsim_mmu_kind {
@@ -73,6 +73,8 @@ typedef struct tdpsim_fault {
 	tdpsim_mmu_kind mmu;    /* the MMU that handled the fault */
 	uint32_t root_role;     /* the role word of the root it walked (TDPSIM_ROLE_*) */
 	int is_tdp;             /* kvm_page_fault.is_tdp: addr is a gpa, not a gva */
+	/* added in hooks version 5 (0.2) */
+	uint64_t error_code64;  /* the whole 64-bit code; error_code is its low 32 bits */
 } tdpsim_fault;
 
 /* An SPTE change (on_spte_event), with the page it is in. */
@@ -99,6 +101,47 @@ typedef enum tdpsim_multihit_action {
 	TDPSIM_MULTIHIT_COUNT = 1,         /* recorded (multihit_events) and the VM goes on */
 	TDPSIM_MULTIHIT_MACHINE_CHECK = 2  /* machine check (MCACOD 0x150): the VM halts */
 } tdpsim_multihit_action;
+
+/* Which TLB missed (on_tlb_miss). */
+typedef enum tdpsim_tlb_level {
+	TDPSIM_TLB_L1 = 0,   /* the L1 dTLB or iTLB missed and the STLB had it (stlb_hits) */
+	TDPSIM_TLB_STLB = 1  /* the STLB missed too: a page walk filled the entry (stlb_misses) */
+} tdpsim_tlb_level;
+
+/* A TLB miss: exactly one per stlb_hits or stlb_misses the stats count. */
+typedef struct tdpsim_tlb_miss {
+	uint32_t vcpu;
+	uint64_t gva;
+	int op;                 /* the access: TDPSIM_OP_READ, _WRITE (the dTLB) or _EXEC (iTLB) */
+	tdpsim_tlb_level tlb;   /* the last TLB that missed */
+	int page_level;         /* the entry that answered or was filled: 1 = 4K, 2 = 2M, 3 = 1G */
+	int permission;         /* an entry was there but did not permit the access (a write
+				 * to a clean page, say): the processor walked again */
+} tdpsim_tlb_miss;
+
+/* How a page walk ended (on_walk). */
+typedef enum tdpsim_walk_result {
+	TDPSIM_WALK_OK = 0,            /* translated: the TLB filled */
+	TDPSIM_WALK_GUEST_PF = 1,      /* the guest's tables do not map it: a #PF in the guest */
+	TDPSIM_WALK_EPT_VIOLATION = 2, /* EPT did not translate a table or the data: an exit */
+	TDPSIM_WALK_SHADOW_PF = 3      /* mmu=shadow: KVM's shadow tables did not map it: a #PF
+					* exit (KVM then maps, emulates or injects it) */
+} tdpsim_walk_result;
+
+/* One page walk of the processor: the 2-D walk (the guest's tables, each read through EPT)
+ * under TDP, or the walk of KVM's shadow tables under mmu=shadow. */
+typedef struct tdpsim_walk {
+	uint32_t vcpu;
+	uint64_t gva;
+	int op;                 /* TDPSIM_OP_* */
+	int two_dimensional;    /* 1: the guest's tables through EPT; 0: shadow tables */
+	unsigned refs;          /* entries read from memory (walk_refs) */
+	unsigned refs_cached;   /* entries the paging-structure caches supplied (walk_refs_cached) */
+	tdpsim_walk_result result;
+	uint64_t gpa;           /* OK: the data's gpa (2-D); EPT_VIOLATION: the gpa that faulted */
+	uint32_t error_code;    /* the fault's PFERR_* bits (0 for OK) */
+	int page_level;         /* OK: the TLB entry's size, 1 = 4K, 2 = 2M, 3 = 1G; else 0 */
+} tdpsim_walk;
 
 typedef struct tdpsim_hooks {
 	unsigned int version; /* TDPSIM_HOOKS_VERSION */
@@ -133,9 +176,20 @@ typedef struct tdpsim_hooks {
 
 	/* Every change of an SPTE, as on_spte_change, with the MMU and role of its page. */
 	void (*on_spte_event)(const tdpsim_spte_change *change, void *payload);
+
+	/* ---- added in version 5 (0.2): the processor's side, for TLB studies.  Unset, they
+	 * cost a branch on the miss path and none on a hit (bench/RESULTS.md). ---- */
+
+	/* A TLB miss, as the stats count it (after the walk, when it filled the entry). */
+	void (*on_tlb_miss)(const tdpsim_tlb_miss *miss, void *payload);
+
+	/* A page walk, with its references and how it ended. */
+	void (*on_walk)(const tdpsim_walk *walk, void *payload);
 } tdpsim_hooks;
 
-#define TDPSIM_HOOKS_INIT { TDPSIM_HOOKS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+#define TDPSIM_HOOKS_INIT                                                                    \
+	{ TDPSIM_HOOKS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,    \
+	  NULL }
 
 /* Initialise `hooks` as TDPSIM_HOOKS_INIT does, for a caller written against `version`
  * (3 up to TDPSIM_HOOKS_VERSION; bindings that cannot use the macro call this).  0 or

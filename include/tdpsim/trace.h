@@ -54,12 +54,31 @@ typedef enum tdpsim_op { TDPSIM_OP_READ = 0, TDPSIM_OP_WRITE = 1, TDPSIM_OP_EXEC
 #define TDPSIM_PROT_W 0x2u
 #define TDPSIM_PROT_X 0x4u
 
-/* Page-fault error code bits (fault err=). */
+/* Page-fault error code bits (fault err=), KVM's 64-bit PFERR_* (arch/x86/include/asm/
+ * kvm_host.h): the #PF error code in bits 0..31, then what EPT violations (VMX) and #NPF
+ * (SVM) add above it. */
 #define TDPSIM_PFERR_PRESENT 0x1u
 #define TDPSIM_PFERR_WRITE 0x2u
 #define TDPSIM_PFERR_USER 0x4u
 #define TDPSIM_PFERR_RSVD 0x8u
 #define TDPSIM_PFERR_FETCH 0x10u
+#define TDPSIM_PFERR_PK 0x20u                    /* protection keys */
+#define TDPSIM_PFERR_SS 0x40u                    /* shadow-stack access */
+#define TDPSIM_PFERR_SGX 0x8000u                 /* SGX EPCM fault */
+#define TDPSIM_PFERR_GUEST_RMP 0x80000000u       /* #NPF: RMP violation (SEV-SNP) */
+#define TDPSIM_PFERR_GUEST_FINAL (1ull << 32)    /* the guest's final translation */
+#define TDPSIM_PFERR_GUEST_PAGE (1ull << 33)     /* the guest's paging structures */
+#define TDPSIM_PFERR_GUEST_ENC (1ull << 34)      /* #NPF: encrypted access */
+#define TDPSIM_PFERR_GUEST_SIZEM (1ull << 35)    /* #NPF: page-size mismatch */
+#define TDPSIM_PFERR_GUEST_VMPL (1ull << 36)     /* #NPF: VMPL violation */
+/* Flags only KVM itself sets (PFERR_SYNTHETIC_MASK); never in a fault the hardware took. */
+#define TDPSIM_PFERR_IMPLICIT_ACCESS (1ull << 48)
+#define TDPSIM_PFERR_PRIVATE_ACCESS (1ull << 49)
+/* Every bit a recorded fault may carry: the hardware's bits KVM names. */
+#define TDPSIM_PFERR_RECORDABLE                                                              \
+	(0x7full | TDPSIM_PFERR_SGX | TDPSIM_PFERR_GUEST_RMP | TDPSIM_PFERR_GUEST_FINAL |       \
+	 TDPSIM_PFERR_GUEST_PAGE | TDPSIM_PFERR_GUEST_ENC | TDPSIM_PFERR_GUEST_SIZEM |          \
+	 TDPSIM_PFERR_GUEST_VMPL)
 
 /* Levels, in KVM's numbering. */
 #define TDPSIM_LEVEL_4K 1
@@ -100,7 +119,9 @@ typedef struct tdpsim_event {
 		} guest_map;
 		struct { uint32_t vcpu, op, cpl; uint64_t gva; } access;
 		struct { uint32_t vcpu, op, cpl; uint64_t gva, len, stride, repeat; } sweep;
-		struct { uint32_t vcpu, err, has_gva; uint64_t gpa, gva; } fault;
+		/* err: the low 32 bits of the PFERR_* code; err_hi its bits 32..63 (added in 0.2,
+		 * where 0.1 had padding: TDPSIM_FAULT_ERR reads the whole code) */
+		struct { uint32_t vcpu, err, has_gva, err_hi; uint64_t gpa, gva; } fault;
 		struct { uint32_t slot, on; } dirty_log;
 		struct { uint32_t slot; } get_dirty_log;
 		struct { uint32_t slot; uint64_t first, num; } clear_dirty_log;
@@ -113,6 +134,11 @@ typedef struct tdpsim_event {
 		struct { const char *label; } mark;
 	} u;
 } tdpsim_event;
+
+/* A fault event's whole 64-bit error code, and setting it. */
+#define TDPSIM_FAULT_ERR(ev) ((uint64_t)(ev)->u.fault.err_hi << 32 | (ev)->u.fault.err)
+#define TDPSIM_FAULT_SET_ERR(ev, code)                                                       \
+	((ev)->u.fault.err = (uint32_t)(code), (ev)->u.fault.err_hi = (uint32_t)((code) >> 32))
 
 /* The command's name as the text form spells it ("guest-map"), or NULL. */
 TDPSIM_EXTERN const char *tdpsim_cmd_name(tdpsim_cmd cmd);

@@ -205,11 +205,40 @@ static inline void count_tlb(struct machine *m, int op, int size, bool hit)
 	(*m->tlb_count[op == TDPSIM_OP_EXEC][hit][size & 3])++;
 }
 
+/* ---- the hooks of the processor's side (hooks.h): called only when set ---- */
+
+static __attribute__((noinline)) void report_tlb_miss(struct machine *m, const struct vcpu *v,
+						      uint64_t gva, int op, tdpsim_tlb_level tlb,
+						      int size, bool permission)
+{
+	const tdpsim_tlb_miss miss = {
+		.vcpu = (uint32_t)(v - m->vcpus),
+		.gva = gva,
+		.op = op,
+		.tlb = tlb,
+		.page_level = size,
+		.permission = permission,
+	};
+
+	m->kvm.hooks->on_tlb_miss(&miss, m->kvm.hooks->payload);
+}
+
+static __attribute__((noinline)) void report_walk(struct machine *m, unsigned vcpu,
+						  uint64_t gva, int op, const tdpsim_walk *how)
+{
+	tdpsim_walk walk = *how;
+
+	walk.vcpu = vcpu;
+	walk.gva = gva;
+	walk.op = op;
+	m->kvm.hooks->on_walk(&walk, m->kvm.hooks->payload);
+}
+
 /* The combined mapping a successful walk makes: no larger than the smaller of the guest's
  * page and EPT's, with the permissions of both (write only once the guest's D is set, so a
  * clean entry walks again to set it, as the hardware does). */
 static void fill_tlb(struct machine *m, struct vcpu *v, uint64_t gva, int op,
-		     const struct guest_walk *w, uint64_t spte, int ept_level)
+		     const struct guest_walk *w, uint64_t spte, int ept_level, bool permission)
 {
 	int size = w->level < ept_level ? w->level : ept_level;
 	uint64_t gfn_off = (w->gpa >> PAGE_SHIFT) & (pages_per_hpage(ept_level) - 1);
@@ -232,6 +261,8 @@ static void fill_tlb(struct machine *m, struct vcpu *v, uint64_t gva, int op,
 	tlb_insert(v->tlb, op == TDPSIM_OP_EXEC ? TLB_FETCH : TLB_DATA, gva, &e);
 	count_tlb(m, op, size, false);
 	m->stats->stlb_misses++;
+	if (m->kvm.hooks->on_tlb_miss)
+		report_tlb_miss(m, v, gva, op, TDPSIM_TLB_STLB, size, permission);
 }
 
 /* ---- the multihit check ---- */
@@ -311,7 +342,7 @@ void vcpu_attach(struct machine *m, unsigned vcpu)
 
 static int shadow_enter(struct machine *m, unsigned vcpu);
 
-int vcpu_ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint32_t err)
+int vcpu_ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint64_t err)
 {
 	struct kvm_work before = m->kvm.work;
 	struct kvm_vcpu *kv = &m->kvm.vcpus[vcpu];
@@ -376,7 +407,7 @@ static int after_translation(struct machine *m, unsigned vcpu, uint64_t gva, int
 /* The combined mapping of a shadow walk: the leaf's page, with its permissions (write only
  * once Dirty is set: the processor walks again to set it). */
 static void fill_tlb_shadow(struct machine *m, struct vcpu *v, uint64_t gva, int op,
-			    const struct shadow_walk *w)
+			    const struct shadow_walk *w, bool permission)
 {
 	const struct kvm_mmu_page *sp = sp_by_id(&m->kvm.pool, w->sp_id);
 	uint64_t spte = *w->leaf;
@@ -396,6 +427,8 @@ static void fill_tlb_shadow(struct machine *m, struct vcpu *v, uint64_t gva, int
 	tlb_insert(v->tlb, op == TDPSIM_OP_EXEC ? TLB_FETCH : TLB_DATA, gva, &e);
 	count_tlb(m, op, w->level, false);
 	m->stats->stlb_misses++;
+	if (m->kvm.hooks->on_tlb_miss)
+		report_tlb_miss(m, v, gva, op, TDPSIM_TLB_STLB, w->level, permission);
 }
 
 /* The vCPU enters on the shadow root of its guest CR3: loaded first if it has none (the
@@ -445,7 +478,8 @@ static bool shadow_guest_pf(struct machine *m, unsigned vcpu)
  * KVM's fault path with the gva, which maps the page and lets the guest retry, emulates
  * the access, or injects the #PF into the guest, whose handler then runs.
  */
-static int shadow_access(struct machine *m, unsigned vcpu, uint64_t gva, int op, int cpl)
+static int shadow_access(struct machine *m, unsigned vcpu, uint64_t gva, int op, int cpl,
+			 bool permission)
 {
 	struct vcpu *v = &m->vcpus[vcpu];
 	int levels = guest_levels(m->guest);
@@ -464,9 +498,17 @@ static int shadow_access(struct machine *m, unsigned vcpu, uint64_t gva, int op,
 		m->stats->walk_refs_cached += (uint64_t)(levels - start);
 		vcpu_charge(m, vcpu, CYC_WALK, (uint64_t)w.refs * m->cpu->cyc_walk_ref_memory +
 					       (uint64_t)(levels - start) * m->cpu->cyc_walk_ref_cached);
+		if (m->kvm.hooks->on_walk)
+			report_walk(m, vcpu, gva, op, &(tdpsim_walk){
+				.refs = w.refs,
+				.refs_cached = (unsigned)(levels - start),
+				.result = faulted ? TDPSIM_WALK_SHADOW_PF : TDPSIM_WALK_OK,
+				.error_code = faulted ? err : 0,
+				.page_level = faulted ? 0 : w.level,
+			});
 		if (!faulted) {
 			guest_psc_fill(v, gva, w.level, start);
-			fill_tlb_shadow(m, v, gva, op, &w);
+			fill_tlb_shadow(m, v, gva, op, &w, permission);
 			return after_translation(m, vcpu, gva, op);
 		}
 		r = vcpu_ept_fault(m, vcpu, gva, err); /* the #PF exit */
@@ -538,6 +580,33 @@ int vcpu_load_cr3(struct machine *m, unsigned vcpu, uint32_t id)
 	return 0;
 }
 
+/* on_walk for a 2-D walk: how it ended, from the guest walk's status and the data's EPT
+ * translation (err and leaf, when the guest walk succeeded). */
+static __attribute__((noinline)) void report_walk_2d(struct machine *m, unsigned vcpu,
+						     uint64_t gva, int op,
+						     const struct walk_ctx *ctx,
+						     enum guest_walk_status st,
+						     const struct guest_walk *w, uint32_t err,
+						     int leaf)
+{
+	tdpsim_walk how = { .two_dimensional = 1, .refs = ctx->refs,
+			    .refs_cached = ctx->cached };
+
+	if (st == GUEST_WALK_PF) {
+		how.result = TDPSIM_WALK_GUEST_PF;
+		how.error_code = w->error_code;
+	} else if (st == GUEST_WALK_EPT || err) {
+		how.result = TDPSIM_WALK_EPT_VIOLATION;
+		how.gpa = st == GUEST_WALK_EPT ? w->pt_gpa : w->gpa;
+		how.error_code = st == GUEST_WALK_EPT ? ctx->pt_err : err;
+	} else {
+		how.result = TDPSIM_WALK_OK;
+		how.gpa = w->gpa;
+		how.page_level = w->level < leaf ? w->level : leaf;
+	}
+	report_walk(m, vcpu, gva, op, &how);
+}
+
 /* vcpu_access after the TLB lookup, unless that was a plain L1 data hit: an STLB hit, a
  * fetch (the multihit check), a miss or a hit the entry does not permit (a walk). */
 static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcpu, uint64_t gva,
@@ -551,12 +620,14 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 		if (where == 2) {
 			tlb_refill_l1(v->tlb, op == TDPSIM_OP_EXEC ? TLB_FETCH : TLB_DATA, gva, hit);
 			m->stats->stlb_hits++;
+			if (m->kvm.hooks->on_tlb_miss)
+				report_tlb_miss(m, v, gva, op, TDPSIM_TLB_L1, hit->size_level, false);
 		}
 		charge(m, vcpu, CYC_TLB, where == 1 ? m->cpu->cyc_l1_tlb_hit : m->cpu->cyc_stlb_hit);
 		return after_translation(m, vcpu, gva, op);
 	}
 	if (!m->kvm.tdp_enabled)
-		return shadow_access(m, vcpu, gva, op, cpl);
+		return shadow_access(m, vcpu, gva, op, cpl, hit != NULL);
 	for (int faults = 0; faults < MAX_FAULTS_PER_ACCESS; faults++) {
 		struct walk_ctx ctx = { m, v, guest_levels(m->guest), 0, 0, 0, 0 };
 		struct guest_walk w;
@@ -577,6 +648,8 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 		m->stats->walk_refs_cached += ctx.cached;
 		vcpu_charge(m, vcpu, CYC_WALK, (uint64_t)ctx.refs * m->cpu->cyc_walk_ref_memory +
 						       (uint64_t)ctx.cached * m->cpu->cyc_walk_ref_cached);
+		if (m->kvm.hooks->on_walk)
+			report_walk_2d(m, vcpu, gva, op, &ctx, st, &w, err, leaf);
 		if (st == GUEST_WALK_PF) {
 			m->kvm.vcpus[vcpu].stat.guest_page_faults++;
 			m->stats->guest_page_faults++;
@@ -593,7 +666,7 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 			if (!err) {
 				if (op == TDPSIM_OP_WRITE)
 					spte = ept_write_sets_dirty(m, vcpu, w.gpa, spte);
-				fill_tlb(m, v, gva, op, &w, spte, leaf);
+				fill_tlb(m, v, gva, op, &w, spte, leaf, hit != NULL);
 				return after_translation(m, vcpu, gva, op);
 			}
 			r = vcpu_ept_fault(m, vcpu, w.gpa, err);

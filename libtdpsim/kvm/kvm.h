@@ -223,7 +223,7 @@ static inline bool is_nx_huge_page_enabled(const struct kvm *kvm)
 /* kvm_mmu_page_fault: a fault at `addr` (a gpa under TDP) with `error_code` on `vcpu`;
  * returns RET_PF_* (>= 0) or a negative code (an error with its message: a gfn whose memory
  * is not backed). */
-int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, uint64_t addr, uint32_t error_code);
+int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, uint64_t addr, uint64_t error_code);
 
 /* KVM_SET_USER_MEMORY_REGION through KVM: the memslot change and what the MMU does. */
 int kvm_set_memory_region(struct kvm *kvm, uint32_t id, uint32_t flags, uint64_t gpa,

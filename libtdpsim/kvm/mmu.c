@@ -466,7 +466,7 @@ static tdpsim_mmu_kind vcpu_mmu_kind(const struct kvm_vcpu *vcpu)
 
 /* The descriptor as kvm_mmu_do_page_fault fills it (mmu_internal.h). */
 static __always_inline struct kvm_page_fault
-kvm_page_fault_init(const struct kvm_vcpu *vcpu, uint64_t addr, uint32_t error_code, bool prefetch)
+kvm_page_fault_init(const struct kvm_vcpu *vcpu, uint64_t addr, uint64_t error_code, bool prefetch)
 {
 	const struct kvm_mmu *mmu = vcpu->arch.mmu;
 
@@ -497,7 +497,8 @@ void kvm_fault_describe(const struct kvm_page_fault *f, int result, tdpsim_fault
 	out->vcpu = f->vcpu;
 	out->gpa = f->addr;
 	out->gfn = f->gfn;
-	out->error_code = f->error_code;
+	out->error_code = (uint32_t)f->error_code;
+	out->error_code64 = f->error_code;
 	out->exec = f->exec;
 	out->write = f->write;
 	out->present = f->present;
@@ -530,7 +531,7 @@ static void report_fault(const struct kvm *kvm, const struct kvm_page_fault *f, 
 
 /* kvm_mmu_do_page_fault: inline, as KVM's (mmu_internal.h), in its one caller here. */
 static __always_inline int kvm_mmu_do_page_fault(struct kvm_vcpu *vcpu, uint64_t addr,
-						 uint32_t error_code, bool prefetch)
+						 uint64_t error_code, bool prefetch)
 {
 	struct kvm *kvm = vcpu->kvm;
 	struct kvm_page_fault fault = kvm_page_fault_init(vcpu, addr, error_code, prefetch);
@@ -565,7 +566,7 @@ static __always_inline int kvm_mmu_do_page_fault(struct kvm_vcpu *vcpu, uint64_t
 	return r;
 }
 
-int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, uint64_t addr, uint32_t error_code)
+int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, uint64_t addr, uint64_t error_code)
 {
 	if (error_code & TDPSIM_PFERR_RSVD) {
 		int r = handle_mmio_page_fault(vcpu, addr);

@@ -41,7 +41,7 @@ static_assert(RET_PF_SPURIOUS == (int)TDPSIM_PF_SPURIOUS, "RET_PF_SPURIOUS");
 struct kvm_page_fault {
 	/* arguments to kvm_mmu_do_page_fault */
 	const uint64_t addr;          /* a gpa (TDP), a gva (shadow) or an L2 gpa (nested) */
-	const uint32_t error_code;
+	const uint64_t error_code;    /* PFERR_*: 64 bits, EPT violations use bits 32 and 33 */
 	const bool prefetch;
 	/* derived from the error code and the VM */
 	const bool exec, write, present, rsvd, user;

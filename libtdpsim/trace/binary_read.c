@@ -106,14 +106,10 @@ static int read_generic(struct tdpsim_trace *t, size_t *i, tdpsim_event *ev)
 			v = t->last_addr[cls] + (uint64_t)unzigzag(v);
 			t->last_addr[cls] = v;
 		}
-		if (key_is_u64(key)) {
-			*field_u64(ev, key->offset) = v;
-		} else {
-			if (v > UINT32_MAX)
-				return reader_fail(t, TDPSIM_EPARSE, "%s=%" PRIu64 " is out of range",
-						   key->name, v);
-			*field_u32(ev, key->offset) = (uint32_t)v;
-		}
+		if (!key_is_u64(key) && v > UINT32_MAX)
+			return reader_fail(t, TDPSIM_EPARSE, "%s=%" PRIu64 " is out of range",
+					   key->name, v);
+		key_put(ev, key, v);
 	}
 	return 0;
 }

@@ -16,11 +16,14 @@
 #define SLOT_MAX 32767               /* KVM's user memslot ids are below 32768 */
 
 /* Shorthands: name, type, required, field, default, max. */
-#define K(n, t, req, m, d, mx) { n, t, req, 0, 0, 0, OFF(m), -1, d, mx, 0, 0, NULL }
-#define KW(n, t, req, m, d, w, base) { n, t, req, 0, 0, 0, OFF(m), -1, d, UINT32_MAX, 0, base, w }
-#define KHEX(n, req, wide, m, mx) { n, KT_HEX, req, wide, 0, 0, OFF(m), -1, 0, mx, 0, 0, NULL }
+#define K(n, t, req, m, d, mx) { n, t, req, 0, 0, 0, OFF(m), -1, d, mx, 0, 0, NULL, 0 }
+#define KW(n, t, req, m, d, w, base) { n, t, req, 0, 0, 0, OFF(m), -1, d, UINT32_MAX, 0, base, w, 0 }
+#define KHEX(n, req, wide, m, mx) { n, KT_HEX, req, wide, 0, 0, OFF(m), -1, 0, mx, 0, 0, NULL, 0 }
+/* A 64-bit hex value kept in two uint32_t fields (low, high). */
+#define KHEX_SPLIT(n, req, lo, hi) \
+	{ n, KT_HEX, req, 2, 0, 0, OFF(lo), -1, 0, UINT64_MAX, 0, 0, NULL, OFF(hi) }
 #define KDUR(n, scale, alias) \
-	{ n, KT_DUR, 1, 0, 1, alias, OFF(advance.ns), -1, 0, 1ull << 62, scale, 0, NULL }
+	{ n, KT_DUR, 1, 0, 1, alias, OFF(advance.ns), -1, 0, 1ull << 62, scale, 0, NULL, 0 }
 
 static const char *const w_memslot_flags[] = { "dirty_log", "readonly", NULL };
 static const char *const w_backing[] = { "4k", "thp", "hugetlb2m", "hugetlb1g", NULL };
@@ -86,8 +89,8 @@ static const struct key_spec k_fault[] = {
 	K("vcpu", KT_U32, 1, fault.vcpu, 0, VCPU_MAX),
 	K("gpa", KT_GPA, 1, fault.gpa, 0, ADDR_MAX),
 	{ "gva", KT_GVA, 0, 0, 0, 0, OFF(fault.gva), PRESENT(fault.has_gva), 0, UINT64_MAX, 0, 0,
-	  NULL },
-	KHEX("err", 1, 0, fault.err, 0x1f),
+	  NULL, 0 },
+	KHEX_SPLIT("err", 1, fault.err, fault.err_hi),
 };
 
 static const struct key_spec k_dirty_log[] = {
@@ -178,6 +181,25 @@ static const char *check_sweep(const tdpsim_event *ev, uint32_t given)
 	return check_cpl(ev->u.sweep.cpl);
 }
 
+/* A recorded fault carries what the hardware reported, as KVM's tracepoint kvm_page_fault
+ * prints it: KVM's handlers (npf_interception, kvm_handle_page_fault) WARN on and drop the
+ * synthetic flags, and the simulator models no private (guest_memfd) memory. */
+static const char *check_fault(const tdpsim_event *ev, uint32_t given)
+{
+	uint64_t err = TDPSIM_FAULT_ERR(ev);
+
+	(void)given;
+	if (err & TDPSIM_PFERR_IMPLICIT_ACCESS)
+		return "err has PFERR_IMPLICIT_ACCESS (bit 48): KVM sets that flag itself for "
+		       "emulated implicit accesses, no fault carries it";
+	if (err & TDPSIM_PFERR_PRIVATE_ACCESS)
+		return "err has PFERR_PRIVATE_ACCESS (bit 49): faults on private (guest_memfd) "
+		       "memory are not modelled";
+	if (err & ~TDPSIM_PFERR_RECORDABLE)
+		return "err has bits KVM does not name (PFERR_*: bits 0-6, 15 and 31-36)";
+	return NULL;
+}
+
 static const char *check_guest_map(const tdpsim_event *ev, uint32_t given)
 {
 	(void)given;
@@ -202,7 +224,7 @@ static const struct cmd_spec cmds[TDPSIM_CMD__COUNT] = {
 	[TDPSIM_CMD_GUEST_MAP] = CMD("guest-map", k_guest_map, check_guest_map),
 	[TDPSIM_CMD_ACCESS] = CMD("access", k_access, check_access),
 	[TDPSIM_CMD_SWEEP] = CMD("sweep", k_sweep, check_sweep),
-	[TDPSIM_CMD_FAULT] = CMD("fault", k_fault, NULL),
+	[TDPSIM_CMD_FAULT] = CMD("fault", k_fault, check_fault),
 	[TDPSIM_CMD_DIRTY_LOG] = CMD("dirty-log", k_dirty_log, NULL),
 	[TDPSIM_CMD_GET_DIRTY_LOG] = CMD("get-dirty-log", k_get_dirty_log, NULL),
 	[TDPSIM_CMD_CLEAR_DIRTY_LOG] = CMD("clear-dirty-log", k_clear_dirty_log, NULL),
@@ -276,10 +298,8 @@ void spec_defaults(tdpsim_event *ev)
 
 		if (k->type == KT_STR)
 			*field_str(ev, k->offset) = "";
-		else if (key_is_u64(k))
-			*field_u64(ev, k->offset) = k->def;
 		else
-			*field_u32(ev, k->offset) = (uint32_t)k->def;
+			key_put(ev, k, k->def);
 	}
 }
 
@@ -335,13 +355,11 @@ const char *spec_validate(const tdpsim_event *ev, uint32_t given, char *buf, siz
 		return validate_set(ev);
 	for (unsigned i = 0; i < c->nkeys; i++) {
 		const struct key_spec *k = &c->keys[i];
-		const tdpsim_event *e = ev;
 		uint64_t v;
 
 		if (k->type == KT_STR || !key_is_first_of_field(c, i))
 			continue;
-		v = key_is_u64(k) ? *(const uint64_t *)((const char *)e + k->offset)
-				  : *(const uint32_t *)((const char *)e + k->offset);
+		v = key_get(ev, k);
 		if (k->type == KT_GVA && !gva_is_canonical(v)) {
 			snprintf(buf, n, "%s=0x%" PRIx64 " is not a canonical address", k->name, v);
 			return buf;

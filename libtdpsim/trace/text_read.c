@@ -299,10 +299,7 @@ static int parse_value(struct tdpsim_trace *t, struct line *l, const struct key_
 	}
 	if (rc < 0)
 		return rc;
-	if (key_is_u64(k))
-		*field_u64(ev, k->offset) = v;
-	else
-		*field_u32(ev, k->offset) = (uint32_t)v;
+	key_put(ev, k, v);
 	if (k->present >= 0)
 		*field_u32(ev, (uint16_t)k->present) = 1;
 	return 0;

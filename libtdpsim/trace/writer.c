@@ -192,7 +192,7 @@ static void put_value(char **o, const struct cmd_spec *c, unsigned i, const tdps
 		put_string(o, *field_str(e, k->offset));
 		return;
 	}
-	v = key_is_u64(k) ? *field_u64(e, k->offset) : *field_u32(e, k->offset);
+	v = key_get(e, k);
 	if (k->type == KT_ONOFF) {
 		*o += sprintf(*o, v ? " on" : " off");
 		return;
@@ -240,9 +240,7 @@ static int is_default(const struct key_spec *k, const tdpsim_event *ev)
 		return 0;
 	if (k->present >= 0)
 		return !*field_u32(e, (uint16_t)k->present);
-	if (key_is_u64(k))
-		return *field_u64(e, k->offset) == k->def;
-	return *field_u32(e, k->offset) == k->def;
+	return key_get(e, k) == k->def;
 }
 
 static int write_text(struct tdpsim_trace_writer *w, const tdpsim_event *ev)
@@ -305,7 +303,7 @@ static int write_binary(struct tdpsim_trace_writer *w, const tdpsim_event *ev)
 			if (!present)
 				continue;
 		}
-		v = key_is_u64(k) ? *field_u64(e, k->offset) : *field_u32(e, k->offset);
+		v = key_get(e, k);
 		if (cls >= 0) {
 			uint64_t d = zigzag((int64_t)(v - w->last_addr[cls]));
 

@@ -4,6 +4,7 @@
 
 #include "check_main.h"
 #include "tdpsim/tdpsim.h"
+#include "test_util.h"
 
 static int set(tdpsim_sim *sim, const char *key, const char *value)
 {
@@ -45,8 +46,10 @@ START_TEST(options_and_hooks_of_every_released_version_are_accepted)
 	ck_assert_int_eq(tdpsim_options_init(&o, 1), 0);
 	ck_assert_uint_eq(o.version, 1);
 	ck_assert_int_eq(tdpsim_sim_new(&sim, &o), 0);
-	/* hooks 3 (0.1) and 4 (today) */
+	/* hooks 3 (0.1), 4 and 5 (today) */
 	ck_assert_int_eq(tdpsim_hooks_init(&h, 3), 0);
+	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
+	ck_assert_int_eq(tdpsim_hooks_init(&h, 4), 0);
 	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
 	ck_assert_int_eq(tdpsim_hooks_init(&h, TDPSIM_HOOKS_VERSION), 0);
 	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
@@ -169,6 +172,214 @@ START_TEST(hooks_say_which_mmu_and_role_a_fault_and_an_spte_belong_to)
 }
 END_TEST
 
+/* Replay `text` (a trace) on sim; the events replayed or a negative code. */
+static int64_t replay_text(tdpsim_sim *sim, const char *text)
+{
+	const char *path = write_file(scratch_dir(), "t.tdpt", text);
+	tdpsim_trace *t = NULL;
+	int64_t n;
+
+	ck_assert_int_eq(tdpsim_trace_open(&t, path), 0);
+	n = tdpsim_sim_replay(sim, t, NULL, NULL);
+	tdpsim_trace_free(t);
+	return n;
+}
+
+/* 128 guest 4K pages (512K) read in order twice, on skylake-sp: a dTLB of 64 4K entries in
+ * 4 ways (16 sets, true LRU) and an STLB of 1536 in 12 ways (128 sets, index vpn bits 0-6
+ * xor 7-13), models/cpu/skylake-sp.ini. */
+static const char two_sweeps[] =
+	"tdpsim-trace 1\n"
+	"set cpu=skylake-sp\n"
+	"memslot slot=0 gpa=0 size=64M hva=0x7f0000000000\n"
+	"backing hva=0x7f0000000000 size=64M kind=4k\n"
+	"guest-pt gpa=0x100000 size=1M\n"
+	"guest-map gva=0x40000000 gpa=0x1000000 size=512K page=4k prot=rw user=1 ad=1\n"
+	"sweep vcpu=0 gva=0x40000000 len=512K stride=4K op=r\n"
+	"mark label=first\n"
+	"sweep vcpu=0 gva=0x40000000 len=512K stride=4K op=r\n";
+
+/* A version-4 caller's struct ends at on_spte_event: on_tlb_miss and on_walk are beyond it. */
+static int tlb_misses_seen;
+
+static void count_tlb_miss(const tdpsim_tlb_miss *m, void *payload)
+{
+	(void)m;
+	(void)payload;
+	tlb_misses_seen++;
+}
+
+START_TEST(a_version_4_hooks_struct_is_read_no_further_than_it_reaches)
+{
+	tdpsim_hooks h = TDPSIM_HOOKS_INIT;
+	tdpsim_sim *sim = NULL;
+
+	h.version = 4;
+	h.on_tlb_miss = count_tlb_miss; /* beyond a version-4 struct: ignored */
+	tlb_misses_seen = 0;
+	ck_assert_int_eq(tdpsim_sim_new(&sim, NULL), 0);
+	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
+	ck_assert_int_gt(replay_text(sim, two_sweeps), 0);
+	ck_assert_int_eq(tlb_misses_seen, 0);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
+struct tlb_seen {
+	unsigned l1[2], stlb[2];   /* misses by TLB, before and after the mark */
+	unsigned not_4k, permission, not_vcpu0, fetch;
+	unsigned walks, walks_ok, walks_ept, walks_guest_pf, walks_other;
+	uint64_t refs, refs_cached;
+	int phase;
+};
+
+static void on_tlb_miss_seen(const tdpsim_tlb_miss *m, void *payload)
+{
+	struct tlb_seen *s = payload;
+
+	if (m->tlb == TDPSIM_TLB_L1)
+		s->l1[s->phase]++;
+	else
+		s->stlb[s->phase]++;
+	s->not_4k += m->page_level != 1;
+	s->permission += m->permission != 0;
+	s->not_vcpu0 += m->vcpu != 0;
+	s->fetch += m->op == TDPSIM_OP_EXEC;
+}
+
+static void on_walk_seen(const tdpsim_walk *w, void *payload)
+{
+	struct tlb_seen *s = payload;
+
+	s->walks++;
+	s->refs += w->refs;
+	s->refs_cached += w->refs_cached;
+	if (w->result == TDPSIM_WALK_OK && w->page_level == 1 && w->two_dimensional &&
+	    w->gpa == 0x1000000 + (w->gva - 0x40000000))
+		s->walks_ok++;
+	else if (w->result == TDPSIM_WALK_EPT_VIOLATION && w->error_code)
+		s->walks_ept++;
+	else if (w->result == TDPSIM_WALK_GUEST_PF)
+		s->walks_guest_pf++;
+	else
+		s->walks_other++;
+}
+
+static void on_mark_phase(const char *label, const tdpsim_stats *st, void *payload)
+{
+	(void)label;
+	(void)st;
+	((struct tlb_seen *)payload)->phase = 1;
+}
+
+START_TEST(tlb_miss_and_walk_hooks_see_each_miss_and_walk_as_the_stats_count_them)
+{
+	tdpsim_hooks h = TDPSIM_HOOKS_INIT;
+	struct tlb_seen s = { 0 };
+	tdpsim_sim *sim = NULL;
+	tdpsim_stats st;
+
+	h.on_tlb_miss = on_tlb_miss_seen;
+	h.on_walk = on_walk_seen;
+	h.on_mark = on_mark_phase;
+	h.payload = &s;
+	ck_assert_int_eq(tdpsim_sim_new(&sim, NULL), 0);
+	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
+	ck_assert_int_gt(replay_text(sim, two_sweeps), 0);
+	tdpsim_sim_stats(sim, &st);
+	/* First sweep: nothing cached, so every page is walked and filled once - 128 STLB
+	 * misses (the walks that ended in an EPT violation fill nothing: the access retries). */
+	ck_assert_uint_eq(s.stlb[0], 128);
+	ck_assert_uint_eq(s.l1[0], 0);
+	/* Second: 128 pages in order through 16 sets of 4 LRU ways is 8 per set in a cycle,
+	 * so the dTLB misses each; the STLB's 128 sets hold one page each (vpns 0x40000..
+	 * 0x4007f: bits 7-13 are 0, bits 0-6 all differ): 128 STLB hits, no walk. */
+	ck_assert_uint_eq(s.l1[1], 128);
+	ck_assert_uint_eq(s.stlb[1], 0);
+	ck_assert_uint_eq(s.not_4k + s.permission + s.not_vcpu0 + s.fetch, 0);
+	/* One call per counted miss, one per walk, with the references the stats sum. */
+	ck_assert_uint_eq(st.stlb_misses, 128);
+	ck_assert_uint_eq(st.stlb_hits, 128);
+	ck_assert_uint_eq(s.walks_ok, 128);
+	ck_assert_uint_gt(s.walks_ept, 0); /* the first touches of EPT: violations, then KVM */
+	ck_assert_uint_eq(s.walks_guest_pf + s.walks_other, 0);
+	ck_assert_uint_eq(s.refs, st.walk_refs);
+	ck_assert_uint_eq(s.refs_cached, st.walk_refs_cached);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
+START_TEST(a_write_to_a_page_read_clean_is_a_permission_miss)
+{
+	/* ad=0: the read's walk sets A only, so its entry does not permit writes (the
+	 * processor sets D by walking again, SDM 4.8): the write hits the L1 dTLB and walks. */
+	static const char text[] =
+		"tdpsim-trace 1\n"
+		"memslot slot=0 gpa=0 size=64M hva=0x7f0000000000\n"
+		"backing hva=0x7f0000000000 size=64M kind=4k\n"
+		"guest-pt gpa=0x100000 size=1M\n"
+		"guest-map gva=0x40000000 gpa=0x1000000 size=4K page=4k prot=rw user=1 ad=0\n"
+		"access vcpu=0 gva=0x40000000 op=r\n"
+		"access vcpu=0 gva=0x40000000 op=w\n";
+	tdpsim_hooks h = TDPSIM_HOOKS_INIT;
+	struct tlb_seen s = { 0 };
+	tdpsim_sim *sim = NULL;
+
+	h.on_tlb_miss = on_tlb_miss_seen;
+	h.payload = &s;
+	ck_assert_int_eq(tdpsim_sim_new(&sim, NULL), 0);
+	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
+	ck_assert_int_gt(replay_text(sim, text), 0);
+	ck_assert_uint_eq(s.stlb[0], 2);
+	ck_assert_uint_eq(s.permission, 1);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
+static uint64_t g_code64;
+static int g_goal, g_result;
+
+static void on_fault_code(const tdpsim_fault *f, void *payload)
+{
+	(void)payload;
+	g_code64 = f->error_code64;
+	g_goal = f->goal_level;
+	g_result = f->result;
+}
+
+START_TEST(a_fault_keeps_kvms_64_bit_error_code_and_decides_by_its_low_bits)
+{
+	/* An EPT violation on the guest's final translation (VMX sets PFERR_GUEST_FINAL from
+	 * the exit qualification, __vmx_handle_ept_violation): KVM's descriptor takes the
+	 * whole u64, and decides write/exec/present/user from bits 0-4 alone - the same 2M
+	 * mapping as without the bit. */
+	static const char base[] =
+		"tdpsim-trace 1\n"
+		"memslot slot=0 gpa=0 size=2M hva=0x7f0000000000\n"
+		"backing hva=0x7f0000000000 size=2M kind=hugetlb2m populate=1\n";
+	char text[512];
+	tdpsim_hooks h = TDPSIM_HOOKS_INIT;
+	tdpsim_sim *sim = NULL;
+	int goal[2], result[2];
+
+	h.on_fault = on_fault_code;
+	for (int i = 0; i < 2; i++) {
+		snprintf(text, sizeof(text), "%sfault vcpu=0 gpa=0x1000 err=%s\n", base,
+			 i ? "0x100000006" : "0x6");
+		ck_assert_int_eq(tdpsim_sim_new(&sim, NULL), 0);
+		ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
+		ck_assert_int_gt(replay_text(sim, text), 0);
+		ck_assert_uint_eq(g_code64, i ? 0x100000006ull : 0x6ull);
+		goal[i] = g_goal;
+		result[i] = g_result;
+		tdpsim_sim_free(sim);
+	}
+	ck_assert_int_eq(goal[0], 2);
+	ck_assert_int_eq(goal[1], goal[0]);
+	ck_assert_int_eq(result[1], result[0]);
+}
+END_TEST
+
 START_TEST(the_model_sets_are_listed_with_their_fields)
 {
 	char buf[64];
@@ -200,6 +411,10 @@ static Suite *api_suite(void)
 	tcase_add_test(tc, versions_past_the_current_one_are_refused_with_a_message);
 	tcase_add_test(tc, a_version_3_hooks_struct_is_read_no_further_than_it_reaches);
 	tcase_add_test(tc, hooks_say_which_mmu_and_role_a_fault_and_an_spte_belong_to);
+	tcase_add_test(tc, a_version_4_hooks_struct_is_read_no_further_than_it_reaches);
+	tcase_add_test(tc, tlb_miss_and_walk_hooks_see_each_miss_and_walk_as_the_stats_count_them);
+	tcase_add_test(tc, a_write_to_a_page_read_clean_is_a_permission_miss);
+	tcase_add_test(tc, a_fault_keeps_kvms_64_bit_error_code_and_decides_by_its_low_bits);
 	tcase_add_test(tc, the_model_sets_are_listed_with_their_fields);
 	suite_add_tcase(s, tc);
 	return s;

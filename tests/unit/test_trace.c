@@ -326,7 +326,8 @@ static void gen_one(struct gen *g)
 		ev->u.fault.gpa = rnd(g, 2) ? slot_gpa + rnd(g, 1ull << 30) : rnd(g, 1ull << 52);
 		ev->u.fault.has_gva = (uint32_t)rnd(g, 2);
 		ev->u.fault.gva = ev->u.fault.has_gva ? rnd_gva(g) : 0;
-		ev->u.fault.err = (uint32_t)rnd(g, 0x20);
+		/* the #PF bits, and sometimes EPT's bit 32 or 33 (PFERR_GUEST_FINAL/PAGE) */
+		TDPSIM_FAULT_SET_ERR(ev, rnd(g, 0x20) | (rnd(g, 3) << 32) % (3ull << 32));
 		break;
 	case 10:
 		if (!g->logging[slot]) {
