@@ -37,7 +37,7 @@ static int zread_fill(struct zread *z, unsigned char *at, size_t room, size_t *g
 /* Keep the unconsumed input at the front and read more behind it. */
 static int zread_refill(struct zread *z)
 {
-	size_t got;
+	size_t got = 0;
 	int rc;
 
 	if (z->zs.avail_in && z->zs.next_in != z->in)
@@ -91,7 +91,7 @@ uint64_t zread_offset(const struct zread *z)
 
 static int64_t zread_plain(struct zread *z, unsigned char *buf, size_t len)
 {
-	size_t got;
+	size_t got = 0;
 	int rc;
 
 	if (z->in_pos < z->in_end) { /* the bytes read to look for the magic, first */
