@@ -282,6 +282,29 @@ const char *settings_text(const struct settings *st, int id, char *buf, size_t n
 	return buf;
 }
 
+const char *settings_resolved(const struct settings *st, int id, char *buf, size_t n)
+{
+	const struct kvm_profile *p = kvm_profile_by_id((size_t)st->s[SET_KVM].v);
+	const struct cpu_model *m = cpu_model_by_id((size_t)st->s[SET_CPU].v);
+	uint64_t v = st->s[id].v, release;
+
+	/* kvm/mmu.c get_nx_auto_mode: on where the CPU has X86_BUG_ITLB_MULTIHIT. */
+	if (id == SET_NX_HUGE_PAGES && v == NX_AUTO && m)
+		return m->itlb_multihit ? "force" : "off";
+	if (id == SET_TDP_MMU && v == TDP_MMU_AUTO && p) /* the profile's tdp_mmu default */
+		return p->tdp_mmu_default ? "1" : "0";
+	if (id == SET_MULTIHIT && v == MULTIHIT_AUTO && m) /* a machine check on affected CPUs */
+		return m->itlb_multihit ? "machine-check" : "none";
+	/* enable_pml needs the CPU's PML and EPT (vmx.c hardware_setup). */
+	if (id == SET_PML && v && m && (!m->pml || st->s[SET_MMU].v == MMU_SHADOW))
+		return "0";
+	if (id == SET_HOST_KERNEL && v == 0 && p && (release = settings_version_of(p->name))) {
+		snprintf(buf, n, "%" PRIu64 ".%" PRIu64, release >> 16, release & 0xffff);
+		return buf;
+	}
+	return settings_text(st, id, buf, n);
+}
+
 const char *settings_names(void)
 {
 	static char names[512];

@@ -69,6 +69,10 @@ int settings_is_machine(int id);
 /* The value of setting `id` as text (canonical spelling), in a static or caller buffer. */
 const char *settings_text(const struct settings *st, int id, char *buf, size_t n);
 
+/* Setting `id` as the machine uses it: what an `auto` becomes on this kernel profile and CPU
+ * model (nx_huge_pages, tdp_mmu, multihit, host_kernel); any other value as it is. */
+const char *settings_resolved(const struct settings *st, int id, char *buf, size_t n);
+
 /* Every setting name, space-separated, for messages. */
 const char *settings_names(void);
 

@@ -125,6 +125,14 @@ const char *tdpsim_sim_setting_value(const tdpsim_sim *sim, size_t i)
 			     sizeof(sim->valbuf[i]));
 }
 
+const char *tdpsim_sim_setting_resolved(const tdpsim_sim *sim, size_t i)
+{
+	if (!sim || i >= SET__COUNT)
+		return NULL;
+	return settings_resolved(&sim->settings, (int)i, ((tdpsim_sim *)sim)->valbuf[i],
+				 sizeof(sim->valbuf[i]));
+}
+
 int tdpsim_sim_setting_pinned(const tdpsim_sim *sim, size_t i)
 {
 	return sim && i < SET__COUNT ? sim->settings.s[i].pinned : 0;

@@ -71,6 +71,11 @@ TDPSIM_EXTERN size_t tdpsim_setting_count(void);
 TDPSIM_EXTERN const char *tdpsim_setting_name(size_t i);
 TDPSIM_EXTERN const char *tdpsim_sim_setting_value(const tdpsim_sim *sim, size_t i);
 TDPSIM_EXTERN int tdpsim_sim_setting_pinned(const tdpsim_sim *sim, size_t i);
+/* Setting i as the machine uses it: an `auto` as what it became on the kernel profile and CPU
+ * model in force (nx_huge_pages=auto is force or off, tdp_mmu=auto 1 or 0, multihit=auto
+ * machine-check or none, host_kernel=auto the profile's release); else the value.  The
+ * string lives until the next call for the same setting (of either function). */
+TDPSIM_EXTERN const char *tdpsim_sim_setting_resolved(const tdpsim_sim *sim, size_t i);
 
 /* ---- running ---------------------------------------------------------------------------- */
 

@@ -73,7 +73,9 @@ json_is_byte_identical_across_runs_and_has_every_part)
   python3 - a.json <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
-assert list(doc) == ["settings", "final", "vcpus", "marks", "notices", "halted", "digest"], list(doc)
+assert list(doc) == ["settings", "resolved", "final", "vcpus", "marks", "notices", "halted",
+                     "digest"], list(doc)
+assert list(doc["resolved"]) == list(doc["settings"])
 assert doc["halted"] is None
 assert len(doc["vcpus"]) == 2 and sum(v["pf_taken"] for v in doc["vcpus"]) == doc["final"]["pf_taken"]
 assert [m["label"] for m in doc["marks"]] == ["boot", "populate", "dirty-logging", "after-migration"]
@@ -81,6 +83,43 @@ assert doc["settings"]["vcpus"] == "2" and "nx_huge_pages" in doc["settings"]
 assert doc["final"] == doc["marks"][-1]["stats"]
 PY
   python3 "$src/tests/scenarios/digest.py" a.json
+  ;;
+json_and_table_say_what_each_auto_setting_became)
+  # KVM's rules: nx_huge_pages=auto is on where the CPU has X86_BUG_ITLB_MULTIHIT
+  # (get_nx_auto_mode; skylake-sp has it, zen4 does not), multihit=auto a machine check
+  # there, tdp_mmu=auto the profile's default (5.10: the legacy MMU, 6.18: the TDP MMU),
+  # host_kernel=auto the profile's release; PML needs the CPU's (AMD has none).
+  "$tdpsim" replay "$quick" --json --set cpu=skylake-sp --set kvm=5.10 -o sky.json
+  "$tdpsim" replay "$quick" --json --set cpu=zen4 --set kvm=6.18 -o zen.json
+  "$tdpsim" replay "$quick" --set cpu=skylake-sp --set kvm=5.10 -o sky.txt
+  python3 - sky.json zen.json <<'PY'
+import json, sys
+sky, zen = (json.load(open(p)) for p in sys.argv[1:])
+for doc in sky, zen:
+    assert doc["settings"]["nx_huge_pages"] == "auto" and doc["settings"]["tdp_mmu"] == "auto"
+    assert doc["settings"]["host_kernel"] == "auto" and doc["settings"]["multihit"] == "auto"
+r = sky["resolved"]
+assert (r["nx_huge_pages"], r["multihit"], r["tdp_mmu"], r["host_kernel"], r["pml"]) == \
+       ("force", "machine-check", "0", "5.10", "1"), r
+r = zen["resolved"]
+assert (r["nx_huge_pages"], r["multihit"], r["tdp_mmu"], r["host_kernel"], r["pml"]) == \
+       ("off", "none", "1", "6.18", "0"), r
+assert sky["resolved"]["vcpus"] == sky["settings"]["vcpus"]
+PY
+  expect_in sky.txt "nx_huge_pages=auto(force)"
+  expect_in sky.txt "tdp_mmu=auto(0)"
+  ;;
+every_stat_is_documented_with_its_kind_in_the_man_page_and_docs)
+  # Each counter the CSV header names has a row in docs/stats.md saying gauge or total, and
+  # an entry in the man page's OUTPUT section.
+  "$tdpsim" replay "$quick" --csv -o s.csv
+  for name in $(head -n 1 s.csv | tr , ' '); do
+    [ "$name" = label ] && continue
+    grep -qE "^\| [^|]*\`$name\`[^|]* \| (gauge|total) \|" "$src/docs/stats.md" ||
+      fail "$name: no row with its kind in docs/stats.md"
+    sed -n '/^\.SH OUTPUT/,/^\.SS/p' "$src/docs/tdpsim.1" | grep -qw -- "$name" ||
+      fail "$name: not in the man page's OUTPUT section"
+  done
   ;;
 csv_has_one_row_per_mark_then_final)
   "$tdpsim" replay "$gold" --csv -o g.csv

@@ -4,6 +4,8 @@ set(cli_cases
   usage_errors_exit_2_with_a_message
   pinned_setting_ignores_trace_sets_and_reports_once
   json_is_byte_identical_across_runs_and_has_every_part
+  json_and_table_say_what_each_auto_setting_became
+  every_stat_is_documented_with_its_kind_in_the_man_page_and_docs
   csv_has_one_row_per_mark_then_final
   table_shows_marks_final_and_digest
   table_columns_line_up_for_every_stat

@@ -52,6 +52,13 @@ static void report_json(FILE *f, const tdpsim_sim *sim)
 		json_string(f, tdpsim_sim_setting_value(sim, i));
 		fputs(i + 1 < nset ? ",\n" : "\n", f);
 	}
+	/* The same settings as the machine used them: what each `auto` became. */
+	fputs("  },\n  \"resolved\": {\n", f);
+	for (size_t i = 0; i < nset; i++) {
+		fprintf(f, "    \"%s\": ", tdpsim_setting_name(i));
+		json_string(f, tdpsim_sim_setting_resolved(sim, i));
+		fputs(i + 1 < nset ? ",\n" : "\n", f);
+	}
 	fputs("  },\n  \"final\": ", f);
 	tdpsim_sim_stats(sim, &st);
 	json_stats(f, &st, "  ");
@@ -151,9 +158,18 @@ static void report_table(FILE *f, const tdpsim_sim *sim, const struct report_inf
 	fprintf(f, "tdpsim %s  replay of %s (%s, %" PRIu64 " events)\n", tdpsim_version(),
 		info->trace_path, info->encoding, info->events);
 	fputs("settings:", f);
-	for (size_t i = 0; i < tdpsim_setting_count(); i++)
+	for (size_t i = 0; i < tdpsim_setting_count(); i++) {
+		char value[32];
+		const char *resolved;
+
+		/* an auto says what it became: nx_huge_pages=auto(force) */
+		snprintf(value, sizeof(value), "%s", tdpsim_sim_setting_value(sim, i));
+		resolved = tdpsim_sim_setting_resolved(sim, i);
 		fprintf(f, "%s%s=%s", i % 4 == 0 && i ? "\n         " : " ", tdpsim_setting_name(i),
-			tdpsim_sim_setting_value(sim, i));
+			value);
+		if (strcmp(value, resolved) != 0)
+			fprintf(f, "(%s)", resolved);
+	}
 	fputs("\n\n", f);
 	for (size_t i = first; i < nmarks; i++, ncols++)
 		tdpsim_sim_mark(sim, i, &labels[ncols], &cols[ncols]);
