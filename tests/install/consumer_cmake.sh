@@ -29,4 +29,5 @@ tdpsim::tdpsim_static:*) ;;
 *) echo "the shared consumer does not need libtdpsim.so.0"; exit 1 ;;
 esac
 
-LD_LIBRARY_PATH=$lib "$work/consumer" "$work"
+# Without LD_LIBRARY_PATH: CMake gave the consumer the prefix's library folder as its RPATH.
+env -u LD_LIBRARY_PATH "$work/consumer" "$work"

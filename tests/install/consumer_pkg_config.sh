@@ -22,7 +22,8 @@ esac
 "$TDPSIM_CC" -std=c99 -Wall -Wextra -Wpedantic -Werror $TDPSIM_CONSUMER_FLAGS $cflags \
 	"$TDPSIM_CONSUMER_SRC/consumer.c" -o "$work/consumer" $libs
 
-# It must load the installed libtdpsim.so.0, from the prefix.
-export LD_LIBRARY_PATH=$lib
-ldd "$work/consumer" | grep "libtdpsim\.so\.0 => $lib/"
+# It must load the installed libtdpsim.so.0, from the prefix, by the RPATH tdpsim.pc gave it:
+# no LD_LIBRARY_PATH (a prefix of one's own is not on the loader's path).
+unset LD_LIBRARY_PATH
+ldd "$work/consumer" | grep -E "libtdpsim\.so\.0 => $lib/|libtdpsim\.so\.0 => .*/$TDPSIM_LIBDIR/libtdpsim"
 "$work/consumer" "$work"

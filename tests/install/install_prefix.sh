@@ -31,6 +31,19 @@ if [ "$soname" != "libtdpsim.so.${TDPSIM_VERSION%%.*}" ] || [ ! -e "$lib/$soname
 	status=1
 fi
 
+# share/tdpsim: the format, the examples and the model files, as in the source tree; and an
+# installed example replays with the installed program.
+share=$p/$TDPSIM_DATADIR/tdpsim
+for d in traces/examples models/kvm models/cpu; do
+	if ! diff <(cd "$TDPSIM_SOURCE_DIR/$d" && ls) <(cd "$share/${d#traces/}" && ls); then
+		echo "installed $d differs from the source tree's"
+		status=1
+	fi
+done
+cmp "$TDPSIM_SOURCE_DIR/traces/FORMAT.md" "$share/FORMAT.md" || status=1
+"$p/$TDPSIM_BINDIR/tdpsim" replay "$share/examples/quickstart.tdpt" --json -o "$TDPSIM_WORK/q.json" ||
+	{ echo "the installed example does not replay"; status=1; }
+
 # The installed program runs and is this version.
 version=$("$p/$TDPSIM_BINDIR/tdpsim" --version)
 [ "$version" = "tdpsim $TDPSIM_VERSION" ] || { echo "tdpsim --version: '$version'"; status=1; }
