@@ -207,13 +207,18 @@ static int do_fault(tdpsim_sim *sim, const tdpsim_event *ev)
 
 static int do_mark(tdpsim_sim *sim, const tdpsim_event *ev)
 {
-	char *label = strdup(ev->u.mark.label ? ev->u.mark.label : "");
+	const char *text = ev->u.mark.label ? ev->u.mark.label : "";
+	size_t len = strlen(text) + 1;
+	char *label = mem_malloc(&sim->mem, MEM_MARKS, len);
 	struct mark *m;
 
-	if (!label || sim_grow((void **)&sim->marks, &sim->cap_marks, sim->nmarks,
-			   sizeof(*sim->marks)) < 0) {
-		free(label);
-		return err_set(TDPSIM_ENOMEM, "mark: out of memory");
+	if (!label)
+		return tdpsim_error_last()->code;
+	memcpy(label, text, len);
+	if (sim_grow(sim, (void **)&sim->marks, &sim->cap_marks, sim->nmarks,
+		     sizeof(*sim->marks)) < 0) {
+		mem_free(&sim->mem, MEM_MARKS, label, len);
+		return tdpsim_error_last()->code;
 	}
 	m = &sim->marks[sim->nmarks++];
 	m->label = label;
@@ -354,6 +359,8 @@ int tdpsim_sim_apply(tdpsim_sim *sim, const tdpsim_event *ev)
 			       "vcpu %u, gva 0x%llx): no further events run",
 			       (unsigned long long)sim->halt_event, sim->halt_vcpu,
 			       (unsigned long long)sim->halt_gva);
+	if ((rc = sim_budget_check(sim, ev)) < 0)
+		return rc;
 	rc = dispatch(sim, ev);
 	if (rc < 0)
 		return rc;
@@ -388,7 +395,9 @@ static int64_t replay_events(tdpsim_sim *sim, tdpsim_trace *trace, tdpsim_progre
 		 * on_event hook, no --check) and the machine runs. */
 		if (sim->started && !sim->halted && !sim->check && !sim->hooks.on_event &&
 		    trace_next_access(trace, &a)) {
-			rc = apply_access(sim, a.vcpu, a.gva, a.op, a.cpl);
+			rc = sim_budget_access(sim);
+			if (rc >= 0)
+				rc = apply_access(sim, a.vcpu, a.gva, a.op, a.cpl);
 			if (rc >= 0 && ++sim->stats.events >= sim->timeline.next_event)
 				timeline_cross(&sim->timeline, sim);
 		} else {

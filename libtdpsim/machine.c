@@ -225,12 +225,12 @@ int machine_start(tdpsim_sim *sim)
 	vcpu_counters_init(m);
 	m->cpu = cpu;
 	m->nr_vcpus = (unsigned)sim->settings.s[SET_VCPUS].v;
-	m->vcpus = calloc(m->nr_vcpus, sizeof(*m->vcpus));
+	m->vcpus = mem_calloc(&sim->mem, MEM_VCPUS, m->nr_vcpus, sizeof(*m->vcpus));
 	if (!m->vcpus)
-		return err_set(TDPSIM_ENOMEM, "out of memory for the vCPUs");
+		return TDPSIM_ENOMEM;
 	for (unsigned v = 0; v < m->nr_vcpus; v++) {
 		m->vcpus[v].vpid = (uint16_t)(v + 1);
-		if ((rc = tlb_new(&m->vcpus[v].tlb, cpu)) < 0) {
+		if ((rc = tlb_new(&m->vcpus[v].tlb, cpu, &sim->mem)) < 0) {
 			while (v-- > 0)
 				tlb_free(m->vcpus[v].tlb);
 			free(m->vcpus);
@@ -238,11 +238,12 @@ int machine_start(tdpsim_sim *sim)
 			return rc;
 		}
 	}
-	if ((rc = host_mm_new(&m->host)) < 0 ||
-	    (rc = guest_mm_new(&m->guest, (int)sim->settings.s[SET_GUEST_PAGING_LEVELS].v)) < 0 ||
+	if ((rc = host_mm_new(&m->host, &sim->mem)) < 0 ||
+	    (rc = guest_mm_new(&m->guest, (int)sim->settings.s[SET_GUEST_PAGING_LEVELS].v,
+			       &sim->mem)) < 0 ||
 	    (rc = kvm_init(&m->kvm, m->host, m->guest, &sim->stats, m->nr_vcpus, profile,
 			   sim->settings.s[SET_MMU].v == MMU_TDP,
-			   tdp_mmu_enabled(sim, profile))) < 0) {
+			   tdp_mmu_enabled(sim, profile), &sim->mem)) < 0) {
 		guest_mm_free(m->guest);
 		host_mm_free(m->host);
 		for (unsigned v = 0; v < m->nr_vcpus; v++)

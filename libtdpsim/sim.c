@@ -7,18 +7,20 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/mem.h"
 #include "core/model_set.h"
 #include "sim_internal.h"
 
 /* ---- small helpers ---- */
 
-int sim_grow(void **arr, size_t *cap, size_t n, size_t elem)
+int sim_grow(tdpsim_sim *sim, void **arr, size_t *cap, size_t n, size_t elem)
 {
 	void *p;
 	size_t c;
@@ -26,9 +28,9 @@ int sim_grow(void **arr, size_t *cap, size_t n, size_t elem)
 	if (n < *cap)
 		return 0;
 	c = *cap ? 2 * *cap : 8;
-	p = realloc(*arr, c * elem);
+	p = mem_realloc(&sim->mem, MEM_MARKS, *arr, *cap * elem, c * elem);
 	if (!p)
-		return err_set(TDPSIM_ENOMEM, "out of memory");
+		return tdpsim_error_last()->code;
 	*arr = p;
 	*cap = c;
 	return 0;
@@ -36,12 +38,16 @@ int sim_grow(void **arr, size_t *cap, size_t n, size_t elem)
 
 int sim_add_notice(tdpsim_sim *sim, const char *msg)
 {
-	char *copy = strdup(msg);
+	size_t len = strlen(msg) + 1;
+	char *copy = mem_malloc(&sim->mem, MEM_MARKS, len);
 
-	if (!copy || sim_grow((void **)&sim->notices, &sim->cap_notices, sim->nnotices,
-			  sizeof(char *)) < 0) {
-		free(copy);
-		return err_set(TDPSIM_ENOMEM, "out of memory");
+	if (!copy)
+		return tdpsim_error_last()->code;
+	memcpy(copy, msg, len);
+	if (sim_grow(sim, (void **)&sim->notices, &sim->cap_notices, sim->nnotices,
+		     sizeof(char *)) < 0) {
+		mem_free(&sim->mem, MEM_MARKS, copy, len);
+		return tdpsim_error_last()->code;
 	}
 	sim->notices[sim->nnotices++] = copy;
 	return 0;
@@ -140,6 +146,12 @@ int tdpsim_sim_setting_pinned(const tdpsim_sim *sim, size_t i)
 
 /* ---- lifecycle ---- */
 
+/* The bytes of tdpsim_options a caller of `version` has: version 1 ends after `check`. */
+static size_t options_size(unsigned version)
+{
+	return version >= 2 ? sizeof(tdpsim_options) : offsetof(tdpsim_options, max_memory);
+}
+
 int tdpsim_sim_new(tdpsim_sim **out, const tdpsim_options *opts)
 {
 	tdpsim_sim *sim;
@@ -165,6 +177,10 @@ int tdpsim_sim_new(tdpsim_sim **out, const tdpsim_options *opts)
 		char num[24];
 
 		sim->check = opts->check;
+		if (opts->version >= 2) {
+			sim->mem.limit = opts->max_memory;
+			sim->max_work = opts->max_work;
+		}
 		if (opts->mmu && rc == 0)
 			rc = sim_apply_setting(sim, "mmu", opts->mmu, 1);
 		if (opts->kvm && rc == 0)
@@ -223,9 +239,17 @@ int tdpsim_options_init(tdpsim_options *opts, unsigned int version)
 	if (!opts || version == 0 || version > TDPSIM_OPTIONS_VERSION)
 		return err_set(TDPSIM_EINVAL, "tdpsim_options_init: version %u, this library knows "
 			       "1 to %u", version, TDPSIM_OPTIONS_VERSION);
-	memset(opts, 0, sizeof(*opts));
+	memset(opts, 0, options_size(version));
 	opts->version = version;
 	return 0;
+}
+
+void tdpsim_sim_budget_used(const tdpsim_sim *sim, uint64_t *memory, uint64_t *work)
+{
+	if (memory)
+		*memory = sim ? sim->mem.used : 0;
+	if (work)
+		*work = sim ? sim->work : 0;
 }
 
 int tdpsim_sim_set_hooks(tdpsim_sim *sim, const tdpsim_hooks *hooks)

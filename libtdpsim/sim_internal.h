@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "core/clock.h"
+#include "core/mem.h"
 #include "machine.h"
 #include "settings.h"
 #include "tdpsim/tdpsim.h"
@@ -30,6 +31,9 @@ struct mark {
 
 struct tdpsim_sim {
 	struct settings settings;
+	struct mem_meter mem; /* what the machine holds, against max_memory (core/mem.h) */
+	uint64_t max_work;    /* the work budget (0: none), and the work done so far */
+	uint64_t work;
 	int check;
 	int started; /* an event has used the machine: machine settings are fixed now */
 	struct clock clock;
@@ -66,10 +70,24 @@ struct tdpsim_sim {
 };
 
 /* sim.c */
-int sim_grow(void **arr, size_t *cap, size_t n, size_t elem);
+/* Grow *arr (of *cap elements of `elem` bytes) to hold n + 1, charged to the marks. */
+int sim_grow(tdpsim_sim *sim, void **arr, size_t *cap, size_t n, size_t elem);
 int sim_add_notice(tdpsim_sim *sim, const char *msg);
 /* A setting's new value, from the API (pin: it stays) or a trace `set`. */
 int sim_apply_setting(tdpsim_sim *sim, const char *key, const char *value, int pin);
+
+/* budget.c: count the event's work against max_work before it runs (and check the memory a
+ * guest mapping needs): 0, or TDPSIM_ELIMIT / TDPSIM_ENOMEM naming the cost. */
+int sim_budget_check(tdpsim_sim *sim, const tdpsim_event *ev);
+/* The same for one compact access record (its cost is 1): refused only at the budget's end. */
+int sim_budget_refuse_access(const tdpsim_sim *sim) __attribute__((cold));
+static inline int sim_budget_access(tdpsim_sim *sim)
+{
+	if (sim->max_work && sim->work >= sim->max_work)
+		return sim_budget_refuse_access(sim);
+	sim->work++;
+	return 0;
+}
 
 /* sim_models.c: the model files a trace may name. */
 void sim_set_trace_dir(tdpsim_sim *sim, const char *trace_name);

@@ -34,7 +34,8 @@ enum {
 	TDPSIM_ENOTFOUND = -6, /* unknown setting, profile or model name */
 	TDPSIM_ECANCELED = -7, /* a progress callback asked to stop */
 	TDPSIM_EHALTED = -8,  /* the simulated machine is halted (machine check) */
-	TDPSIM_EINTERNAL = -9 /* a broken invariant inside the simulator: a bug */
+	TDPSIM_EINTERNAL = -9, /* a broken invariant inside the simulator: a bug */
+	TDPSIM_ELIMIT = -10   /* the input needs more work than the budget allows (max_work) */
 };
 
 /* The simulated machine (tdpsim.h); declared here so that every header can name it. */

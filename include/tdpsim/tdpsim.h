@@ -28,7 +28,7 @@
 extern "C" {
 #endif
 
-#define TDPSIM_OPTIONS_VERSION 1
+#define TDPSIM_OPTIONS_VERSION 2
 
 /*
  * Options for a new machine.  A non-NULL (or non-zero) field pins that setting exactly as
@@ -41,9 +41,20 @@ typedef struct tdpsim_options {
 	const char *cpu;      /* CPU model, e.g. "skylake-sp" */
 	unsigned int vcpus;   /* number of vCPUs */
 	int check;            /* verify the invariants after every event (slow) */
+	/* Version 2: the resource budget (0: none).  max_memory bounds the bytes the machine
+	 * holds (its shadow pages, rmaps, memslot metadata, dirty bitmaps, host and guest page
+	 * tables, marks): an event that would pass it fails with TDPSIM_ENOMEM naming the part
+	 * that grew, before it starts when its need is known in advance (a populated backing,
+	 * a guest mapping).  max_work bounds the replay's work, counted before each event
+	 * runs: an access 1, a sweep its accesses, an advance the worker wake-ups it brings, a
+	 * populated backing or a guest mapping its pages; past it the event fails with
+	 * TDPSIM_ELIMIT naming its cost.  The count is the simulator's own, the same on every
+	 * machine (tdpsim_sim_budget_used). */
+	uint64_t max_memory;
+	uint64_t max_work;
 } tdpsim_options;
 
-#define TDPSIM_OPTIONS_INIT { TDPSIM_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0 }
+#define TDPSIM_OPTIONS_INIT { TDPSIM_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0, 0, 0 }
 
 /* Initialise `opts` as TDPSIM_OPTIONS_INIT does, for a caller written against `version` (1 up
  * to TDPSIM_OPTIONS_VERSION; for bindings that cannot use the macro).  0 or TDPSIM_EINVAL.
@@ -51,6 +62,11 @@ typedef struct tdpsim_options {
 TDPSIM_EXTERN int tdpsim_options_init(tdpsim_options *opts, unsigned int version);
 
 TDPSIM_EXTERN int tdpsim_sim_new(tdpsim_sim **out, const tdpsim_options *opts);
+
+/* What the budget has counted so far: the bytes the machine holds (*memory) and the work of
+ * the events applied (*work); either pointer may be NULL. */
+TDPSIM_EXTERN void tdpsim_sim_budget_used(const tdpsim_sim *sim, uint64_t *memory,
+					  uint64_t *work);
 TDPSIM_EXTERN void tdpsim_sim_free(tdpsim_sim *sim);
 
 /* ---- settings ---------------------------------------------------------------------------

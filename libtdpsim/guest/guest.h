@@ -11,9 +11,10 @@
 #include <stdint.h>
 
 struct guest_mm;
+struct mem_meter;
 
 /* levels: 4 (4-level paging) or 5 (LA57). */
-int guest_mm_new(struct guest_mm **out, int levels);
+int guest_mm_new(struct guest_mm **out, int levels, struct mem_meter *mem);
 void guest_mm_free(struct guest_mm *g);
 
 /* `guest-pt gpa= size=`: guest memory the guest OS takes page-table pages from.  Regions may

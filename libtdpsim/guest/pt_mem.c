@@ -13,9 +13,10 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "guest/pt_mem.h"
 
-int guest_mm_new(struct guest_mm **out, int levels)
+int guest_mm_new(struct guest_mm **out, int levels, struct mem_meter *mem)
 {
 	struct guest_mm *g;
 
@@ -26,6 +27,7 @@ int guest_mm_new(struct guest_mm **out, int levels)
 	if (!g)
 		return err_set(TDPSIM_ENOMEM, "out of memory for the guest page tables");
 	g->levels = levels;
+	g->mem = mem;
 	*out = g;
 	return 0;
 }
@@ -104,9 +106,9 @@ uint64_t *gpt_page_create(struct guest_mm *g, uint64_t gpa, const char *what)
 	}
 	slot = &r->page[(gpa - r->gpa) >> PAGE_SHIFT];
 	if (!*slot) {
-		*slot = calloc(PT_ENTRIES, sizeof(uint64_t));
+		*slot = mem_calloc(g->mem, MEM_GUEST_PT, PT_ENTRIES, sizeof(uint64_t));
 		if (!*slot)
-			err_set(TDPSIM_ENOMEM, "%s: out of memory for a guest page-table page", what);
+			err_prefix(what);
 	}
 	return *slot;
 }
@@ -138,6 +140,12 @@ static int check_region(const struct guest_mm *g, uint64_t gpa, uint64_t size)
 		       gpa, size, g->regions[i].gpa, g->regions[i].npages << PAGE_SHIFT);
 }
 
+static uint64_t region_bytes(uint64_t npages)
+{
+	return npages * (sizeof(uint64_t *) + 1 + sizeof(uint64_t)) + sizeof(struct pt_region) +
+	       sizeof(uint64_t);
+}
+
 /* Make room for one more region and its pages, before anything changes. */
 static int grow_for_region(struct guest_mm *g, uint64_t npages)
 {
@@ -166,11 +174,16 @@ int guest_pt_add(struct guest_mm *g, uint64_t gpa, uint64_t size)
 
 	if (err)
 		return err;
+	/* Charged once for the region's arrays: a page pointer, an in-use byte and a place on
+	 * the free list per page, and the region's entries in the two region arrays. */
+	if ((err = mem_charge(g->mem, MEM_GUEST_PT, region_bytes(r.npages))) < 0)
+		return err;
 	r.page = calloc((size_t)r.npages, sizeof(*r.page));
 	r.in_use = calloc((size_t)r.npages, 1);
 	if (!r.page || !r.in_use || grow_for_region(g, r.npages)) {
 		free(r.page);
 		free(r.in_use);
+		mem_uncharge(g->mem, MEM_GUEST_PT, region_bytes(r.npages));
 		return err_set(TDPSIM_ENOMEM, "guest-pt gpa=0x%" PRIx64 " size=0x%" PRIx64
 			       ": out of memory", gpa, size);
 	}
@@ -309,11 +322,11 @@ int guest_root(struct guest_mm *g, uint32_t cr3, uint64_t *root_gpa)
 	}
 	if (g->nspaces == g->cap_spaces) {
 		size_t cap = g->cap_spaces ? 2 * g->cap_spaces : 8;
-		void *p = realloc(g->spaces, cap * sizeof(*g->spaces));
+		void *p = mem_realloc(g->mem, MEM_GUEST_PT, g->spaces,
+				      g->cap_spaces * sizeof(*g->spaces), cap * sizeof(*g->spaces));
 
 		if (!p)
-			return err_set(TDPSIM_ENOMEM, "out of memory for address space cr3=%" PRIu32,
-				       cr3);
+			return TDPSIM_ENOMEM;
 		g->spaces = p;
 		g->cap_spaces = cap;
 	}

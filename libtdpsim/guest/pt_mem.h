@@ -51,6 +51,7 @@ struct guest_mm {
 
 	struct addr_space *spaces;  /* sorted by cr3 */
 	size_t nspaces, cap_spaces;
+	struct mem_meter *mem;      /* what the tables are charged to */
 };
 
 /* The stored entries of the page that holds `gpa`, or NULL if none are stored (zeros). */

@@ -8,7 +8,7 @@
 
 static const char *const class_name[3] = { "4K", "2M", "1G" };
 
-void host_frames_init(struct host_frames *fa)
+void host_frames_init(struct host_frames *fa, struct mem_meter *mem)
 {
 	static const uint64_t base[3] = { HOST_PFN_BASE_4K, HOST_PFN_BASE_2M, HOST_PFN_BASE_1G };
 	int i;
@@ -20,6 +20,7 @@ void host_frames_init(struct host_frames *fa)
 	fa->in_use_4k = 0;
 	fa->pieces = NULL;
 	fa->pieces_cap = 0;
+	fa->mem = mem;
 }
 
 void host_frames_fini(struct host_frames *fa)
@@ -74,9 +75,9 @@ int host_frames_reserve(struct host_frames *fa, int level, uint64_t n)
 	/* No class ever holds more than its window's frames: n is bounded, the sum cannot wrap. */
 	while (cap - c->nfree < n)
 		cap *= 2;
-	f = realloc(c->free, cap * sizeof(*f));
+	f = mem_realloc(fa->mem, MEM_HOST_MM, c->free, c->cap * sizeof(*f), cap * sizeof(*f));
 	if (!f)
-		return err_set(TDPSIM_ENOMEM, "host frames: out of memory");
+		return TDPSIM_ENOMEM;
 	c->free = f;
 	c->cap = cap;
 	return 0;
@@ -92,9 +93,10 @@ int host_frames_split(struct host_frames *fa, uint64_t pfn)
 
 		while (cap <= idx)
 			cap *= 2;
-		p = realloc(fa->pieces, cap * sizeof(*p));
+		p = mem_realloc(fa->mem, MEM_HOST_MM, fa->pieces, fa->pieces_cap * sizeof(*p),
+				cap * sizeof(*p));
 		if (!p)
-			return err_set(TDPSIM_ENOMEM, "host frames: out of memory");
+			return TDPSIM_ENOMEM;
 		fa->pieces = p;
 		fa->pieces_cap = cap;
 	}

@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/mem.h"
+
 #define HOST_PFN_WINDOW (1ull << 30)
 #define HOST_ZERO_PFN 0x200ull      /* the shared 4K zero page (empty_zero_page) */
 #define HOST_HUGE_ZERO_PFN 0x400ull /* the 2M huge zero page, 512-aligned */
@@ -47,9 +49,10 @@ struct host_frames {
 	uint64_t in_use_4k;                  /* frames in use, counted in 4K pages */
 	uint16_t *pieces;                    /* [2M frame index]: pieces of a split frame still in use */
 	size_t pieces_cap;
+	struct mem_meter *mem;               /* charged as the arrays grow */
 };
 
-void host_frames_init(struct host_frames *fa);
+void host_frames_init(struct host_frames *fa, struct mem_meter *mem);
 void host_frames_fini(struct host_frames *fa);
 
 /* A frame of `level`'s size (1, 2 or 3) into *pfn: 0, or EINPUT once the window is used up. */

@@ -4,16 +4,18 @@
  * pages and their COW break, and the walk host_pfn_mapping_level does.
  */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "host/frames.h"
 #include "host/host.h"
 #include "host/host_mm.h"
 #include "host/host_pt.h"
 
-int host_mm_new(struct host_mm **out)
+int host_mm_new(struct host_mm **out, struct mem_meter *mem)
 {
 	struct host_mm *mm;
 	uint64_t pgd_pfn;
@@ -23,8 +25,9 @@ int host_mm_new(struct host_mm **out)
 	mm = calloc(1, sizeof(*mm));
 	if (!mm)
 		return err_set(TDPSIM_ENOMEM, "host mm: out of memory");
-	host_pt_pool_init(&mm->pool);
-	host_frames_init(&mm->frames);
+	host_pt_pool_init(&mm->pool, mem);
+	host_frames_init(&mm->frames, mem);
+	mm->mem = mem;
 	if (host_pt_alloc(&mm->pool, &pgd_pfn) != 0) {
 		host_mm_free(mm);
 		return TDPSIM_ENOMEM;
@@ -128,10 +131,11 @@ static int backing_insert(struct host_mm *mm, size_t pos, const struct host_back
 {
 	if (mm->nbackings == mm->cap) {
 		size_t cap = mm->cap ? 2 * mm->cap : 8;
-		struct host_backing *b = realloc(mm->backings, cap * sizeof(*b));
+		struct host_backing *b = mem_realloc(mm->mem, MEM_HOST_MM, mm->backings,
+						     mm->cap * sizeof(*b), cap * sizeof(*b));
 
 		if (!b)
-			return err_set(TDPSIM_ENOMEM, "host backings: out of memory");
+			return TDPSIM_ENOMEM;
 		mm->backings = b;
 		mm->cap = cap;
 	}
@@ -385,6 +389,25 @@ static int populate(struct host_mm *mm, const struct host_backing *b)
 	}
 }
 
+/*
+ * The host page tables a populate adds, at least: a PTE table per 512 4K pages, a PMD table
+ * per 512 of those and of the 2M pages, a PUD table per 512 1G pages.  Checked against the
+ * memory budget before the first page is touched.
+ */
+static int populate_memory_check(const struct host_mm *mm, const struct host_backing *b,
+				 const uint64_t need[3])
+{
+	uint64_t pte = (need[0] + PT_ENTRIES - 1) / PT_ENTRIES;
+	uint64_t pmd = (pte + need[1] + PT_ENTRIES - 1) / PT_ENTRIES;
+	uint64_t pud = (need[2] + PT_ENTRIES - 1) / PT_ENTRIES;
+	char what[64];
+
+	snprintf(what, sizeof(what), "backing [0x%" PRIx64 ", 0x%" PRIx64 ") populate=1", b->hva,
+		 backing_end(b));
+	return mem_reserve_check(mm->mem, MEM_HOST_PT, (pte + pmd + pud) * sizeof(host_pt_page),
+				 what);
+}
+
 /* Refuse a populate the simulated host memory cannot hold before anything changes. */
 static int populate_check(const struct host_mm *mm, const struct host_backing *b)
 {
@@ -412,7 +435,7 @@ static int populate_check(const struct host_mm *mm, const struct host_backing *b
 				       "populate=1: more memory than the simulated host has",
 				       b->hva, backing_end(b));
 	}
-	return 0;
+	return populate_memory_check(mm, b, need);
 }
 
 int host_backing_add(struct host_mm *mm, uint64_t hva, uint64_t size, uint32_t kind,

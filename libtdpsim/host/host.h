@@ -13,6 +13,8 @@
 
 #include "tdpsim/trace.h" /* TDPSIM_BACKING_* */
 
+struct mem_meter;
+
 struct host_mm;
 
 /*
@@ -26,7 +28,7 @@ struct host_notifier {
 	void *ctx;
 };
 
-int host_mm_new(struct host_mm **out);
+int host_mm_new(struct host_mm **out, struct mem_meter *mem);
 void host_mm_free(struct host_mm *mm);
 void host_mm_set_notifier(struct host_mm *mm, const struct host_notifier *n);
 

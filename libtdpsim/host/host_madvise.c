@@ -133,9 +133,9 @@ static int backings_reserve(struct host_mm *mm, size_t extra)
 		return 0;
 	while (cap < mm->nbackings + extra)
 		cap *= 2;
-	b = realloc(mm->backings, cap * sizeof(*b));
+	b = mem_realloc(mm->mem, MEM_HOST_MM, mm->backings, mm->cap * sizeof(*b), cap * sizeof(*b));
 	if (!b)
-		return err_set(TDPSIM_ENOMEM, "host backings: out of memory");
+		return TDPSIM_ENOMEM;
 	mm->backings = b;
 	mm->cap = cap;
 	return 0;

@@ -30,6 +30,7 @@ struct host_mm {
 	size_t last;                   /* the backing the last fault hit: faults come in runs */
 	struct host_notifier notifier; /* callbacks may be NULL */
 	struct host_behaviour behaviour;
+	struct mem_meter *mem;         /* what the host's arrays are charged to */
 };
 
 /*

@@ -4,11 +4,13 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "host/host_pt.h"
 
-void host_pt_pool_init(struct host_pt_pool *p)
+void host_pt_pool_init(struct host_pt_pool *p, struct mem_meter *mem)
 {
 	memset(p, 0, sizeof(*p));
+	p->mem = mem;
 }
 
 void host_pt_pool_fini(struct host_pt_pool *p)
@@ -29,16 +31,17 @@ static int host_pt_pool_grow(struct host_pt_pool *p)
 			       (unsigned long long)HOST_PFN_WINDOW);
 	if (p->nchunks == p->chunk_cap) {
 		uint32_t cap = p->chunk_cap ? 2 * p->chunk_cap : 16;
-		host_pt_page **c = realloc(p->chunk, cap * sizeof(*c));
+		host_pt_page **c = mem_realloc(p->mem, MEM_HOST_PT, p->chunk,
+					       p->chunk_cap * sizeof(*c), cap * sizeof(*c));
 
 		if (!c)
-			return err_set(TDPSIM_ENOMEM, "host page tables: out of memory");
+			return TDPSIM_ENOMEM;
 		p->chunk = c;
 		p->chunk_cap = cap;
 	}
-	p->chunk[p->nchunks] = malloc(HOST_PT_CHUNK * sizeof(host_pt_page));
+	p->chunk[p->nchunks] = mem_malloc(p->mem, MEM_HOST_PT, HOST_PT_CHUNK * sizeof(host_pt_page));
 	if (!p->chunk[p->nchunks])
-		return err_set(TDPSIM_ENOMEM, "host page tables: out of memory");
+		return TDPSIM_ENOMEM;
 	p->nchunks++;
 	return 0;
 }

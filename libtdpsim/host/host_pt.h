@@ -30,9 +30,10 @@ struct host_pt_pool {
 	uint32_t ntables;     /* tables handed out so far, by index (the bump pointer) */
 	uint32_t nfree;       /* of those, on the free list */
 	uint32_t free_head;   /* index + 1 of the most recently freed table; 0 = none */
+	struct mem_meter *mem; /* charged as chunks are added */
 };
 
-void host_pt_pool_init(struct host_pt_pool *p);
+void host_pt_pool_init(struct host_pt_pool *p, struct mem_meter *mem);
 void host_pt_pool_fini(struct host_pt_pool *p);
 
 /* A zeroed table into *pfn: 0 or ENOMEM. */

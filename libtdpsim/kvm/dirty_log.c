@@ -9,10 +9,12 @@
  * before every GET/CLEAR_DIRTY_LOG by kicking the vCPUs (kvm_arch_sync_dirty_log).
  */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "kvm/dirty_log.h"
 #include "kvm/mmu.h"
 
@@ -32,10 +34,14 @@ static int alloc_dirty_bitmap(const struct kvm *kvm, struct kvm_memory_slot *slo
 {
 	size_t n = bitmap_words(slot);
 
-	slot->dirty_bitmap = calloc(n, sizeof(uint64_t));
-	if (!slot->dirty_bitmap)
-		return err_set(TDPSIM_ENOMEM, "memslot %u: out of memory for the dirty bitmap",
-			       slot->id);
+	slot->dirty_bitmap = mem_calloc(kvm->memslots.mem, MEM_DIRTY_LOG, n, sizeof(uint64_t));
+	if (!slot->dirty_bitmap) {
+		char where[40];
+
+		snprintf(where, sizeof(where), "memslot %u: dirty bitmap", slot->id);
+		err_prefix(where);
+		return TDPSIM_ENOMEM;
+	}
 	if (manual_and_initially_set(kvm)) {
 		memset(slot->dirty_bitmap, 0xff, n * sizeof(uint64_t));
 		if (slot->npages % 64)
@@ -53,7 +59,8 @@ int kvm_mmu_slot_apply_flags(struct kvm *kvm, struct kvm_memory_slot *slot, uint
 	if (was == now)
 		return 0;
 	if (!now) {
-		free(slot->dirty_bitmap);
+		mem_free(kvm->memslots.mem, MEM_DIRTY_LOG, slot->dirty_bitmap,
+			 memslot_dirty_bitmap_bytes(slot));
 		slot->dirty_bitmap = NULL;
 		if (!(slot->flags & TDPSIM_MEM_READONLY))
 			kvm_mmu_recover_huge_pages(kvm, slot);

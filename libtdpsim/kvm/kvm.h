@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/clock.h"
+#include "core/mem.h"
 #include "guest/guest.h"
 #include "host/host.h"
 #include "kvm/memslot.h"
@@ -143,6 +144,7 @@ struct kvm_vcpu {
 
 struct kvm {
 	const struct kvm_profile *profile;
+	struct mem_meter *mem; /* what KVM's structures are charged to (core/mem.h) */
 	struct kvm_work work;
 	/* kvm_flush_remote_tlbs reaches the vCPUs' TLBs through this (the machine's). */
 	void (*flush_tlbs)(void *ctx);
@@ -211,7 +213,7 @@ struct kvm {
  * paging, whose MMU reads the guest's tables from `guest`. */
 int kvm_init(struct kvm *kvm, struct host_mm *host, struct guest_mm *guest, tdpsim_stats *stats,
 	     unsigned nr_vcpus, const struct kvm_profile *profile, bool tdp_enabled,
-	     bool tdp_mmu);
+	     bool tdp_mmu, struct mem_meter *mem);
 void kvm_destroy(struct kvm *kvm);
 
 /* is_nx_huge_page_enabled(kvm): the mitigation is on for this VM. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "kvm/dirty_log.h"
 #include "kvm/mmu.h"
 
@@ -103,13 +104,14 @@ static int kvm_vcpu_create(struct kvm *kvm, unsigned idx)
 
 int kvm_init(struct kvm *kvm, struct host_mm *host, struct guest_mm *guest, tdpsim_stats *stats,
 	     unsigned nr_vcpus, const struct kvm_profile *profile, bool tdp_enabled,
-	     bool tdp_mmu)
+	     bool tdp_mmu, struct mem_meter *mem)
 {
 	struct host_notifier n = { kvm_mmu_invalidate_range_start, kvm_mmu_invalidate_range_end,
 				   kvm };
 	int rc = 0;
 
 	memset(kvm, 0, sizeof(*kvm));
+	kvm->mem = mem;
 	kvm->profile = profile;
 	kvm->host = host;
 	kvm->guest = guest;
@@ -117,19 +119,26 @@ int kvm_init(struct kvm *kvm, struct host_mm *host, struct guest_mm *guest, tdps
 	kvm->spte = tdp_enabled ? &spte_masks_ept : &spte_masks_x86;
 	kvm->stats = stats;
 	kvm->nr_vcpus = nr_vcpus;
-	memslots_init(&kvm->memslots);
-	sp_pool_init(&kvm->pool, !tdp_enabled);
+	memslots_init(&kvm->memslots, mem);
+	sp_pool_init(&kvm->pool, !tdp_enabled, mem);
 	rc = kvm_mmu_init_vm(kvm, tdp_enabled && tdp_mmu);
-	kvm->vcpus = calloc(nr_vcpus, sizeof(*kvm->vcpus));
-	kvm->pml_buf = calloc(nr_vcpus, sizeof(*kvm->pml_buf));
-	kvm->pml_used = calloc(nr_vcpus, sizeof(*kvm->pml_used));
-	if (!kvm->vcpus || !kvm->pml_buf || !kvm->pml_used)
-		rc = TDPSIM_ENOMEM;
+	/* the vCPUs and their PML buffers: fixed, charged once (freed with the machine) */
+	if (rc == 0)
+		rc = mem_charge(mem, MEM_VCPUS, nr_vcpus * (sizeof(*kvm->vcpus) +
+							  sizeof(*kvm->pml_buf) +
+							  sizeof(*kvm->pml_used)));
+	if (rc == 0) {
+		kvm->vcpus = calloc(nr_vcpus, sizeof(*kvm->vcpus));
+		kvm->pml_buf = calloc(nr_vcpus, sizeof(*kvm->pml_buf));
+		kvm->pml_used = calloc(nr_vcpus, sizeof(*kvm->pml_used));
+		if (!kvm->vcpus || !kvm->pml_buf || !kvm->pml_used)
+			rc = err_set(TDPSIM_ENOMEM, "kvm: out of memory for %u vCPUs", nr_vcpus);
+	}
 	for (unsigned i = 0; i < nr_vcpus && rc == 0; i++)
 		rc = kvm_vcpu_create(kvm, i);
 	if (rc < 0) {
 		kvm_destroy(kvm);
-		return err_set(TDPSIM_ENOMEM, "kvm: out of memory");
+		return rc;
 	}
 	host_mm_set_notifier(host, &n);
 	return 0;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "kvm/memslot.h"
 #include "tdpsim/trace.h"
 
@@ -15,36 +16,54 @@
 #define KVM_MEM_MAX_NR_PAGES ((1ull << 31) - 1)
 #define KVM_USER_MEM_SLOTS 32764
 
-void memslots_init(struct kvm_memslots *ms)
+void memslots_init(struct kvm_memslots *ms, struct mem_meter *mem)
 {
 	memset(ms, 0, sizeof(*ms));
+	ms->mem = mem;
 }
 
-static void free_lpage_info(struct kvm_memory_slot *slot)
+/* The regions of `level` the slot touches: one lpage_info counter or rmap head each. */
+static uint64_t level_regions(const struct kvm_memory_slot *slot, int level)
 {
-	for (int i = 0; i < KVM_MAX_HUGEPAGE_LEVEL - 1; i++) {
-		free(slot->disallow_lpage[i]);
-		slot->disallow_lpage[i] = NULL;
+	return lpage_index(slot, slot->base_gfn + slot->npages - 1, level) + 1;
+}
+
+uint64_t memslot_dirty_bitmap_bytes(const struct kvm_memory_slot *slot)
+{
+	return (slot->npages + 63) / 64 * sizeof(uint64_t);
+}
+
+/* kvm_destroy_memslot / kvm_free_memslot: the slot's metadata back, and its charge. */
+static void free_slot_metadata(struct kvm_memslots *ms, struct kvm_memory_slot *slot)
+{
+	for (int level = PG_LEVEL_2M; level <= KVM_MAX_HUGEPAGE_LEVEL; level++) {
+		mem_free(ms->mem, MEM_MEMSLOTS, slot->disallow_lpage[level - 2],
+			 level_regions(slot, level) * sizeof(int32_t));
+		slot->disallow_lpage[level - 2] = NULL;
 	}
-	free(slot->dirty_bitmap);
+	mem_free(ms->mem, MEM_DIRTY_LOG, slot->dirty_bitmap, memslot_dirty_bitmap_bytes(slot));
 	slot->dirty_bitmap = NULL;
-	for (int i = 0; i < KVM_MAX_HUGEPAGE_LEVEL; i++) {
-		free(slot->rmap[i]);
-		slot->rmap[i] = NULL;
+	for (int level = PG_LEVEL_4K; level <= KVM_MAX_HUGEPAGE_LEVEL; level++) {
+		mem_free(ms->mem, MEM_RMAPS, slot->rmap[level - 1],
+			 level_regions(slot, level) * sizeof(uint64_t));
+		slot->rmap[level - 1] = NULL;
 	}
-	free(slot->gfn_write_track);
+	mem_free(ms->mem, MEM_MEMSLOTS, slot->gfn_write_track,
+		 slot->npages * sizeof(*slot->gfn_write_track));
 	slot->gfn_write_track = NULL;
 }
 
-/* kvm_alloc_memslot_metadata's rmaps: a head per region of each level the slot touches. */
-static int alloc_rmaps(struct kvm_memory_slot *slot)
+/* kvm_alloc_memslot_metadata's rmaps: a head per region of each level the slot touches.
+ * KVM's memslot_rmap_alloc allocates them whole (kvcalloc), 8 bytes per 4K page. */
+static int alloc_rmaps(struct kvm_memslots *ms, struct kvm_memory_slot *slot)
 {
 	for (int level = PG_LEVEL_4K; level <= KVM_MAX_HUGEPAGE_LEVEL; level++) {
-		uint64_t n = lpage_index(slot, slot->base_gfn + slot->npages - 1, level) + 1;
-
-		slot->rmap[level - 1] = calloc(n, sizeof(uint64_t));
-		if (!slot->rmap[level - 1])
-			return err_set(TDPSIM_ENOMEM, "memslot %u: out of memory for rmaps", slot->id);
+		slot->rmap[level - 1] = mem_calloc(ms->mem, MEM_RMAPS, level_regions(slot, level),
+						   sizeof(uint64_t));
+		if (!slot->rmap[level - 1]) {
+			err_prefix("memslot");
+			return TDPSIM_ENOMEM;
+		}
 	}
 	return 0;
 }
@@ -52,7 +71,7 @@ static int alloc_rmaps(struct kvm_memory_slot *slot)
 void memslots_free(struct kvm_memslots *ms)
 {
 	for (size_t i = 0; i < ms->n; i++)
-		free_lpage_info(&ms->slots[i]);
+		free_slot_metadata(ms, &ms->slots[i]);
 	free(ms->slots);
 	free(ms->at_id);
 	memset(ms, 0, sizeof(*ms));
@@ -63,17 +82,17 @@ void memslots_free(struct kvm_memslots *ms)
  * a partial head or tail region is disallowed, and every region is when the slot's GPA and
  * HVA are not congruent modulo the level's size (guest and host huge frames never line up).
  */
-static int alloc_lpage_info(struct kvm_memory_slot *slot)
+static int alloc_lpage_info(struct kvm_memslots *ms, struct kvm_memory_slot *slot)
 {
 	for (int level = PG_LEVEL_2M; level <= KVM_MAX_HUGEPAGE_LEVEL; level++) {
 		uint64_t mask = pages_per_hpage(level) - 1;
-		uint64_t last = slot->base_gfn + slot->npages - 1;
-		uint64_t n = lpage_index(slot, last, level) + 1;
-		int32_t *info = calloc(n, sizeof(*info));
+		uint64_t n = level_regions(slot, level);
+		int32_t *info = mem_calloc(ms->mem, MEM_MEMSLOTS, n, sizeof(*info));
 
 		if (!info) {
-			free_lpage_info(slot);
-			return err_set(TDPSIM_ENOMEM, "memslot %u: out of memory", slot->id);
+			err_prefix("memslot");
+			free_slot_metadata(ms, slot);
+			return TDPSIM_ENOMEM;
 		}
 		if (slot->base_gfn & mask)
 			info[0] = 1;
@@ -157,7 +176,7 @@ struct kvm_memory_slot *memslots_by_gfn(struct kvm_memslots *ms, uint64_t gfn)
 
 static void remove_at(struct kvm_memslots *ms, size_t i)
 {
-	free_lpage_info(&ms->slots[i]);
+	free_slot_metadata(ms, &ms->slots[i]);
 	ms->npages -= ms->slots[i].npages;
 	ms->at_id[ms->slots[i].id] = -1;
 	memmove(&ms->slots[i], &ms->slots[i + 1], (ms->n - i - 1) * sizeof(ms->slots[0]));
@@ -195,16 +214,18 @@ static int insert_sorted(struct kvm_memslots *ms, const struct kvm_memory_slot *
 	size_t i;
 
 	if (!ms->at_id) {
-		if (!(ms->at_id = malloc(KVM_USER_MEM_SLOTS * sizeof(*ms->at_id))))
-			return err_set(TDPSIM_ENOMEM, "memslot: out of memory");
+		if (!(ms->at_id = mem_malloc(ms->mem, MEM_MEMSLOTS,
+					     KVM_USER_MEM_SLOTS * sizeof(*ms->at_id))))
+			return TDPSIM_ENOMEM;
 		memset(ms->at_id, 0xff, KVM_USER_MEM_SLOTS * sizeof(*ms->at_id));
 	}
 	if (ms->n == ms->cap) {
 		size_t cap = ms->cap ? 2 * ms->cap : 8;
-		struct kvm_memory_slot *s = realloc(ms->slots, cap * sizeof(*s));
+		struct kvm_memory_slot *s = mem_realloc(ms->mem, MEM_MEMSLOTS, ms->slots,
+							ms->cap * sizeof(*s), cap * sizeof(*s));
 
 		if (!s)
-			return err_set(TDPSIM_ENOMEM, "memslot: out of memory");
+			return TDPSIM_ENOMEM;
 		ms->slots = s;
 		ms->cap = cap;
 	}
@@ -279,22 +300,24 @@ int memslots_set(struct kvm_memslots *ms, uint32_t id, uint32_t flags, uint64_t 
 		return 0;
 	}
 
-	if ((rc = alloc_lpage_info(&slot)) < 0)
+	if ((rc = alloc_lpage_info(ms, &slot)) < 0)
 		return rc;
-	if (ms->have_rmaps && (rc = alloc_rmaps(&slot)) < 0) {
-		free_lpage_info(&slot);
+	if (ms->have_rmaps && (rc = alloc_rmaps(ms, &slot)) < 0) {
+		free_slot_metadata(ms, &slot);
 		return rc;
 	}
 	if (ms->have_write_track &&
-	    !(slot.gfn_write_track = calloc(slot.npages, sizeof(*slot.gfn_write_track)))) {
-		free_lpage_info(&slot);
-		return err_set(TDPSIM_ENOMEM, "memslot %u: out of memory for write tracking", id);
+	    !(slot.gfn_write_track = mem_calloc(ms->mem, MEM_MEMSLOTS, slot.npages,
+						sizeof(*slot.gfn_write_track)))) {
+		free_slot_metadata(ms, &slot);
+		err_prefix("memslot: write tracking");
+		return TDPSIM_ENOMEM;
 	}
 	if (old)
 		remove_at(ms, (size_t)(old - ms->slots));
 	rc = insert_sorted(ms, &slot);
 	if (rc < 0)
-		free_lpage_info(&slot);
+		free_slot_metadata(ms, &slot);
 	return rc;
 }
 

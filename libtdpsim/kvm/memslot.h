@@ -11,6 +11,8 @@
 
 #include "x86/paging.h"
 
+struct mem_meter;
+
 struct kvm_memory_slot {
 	uint32_t id;
 	uint32_t flags;         /* TDPSIM_MEM_* */
@@ -53,9 +55,12 @@ struct kvm_memslots {
 	int32_t *at_id;                /* slot id -> its index in slots, -1 if none (KVM's
 					* id_hash; allocated with the first slot) */
 	uint64_t npages;               /* sum over slots */
+	struct mem_meter *mem;         /* what the metadata is charged to */
 };
 
-void memslots_init(struct kvm_memslots *ms);
+void memslots_init(struct kvm_memslots *ms, struct mem_meter *mem);
+/* The bytes of the slot's dirty bitmap (one bit per page, in 64-bit words). */
+uint64_t memslot_dirty_bitmap_bytes(const struct kvm_memory_slot *slot);
 void memslots_free(struct kvm_memslots *ms);
 
 /* KVM_SET_USER_MEMORY_REGION.  size 0 deletes.  0 or a negative code with a message.

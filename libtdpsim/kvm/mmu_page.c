@@ -3,13 +3,24 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "kvm/mmu_page.h"
 
-void sp_pool_init(struct sp_pool *p, bool with_translations)
+void sp_pool_init(struct sp_pool *p, bool with_translations, struct mem_meter *mem)
 {
 	memset(p, 0, sizeof(*p));
+	p->mem = mem;
 	p->with_translations = with_translations;
 	p->free_head = SP_NONE;
+}
+
+/* What a chunk holds: its pages, their tables (and translations), its place in the arrays. */
+static uint64_t chunk_bytes(const struct sp_pool *p)
+{
+	uint64_t table = (uint64_t)SP_CHUNK * PT_ENTRIES * sizeof(uint64_t);
+
+	return SP_CHUNK * sizeof(struct kvm_mmu_page) + table * (p->with_translations ? 2 : 1) +
+	       3 * sizeof(void *);
 }
 
 void sp_pool_free(struct sp_pool *p)
@@ -23,11 +34,12 @@ void sp_pool_free(struct sp_pool *p)
 	free(p->chunks);
 	free(p->tables);
 	free(p->xlat);
-	sp_pool_init(p, p->with_translations);
+	mem_uncharge(p->mem, MEM_SHADOW_PAGES, p->nchunks * chunk_bytes(p));
+	sp_pool_init(p, p->with_translations, p->mem);
 }
 
-/* Add a chunk of SP_CHUNK pages to the free list, lowest id first. */
-static int sp_pool_grow(struct sp_pool *p)
+/* The memory of chunk c = p->nchunks: the arrays' room for it, its pages and tables. */
+static int sp_pool_alloc_chunk(struct sp_pool *p)
 {
 	struct kvm_mmu_page **chunks = realloc(p->chunks, (p->nchunks + 1) * sizeof(*chunks));
 	uint64_t **tables;
@@ -55,7 +67,24 @@ static int sp_pool_grow(struct sp_pool *p)
 	if (!p->chunks[c] || !p->tables[c]) {
 		free(p->chunks[c]);
 		free(p->tables[c]);
+		if (p->with_translations)
+			free(p->xlat[c]);
 		return err_set(TDPSIM_ENOMEM, "kvm: out of memory for shadow pages");
+	}
+	return 0;
+}
+
+/* Add a chunk of SP_CHUNK pages to the free list, lowest id first; charged whole first. */
+static int sp_pool_grow(struct sp_pool *p)
+{
+	uint32_t c = p->nchunks;
+	int rc;
+
+	if ((rc = mem_charge(p->mem, MEM_SHADOW_PAGES, chunk_bytes(p))) < 0)
+		return rc;
+	if ((rc = sp_pool_alloc_chunk(p)) < 0) {
+		mem_uncharge(p->mem, MEM_SHADOW_PAGES, chunk_bytes(p));
+		return rc;
 	}
 	p->nchunks++;
 	for (uint32_t i = SP_CHUNK; i-- > 0;) {

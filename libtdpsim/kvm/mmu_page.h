@@ -14,6 +14,8 @@
 
 #include "kvm/spte.h"
 
+struct mem_meter;
+
 #define SP_PFN_BASE (1ull << 36) /* frames of KVM's own tables: above any memory frame */
 #define SP_NONE UINT32_MAX
 
@@ -78,11 +80,12 @@ struct sp_pool {
 	uint32_t nchunks;
 	uint32_t free_head;
 	uint64_t used;                /* SPs in use: KVM's tdp_mmu_pages */
+	struct mem_meter *mem;        /* charged a chunk at a time */
 };
 
 #define SP_CHUNK 256u
 
-void sp_pool_init(struct sp_pool *p, bool with_translations);
+void sp_pool_init(struct sp_pool *p, bool with_translations, struct mem_meter *mem);
 void sp_pool_free(struct sp_pool *p);
 
 /* A zeroed SP (every SPTE non-present) with `role` mapping from `gfn`; NULL when out of

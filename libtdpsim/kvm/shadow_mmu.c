@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "kvm/mmu.h"
 #include "kvm/mmu_internal.h"
 #include "kvm/shadow_mmu.h"
@@ -71,10 +72,13 @@ static int pte_list_desc_alloc(struct kvm *kvm, uint32_t *out)
 	}
 	if (p->n == p->cap) {
 		uint32_t cap = p->cap ? 2 * p->cap : 256;
-		struct pte_list_desc *d = realloc(p->descs, cap * sizeof(*d));
+		struct pte_list_desc *d = mem_realloc(kvm->mem, MEM_RMAPS, p->descs,
+						      p->cap * sizeof(*d), cap * sizeof(*d));
 
-		if (!d)
-			return err_set(TDPSIM_ENOMEM, "kvm: out of memory for rmap descriptors");
+		if (!d) {
+			err_prefix("kvm: rmap descriptors");
+			return TDPSIM_ENOMEM;
+		}
 		p->descs = d;
 		p->cap = cap;
 	}
@@ -1066,9 +1070,12 @@ bool kvm_rmap_zap_collapsible_sptes(struct kvm *kvm, const struct kvm_memory_slo
 
 int kvm_shadow_mmu_init_vm(struct kvm *kvm)
 {
-	kvm->mmu_page_hash = malloc(KVM_NUM_MMU_PAGES * sizeof(*kvm->mmu_page_hash));
-	if (!kvm->mmu_page_hash)
-		return err_set(TDPSIM_ENOMEM, "kvm: out of memory for mmu_page_hash");
+	kvm->mmu_page_hash = mem_malloc(kvm->mem, MEM_SHADOW_PAGES,
+					KVM_NUM_MMU_PAGES * sizeof(*kvm->mmu_page_hash));
+	if (!kvm->mmu_page_hash) {
+		err_prefix("kvm: mmu_page_hash");
+		return TDPSIM_ENOMEM;
+	}
 	for (unsigned b = 0; b < KVM_NUM_MMU_PAGES; b++)
 		kvm->mmu_page_hash[b] = SP_NONE;
 	kvm->active_head = kvm->active_tail = kvm->invalid_head = SP_NONE;

@@ -54,6 +54,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "tlb/tlb.h"
 #include "x86/paging.h"
 
@@ -683,11 +684,12 @@ static uint8_t index_bits_for(uint32_t ways)
 	return bits;
 }
 
-int tlb_new(struct tlb **out, const struct cpu_model *m)
+int tlb_new(struct tlb **out, const struct cpu_model *m, struct mem_meter *mem)
 {
 	struct tlb_geometry g[A_COUNT];
 	size_t total = 0, buckets = 0, at = 0, bat = 0;
 	struct tlb *t;
+	int rc;
 
 	*out = NULL;
 	if (!m)
@@ -718,6 +720,12 @@ int tlb_new(struct tlb **out, const struct cpu_model *m)
 		}
 	}
 
+	/* charged once: a TLB's arrays are fixed, and freed with the machine */
+	rc = mem_charge(mem, MEM_VCPUS, sizeof(*t) + (total ? total : 1) *
+			(sizeof(*t->keys) + sizeof(*t->stamps) + sizeof(*t->entries)) +
+			(buckets ? buckets : 1) * sizeof(*t->buckets));
+	if (rc < 0)
+		return rc;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return err_set(TDPSIM_ENOMEM, "tlb_new: out of memory");

@@ -14,6 +14,8 @@
 
 #include "cpu/model.h"
 
+struct mem_meter;
+
 /* A cached translation: the page of `size_level` (1 = 4K, 2 = 2M, 3 = 1G) holding the linear
  * address maps to host frame `pfn` (the frame of the page's first 4K) with `memtype`. */
 struct tlb_entry {
@@ -36,7 +38,7 @@ struct tlb_entry {
 
 struct tlb;
 
-int tlb_new(struct tlb **out, const struct cpu_model *model);
+int tlb_new(struct tlb **out, const struct cpu_model *model, struct mem_meter *mem);
 void tlb_free(struct tlb *t);
 
 enum tlb_kind { TLB_FETCH = 0, TLB_DATA = 1 };

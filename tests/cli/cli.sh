@@ -222,6 +222,53 @@ cannot_write_the_output_is_exit_2_everywhere)
   run "$tdpsim" convert "$gold" plain/t.tdpt; expect_status 2
   expect_in err.txt "plain/t.tdpt: its folder does not exist"
   ;;
+a_hostile_trace_is_refused_at_its_line_with_its_cost)
+  # The resource budget (--max-work, --max-memory): each of these few-line traces means hours
+  # of work or gigabytes, and is refused before that work starts, exit status 2.
+  hdr='tdpsim-trace 1
+memslot slot=0 gpa=0 size=1G hva=0x7f0000000000
+backing hva=0x7f0000000000 size=1G kind=hugetlb2m populate=1
+guest-pt gpa=0x3ff00000 size=1M
+guest-map gva=0x40000000 gpa=0 size=2M page=2m prot=rw'
+  # Work before the last line: 1 (memslot) + 512 (2M pages populated) + 1 + 1 (one 2M page
+  # mapped) = 515 units.  A sweep of 2^40 accesses (a 2M range, stride 4K: 512 accesses,
+  # repeated 2^31 times) is 2^40 units, past the default 64G = 2^36.
+  printf '%s\nsweep vcpu=0 gva=0x40000000 len=2M stride=4K repeat=2147483648 op=r\n' "$hdr" > sweep.tdpt
+  run "$tdpsim" replay sweep.tdpt; expect_status 2
+  expect_in err.txt "sweep.tdpt:6: sweep of 1099511627776 accesses is 1099511627776 units of work; after the 515 done that passes the work budget of 68719476736 (--max-work)"
+  # The same trace with a budget that holds it exactly, and one unit short: 515 + 16 = 531.
+  printf '%s\nsweep vcpu=0 gva=0x40000000 len=64K stride=4K op=r\n' "$hdr" > small.tdpt
+  run "$tdpsim" replay small.tdpt --max-work 531; expect_status 0
+  run "$tdpsim" replay small.tdpt --max-work 530; expect_status 2
+  expect_in err.txt "small.tdpt:6: sweep of 16 accesses is 16 units of work; after the 515 done"
+  # The recovery worker woken every millisecond over 2^62 ns: on 6.18 it starts at the first
+  # KVM_RUN (the access, at 0 ns) and passes at 1 ms, 2 ms, ...: floor(2^62 / 10^6) =
+  # 4611686018427 passes, plus the advance itself.
+  printf '%s\nset nx_huge_pages=force nx_huge_pages_recovery_period_ms=1\naccess vcpu=0 gva=0x40000000 op=r\nadvance ns=4611686018427387904\n' "$hdr" > worker.tdpt
+  run "$tdpsim" replay worker.tdpt; expect_status 2
+  expect_in err.txt "worker.tdpt:8: advance of 4611686018427387904 ns: 4611686018427 passes of the NX recovery worker, 0 timeline samples is 4611686018428 units of work"
+  # 4 TiB of 4K memory populated: 2^30 pages need 2^21 PTE tables and 2^12 PMD tables,
+  # (2^21 + 2^12) * 4 KiB = 8 GiB and 16 MiB of host page tables, refused before the first.
+  printf 'tdpsim-trace 1\nbacking hva=0x100000000000 size=4T kind=4k populate=1\n' > populate.tdpt
+  run "$tdpsim" replay populate.tdpt --max-memory 4G; expect_status 2
+  expect_in err.txt "populate.tdpt:2: backing [0x100000000000, 0x140000000000) populate=1 needs 8.0 GiB more for the host page tables"
+  expect_in err.txt "past the memory budget of 4.0 GiB (--max-memory)"
+  # Marks by the ten thousand: each keeps a copy of the stats (hundreds of bytes), so 1 MiB
+  # holds a few thousand; the one that would pass it is refused with the part that grew.
+  awk 'BEGIN { print "tdpsim-trace 1"; for (i = 0; i < 10000; i++) print "mark label=m" i }' > marks.tdpt
+  run "$tdpsim" replay marks.tdpt --max-memory 1M; expect_status 2
+  expect_in err.txt "out of memory budget: the marks and notices would grow by"
+  expect_in err.txt "past the budget of 1.0 MiB (--max-memory)"
+  run "$tdpsim" replay marks.tdpt --max-memory 64M -o /dev/null; expect_status 0
+  # A bad value is a usage error; compare and grid take the same options.
+  run "$tdpsim" replay small.tdpt --max-memory lots; expect_status 2
+  expect_in err.txt "--max-memory takes a positive number with K, M, G or T, or 'none'; got 'lots'"
+  run "$tdpsim" compare sweep.tdpt --policy a --policy b:nx_huge_pages=off; expect_status 2
+  expect_in err.txt "passes the work budget of 68719476736"
+  run "$tdpsim" compare small.tdpt --policy a --max-work 531; expect_status 0
+  run "$tdpsim" grid --trace sweep.tdpt --max-work 1G; expect_status 2
+  expect_in err.txt "passes the work budget of 1073741824"
+  ;;
 signals_remove_the_temporary_and_a_killed_run_is_cleaned_next_time)
   # The trace comes through a FIFO held open and silent, so the replay waits mid-read with
   # its output's temporary made (outputs are opened first).  SIGTERM and SIGINT remove the

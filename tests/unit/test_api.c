@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The public API as it grows (include/tdpsim/). */
+#include <stddef.h>
 #include <string.h>
 
 #include "check_main.h"
@@ -396,6 +397,160 @@ START_TEST(the_model_sets_are_listed_with_their_fields)
 }
 END_TEST
 
+/* ---- the resource budget ---- */
+
+static void apply_ok(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	int rc = tdpsim_sim_apply(sim, ev);
+
+	ck_assert_msg(rc == 0, "%s: %s", tdpsim_cmd_name(ev->cmd),
+		      rc ? tdpsim_error_last()->message : "");
+}
+
+static void memslot(tdpsim_sim *sim, uint32_t slot, uint64_t gpa, uint64_t size, uint64_t hva)
+{
+	tdpsim_event ev = { .cmd = TDPSIM_CMD_MEMSLOT };
+
+	ev.u.memslot.slot = slot;
+	ev.u.memslot.gpa = gpa;
+	ev.u.memslot.size = size;
+	ev.u.memslot.hva = hva;
+	apply_ok(sim, &ev);
+}
+
+static int backing(tdpsim_sim *sim, uint64_t hva, uint64_t size, uint32_t kind)
+{
+	tdpsim_event ev = { .cmd = TDPSIM_CMD_BACKING };
+
+	ev.u.backing.hva = hva;
+	ev.u.backing.size = size;
+	ev.u.backing.kind = kind;
+	ev.u.backing.populate = 1;
+	return tdpsim_sim_apply(sim, &ev);
+}
+
+START_TEST(an_options_struct_of_version_1_is_read_and_filled_no_further_than_it_reaches)
+{
+	unsigned char buf[sizeof(tdpsim_options)];
+	tdpsim_options *o = (tdpsim_options *)buf;
+	size_t v1 = offsetof(tdpsim_options, max_memory);
+	tdpsim_sim *sim = NULL;
+
+	memset(buf, 0xa5, sizeof(buf));
+	ck_assert_int_eq(tdpsim_options_init(o, 1), 0);
+	for (size_t i = v1; i < sizeof(buf); i++)
+		ck_assert_uint_eq(buf[i], 0xa5);
+	/* A version-1 caller has no budget fields: what lies there is not read (a budget of
+	 * 1 byte and 1 unit would refuse the first event). */
+	o->max_memory = 1;
+	o->max_work = 1;
+	ck_assert_int_eq(tdpsim_sim_new(&sim, o), 0);
+	memslot(sim, 0, 0, 1ull << 30, 0x7f0000000000ull);
+	ck_assert_int_eq(backing(sim, 0x7f0000000000ull, 1ull << 30, TDPSIM_BACKING_4K), 0);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
+START_TEST(the_work_budget_counts_each_event_before_it_runs)
+{
+	tdpsim_options o = TDPSIM_OPTIONS_INIT;
+	tdpsim_event ev = { .cmd = TDPSIM_CMD_GUEST_PT };
+	tdpsim_sim *sim = NULL;
+	tdpsim_stats st;
+	uint64_t work;
+
+	/* 1 (memslot) + 512 (1G of 2M pages populated) + 1 (guest-pt) + 1 (one 2M page
+	 * mapped) + 16 (a 64K sweep at 4K) = 531 */
+	o.max_work = 531;
+	ck_assert_int_eq(tdpsim_sim_new(&sim, &o), 0);
+	memslot(sim, 0, 0, 1ull << 30, 0x7f0000000000ull);
+	ck_assert_int_eq(backing(sim, 0x7f0000000000ull, 1ull << 30, TDPSIM_BACKING_HUGETLB2M), 0);
+	ev.u.guest_pt.gpa = 0x3ff00000;
+	ev.u.guest_pt.size = 1 << 20;
+	apply_ok(sim, &ev);
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = TDPSIM_CMD_GUEST_MAP;
+	ev.u.guest_map.gva = 0x40000000;
+	ev.u.guest_map.size = 2 << 20;
+	ev.u.guest_map.page_level = 2;
+	ev.u.guest_map.prot = TDPSIM_PROT_R | TDPSIM_PROT_W;
+	apply_ok(sim, &ev);
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = TDPSIM_CMD_SWEEP;
+	ev.u.sweep.gva = 0x40000000;
+	ev.u.sweep.len = 64 << 10;
+	ev.u.sweep.stride = 4096;
+	ev.u.sweep.repeat = 1;
+	apply_ok(sim, &ev);
+	tdpsim_sim_budget_used(sim, NULL, &work);
+	ck_assert_uint_eq(work, 531);
+	/* one access more is past it: refused before it runs */
+	ev.u.sweep.len = 4096;
+	ck_assert_int_eq(tdpsim_sim_apply(sim, &ev), TDPSIM_ELIMIT);
+	ck_assert_ptr_nonnull(strstr(tdpsim_error_last()->message, "after the 531 done"));
+	tdpsim_sim_stats(sim, &st);
+	ck_assert_uint_eq(st.accesses, 16);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
+/* A memslot made and deleted, with dirty logging on between, under `mmu`: the memory the
+ * budget counts comes back to what it was. */
+static void slot_comes_and_goes(const char *mmu)
+{
+	tdpsim_options o = TDPSIM_OPTIONS_INIT;
+	tdpsim_event ev = { .cmd = TDPSIM_CMD_DIRTY_LOG };
+	tdpsim_sim *sim = NULL;
+	uint64_t before, during, after;
+
+	o.mmu = mmu;
+	ck_assert_int_eq(tdpsim_sim_new(&sim, &o), 0);
+	memslot(sim, 0, 0, 1ull << 30, 0x7f0000000000ull); /* the slot arrays exist from here */
+	tdpsim_sim_budget_used(sim, &before, NULL);
+	memslot(sim, 1, 1ull << 32, 1ull << 30, 0x7f8000000000ull);
+	ev.u.dirty_log.slot = 1;
+	ev.u.dirty_log.on = 1;
+	apply_ok(sim, &ev);
+	tdpsim_sim_budget_used(sim, &during, NULL);
+	/* at least the dirty bitmap (2^18 pages / 8) and the lpage_info (512 counters) */
+	ck_assert_uint_ge(during - before, (1u << 18) / 8 + 512 * 4);
+	memslot(sim, 1, 1ull << 32, 0, 0x7f8000000000ull);
+	tdpsim_sim_budget_used(sim, &after, NULL);
+	ck_assert_uint_eq(after, before);
+	tdpsim_sim_free(sim);
+}
+
+START_TEST(a_deleted_memslot_gives_its_metadata_back_to_the_budget)
+{
+	slot_comes_and_goes("tdp");
+	slot_comes_and_goes("shadow"); /* with rmaps and write tracking */
+}
+END_TEST
+
+START_TEST(a_populate_past_the_memory_budget_is_refused_before_it_starts)
+{
+	tdpsim_options o = TDPSIM_OPTIONS_INIT;
+	tdpsim_sim *sim = NULL;
+	uint64_t before, after;
+
+	o.max_memory = 4 << 20;
+	ck_assert_int_eq(tdpsim_sim_new(&sim, &o), 0);
+	memslot(sim, 0, 0, 1ull << 30, 0x7f0000000000ull);
+	tdpsim_sim_budget_used(sim, &before, NULL);
+	ck_assert_uint_lt(before, 2 << 20);
+	/* 4 GiB of 4K pages: 2^20 pages, 2048 PTE tables and 4 PMD tables of 4K, 8 MiB */
+	ck_assert_int_eq(backing(sim, 0x100000000000ull, 4ull << 30, TDPSIM_BACKING_4K),
+			 TDPSIM_ENOMEM);
+	ck_assert_ptr_nonnull(strstr(tdpsim_error_last()->message,
+				     "needs 8.0 MiB more for the host page tables"));
+	tdpsim_sim_budget_used(sim, &after, NULL);
+	ck_assert_uint_eq(after, before);
+	/* 256 MiB: 64 + 1 tables, 260 KiB (a pool chunk more at most): it fits */
+	ck_assert_int_eq(backing(sim, 0x100000000000ull, 256ull << 20, TDPSIM_BACKING_4K), 0);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
 	Suite *s = suite_create("api");
@@ -410,6 +565,10 @@ static Suite *api_suite(void)
 	tcase_add_test(tc, a_write_to_a_page_read_clean_is_a_permission_miss);
 	tcase_add_test(tc, a_fault_keeps_kvms_64_bit_error_code_and_decides_by_its_low_bits);
 	tcase_add_test(tc, the_model_sets_are_listed_with_their_fields);
+	tcase_add_test(tc, an_options_struct_of_version_1_is_read_and_filled_no_further_than_it_reaches);
+	tcase_add_test(tc, the_work_budget_counts_each_event_before_it_runs);
+	tcase_add_test(tc, a_deleted_memslot_gives_its_metadata_back_to_the_budget);
+	tcase_add_test(tc, a_populate_past_the_memory_budget_is_refused_before_it_starts);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -27,7 +27,7 @@ static struct guest_mm *mm_with_region(int levels)
 {
 	struct guest_mm *g;
 
-	ck_assert_int_eq(guest_mm_new(&g, levels), 0);
+	ck_assert_int_eq(guest_mm_new(&g, levels, NULL), 0);
 	ck_assert_int_eq(guest_pt_add(g, PT_BASE, PT_SIZE), 0);
 	return g;
 }
@@ -88,7 +88,7 @@ START_TEST(table_pages_come_from_the_regions_in_the_order_they_were_added)
 	struct guest_mm *g;
 	uint64_t root;
 
-	ck_assert_int_eq(guest_mm_new(&g, 4), 0);
+	ck_assert_int_eq(guest_mm_new(&g, 4, NULL), 0);
 	ck_assert_int_eq(guest_pt_add(g, 0x200000, 0x2000), 0);  /* added first: used first */
 	ck_assert_int_eq(guest_pt_add(g, 0x100000, 0x10000), 0);
 	ck_assert_int_eq(guest_root(g, 0, &root), 0);
@@ -539,7 +539,7 @@ START_TEST(running_out_of_guest_pt_pages_is_an_error_naming_the_range)
 	struct guest_walk w;
 	const char *msg;
 
-	ck_assert_int_eq(guest_mm_new(&g, 4), 0);
+	ck_assert_int_eq(guest_mm_new(&g, 4, NULL), 0);
 	ck_assert_int_eq(guest_map(g, 0, 0, 0, 4096, 1, RW, 0, 0), TDPSIM_EINPUT);
 	ck_assert_ptr_nonnull(strstr(tdpsim_error_last()->message, "no guest-pt region"));
 

@@ -67,7 +67,7 @@ static struct host_mm *new_mm(struct mock *m)
 {
 	struct host_mm *mm = NULL;
 
-	ck_assert_int_eq(host_mm_new(&mm), 0);
+	ck_assert_int_eq(host_mm_new(&mm, NULL), 0);
 	ck_assert_ptr_nonnull(mm);
 	if (m) {
 		struct host_notifier n = { mock_start, mock_end, m };
@@ -544,7 +544,7 @@ START_TEST(freed_frames_and_tables_are_reused_last_in_first_out)
 	uint64_t a, b, c, t[HOST_PT_CHUNK + 2];
 	unsigned i;
 
-	host_frames_init(&fa);
+	host_frames_init(&fa, NULL);
 	ck_assert_int_eq(host_frames_get(&fa, 2, &a), 0);
 	ck_assert_int_eq(host_frames_get(&fa, 2, &b), 0);
 	ck_assert_uint_eq(fa.in_use_4k, 1024);
@@ -560,7 +560,7 @@ START_TEST(freed_frames_and_tables_are_reused_last_in_first_out)
 	host_frames_fini(&fa);
 
 	/* Tables: past one chunk, then freed, reused newest first and handed out zeroed. */
-	host_pt_pool_init(&pool);
+	host_pt_pool_init(&pool, NULL);
 	for (i = 0; i < HOST_PT_CHUNK + 2; i++) {
 		ck_assert_int_eq(host_pt_alloc(&pool, &t[i]), 0);
 		ck_assert_uint_eq(t[i], HOST_PT_PFN_BASE + i);

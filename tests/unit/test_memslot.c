@@ -15,7 +15,7 @@
 static struct kvm_memory_slot *slot_at(struct kvm_memslots *ms, uint64_t gpa, uint64_t size,
 				       uint64_t hva)
 {
-	memslots_init(ms);
+	memslots_init(ms, NULL);
 	ck_assert_int_eq(memslots_set(ms, 1, 0, gpa, size, hva, MAX_GFN), 0);
 	return memslots_by_id(ms, 1);
 }
@@ -115,7 +115,7 @@ START_TEST(slots_are_found_by_id_and_gfn_in_any_order_of_creation_and_deletion)
 	struct kvm_memslots ms;
 	uint32_t x = 12345;
 
-	memslots_init(&ms);
+	memslots_init(&ms, NULL);
 	for (uint32_t k = 0; k < N; k++)
 		order[k] = k;
 	for (uint32_t k = N - 1; k > 0; k--) { /* a fixed shuffle (xorshift) */

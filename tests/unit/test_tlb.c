@@ -93,7 +93,7 @@ static const struct cpu_model *skylake(void)
 static struct tlb *new_tlb(const struct cpu_model *m)
 {
 	struct tlb *t = NULL;
-	int r = tlb_new(&t, m);
+	int r = tlb_new(&t, m, NULL);
 
 	ck_assert_msg(r == 0, "tlb_new(%s) = %d: %s", m->name, r,
 		      tdpsim_error_last() ? tdpsim_error_last()->message : "?");
@@ -1410,24 +1410,24 @@ START_TEST(a_geometry_without_a_power_of_two_number_of_sets_is_refused)
 	struct tlb *t = (struct tlb *)&m; /* not NULL: a failing tlb_new must set it so */
 
 	m.stlb = (struct tlb_geometry){ 2048, 12 }; /* Zen 2's L2 as published */
-	ck_assert_int_eq(tlb_new(&t, &m), TDPSIM_EINPUT);
+	ck_assert_int_eq(tlb_new(&t, &m, NULL), TDPSIM_EINPUT);
 	ck_assert_ptr_null(t);
 	ck_assert_ptr_nonnull(strstr(tdpsim_error_last()->message, "stlb"));
 	m.stlb = (struct tlb_geometry){ 1536, 4 }; /* 384 sets */
-	ck_assert_int_eq(tlb_new(&t, &m), TDPSIM_EINPUT);
+	ck_assert_int_eq(tlb_new(&t, &m, NULL), TDPSIM_EINPUT);
 	ck_assert_ptr_nonnull(strstr(tdpsim_error_last()->message, "power of two"));
 	m = geometries[0];
 	m.dtlb_2m = (struct tlb_geometry){ 32, 0 };
-	ck_assert_int_eq(tlb_new(&t, &m), TDPSIM_EINPUT);
+	ck_assert_int_eq(tlb_new(&t, &m, NULL), TDPSIM_EINPUT);
 	ck_assert_ptr_nonnull(strstr(tdpsim_error_last()->message, "dtlb_2m"));
 	m = geometries[0];
 	m.psc_guest[2] = 1u << 20;
-	ck_assert_int_eq(tlb_new(&t, &m), TDPSIM_EINPUT);
+	ck_assert_int_eq(tlb_new(&t, &m, NULL), TDPSIM_EINPUT);
 	/* absent arrays are fine: a CPU with no STLB and no PSCs */
 	m = geometries[0];
 	m.stlb.entries = m.stlb_1g.entries = 0;
 	memset(m.psc_guest, 0, sizeof(m.psc_guest));
-	ck_assert_int_eq(tlb_new(&t, &m), 0);
+	ck_assert_int_eq(tlb_new(&t, &m, NULL), 0);
 	ck_assert_int_eq(tlb_lookup(t, TLB_DATA, X, 1, 1).where, 0);
 	tlb_free(t);
 }

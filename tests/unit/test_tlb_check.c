@@ -52,10 +52,10 @@ static void rig_start(struct rig *r)
 	m->vcpus = calloc(1, sizeof(*m->vcpus));
 	ck_assert_ptr_nonnull(m->vcpus);
 	m->vcpus[0].vpid = 1;
-	ck_assert_int_eq(tlb_new(&m->vcpus[0].tlb, m->cpu), 0);
-	ck_assert_int_eq(host_mm_new(&m->host), 0);
-	ck_assert_int_eq(guest_mm_new(&m->guest, 4), 0);
-	ck_assert_int_eq(kvm_init(&m->kvm, m->host, NULL, &r->stats, 1, kvm_profile_find("6.18"), true, true), 0);
+	ck_assert_int_eq(tlb_new(&m->vcpus[0].tlb, m->cpu, NULL), 0);
+	ck_assert_int_eq(host_mm_new(&m->host, NULL), 0);
+	ck_assert_int_eq(guest_mm_new(&m->guest, 4, NULL), 0);
+	ck_assert_int_eq(kvm_init(&m->kvm, m->host, NULL, &r->stats, 1, kvm_profile_find("6.18"), true, true, NULL), 0);
 	vcpu_attach(m, 0);
 	m->kvm.flush_tlbs = rig_flush;
 	m->kvm.flush_ctx = r;

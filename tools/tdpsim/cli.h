@@ -26,6 +26,34 @@ int cli_policy_name_ok(const char *s, size_t n);
 /* -j N of CMD: 1 to 1024 processes. */
 int cli_parse_jobs(const char *cmd, const char *s, unsigned *jobs);
 
+/*
+ * The resource budget of each replay (tdpsim_options.max_memory, .max_work): --max-memory
+ * SIZE (default half the machine's RAM, shared by the -j processes) and --max-work N
+ * (default 64G units, one to two hours of replay); both take a number with K, M, G or T
+ * (powers of 1024) or `none`.  An event past either is refused at its line, exit status 2.
+ */
+struct cli_budget {
+	uint64_t max_memory, max_work;
+	int memory_given, work_given;
+	const char *memory_arg, *work_arg; /* as given, for a command line passed on */
+};
+enum { CLI_OPT_MAX_MEMORY = 900, CLI_OPT_MAX_WORK };
+#define CLI_BUDGET_DEFAULT_WORK (64ull << 30)
+#define CLI_BUDGET_OPTIONS \
+	{ "max-memory", required_argument, NULL, CLI_OPT_MAX_MEMORY }, \
+	{ "max-work", required_argument, NULL, CLI_OPT_MAX_WORK },
+#define CLI_BUDGET_USAGE \
+	"  --max-memory SIZE the memory a replay may hold (K, M, G, T; default half the RAM,\n" \
+	"                   shared by the -j processes; `none`): past it the event is refused\n" \
+	"  --max-work N     the work a replay may do, in accesses' worth (an access 1, a sweep\n" \
+	"                   its accesses, an advance the worker passes it brings; default 64G,\n" \
+	"                   one to two hours; `none`): an event past it is refused before it runs\n"
+/* getopt returned CLI_OPT_MAX_MEMORY or CLI_OPT_MAX_WORK with `arg`: 0 or EXIT_BAD_INPUT. */
+int cli_budget_option(struct cli_budget *b, const char *cmd, int opt, const char *arg);
+/* The budget into `o` (a version 2 tdpsim_options): given, or the defaults for `jobs`
+ * processes replaying at once. */
+void cli_budget_fill(const struct cli_budget *b, unsigned jobs, tdpsim_options *o);
+
 /* -o FILE, as tdpsim/output.h opens every output: a regular file (or a new one) appears whole
  * or not at all, a symlink's target is written, a device or FIFO (-o /dev/null) is written
  * through, a folder or a missing folder is refused at open - so open it before the work.

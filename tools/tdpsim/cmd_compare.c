@@ -29,6 +29,7 @@ static const char usage[] =
 	"\n"
 	"  --policy SPEC       NAME:KEY=VALUE[,KEY=VALUE...] (at least one; repeatable)\n"
 	"  -j N                replay at most N policies at once (default: the online cores)\n"
+	CLI_BUDGET_USAGE
 	"  --stats LIST        the rows: stat names separated by commas, or 'all' (default: a\n"
 	"                      set for hugepage policies and TLB pressure)\n"
 	"  --json              JSON: the policies by name, each with its settings, stats and\n"
@@ -60,6 +61,7 @@ enum { OPT_POLICY = 256, OPT_STATS, OPT_JSON, OPT_CSV, OPT_PLOT, OPT_PRESSURE, O
 
 static const struct option options[] = {
 	{ "policy", required_argument, NULL, OPT_POLICY },
+	CLI_BUDGET_OPTIONS
 	{ "stats", required_argument, NULL, OPT_STATS },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "csv", no_argument, NULL, OPT_CSV },
@@ -178,6 +180,8 @@ static int parse_args(int argc, char **argv, struct compare_args *a)
 			return -1;
 		case 'o': a->out = optarg; break;
 		case 'j': rc = cli_parse_jobs("compare", optarg, &a->jobs); break;
+		case CLI_OPT_MAX_MEMORY:
+		case CLI_OPT_MAX_WORK: rc = cli_budget_option(&a->budget, "compare", c, optarg); break;
 		case OPT_POLICY:
 			if (a->npolicies == COMPARE_MAX_POLICIES)
 				return cli_usage_error("compare: at most %d policies",
@@ -361,8 +365,13 @@ int cmd_compare(int argc, char **argv)
 	if (!a)
 		return cli_usage_error("out of memory");
 	rc = parse_args(argc, argv, a);
-	if (rc == 0)
+	if (rc == 0) {
+		/* the replays that run at once share the default memory budget */
+		tdpsim_options_init(&a->opts, TDPSIM_OPTIONS_VERSION);
+		cli_budget_fill(&a->budget, a->jobs < a->npolicies ? a->jobs : (unsigned)a->npolicies,
+				&a->opts);
 		rc = timeline_paths(a);
+	}
 	if (rc == 0)
 		rc = run_all(a);
 	if (rc == 0 && (rc = outfile_open(&out, a->out)) == 0) {

@@ -36,6 +36,7 @@ static const char usage[] =
 	"  --stats LIST        the CSV's stat columns (default: every stat)\n"
 	"running:\n"
 	"  -j N                run at most N cells at once (default: the online cores)\n"
+	CLI_BUDGET_USAGE
 	"  --cells DIR         keep the cells' results in DIR (default: FILE.cells with -o FILE,\n"
 	"                      else a scratch folder removed at the end)\n"
 	"  -o FILE             write the CSV to FILE (it appears only when complete)\n"
@@ -58,6 +59,7 @@ enum { OPT_TRACE = 256, OPT_SET, OPT_POLICY, OPT_AXIS, OPT_STATS, OPT_CELLS, OPT
 
 static const struct option options[] = {
 	{ "trace", required_argument, NULL, OPT_TRACE },
+	CLI_BUDGET_OPTIONS
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "axis", required_argument, NULL, OPT_AXIS },
@@ -76,6 +78,8 @@ struct grid_args {
 	const char *out, *cells, *emit, *merge, *cell;
 	int list;
 	unsigned jobs;
+	struct cli_budget budget;  /* --max-memory, --max-work: each cell's */
+	tdpsim_options opts;       /* the cells' options: the budget */
 	char *lines[4 * GRID_MAX_SETS + GRID_MAX_TRACES]; /* the grid options, as grid lines */
 	size_t nlines;
 	char dir[PATH_MAX];   /* the cells folder, made */
@@ -109,6 +113,8 @@ static int parse_options(int argc, char **argv, struct grid_args *a)
 			return -1;
 		case 'o': a->out = optarg; break;
 		case 'j': rc = cli_parse_jobs("grid", optarg, &a->jobs); break;
+		case CLI_OPT_MAX_MEMORY:
+		case CLI_OPT_MAX_WORK: rc = cli_budget_option(&a->budget, "grid", c, optarg); break;
 		case OPT_TRACE: rc = keep_line(a, "trace", optarg); break;
 		case OPT_SET: rc = keep_line(a, "set", optarg); break;
 		case OPT_POLICY: rc = keep_line(a, "policy", optarg); break;
@@ -269,7 +275,7 @@ static pid_t spawn_cell(struct grid_args *a, size_t i)
 	pid = fork();
 	if (pid == 0) {
 		grid_cell_at(&a->grid, i, &c);
-		_exit(grid_cell_run(&a->grid, &c, a->dir));
+		_exit(grid_cell_run(&a->grid, &c, a->dir, &a->opts));
 	}
 	if (pid < 0)
 		cli_usage_error("grid: fork: %s", strerror(errno));
@@ -327,9 +333,13 @@ static int run_cells(struct grid_args *a, size_t *failed, size_t *halted)
 
 static int run_here(struct grid_args *a)
 {
-	size_t failed, halted, missing;
+	size_t failed, halted, missing, n = grid_cell_count(&a->grid);
 	struct outfile out;
-	int rc = run_cells(a, &failed, &halted);
+	int rc;
+
+	/* the cells that run at once share the default memory budget */
+	cli_budget_fill(&a->budget, a->jobs < n ? a->jobs : (unsigned)n, &a->opts);
+	rc = run_cells(a, &failed, &halted);
 
 	if (rc == 0 && failed)
 		rc = cli_usage_error("grid: %zu of %zu cells failed (above); the others' results "
@@ -375,6 +385,21 @@ static void shell_quote(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
+/* A job runs its cell with the budget given here (else its own defaults). */
+static void budget_args(FILE *f, const struct cli_budget *b)
+{
+	if (b->memory_given) {
+		fputs("--max-memory ", f);
+		shell_quote(f, b->memory_arg);
+		fputc(' ', f);
+	}
+	if (b->work_given) {
+		fputs("--max-work ", f);
+		shell_quote(f, b->work_arg);
+		fputc(' ', f);
+	}
+}
+
 static int write_parallel(const struct grid_args *a, const char *self)
 {
 	struct outfile f;
@@ -385,6 +410,7 @@ static int write_parallel(const struct grid_args *a, const char *self)
 	for (size_t i = 0; i < grid_cell_count(&a->grid); i++) {
 		shell_quote(f.f, self);
 		fprintf(f.f, " grid --cell %zu ", i);
+		budget_args(f.f, &a->budget);
 		shell_quote(f.f, a->dir);
 		fputc('\n', f.f);
 	}
@@ -411,6 +437,7 @@ static int write_sbatch(const struct grid_args *a, const char *self)
 		"while [ \"$k\" -lt %zu ]; do\n  ", n, path, tasks - 1, a->dir, n);
 	shell_quote(f.f, self);
 	fputs(" grid --cell \"$k\" ", f.f);
+	budget_args(f.f, &a->budget);
 	shell_quote(f.f, a->dir);
 	fprintf(f.f, " || rc=$?\n  k=$((k + %zu))\ndone\nexit $rc\n", tasks);
 	if ((rc = outfile_commit(&f)) == 0)
@@ -450,7 +477,8 @@ static int run_one(struct grid_args *a)
 		return cli_usage_error("grid: --cell %s: the grid in %s has cells 0 to %zu",
 				       a->cell, a->dir, grid_cell_count(&a->grid) - 1);
 	grid_cell_at(&a->grid, (size_t)k, &c);
-	return grid_cell_run(&a->grid, &c, a->dir);
+	cli_budget_fill(&a->budget, 1, &a->opts);
+	return grid_cell_run(&a->grid, &c, a->dir, &a->opts);
 }
 
 static int merge_only(struct grid_args *a)
@@ -477,6 +505,7 @@ int cmd_grid(int argc, char **argv)
 		return cli_usage_error("out of memory");
 	grid_init(&a->grid);
 	rc = parse_args(argc, argv, a);
+	tdpsim_options_init(&a->opts, TDPSIM_OPTIONS_VERSION);
 	if (rc == 0 && a->cell)
 		rc = run_one(a);
 	else if (rc == 0 && a->merge)

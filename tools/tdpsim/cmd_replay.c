@@ -22,6 +22,7 @@ static const char usage[] =
 	"  --csv            CSV output: one row per mark, then a row 'final'\n"
 	"  -o FILE          write the output to FILE (it appears only when complete)\n"
 	"  --check          verify the simulator's invariants after every event (slow)\n"
+	CLI_BUDGET_USAGE
 	"  --progress       show the progress bar at once (default: after a second)\n"
 	"  --no-progress    never show it (it is only ever shown on a terminal)\n"
 	"  --timing         print wall-clock time and rate to stderr\n"
@@ -41,6 +42,7 @@ static const struct option options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "csv", no_argument, NULL, OPT_CSV },
 	{ "check", no_argument, NULL, OPT_CHECK },
+	CLI_BUDGET_OPTIONS
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "timing", no_argument, NULL, OPT_TIMING },
@@ -59,6 +61,7 @@ struct replay_args {
 	int nsets, nmodels, check, progress, timing, check_recorded;
 	enum report_format fmt;
 	struct replay_timeline timeline; /* --timeline, --interval, --plot */
+	struct cli_budget budget;        /* --max-memory, --max-work */
 };
 
 static int parse_args(int argc, char **argv, struct replay_args *a)
@@ -93,6 +96,11 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 		case OPT_JSON: a->fmt = REPORT_JSON; break;
 		case OPT_CSV: a->fmt = REPORT_CSV; break;
 		case OPT_CHECK: a->check = 1; break;
+		case CLI_OPT_MAX_MEMORY:
+		case CLI_OPT_MAX_WORK:
+			if ((rc = cli_budget_option(&a->budget, "replay", c, optarg)) != 0)
+				return rc;
+			break;
 		case OPT_PROGRESS: a->progress = 2; break;
 		case OPT_NO_PROGRESS: a->progress = 0; break;
 		case OPT_TIMING: a->timing = 1; break;
@@ -278,6 +286,7 @@ int cmd_replay(int argc, char **argv)
 	if ((rc = outfile_open(&out, a.out)) != 0)
 		return rc;
 	o.check = a.check;
+	cli_budget_fill(&a.budget, 1, &o);
 	if (tdpsim_sim_new(&sim, &o) < 0) {
 		outfile_abort(&out);
 		return cli_fail();

@@ -45,6 +45,8 @@ struct compare_args {
 	tdpsim_interval_unit unit;     /* the timelines' interval */
 	uint64_t every;
 	char scratch[4096];            /* a scratch directory for the timelines, or "" */
+	struct cli_budget budget;      /* --max-memory, --max-work */
+	tdpsim_options opts;           /* each replay's: the budget */
 };
 
 /* In the child: replay the trace under `p` and write its result to `fd`; the exit status. */

@@ -80,7 +80,7 @@ static void replay(const struct compare_args *a, const struct policy *p, struct 
 	struct outfile csv = { NULL, NULL };
 	int64_t n;
 
-	if (tdpsim_sim_new(&sim, NULL) < 0) {
+	if (tdpsim_sim_new(&sim, &a->opts) < 0) {
 		fail_with(r, EXIT_INTERNAL, NULL);
 		return;
 	}

@@ -94,7 +94,8 @@ int grid_cell_key(const struct grid *g, const struct grid_cell *c, const char *d
 int grid_cell_done(const struct grid *g, const struct grid_cell *c, const char *dir);
 /* Replay cell c (unless done) and keep its result in DIR; the exit status, as tdpsim replay's
  * (3: the machine took a machine check; its result is kept). */
-int grid_cell_run(const struct grid *g, const struct grid_cell *c, const char *dir);
+int grid_cell_run(const struct grid *g, const struct grid_cell *c, const char *dir,
+		  const tdpsim_options *o);
 /* The CSV: a header, then a row per mark and one "final" of every cell, in cell order.
  * Cells without a result are counted in *missing and listed on stderr; nothing is written
  * unless every cell has one. */

@@ -139,8 +139,7 @@ static int cell_failed(const struct grid *g, const struct grid_cell *c, const ch
 	grid_cell_describe(g, c, desc, sizeof(desc));
 	fprintf(stderr, "tdpsim: grid: cell %zu (%s): %s%s%s\n", c->index, desc, why ? why : "",
 		why ? ": " : "", e ? e->message : "unknown error");
-	return e && (e->code == TDPSIM_ENOMEM || e->code == TDPSIM_EINTERNAL) ? EXIT_INTERNAL
-									       : EXIT_BAD_INPUT;
+	return e && e->code == TDPSIM_EINTERNAL ? EXIT_INTERNAL : EXIT_BAD_INPUT;
 }
 
 /* The cell's settings pinned, as tdpsim replay --set pins them. */
@@ -160,7 +159,8 @@ static int pin_all(tdpsim_sim *sim, const struct grid *g, const struct grid_cell
 	return 0;
 }
 
-int grid_cell_run(const struct grid *g, const struct grid_cell *c, const char *dir)
+int grid_cell_run(const struct grid *g, const struct grid_cell *c, const char *dir,
+		  const tdpsim_options *o)
 {
 	static char key[GRID_KEY_MAX];
 	char path[4200];
@@ -178,7 +178,7 @@ int grid_cell_run(const struct grid *g, const struct grid_cell *c, const char *d
 		fclose(done);
 		return 0;
 	}
-	if (tdpsim_sim_new(&sim, NULL) < 0)
+	if (tdpsim_sim_new(&sim, o) < 0)
 		return cell_failed(g, c, NULL);
 	if ((rc = pin_all(sim, g, c)) == 0 && tdpsim_trace_open(&trace, g->traces[c->trace].path) < 0)
 		rc = cell_failed(g, c, NULL);

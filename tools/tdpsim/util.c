@@ -21,8 +21,7 @@ int cli_fail(void)
 	if (!e)
 		return EXIT_INTERNAL;
 	switch (e->code) {
-	case TDPSIM_ENOMEM:
-	case TDPSIM_EINTERNAL:
+	case TDPSIM_EINTERNAL: /* a bug; out of memory (the budget or malloc) is the input's */
 		return EXIT_INTERNAL;
 	default:
 		return EXIT_BAD_INPUT;
@@ -65,6 +64,67 @@ int cli_option_error(const char *cmd, int c, char **argv)
 	if (c == ':')
 		return cli_usage_error("%s: %s needs a value (try --help)", cmd, opt);
 	return cli_usage_error("%s: unknown option '%s' (try --help)", cmd, opt);
+}
+
+/* A count with an optional K, M, G or T (also KB/KiB, ...: powers of 1024), or `none` (0). */
+static int parse_budget_value(const char *s, uint64_t *v)
+{
+	unsigned long long n;
+	unsigned shift = 0;
+	char *end;
+
+	if (strcmp(s, "none") == 0) {
+		*v = 0;
+		return 0;
+	}
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; break;
+	case 'm': case 'M': shift = 20; break;
+	case 'g': case 'G': shift = 30; break;
+	case 't': case 'T': shift = 40; break;
+	default: break;
+	}
+	if (shift && (strcmp(++end, "iB") == 0 || strcmp(end, "B") == 0))
+		end += strlen(end);
+	if (*end || n == 0 || n > (UINT64_MAX >> shift))
+		return -1;
+	*v = (uint64_t)n << shift;
+	return 0;
+}
+
+int cli_budget_option(struct cli_budget *b, const char *cmd, int opt, const char *arg)
+{
+	int memory = opt == CLI_OPT_MAX_MEMORY;
+	uint64_t v;
+
+	if (parse_budget_value(arg, &v) < 0)
+		return cli_usage_error("%s: %s takes a positive number with K, M, G or T, or 'none'; "
+				       "got '%s'", cmd, memory ? "--max-memory" : "--max-work", arg);
+	if (memory) {
+		b->max_memory = v;
+		b->memory_given = 1;
+		b->memory_arg = arg;
+	} else {
+		b->max_work = v;
+		b->work_given = 1;
+		b->work_arg = arg;
+	}
+	return 0;
+}
+
+void cli_budget_fill(const struct cli_budget *b, unsigned jobs, tdpsim_options *o)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+	uint64_t ram = pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : 0;
+
+	o->max_memory = b->memory_given ? b->max_memory : ram / 2 / (jobs ? jobs : 1);
+	o->max_work = b->work_given ? b->max_work : CLI_BUDGET_DEFAULT_WORK;
 }
 
 int cli_parse_jobs(const char *cmd, const char *s, unsigned *jobs)

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The work budget (tdpsim_options.max_work): what each event stands for, counted before it
+ * runs, so that a few bytes of trace that mean hours of work are refused at their line with
+ * their cost instead of running.  A unit is about one access's worth: an access 1, a sweep
+ * its accesses, an advance the recovery worker's passes and the timeline's samples on the
+ * way, a populated backing or a guest mapping its pages.  The memory an event needs is
+ * counted where it is allocated (core/mem.h); a guest mapping's tables are checked here
+ * first, a populated backing's in host/host.c (populate_check).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "core/error.h"
+#include "kvm/nx_recovery.h"
+#include "sim_internal.h"
+#include "x86/paging.h"
+
+#define NS_PER_MS 1000000ull
+
+/* Passes of the NX recovery worker in (now, now + ns]: it wakes at nx_next_wake, then every
+ * period (kvm/nx_recovery.c worker_wake). */
+static uint64_t recovery_passes(const tdpsim_sim *sim, uint64_t ns)
+{
+	const struct kvm *kvm = &sim->machine.kvm;
+	uint64_t end = sim->clock.now + ns, period;
+
+	if (!sim->started || !kvm->nx_wake_pending || kvm->nx_next_wake > end)
+		return 0;
+	period = kvm_nx_recovery_period_ms(kvm) * NS_PER_MS;
+	return period ? (end - kvm->nx_next_wake) / period + 1 : 1;
+}
+
+/* Timeline samples an advance of ns crosses (timeline.c timeline_advance). */
+static uint64_t timeline_samples(const tdpsim_sim *sim, uint64_t ns)
+{
+	const struct timeline *t = &sim->timeline;
+	uint64_t end = sim->clock.now + ns;
+
+	if (t->next_ns == TIMELINE_NONE || t->next_ns > end || !t->cfg.every)
+		return 0;
+	return (end - t->next_ns) / t->cfg.every + 1;
+}
+
+static uint64_t backing_pages(const tdpsim_event *ev)
+{
+	switch (ev->u.backing.kind) {
+	case TDPSIM_BACKING_HUGETLB1G:
+		return ev->u.backing.size >> 30;
+	case TDPSIM_BACKING_HUGETLB2M:
+	case TDPSIM_BACKING_THP:
+		return ev->u.backing.size >> 21;
+	default:
+		return ev->u.backing.size >> PAGE_SHIFT;
+	}
+}
+
+/* The event's units of work, and what they are, for the message. */
+static uint64_t event_work(const tdpsim_sim *sim, const tdpsim_event *ev, char *what,
+			   size_t size)
+{
+	uint64_t n, m;
+
+	switch (ev->cmd) {
+	case TDPSIM_CMD_SWEEP:
+		n = tdpsim_event_accesses(ev);
+		snprintf(what, size, "%" PRIu64 " accesses", n);
+		return n;
+	case TDPSIM_CMD_ADVANCE:
+		n = recovery_passes(sim, ev->u.advance.ns);
+		m = timeline_samples(sim, ev->u.advance.ns);
+		snprintf(what, size, "%" PRIu64 " ns: %" PRIu64 " passes of the NX recovery worker, "
+			 "%" PRIu64 " timeline samples", ev->u.advance.ns, n, m);
+		return 1 + n + m;
+	case TDPSIM_CMD_BACKING:
+		if (!ev->u.backing.populate)
+			break;
+		n = backing_pages(ev);
+		snprintf(what, size, "%" PRIu64 " pages populated", n);
+		return n;
+	case TDPSIM_CMD_GUEST_MAP:
+		if (ev->u.guest_map.page_level < 1 || ev->u.guest_map.page_level > 3)
+			break; /* refused by guest_map */
+		n = ev->u.guest_map.size / level_size((int)ev->u.guest_map.page_level);
+		snprintf(what, size, "%" PRIu64 " pages mapped", n);
+		return n;
+	default:
+		break;
+	}
+	snprintf(what, size, "1 event");
+	return 1;
+}
+
+/* A guest mapping's leaf tables (one per 512 pages), charged to the guest page tables. */
+static int guest_map_memory(const tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	uint64_t pages, tables;
+
+	if (ev->cmd != TDPSIM_CMD_GUEST_MAP || ev->u.guest_map.page_level < 1 ||
+	    ev->u.guest_map.page_level > 3)
+		return 0;
+	pages = ev->u.guest_map.size / level_size((int)ev->u.guest_map.page_level);
+	tables = (pages + PT_ENTRIES - 1) / PT_ENTRIES;
+	return mem_reserve_check(&sim->mem, MEM_GUEST_PT, tables * PAGE_SIZE, "guest-map");
+}
+
+int sim_budget_check(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	char what[120];
+	uint64_t cost = event_work(sim, ev, what, sizeof(what));
+
+	if (sim->max_work && cost > sim->max_work - sim->work)
+		return err_set(TDPSIM_ELIMIT, "%s of %s is %" PRIu64 " units of work; after the %"
+			       PRIu64 " done that passes the work budget of %" PRIu64 " (--max-work)",
+			       tdpsim_cmd_name(ev->cmd), what, cost, sim->work, sim->max_work);
+	if (guest_map_memory(sim, ev) < 0)
+		return TDPSIM_ENOMEM;
+	sim->work += cost;
+	return 0;
+}
+
+int sim_budget_refuse_access(const tdpsim_sim *sim)
+{
+	return err_set(TDPSIM_ELIMIT, "access: 1 unit of work would bring the replay past the "
+		       "work budget of %" PRIu64 " (--max-work)", sim->max_work);
+}
