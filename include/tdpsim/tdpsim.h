@@ -120,6 +120,12 @@ TDPSIM_EXTERN void tdpsim_sim_stats_sized(const tdpsim_sim *sim, tdpsim_stats *o
 TDPSIM_EXTERN void tdpsim_sim_stats(const tdpsim_sim *sim, tdpsim_stats *out);
 #define tdpsim_sim_stats(sim, out) tdpsim_sim_stats_sized((sim), (out), sizeof(tdpsim_stats))
 
+/* Whether stat i (vCPU stat i) exists on the machine's kernel profile: 1, or 0 for a counter
+ * that KVM of that release does not have, whose value then reads 0 (the pf_* counters other
+ * than pf_fixed before 5.19).  Reports print such a counter as absent (JSON null). */
+TDPSIM_EXTERN int tdpsim_sim_stat_present(const tdpsim_sim *sim, size_t i);
+TDPSIM_EXTERN int tdpsim_sim_vcpu_stat_present(const tdpsim_sim *sim, size_t i);
+
 /* vCPUs of the machine (0 until it starts), and vCPU i's counters now. */
 TDPSIM_EXTERN unsigned tdpsim_sim_vcpu_count(const tdpsim_sim *sim);
 TDPSIM_EXTERN int tdpsim_sim_vcpu_stats(const tdpsim_sim *sim, unsigned vcpu,

@@ -269,6 +269,24 @@ guest-map gva=0x40000000 gpa=0 size=2M page=2m prot=rw'
   run "$tdpsim" grid --trace sweep.tdpt --max-work 1G; expect_status 2
   expect_in err.txt "passes the work budget of 1073741824"
   ;;
+a_counter_the_kernel_profile_lacks_is_absent_in_every_output_not_0)
+  # 5.10 counts pf_fixed but has no pf_taken (it came with 5.19's page-fault stats).
+  run "$tdpsim" replay "$quick" --set kvm=5.10 --json; expect_status 0
+  expect_in out.txt '"pf_taken": null,'
+  python3 -c 'import json,sys; d=json.load(open("out.txt")); assert d["final"]["pf_fixed"] > 0 and d["vcpus"][0]["pf_taken"] is None' || fail "JSON"
+  run "$tdpsim" replay "$quick" --set kvm=6.18 --json; expect_status 0
+  python3 -c 'import json; d=json.load(open("out.txt")); assert None not in d["final"].values() and d["final"]["pf_taken"] > 0' || fail "JSON 6.18"
+  run "$tdpsim" replay "$quick" --set kvm=5.10 --csv; expect_status 0
+  python3 -c 'import csv; r=list(csv.DictReader(open("out.txt"))); assert r[-1]["pf_taken"] == "" and int(r[-1]["pf_fixed"]) > 0' || fail "CSV"
+  run "$tdpsim" replay "$quick" --set kvm=5.10; expect_status 0
+  grep -Eq '^pf_taken +- +' out.txt || { cat out.txt; fail "table"; }
+  run "$tdpsim" replay "$quick" --set kvm=5.10 --timeline tl.csv -o /dev/null; expect_status 0
+  python3 -c 'import csv; r=list(csv.DictReader(open("tl.csv"))); assert all(x["pf_taken"] == "" and x["pf_fixed"] != "" for x in r)' || fail "timeline"
+  run "$tdpsim" compare "$quick" --policy new:kvm=6.18 --policy old:kvm=5.10 --json; expect_status 0
+  python3 -c 'import json; p=json.load(open("out.txt"))["policies"]; assert p["old"]["stats"]["pf_taken"] is None and p["new"]["stats"]["pf_taken"] > 0 and p["old"]["ratio"]["pf_taken"] is None and p["old"]["resolved"]["kvm"] == "5.10" and p["new"]["resolved"]["tdp_mmu"] == "1"' || { cat out.txt; fail "compare"; }
+  run "$tdpsim" grid --trace "$quick" --axis kvm=5.10,6.18 -o g.csv; expect_status 0
+  python3 -c 'import csv; r=[x for x in csv.DictReader(open("g.csv")) if x["mark"] == "final"]; assert {x["kvm"]: x["pf_taken"] == "" for x in r} == {"5.10": True, "6.18": False}, r' || { cat g.csv; fail "grid"; }
+  ;;
 signals_remove_the_temporary_and_a_killed_run_is_cleaned_next_time)
   # The trace comes through a FIFO held open and silent, so the replay waits mid-read with
   # its output's temporary made (outputs are opened first).  SIGTERM and SIGINT remove the

@@ -5,6 +5,7 @@ set(cli_cases
   pinned_setting_ignores_trace_sets_and_reports_once
   json_is_byte_identical_across_runs_and_has_every_part
   json_and_table_say_what_each_auto_setting_became
+  a_counter_the_kernel_profile_lacks_is_absent_in_every_output_not_0
   every_stat_is_documented_with_its_kind_in_the_man_page_and_docs
   csv_has_one_row_per_mark_then_final
   table_shows_marks_final_and_digest

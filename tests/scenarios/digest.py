@@ -21,12 +21,12 @@ def canonical(doc):
     lines += ["%s=%s" % (k, v) for k, v in doc["settings"].items()]
     for mark in doc["marks"]:
         lines += ["[mark]", "label=%s" % mark["label"]]
-        lines += ["%s=%d" % (k, v) for k, v in mark["stats"].items()]
+        lines += ["%s=%d" % (k, v or 0) for k, v in mark["stats"].items()]
     lines += ["[final]"]
-    lines += ["%s=%d" % (k, v) for k, v in doc["final"].items()]
+    lines += ["%s=%d" % (k, v or 0) for k, v in doc["final"].items()]
     for vcpu in doc.get("vcpus", []):
         lines += ["[vcpu]"]
-        lines += ["%s=%d" % (k, v) for k, v in vcpu.items()]
+        lines += ["%s=%d" % (k, v or 0) for k, v in vcpu.items()]
     return ("\n".join(lines) + "\n").encode()
 
 

@@ -3,7 +3,8 @@
 #     # expect LABEL: stat=value stat=value ...
 #     # expect FROM..TO: stat=value ...      (the change between two marks)
 #     # expect[KEY=VALUE] LABEL: ...         (only for a replay with --set KEY=VALUE)
-# where LABEL names a mark (or "final").  The values are derived by hand from KVM's rules in
+# where LABEL names a mark (or "final"); a value `absent` expects a counter the kernel profile
+# does not have (JSON null).  The values are derived by hand from KVM's rules in
 # the trace's comments, never copied from an output.  Usage: expect.py TRACE JSON [KEY=VALUE]
 # (without KEY=VALUE the plain lines are checked, with it the lines for that setting).
 import json
@@ -32,10 +33,17 @@ def main():
             continue
         for item in m.group(3).split():
             key, _, want = item.partition("=")
-            got = marks[first].get(key)
+            got = marks[first].get(key, "missing")
+            checked += 1
+            if want == "absent":
+                if got is not None:
+                    print("%s:%d: %s: %s = %s, expected absent" % (trace, n, label, key, got))
+                    bad += 1
+                continue
+            if got == "missing":
+                got = None
             if last and got is not None and key in marks[last]:
                 got = marks[last][key] - got
-            checked += 1
             if got is None or got != int(want, 0):
                 print("%s:%d: %s: %s = %s, expected %s" % (trace, n, label, key, got, want))
                 bad += 1

@@ -551,6 +551,27 @@ START_TEST(a_populate_past_the_memory_budget_is_refused_before_it_starts)
 }
 END_TEST
 
+START_TEST(pf_counters_before_5_19_are_absent_except_pf_fixed)
+{
+	size_t taken = (size_t)tdpsim_stats_find("pf_taken");
+	size_t fixed = (size_t)tdpsim_stats_find("pf_fixed");
+	tdpsim_options o = TDPSIM_OPTIONS_INIT;
+	tdpsim_sim *sim = NULL;
+
+	o.kvm = "5.15"; /* 5.19 brought pf_taken, pf_fast, pf_spurious, pf_emulate, ... */
+	ck_assert_int_eq(tdpsim_sim_new(&sim, &o), 0);
+	ck_assert_int_eq(tdpsim_sim_stat_present(sim, taken), 0);
+	ck_assert_int_eq(tdpsim_sim_stat_present(sim, fixed), 1);
+	ck_assert_int_eq(tdpsim_sim_vcpu_stat_present(sim, 0), 0); /* vCPU stat 0 is pf_taken */
+	ck_assert_str_eq(tdpsim_vcpu_stats_name(0), "pf_taken");
+	tdpsim_sim_free(sim);
+	o.kvm = "6.1";
+	ck_assert_int_eq(tdpsim_sim_new(&sim, &o), 0);
+	ck_assert_int_eq(tdpsim_sim_stat_present(sim, taken), 1);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
 	Suite *s = suite_create("api");
@@ -569,6 +590,7 @@ static Suite *api_suite(void)
 	tcase_add_test(tc, the_work_budget_counts_each_event_before_it_runs);
 	tcase_add_test(tc, a_deleted_memslot_gives_its_metadata_back_to_the_budget);
 	tcase_add_test(tc, a_populate_past_the_memory_budget_is_refused_before_it_starts);
+	tcase_add_test(tc, pf_counters_before_5_19_are_absent_except_pf_fixed);
 	suite_add_tcase(s, tc);
 	return s;
 }

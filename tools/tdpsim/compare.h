@@ -21,6 +21,8 @@ struct policy_result {
 	uint64_t digest;
 	tdpsim_stats final;
 	char settings[2048]; /* "name=value\n" for every setting as the replay used it */
+	char resolved[2048]; /* the same with each auto as it resolved */
+	unsigned char absent[COMPARE_MAX_ROWS]; /* [stat]: not on the policy's kernel profile */
 };
 
 struct policy {

@@ -14,6 +14,11 @@ double compare_ratio(const struct compare_args *a, size_t i, size_t stat, int *d
 	uint64_t base = tdpsim_stats_value(&a->policies[0].result.final, stat);
 	uint64_t v = tdpsim_stats_value(&a->policies[i].result.final, stat);
 
+	/* no ratio with a counter a kernel profile does not have */
+	if (a->policies[0].result.absent[stat] || a->policies[i].result.absent[stat]) {
+		*defined = 0;
+		return 0.0;
+	}
 	*defined = base != 0 || v == 0;
 	if (base == 0)
 		return v == 0 ? 1.0 : 0.0;
@@ -65,8 +70,11 @@ static void table(FILE *f, const struct compare_args *a)
 			int ok;
 			double q = compare_ratio(a, i, a->rows[r], &ok);
 
-			fprintf(f, " %*" PRIu64, w,
-				tdpsim_stats_value(&a->policies[i].result.final, a->rows[r]));
+			if (a->policies[i].result.absent[a->rows[r]])
+				fprintf(f, " %*s", w, "-"); /* not on its kernel profile */
+			else
+				fprintf(f, " %*" PRIu64, w,
+					tdpsim_stats_value(&a->policies[i].result.final, a->rows[r]));
 			if (i && ok)
 				fprintf(f, " %*.3f", w, q);
 			else if (i)
@@ -101,13 +109,14 @@ static void json_string(FILE *f, const char *s, size_t n)
 	fputc('"', f);
 }
 
-/* "settings": every setting as the replay used it, from the child's name=value lines. */
-static void json_settings(FILE *f, const char *lines)
+/* "settings" (or "resolved"): every setting as the replay used it, from the child's
+ * name=value lines. */
+static void json_settings(FILE *f, const char *key, const char *lines)
 {
 	const char *l = lines;
 	int first = 1;
 
-	fputs("      \"settings\": {", f);
+	fprintf(f, "      \"%s\": {", key);
 	while (*l) {
 		const char *eq = strchr(l, '='), *nl = strchr(l, '\n');
 
@@ -139,11 +148,16 @@ static void json_policy(FILE *f, const struct compare_args *a, size_t i)
 		json_string(f, eq + 1, strlen(eq + 1));
 	}
 	fputs("},\n", f);
-	json_settings(f, p->result.settings);
+	json_settings(f, "settings", p->result.settings);
+	json_settings(f, "resolved", p->result.resolved);
 	fputs("      \"stats\": {", f);
-	for (size_t r = 0; r < a->nrows; r++)
-		fprintf(f, "%s\"%s\": %" PRIu64, r ? ", " : "", tdpsim_stats_name(a->rows[r]),
-			tdpsim_stats_value(&p->result.final, a->rows[r]));
+	for (size_t r = 0; r < a->nrows; r++) {
+		fprintf(f, "%s\"%s\": ", r ? ", " : "", tdpsim_stats_name(a->rows[r]));
+		if (p->result.absent[a->rows[r]])
+			fputs("null", f);
+		else
+			fprintf(f, "%" PRIu64, tdpsim_stats_value(&p->result.final, a->rows[r]));
+	}
 	fputs("},\n      \"ratio\": {", f);
 	for (size_t r = 0; r < a->nrows; r++) {
 		int ok;
@@ -187,8 +201,11 @@ static void csv(FILE *f, const struct compare_args *a)
 	for (size_t r = 0; r < a->nrows; r++) {
 		fputs(tdpsim_stats_name(a->rows[r]), f);
 		for (size_t i = 0; i < a->npolicies; i++)
-			fprintf(f, ",%" PRIu64,
-				tdpsim_stats_value(&a->policies[i].result.final, a->rows[r]));
+			if (a->policies[i].result.absent[a->rows[r]])
+				fputc(',', f);
+			else
+				fprintf(f, ",%" PRIu64,
+					tdpsim_stats_value(&a->policies[i].result.final, a->rows[r]));
 		for (size_t i = 1; i < a->npolicies; i++) {
 			int ok;
 			double q = compare_ratio(a, i, a->rows[r], &ok);

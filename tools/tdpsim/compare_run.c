@@ -43,18 +43,29 @@ static int pin(tdpsim_sim *sim, const struct policy *p, struct policy_result *r)
 	return 0;
 }
 
-static void keep_settings(const tdpsim_sim *sim, struct policy_result *r)
+/* Every setting as name=value lines into buf: its value, or (resolved) what an auto became. */
+static void keep_settings(const tdpsim_sim *sim, char *buf, size_t size, int resolved)
 {
 	size_t o = 0;
 
 	for (size_t i = 0; i < tdpsim_setting_count(); i++) {
-		int n = snprintf(r->settings + o, sizeof(r->settings) - o, "%s=%s\n",
-				 tdpsim_setting_name(i), tdpsim_sim_setting_value(sim, i));
+		int n = snprintf(buf + o, size - o, "%s=%s\n", tdpsim_setting_name(i),
+				 resolved ? tdpsim_sim_setting_resolved(sim, i)
+					  : tdpsim_sim_setting_value(sim, i));
 
-		if (n < 0 || (size_t)n >= sizeof(r->settings) - o)
+		if (n < 0 || (size_t)n >= size - o)
 			break;
 		o += (size_t)n;
 	}
+}
+
+static void keep_results(const tdpsim_sim *sim, struct policy_result *r)
+{
+	tdpsim_sim_stats(sim, &r->final);
+	keep_settings(sim, r->settings, sizeof(r->settings), 0);
+	keep_settings(sim, r->resolved, sizeof(r->resolved), 1);
+	for (size_t i = 0; i < tdpsim_stats_count() && i < COMPARE_MAX_ROWS; i++)
+		r->absent[i] = !tdpsim_sim_stat_present(sim, i);
 }
 
 /* The timeline's file, opened as every output is (tdpsim/output.h); fills r on failure. */
@@ -108,8 +119,7 @@ static void replay(const struct compare_args *a, const struct policy *p, struct 
 		timeline_csv_finish(&tl, sim);
 	r->events = (uint64_t)n;
 	r->digest = tdpsim_sim_digest(sim);
-	tdpsim_sim_stats(sim, &r->final);
-	keep_settings(sim, r);
+	keep_results(sim, r);
 	if (tdpsim_sim_halted(sim, NULL, NULL, NULL)) {
 		r->status = EXIT_MACHINE_CHECK;
 		snprintf(r->message, sizeof(r->message), "the simulated machine took a machine "

@@ -102,11 +102,15 @@ int grid_cell_done(const struct grid *g, const struct grid_cell *c, const char *
 	return f != NULL;
 }
 
-static void write_row(FILE *f, const tdpsim_stats *st, const char *label)
+/* A counter the cell's kernel profile does not have is an empty field. */
+static void write_row(FILE *f, const tdpsim_sim *sim, const tdpsim_stats *st, const char *label)
 {
 	fputs("row ", f);
 	for (size_t i = 0; i < tdpsim_stats_count(); i++)
-		fprintf(f, "%" PRIu64 ",", tdpsim_stats_value(st, i));
+		if (tdpsim_sim_stat_present(sim, i))
+			fprintf(f, "%" PRIu64 ",", tdpsim_stats_value(st, i));
+		else
+			fputc(',', f);
 	csv_field(f, label);
 	fputc('\n', f);
 }
@@ -125,10 +129,10 @@ static void write_result(FILE *f, const char *key, const tdpsim_sim *sim, int64_
 		const char *label;
 
 		tdpsim_sim_mark(sim, i, &label, &st);
-		write_row(f, &st, label);
+		write_row(f, sim, &st, label);
 	}
 	tdpsim_sim_stats(sim, &st);
-	write_row(f, &st, "final");
+	write_row(f, sim, &st, "final");
 }
 
 static int cell_failed(const struct grid *g, const struct grid_cell *c, const char *why)

@@ -27,14 +27,20 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void json_stats(FILE *f, const tdpsim_stats *s, const char *indent)
+/* A counter the kernel profile does not have is null (tdpsim_sim_stat_present). */
+static void json_stats(FILE *f, const tdpsim_sim *sim, const tdpsim_stats *s, const char *indent)
 {
 	size_t n = tdpsim_stats_count();
 
 	fputs("{\n", f);
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%s  \"%s\": %" PRIu64 "%s\n", indent, tdpsim_stats_name(i),
-			tdpsim_stats_value(s, i), i + 1 < n ? "," : "");
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s  \"%s\": ", indent, tdpsim_stats_name(i));
+		if (tdpsim_sim_stat_present(sim, i))
+			fprintf(f, "%" PRIu64, tdpsim_stats_value(s, i));
+		else
+			fputs("null", f);
+		fputs(i + 1 < n ? ",\n" : "\n", f);
+	}
 	fprintf(f, "%s}", indent);
 }
 
@@ -61,7 +67,7 @@ static void report_json(FILE *f, const tdpsim_sim *sim)
 	}
 	fputs("  },\n  \"final\": ", f);
 	tdpsim_sim_stats(sim, &st);
-	json_stats(f, &st, "  ");
+	json_stats(f, sim, &st, "  ");
 	fputs(",\n  \"vcpus\": [", f);
 	for (unsigned v = 0; v < tdpsim_sim_vcpu_count(sim); v++) {
 		tdpsim_vcpu_stats vs;
@@ -69,9 +75,14 @@ static void report_json(FILE *f, const tdpsim_sim *sim)
 
 		tdpsim_sim_vcpu_stats(sim, v, &vs);
 		fputs(v ? ", {" : "\n    {", f);
-		for (size_t i = 0; i < n; i++)
-			fprintf(f, "\"%s\": %" PRIu64 "%s", tdpsim_vcpu_stats_name(i),
-				tdpsim_vcpu_stats_value(&vs, i), i + 1 < n ? ", " : "");
+		for (size_t i = 0; i < n; i++) {
+			fprintf(f, "\"%s\": ", tdpsim_vcpu_stats_name(i));
+			if (tdpsim_sim_vcpu_stat_present(sim, i))
+				fprintf(f, "%" PRIu64, tdpsim_vcpu_stats_value(&vs, i));
+			else
+				fputs("null", f);
+			fputs(i + 1 < n ? ", " : "", f);
+		}
 		fputc('}', f);
 	}
 	fputs(tdpsim_sim_vcpu_count(sim) ? "\n  ],\n  \"marks\": [" : "],\n  \"marks\": [", f);
@@ -82,7 +93,7 @@ static void report_json(FILE *f, const tdpsim_sim *sim)
 		fputs(i ? ",\n    {\n      \"label\": " : "\n    {\n      \"label\": ", f);
 		json_string(f, label);
 		fputs(",\n      \"stats\": ", f);
-		json_stats(f, &st, "      ");
+		json_stats(f, sim, &st, "      ");
 		fputs("\n    }", f);
 	}
 	fputs(nmarks ? "\n  ],\n  \"notices\": [" : "],\n  \"notices\": [", f);
@@ -114,11 +125,15 @@ void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void csv_row(FILE *f, const char *label, const tdpsim_stats *st)
+/* An absent counter (tdpsim_sim_stat_present) is an empty field. */
+static void csv_row(FILE *f, const tdpsim_sim *sim, const char *label, const tdpsim_stats *st)
 {
 	csv_field(f, label);
 	for (size_t i = 0; i < tdpsim_stats_count(); i++)
-		fprintf(f, ",%" PRIu64, tdpsim_stats_value(st, i));
+		if (tdpsim_sim_stat_present(sim, i))
+			fprintf(f, ",%" PRIu64, tdpsim_stats_value(st, i));
+		else
+			fputc(',', f);
 	fputc('\n', f);
 }
 
@@ -135,10 +150,10 @@ static void report_csv(FILE *f, const tdpsim_sim *sim)
 		const char *label;
 
 		tdpsim_sim_mark(sim, i, &label, &st);
-		csv_row(f, label, &st);
+		csv_row(f, sim, label, &st);
 	}
 	tdpsim_sim_stats(sim, &st);
-	csv_row(f, "final", &st);
+	csv_row(f, sim, "final", &st);
 }
 
 static void report_table(FILE *f, const tdpsim_sim *sim, const struct report_info *info)
@@ -185,7 +200,10 @@ static void report_table(FILE *f, const tdpsim_sim *sim, const struct report_inf
 	for (size_t i = 0; i < tdpsim_stats_count(); i++) {
 		fprintf(f, "%-*s", name_width, tdpsim_stats_name(i));
 		for (size_t c = 0; c < ncols; c++)
-			fprintf(f, " %16" PRIu64, tdpsim_stats_value(&cols[c], i));
+			if (tdpsim_sim_stat_present(sim, i))
+				fprintf(f, " %16" PRIu64, tdpsim_stats_value(&cols[c], i));
+			else
+				fprintf(f, " %16s", "-"); /* the kernel profile has no such counter */
 		fputc('\n', f);
 	}
 	for (size_t i = 0; i < tdpsim_sim_notice_count(sim); i++)

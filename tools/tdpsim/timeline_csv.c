@@ -179,7 +179,10 @@ static void write_row(struct timeline_csv *t, uint64_t end, const tdpsim_stats *
 	fprintf(t->f, "%" PRIu64 ",%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, t->rows,
 		timeline_unit_name(t->unit), end, s->accesses, s->events, s->sim_ns);
 	for (size_t i = 0; i < sizeof(delta_cols) / sizeof(delta_cols[0]); i++)
-		fprintf(t->f, ",%" PRIu64, stat(s, delta_cols[i]) - stat(p, delta_cols[i]));
+		if (tdpsim_sim_stat_present(t->sim, (size_t)tdpsim_stats_find(delta_cols[i])))
+			fprintf(t->f, ",%" PRIu64, stat(s, delta_cols[i]) - stat(p, delta_cols[i]));
+		else
+			fputc(',', t->f); /* not on the kernel profile: absent, not 0 */
 	/* An L1 miss goes to the STLB (stlb_hits) or on to a walk (stlb_misses), and a walk
 	 * counts as an iTLB or dTLB miss by the access's kind (cpu/vcpu.c, fill_tlb). */
 	write_mpka(t->f, s->stlb_hits - p->stlb_hits + s->stlb_misses - p->stlb_misses, acc);
@@ -207,6 +210,7 @@ int timeline_csv_start(struct timeline_csv *t, FILE *f, tdpsim_sim *sim,
 
 	memset(t, 0, sizeof(*t));
 	t->f = f;
+	t->sim = sim;
 	t->unit = unit;
 	t->every = every;
 	tdpsim_sim_stats(sim, &t->prev);

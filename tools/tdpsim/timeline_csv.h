@@ -19,6 +19,7 @@ struct timeline_csv {
 	tdpsim_interval_unit unit;
 	uint64_t every;
 	tdpsim_stats prev; /* the stats at the end of the previous row */
+	const tdpsim_sim *sim; /* which counters its kernel profile has (read only) */
 	uint64_t rows;
 };
 
