@@ -222,6 +222,7 @@ static int do_mark(tdpsim_sim *sim, const tdpsim_event *ev)
 	}
 	m = &sim->marks[sim->nmarks++];
 	m->label = label;
+	m->settings = sim->settings;
 	sim_stats_now(sim, &m->stats);
 	m->stats.events++; /* the mark counts itself, as the final stats will */
 	return 0;

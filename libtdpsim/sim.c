@@ -139,6 +139,14 @@ const char *tdpsim_sim_setting_resolved(const tdpsim_sim *sim, size_t i)
 				 sizeof(sim->valbuf[i]));
 }
 
+const char *tdpsim_sim_mark_setting(const tdpsim_sim *sim, size_t mark, size_t i)
+{
+	if (!sim || mark >= sim->nmarks || i >= SET__COUNT)
+		return NULL;
+	return settings_resolved(&sim->marks[mark].settings, (int)i,
+				 ((tdpsim_sim *)sim)->valbuf[i], sizeof(sim->valbuf[i]));
+}
+
 int tdpsim_sim_setting_pinned(const tdpsim_sim *sim, size_t i)
 {
 	return sim && i < SET__COUNT ? sim->settings.s[i].pinned : 0;

@@ -25,6 +25,7 @@
 struct mark {
 	char *label;
 	tdpsim_stats stats;
+	struct settings settings; /* as they stood at the mark: a `set` may change them later */
 };
 
 #define SIM_MAX_MODELS_DIRS 16

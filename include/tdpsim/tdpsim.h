@@ -146,6 +146,11 @@ TDPSIM_EXTERN int tdpsim_sim_mark(const tdpsim_sim *sim, size_t i, const char **
 #define tdpsim_sim_mark(sim, i, label, out) \
 	tdpsim_sim_mark_sized((sim), (i), (label), (out), sizeof(tdpsim_stats))
 
+/* Setting i as it stood at mark `mark`, resolved as tdpsim_sim_setting_resolved resolves it
+ * (a trace's `set` may change a setting between marks); NULL if there is no such mark or
+ * setting.  The string lives until the next call for the same setting. */
+TDPSIM_EXTERN const char *tdpsim_sim_mark_setting(const tdpsim_sim *sim, size_t mark, size_t i);
+
 /*
  * Things the replay wants a person to know that are not errors, e.g. a trace `set` ignored
  * because the setting is pinned (reported once per setting).  In order of occurrence.

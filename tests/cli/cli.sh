@@ -110,11 +110,12 @@ PY
   expect_in sky.txt "tdp_mmu=auto(0)"
   ;;
 every_stat_is_documented_with_its_kind_in_the_man_page_and_docs)
-  # Each counter the CSV header names has a row in docs/stats.md saying gauge or total, and
-  # an entry in the man page's OUTPUT section.
+  # Each counter the CSV header names (before the settings' columns, from mmu on) has a row in
+  # docs/stats.md saying gauge or total, and an entry in the man page's OUTPUT section.
   "$tdpsim" replay "$quick" --csv -o s.csv
   for name in $(head -n 1 s.csv | tr , ' '); do
     [ "$name" = label ] && continue
+    [ "$name" = mmu ] && break
     grep -qE "^\| [^|]*\`$name\`[^|]* \| (gauge|total) \|" "$src/docs/stats.md" ||
       fail "$name: no row with its kind in docs/stats.md"
     sed -n '/^\.SH OUTPUT/,/^\.SS/p' "$src/docs/tdpsim.1" | grep -qw -- "$name" ||
@@ -129,6 +130,23 @@ csv_has_one_row_per_mark_then_final)
   col=$(head -n 1 g.csv | tr , '\n' | grep -nx events | cut -d: -f1)
   [ "$(tail -n 1 g.csv | cut -d, -f1)" = final ] || fail "last row is not final"
   [ "$(tail -n 1 g.csv | cut -d, -f"$col")" = 20 ] || fail "final events is not 20"
+  ;;
+csv_rows_carry_the_settings_as_they_stood_at_each_mark)
+  # After the counters, every setting as resolved at that row: nx_huge_pages=auto is force on
+  # skylake-sp (it has X86_BUG_ITLB_MULTIHIT: kvm/mmu.c get_nx_auto_mode) until the trace
+  # sets it off; eager_page_split 1 (KVM's default) until it sets 0.
+  printf 'tdpsim-trace 1\nmemslot slot=0 gpa=0 size=1G hva=0x7f0000000000\nmark label=before\nset nx_huge_pages=off eager_page_split=0\nmark label=after\n' > chg.tdpt
+  "$tdpsim" replay chg.tdpt --csv -o chg.csv
+  python3 - <<'P' || fail "see above"
+import csv
+rows = {r["label"]: r for r in csv.DictReader(open("chg.csv"))}
+assert (rows["before"]["nx_huge_pages"], rows["before"]["eager_page_split"]) == ("force", "1"), rows["before"]
+for label in ("after", "final"):
+    assert (rows[label]["nx_huge_pages"], rows[label]["eager_page_split"]) == ("off", "0"), rows[label]
+assert all(r["kvm"] == "6.18" and r["tdp_mmu"] == "1" for r in rows.values())
+P
+  run "$tdpsim" replay chg.tdpt --json; expect_status 0
+  python3 -c 'import json; m=json.load(open("out.txt"))["marks"]; assert [x["resolved"]["nx_huge_pages"] for x in m] == ["force", "off"]' || fail "JSON marks"
   ;;
 table_shows_marks_final_and_digest)
   run "$tdpsim" replay "$quick"; expect_status 0

@@ -8,6 +8,7 @@ set(cli_cases
   a_counter_the_kernel_profile_lacks_is_absent_in_every_output_not_0
   every_stat_is_documented_with_its_kind_in_the_man_page_and_docs
   csv_has_one_row_per_mark_then_final
+  csv_rows_carry_the_settings_as_they_stood_at_each_mark
   table_shows_marks_final_and_digest
   table_columns_line_up_for_every_stat
   output_file_appears_complete_and_only_on_success

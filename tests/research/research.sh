@@ -191,7 +191,7 @@ compare_stats_chooses_the_rows)
   run "$tdpsim" compare "$dirty" --policy a: --stats pages_2m,colour; expect_status 2
   expect_in err.txt "no stat 'colour'"
   "$tdpsim" compare "$dirty" --policy a: --stats all --csv > all.csv
-  [ "$(($(wc -l < all.csv) - 1))" -eq "$(head -1 <("$tdpsim" replay "$dirty" --csv) | tr ',' '\n' | tail -n +2 | wc -l)" ] ||
+  [ "$(($(wc -l < all.csv) - 1))" -eq "$(head -1 <("$tdpsim" replay "$dirty" --csv) | tr ',' '\n' | tail -n +2 | sed '/^mmu$/,$d' | wc -l)" ] ||
     fail "--stats all is not every stat"
   ;;
 compare_rejects_bad_policies_with_a_message)

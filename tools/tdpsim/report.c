@@ -92,7 +92,13 @@ static void report_json(FILE *f, const tdpsim_sim *sim)
 		tdpsim_sim_mark(sim, i, &label, &st);
 		fputs(i ? ",\n    {\n      \"label\": " : "\n    {\n      \"label\": ", f);
 		json_string(f, label);
-		fputs(",\n      \"stats\": ", f);
+		/* the settings as they stood at the mark, resolved: a `set` may change them */
+		fputs(",\n      \"resolved\": {", f);
+		for (size_t k = 0; k < nset; k++) {
+			fprintf(f, "%s\"%s\": ", k ? ", " : "", tdpsim_setting_name(k));
+			json_string(f, tdpsim_sim_mark_setting(sim, i, k));
+		}
+		fputs("},\n      \"stats\": ", f);
 		json_stats(f, sim, &st, "      ");
 		fputs("\n    }", f);
 	}
@@ -125,8 +131,10 @@ void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* An absent counter (tdpsim_sim_stat_present) is an empty field. */
-static void csv_row(FILE *f, const tdpsim_sim *sim, const char *label, const tdpsim_stats *st)
+/* An absent counter (tdpsim_sim_stat_present) is an empty field; then the settings as they
+ * stood at the mark (mark < 0: at the end), resolved. */
+static void csv_row(FILE *f, const tdpsim_sim *sim, const char *label, const tdpsim_stats *st,
+		    long mark)
 {
 	csv_field(f, label);
 	for (size_t i = 0; i < tdpsim_stats_count(); i++)
@@ -134,6 +142,11 @@ static void csv_row(FILE *f, const tdpsim_sim *sim, const char *label, const tdp
 			fprintf(f, ",%" PRIu64, tdpsim_stats_value(st, i));
 		else
 			fputc(',', f);
+	for (size_t i = 0; i < tdpsim_setting_count(); i++) {
+		fputc(',', f);
+		csv_field(f, mark < 0 ? tdpsim_sim_setting_resolved(sim, i)
+				      : tdpsim_sim_mark_setting(sim, (size_t)mark, i));
+	}
 	fputc('\n', f);
 }
 
@@ -145,15 +158,17 @@ static void report_csv(FILE *f, const tdpsim_sim *sim)
 	fputs("label", f);
 	for (size_t i = 0; i < tdpsim_stats_count(); i++)
 		fprintf(f, ",%s", tdpsim_stats_name(i));
+	for (size_t i = 0; i < tdpsim_setting_count(); i++)
+		fprintf(f, ",%s", tdpsim_setting_name(i));
 	fputc('\n', f);
 	for (size_t i = 0; i < tdpsim_sim_mark_count(sim); i++) {
 		const char *label;
 
 		tdpsim_sim_mark(sim, i, &label, &st);
-		csv_row(f, sim, label, &st);
+		csv_row(f, sim, label, &st, (long)i);
 	}
 	tdpsim_sim_stats(sim, &st);
-	csv_row(f, sim, "final", &st);
+	csv_row(f, sim, "final", &st, -1);
 }
 
 static void report_table(FILE *f, const tdpsim_sim *sim, const struct report_info *info)
