@@ -16,9 +16,11 @@
 #include <trace-cmd.h>
 #include <trace-seq.h>
 
+/* The top buffer and at most this many instance buffers (trace-cmd record -B, extract -B). */
+#define TC_MAX_BUFFERS 64
+
 struct tc_ctx {
 	struct imp *im;
-	struct tep_handle *tep;
 	struct trace_seq seq;
 	int rc;
 };
@@ -26,10 +28,10 @@ struct tc_ctx {
 static int tc_record(struct tracecmd_input *h, struct tep_record *record, int cpu, void *data)
 {
 	struct tc_ctx *c = data;
-	struct tep_event *event = tep_find_event_by_record(c->tep, record);
+	struct tep_handle *tep = tracecmd_get_tep(h);
+	struct tep_event *event = tep_find_event_by_record(tep, record);
 	struct imp_rec rec;
 
-	(void)h;
 	(void)cpu;
 	c->im->line++;
 	if (c->im->w)
@@ -39,9 +41,9 @@ static int tc_record(struct tracecmd_input *h, struct tep_record *record, int cp
 		return c->rc < 0;
 	}
 	trace_seq_reset(&c->seq);
-	tep_print_event(c->tep, &c->seq, record, "%s", TEP_PRINT_INFO);
+	tep_print_event(tep, &c->seq, record, "%s", TEP_PRINT_INFO);
 	trace_seq_terminate(&c->seq);
-	rec.thread = tep_data_pid(c->tep, record);
+	rec.thread = tep_data_pid(tep, record);
 	rec.ts_ns = record->ts;
 	rec.name = event->name;
 	rec.name_len = strlen(event->name);
@@ -50,22 +52,41 @@ static int tc_record(struct tracecmd_input *h, struct tep_record *record, int cp
 	return c->rc < 0;
 }
 
+/*
+ * The records of every buffer in the file - the top one and each instance's (a private
+ * instance is how one records beside other tracing: trace-cmd record -B NAME, or events
+ * enabled in tracefs's instances/NAME and trace-cmd extract -B NAME) - merged in time order
+ * by tracecmd_iterate_events_multi.
+ */
 int imp_tracecmd_run(struct imp *im, const char *path)
 {
+	struct tracecmd_input *h[1 + TC_MAX_BUFFERS];
 	struct tc_ctx c;
-	struct tracecmd_input *h = tracecmd_open(path, 0);
+	int n = 1, i, nr;
 
-	if (!h)
+	h[0] = tracecmd_open(path, 0);
+	if (!h[0])
 		return err_set(TDPSIM_EIO, "%s: libtracecmd cannot open it as a trace.dat file",
 			       path);
+	nr = tracecmd_buffer_instances(h[0]);
+	if (nr > TC_MAX_BUFFERS) {
+		tracecmd_close(h[0]);
+		return err_set(TDPSIM_EINPUT, "%s: %d instance buffers, at most %d are read", path,
+			       nr, TC_MAX_BUFFERS);
+	}
+	for (i = 0; i < nr; i++) {
+		h[n] = tracecmd_buffer_instance_handle(h[0], i);
+		if (h[n])
+			n++;
+	}
 	im->line = 0;
 	memset(&c, 0, sizeof(c));
 	c.im = im;
-	c.tep = tracecmd_get_tep(h);
 	trace_seq_init(&c.seq);
-	tracecmd_iterate_events(h, NULL, 0, tc_record, &c);
+	tracecmd_iterate_events_multi(h, n, tc_record, &c);
 	trace_seq_destroy(&c.seq);
-	tracecmd_close(h);
+	while (n-- > 0)
+		tracecmd_close(h[n]);
 	return c.rc < 0 ? c.rc : imp_kvm_finish(im);
 }
 
