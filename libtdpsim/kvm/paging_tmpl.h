@@ -393,13 +393,8 @@ static int FNAME(sync_spte)(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp, int 
 	kvm_mmu_page_set_translation(sp, i, gfn, pte_access);
 	slot = memslots_by_gfn(&kvm->memslots, gfn);
 	kvm->work.make_spte++;
-	spte = make_spte(m, sp->role.level, spte_to_pfn(old), pte_access,
-			 old & m->host_writable, true, true, is_nx_huge_page_enabled(kvm));
-	if (is_writable_pte(spte) && !is_writable_pte(old) &&
-	    mmu_try_to_unsync_pages(kvm, slot, gfn, true, true))
-		spte = spte_wrprot(m, spte);
-	if (slot && is_writable_pte(spte))
-		mark_page_dirty_in_slot(slot, gfn);
+	make_spte(vcpu, sp, slot, pte_access, gfn, spte_to_pfn(old), old, true, true,
+		  old & m->host_writable, &spte);
 	mmu_spte_set(kvm, sp, i, spte);
 	/* mmu_spte_update: a leaf that could be written and no longer can must be flushed. */
 	return (old & m->mmu_writable) && !is_writable_pte(spte);

@@ -28,6 +28,7 @@ enum key_kind {
 	K_DESCRIPTION = INI_DESCRIPTION,
 	K_BOOL = INI_BOOL,
 	K_LOG_OFF = INI_OWN,
+	K_OLD_WRITABLE,
 };
 
 #define KEY(field, kind) { #field, kind, offsetof(struct kvm_profile, field) }
@@ -49,13 +50,33 @@ static const struct ini_key keys[] = {
 	KEY(pf_stats, K_BOOL),
 	KEY(write_protected_result, K_BOOL),
 	KEY(per_mmu_nx_lists, K_BOOL),
+	KEY(make_spte_old_writable, K_OLD_WRITABLE),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 #define FIRST_SWITCH 2
 
-/* enum log_off_recovery, by value. */
+/* enum log_off_recovery and enum spte_old_writable, by value. */
 static const char *const log_off_words[] = { "zap-leaves", "zap-collapsible",
-					     "recover-in-place" };
+					     "recover-in-place", NULL };
+static const char *const old_writable_words[] = { "sync-keeps", "keeps", "leaf-keeps",
+						  "leaf-skips-unsync", NULL };
+
+/* The words of an enum kind (NULL-terminated), or NULL for the other kinds. */
+static const char *const *kind_words(int kind)
+{
+	return kind == K_LOG_OFF ? log_off_words
+	       : kind == K_OLD_WRITABLE ? old_writable_words
+					: NULL;
+}
+
+static size_t count_words(const char *const *words)
+{
+	size_t n = 0;
+
+	while (words[n])
+		n++;
+	return n;
+}
 
 /* A word list "a|b|c" for messages. */
 static void join(char *buf, size_t n, const char *const *words, size_t count)
@@ -89,31 +110,29 @@ static void fail(struct parse *p, const char *fmt, ...)
 	ini_text_fail(&p->t, p->t.line, "%s", msg);
 }
 
+/* Both enums are stored as the int their word list numbers them by. */
+_Static_assert(sizeof(enum log_off_recovery) == sizeof(int), "an enum switch is an int");
+_Static_assert(sizeof(enum spte_old_writable) == sizeof(int), "an enum switch is an int");
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *p = user;
-	char *field;
+	const char *const *words;
+	char list[128];
 	int k;
 
 	k = ini_text_key(&p->t, section, name, value);
 	if (k < 0)
 		return k == -1;
-	field = (char *)p->out + keys[k].off;
-	switch (keys[k].kind) {
-	case K_LOG_OFF:
-		for (size_t w = 0; w < sizeof(log_off_words) / sizeof(log_off_words[0]); w++)
-			if (strcmp(value, log_off_words[w]) == 0) {
-				*(enum log_off_recovery *)field = (enum log_off_recovery)w;
-				return 1;
-			}
-		{
-			char list[128];
-
-			join(list, sizeof(list), log_off_words,
-			     sizeof(log_off_words) / sizeof(log_off_words[0]));
-			fail(p, "%s = '%s': not one of %s", name, value, list);
+	words = kind_words(keys[k].kind);
+	for (size_t w = 0; words && words[w]; w++)
+		if (strcmp(value, words[w]) == 0) {
+			*(int *)((char *)p->out + keys[k].off) = (int)w;
+			return 1;
 		}
-		return 0;
+	if (words) {
+		join(list, sizeof(list), words, count_words(words));
+		fail(p, "%s = '%s': not one of %s", name, value, list);
 	}
 	return 0;
 }
@@ -233,12 +252,11 @@ const char *kvm_profile_switch_text(const struct kvm_profile *p, size_t i)
 	field = (const char *)p + k->off;
 	if (k->kind == K_BOOL)
 		return *(const bool *)field ? "true" : "false";
-	if (k->kind == K_LOG_OFF) {
-		enum log_off_recovery v = *(const enum log_off_recovery *)field;
+	if (kind_words(k->kind)) {
+		const char *const *words = kind_words(k->kind);
+		int v = *(const int *)field;
 
-		return (size_t)v < sizeof(log_off_words) / sizeof(log_off_words[0])
-			       ? log_off_words[v]
-			       : "?";
+		return v >= 0 && (size_t)v < count_words(words) ? words[v] : "?";
 	}
 	return NULL;
 }

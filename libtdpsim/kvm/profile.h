@@ -19,6 +19,17 @@ enum log_off_recovery {
 	LOG_OFF_RECOVER_IN_PLACE = 2,  /* 6.13+: make_huge_spte over the table, no refault */
 };
 
+/*
+ * What make_spte (spte.c) does when the SPTE it replaces is writable: keep the new one as
+ * the old was - no unsync attempt and no Dirty bit - or only skip the unsync attempt.
+ */
+enum spte_old_writable {
+	OLD_WRITABLE_SYNC_KEEPS = 0,   /* <= 5.15: only a sync (!can_unsync) keeps it */
+	OLD_WRITABLE_KEEPS = 1,        /* 5.16-6.12.0: any writable old SPTE, a table too */
+	OLD_WRITABLE_LEAF_KEEPS = 2,   /* 6.13's fix in 6.6.y/6.12.y: a writable leaf only */
+	OLD_WRITABLE_LEAF_NO_UNSYNC = 3, /* 6.13: D always; a writable leaf skips the unsync */
+};
+
 struct kvm_profile {
 	char name[32];
 	char description[128];
@@ -53,6 +64,8 @@ struct kvm_profile {
 	/* 6.18 possible-NX lists per MMU type, to_zap computed per list.  With the TDP MMU alone
 	 * there is one list either way: no effect until the shadow MMU is simulated. */
 	bool per_mmu_nx_lists;
+	/* 5.16, 6.13 (and 6.13's fix in 6.6.y/6.12.y): make_spte over a writable SPTE. */
+	enum spte_old_writable make_spte_old_writable;
 };
 
 /* The profile called `name` - a built-in one, or one loaded from a file by

@@ -697,15 +697,8 @@ int mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot, struct kvm
 	}
 	kvm->work.make_spte++;
 	old = sp->spt[i];
-	spte = make_spte(m, level, pfn, pte_access, host_writable, prefetch, false,
-			 is_nx_huge_page_enabled(kvm));
-	/* make_spte: unsync what the writable SPTE reaches, unless the old leaf was writable
-	 * already (then any such table is unsync already). */
-	if (is_writable_pte(spte) && (!is_last_spte(old, level) || !is_writable_pte(old)) &&
-	    mmu_try_to_unsync_pages(kvm, slot, gfn, false, prefetch)) {
-		wrprot = true;
-		spte = spte_wrprot(m, spte);
-	}
+	wrprot = make_spte(vcpu, sp, slot, pte_access, gfn, pfn, old, prefetch, false,
+			   host_writable, &spte);
 	if (old == spte) {
 		ret = RET_PF_SPURIOUS;
 	} else {
@@ -713,8 +706,6 @@ int mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot, struct kvm
 		flush |= is_shadow_present_pte(old) && (old & m->mmu_writable) &&
 			 !is_writable_pte(spte);
 		mmu_spte_set(kvm, sp, i, spte);
-		if (is_writable_pte(spte)) /* make_spte: a writable SPTE logs its page */
-			mark_page_dirty_in_slot(slot, gfn);
 	}
 	if (wrprot && fault && fault->write)
 		ret = kvm->profile->write_protected_result ? RET_PF_WRITE_PROTECTED

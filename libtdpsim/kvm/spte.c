@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Building SPTEs as KVM's spte.c does (make_spte, make_small_spte, ...), in EPT format. */
 #include "kvm/spte.h"
+#include "kvm/kvm.h"
+#include "kvm/shadow_mmu.h"
 #include "tdpsim/trace.h"
 
 const struct spte_masks spte_masks_ept = {
@@ -33,20 +35,56 @@ const struct spte_masks spte_masks_x86 = {
 	.memtype = 0,
 };
 
-uint64_t make_spte(const struct spte_masks *m, int level, uint64_t pfn, unsigned access,
-		   bool host_writable, bool prefetch, bool synchronizing,
-		   bool nx_huge_page_workaround)
+/*
+ * The goto out of make_spte over a writable old SPTE, by release: `keep` builds the new
+ * SPTE without the unsync attempt and without Dirty, `*skip_unsync` only skips the attempt.
+ */
+static bool old_writable_keeps(enum spte_old_writable rule, uint64_t old_spte, int level,
+			       bool synchronizing, bool *skip_unsync)
 {
+	bool leaf = is_last_spte(old_spte, level), keep;
+
+	*skip_unsync = false;
+	if (!is_writable_pte(old_spte))
+		return false;
+	switch (rule) {
+	case OLD_WRITABLE_SYNC_KEEPS: /* <= 5.15: if (!can_unsync && is_writable_pte(old)) */
+		keep = synchronizing;
+		break;
+	case OLD_WRITABLE_KEEPS: /* 5.16: if (is_writable_pte(old)), tables too */
+		keep = true;
+		break;
+	case OLD_WRITABLE_LEAF_KEEPS: /* 6.13's fix in 6.6.y/6.12.y: a leaf only */
+		keep = leaf;
+		break;
+	default: /* 6.13: Dirty always; a writable leaf needs no unsync */
+		*skip_unsync = leaf;
+		return false;
+	}
+	*skip_unsync = keep;
+	return keep;
+}
+
+bool make_spte(struct kvm_vcpu *vcpu, const struct kvm_mmu_page *sp,
+	       struct kvm_memory_slot *slot, unsigned pte_access, uint64_t gfn, uint64_t pfn,
+	       uint64_t old_spte, bool prefetch, bool synchronizing, bool host_writable,
+	       uint64_t *new_spte)
+{
+	struct kvm *kvm = vcpu->kvm;
+	const struct spte_masks *m = kvm->spte;
+	int level = sp->role.level;
 	uint64_t spte = SPTE_MMU_PRESENT_MASK | m->present;
+	bool wrprot = false, keep, skip_unsync;
 
 	/* A prefetched SPTE starts without Accessed (mark_spte_for_access_track, A/D on). */
 	if (!prefetch || synchronizing)
 		spte |= m->accessed;
-	/* NX huge pages: a huge leaf is never executable while the workaround is on. */
-	if (level > PG_LEVEL_4K && (access & ACC_EXEC_MASK) && nx_huge_page_workaround)
-		access &= ~ACC_EXEC_MASK;
-	spte |= access & ACC_EXEC_MASK ? m->x : m->nx;
-	if (access & ACC_USER_MASK)
+	/* NX huge pages: a huge leaf is never executable while the workaround is on, in
+	 * every MMU (the shadow MMU's too, for simplicity, as KVM says). */
+	if (level > PG_LEVEL_4K && (pte_access & ACC_EXEC_MASK) && is_nx_huge_page_enabled(kvm))
+		pte_access &= ~ACC_EXEC_MASK;
+	spte |= pte_access & ACC_EXEC_MASK ? m->x : m->nx;
+	if (pte_access & ACC_USER_MASK)
 		spte |= m->user;
 	if (level > PG_LEVEL_4K)
 		spte |= SPTE_PAGE_SIZE_MASK;
@@ -54,11 +92,25 @@ uint64_t make_spte(const struct spte_masks *m, int level, uint64_t pfn, unsigned
 	if (host_writable)
 		spte |= m->host_writable;
 	else
-		access &= ~ACC_WRITE_MASK;
+		pte_access &= ~ACC_WRITE_MASK;
 	spte |= pfn << PAGE_SHIFT;
-	if (access & ACC_WRITE_MASK)
-		spte |= VMX_EPT_WRITABLE_MASK | m->mmu_writable | m->dirty;
-	return spte;
+	if (pte_access & ACC_WRITE_MASK) {
+		spte |= VMX_EPT_WRITABLE_MASK | m->mmu_writable;
+		keep = old_writable_keeps(kvm->profile->make_spte_old_writable, old_spte, level,
+					  synchronizing, &skip_unsync);
+		/* Unsync the guest tables the writable SPTE reaches, or write-protect it. */
+		if (!skip_unsync && mmu_try_to_unsync_pages(kvm, slot, gfn, synchronizing, prefetch)) {
+			wrprot = true;
+			spte &= ~(VMX_EPT_WRITABLE_MASK | m->mmu_writable);
+		} else if (!keep) {
+			spte |= m->dirty;
+		}
+	}
+	/* Only ever 4K while logging: kvm_mmu_hugepage_adjust maps nothing larger. */
+	if (slot && is_writable_pte(spte))
+		mark_page_dirty_in_slot(slot, gfn);
+	*new_spte = spte;
+	return wrprot;
 }
 
 uint64_t make_nonleaf_spte(const struct spte_masks *m, uint64_t child_pfn)

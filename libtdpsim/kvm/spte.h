@@ -121,15 +121,22 @@ static inline bool spte_is_mmio(const struct spte_masks *m, uint64_t spte)
 	return (spte & m->mmio_mask) == m->mmio_value && !is_shadow_present_pte(spte);
 }
 
+struct kvm_vcpu;
+struct kvm_memory_slot;
+
 /*
- * make_spte (spte.c): the leaf SPTE for `pfn` at `level` with `access` (ACC_*) in format
- * `m`.  `prefetch` leaves Accessed clear unless `synchronizing` (FNAME(sync_spte)).  A
- * writable result has Dirty set; the caller that write-tracks (the shadow MMU's
- * mmu_try_to_unsync_pages) takes W away again with spte_wrprot.
+ * make_spte (spte.c): in *new_spte, the leaf SPTE that maps `gfn` to `pfn` in `sp` (at its
+ * level) with `pte_access` (ACC_*), in the VM's format, to replace `old_spte`.  `prefetch`
+ * leaves Accessed clear unless `synchronizing` (FNAME(sync_spte)); without `host_writable`
+ * there is no write.  A write is granted (with Dirty) only where mmu_try_to_unsync_pages
+ * allows it; over a writable old SPTE the profile says what is skipped
+ * (make_spte_old_writable).  A writable result marks gfn dirty in a dirty-logged slot
+ * (mark_page_dirty_in_slot).  Returns whether the write was taken away (wrprot).
  */
-uint64_t make_spte(const struct spte_masks *m, int level, uint64_t pfn, unsigned access,
-		   bool host_writable, bool prefetch, bool synchronizing,
-		   bool nx_huge_page_workaround);
+bool make_spte(struct kvm_vcpu *vcpu, const struct kvm_mmu_page *sp,
+	       struct kvm_memory_slot *slot, unsigned pte_access, uint64_t gfn, uint64_t pfn,
+	       uint64_t old_spte, bool prefetch, bool synchronizing, bool host_writable,
+	       uint64_t *new_spte);
 
 /* The write access make_spte takes back when the gfn may not be written (wrprot). */
 static inline uint64_t spte_wrprot(const struct spte_masks *m, uint64_t spte)

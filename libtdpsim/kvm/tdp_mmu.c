@@ -158,6 +158,7 @@ static int tdp_mmu_map_handle_target_level(struct kvm_vcpu *vcpu,
 	struct kvm *kvm = vcpu->kvm;
 	uint64_t old = iter->old_spte, new_spte;
 	int ret = RET_PF_FIXED;
+	bool wrprot = false;
 
 	if (kvm->profile->target_spurious_early_out && is_shadow_present_pte(old) &&
 	    is_last_spte(old, iter->level) && (fault->prefetch || is_access_allowed(fault, old)))
@@ -166,9 +167,9 @@ static int tdp_mmu_map_handle_target_level(struct kvm_vcpu *vcpu,
 	if (!fault->slot)
 		new_spte = make_mmio_spte(&spte_masks_ept, iter->gfn, kvm->memslots_generation);
 	else
-		new_spte = make_spte(&spte_masks_ept, iter->level, fault->pfn, ACC_ALL,
-				     fault->map_writable, fault->prefetch, false,
-				     is_nx_huge_page_enabled(kvm));
+		wrprot = make_spte(vcpu, tdp_iter_sp(iter), fault->slot, ACC_ALL, iter->gfn,
+				   fault->pfn, old, fault->prefetch, false, fault->map_writable,
+				   &new_spte);
 	if (new_spte == old) {
 		ret = RET_PF_SPURIOUS;
 	} else {
@@ -179,17 +180,15 @@ static int tdp_mmu_map_handle_target_level(struct kvm_vcpu *vcpu,
 				       "kvm: leaf at gfn 0x%llx level %d would change frame in place",
 				       (unsigned long long)iter->gfn, iter->level);
 		tdp_mmu_iter_set_spte(kvm, iter, new_spte);
-		/* make_spte: a writable SPTE in a dirty-logged slot logs its page (only ever 4K
-		 * here: hugepage_adjust maps nothing larger while logging). */
-		if (fault->slot && is_writable_pte(new_spte))
-			mark_page_dirty_in_slot(fault->slot, iter->gfn);
 		/* A huge leaf replaced a table: the table's translations must go. */
 		if (is_shadow_present_pte(old) && !is_last_spte(old, iter->level))
 			kvm_flush_remote_tlbs(kvm);
 	}
-	/* make_spte never write-protects here: a VM on the TDP MMU alone shadows no guest
-	 * tables, so mmu_try_to_unsync_pages always allows (RET_PF_WRITE_PROTECTED is the
-	 * shadow MMU's, shadow_mmu.c mmu_set_spte). */
+	/* A write to a gfn KVM write-tracks (a guest table the shadow MMU shadows: only with
+	 * nested shadow pages beside the TDP MMU). */
+	if (wrprot && fault->write)
+		ret = kvm->profile->write_protected_result ? RET_PF_WRITE_PROTECTED
+							   : RET_PF_EMULATE;
 	if (is_mmio_spte(new_spte)) {
 		kvm_count_pf(kvm, &vcpu->stat.pf_mmio_spte_created,
 			     &kvm->stats->pf_mmio_spte_created); /* 5.19+ */

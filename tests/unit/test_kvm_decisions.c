@@ -68,6 +68,7 @@ struct run {
 	int nspte;
 	uint64_t spte_gfn, spte_new;
 	int spte_level;
+	uint64_t spte_2m_new; /* the last SPTE written at level 2 */
 };
 
 static void on_fault(const tdpsim_fault *f, void *payload)
@@ -88,6 +89,8 @@ static void on_spte_change(uint64_t gfn, int level, uint64_t old_spte, uint64_t 
 	r->spte_gfn = gfn;
 	r->spte_level = level;
 	r->spte_new = new_spte;
+	if (level == TDPSIM_LEVEL_2M)
+		r->spte_2m_new = new_spte;
 }
 
 static const char *last_error(void)
@@ -2300,6 +2303,43 @@ START_TEST(write_to_a_zero_page_spte_retries_after_cow_then_maps_writable)
 }
 END_TEST
 
+/*
+ * tdp_mmu_map_handle_target_level over a table: a 4K read the policy hook forced leaves an
+ * untagged table at level 2; the next write in the 2M region maps a 2M leaf over it (the
+ * table is not NX-tagged, disallowed_hugepage_adjust keeps 2M), and make_spte sees the
+ * table, which is writable like every non-leaf SPTE, as its old SPTE.  5.16-6.12.0 skip the
+ * Dirty bit over any writable old SPTE ("if (is_writable_pte(old_spte)) goto out"): the
+ * 2M leaf is W=1 D=0 on 6.1.  6.13's fix (in 6.6.y) skips only over a writable leaf, and
+ * 6.13 sets Dirty always: W=1 D=1 on 6.6 and 6.18.  EPT D is bit 9.
+ */
+static uint64_t huge_leaf_over_a_table(const char *kvm)
+{
+	struct run r;
+	uint64_t spte;
+
+	start(&r, NX_OFF);
+	ck_assert_int_eq(tdpsim_sim_set(r.sim, "kvm", kvm), 0);
+	backing(&r, H0, SZ_1G, TDPSIM_BACKING_HUGETLB2M, 0);
+	memslot(&r, SLOT, G0, SZ_1G, H0);
+	ck_assert_int_eq(tdpsim_sim_set_hugepage_policy(r.sim, force_4k, NULL), 0);
+	ck_assert_int_eq(fault(&r, G0 + 0x5000, ERR_READ), FIXED);
+	ck_assert_int_eq(tdpsim_sim_set_hugepage_policy(r.sim, NULL, NULL), 0);
+	r.spte_2m_new = 0;
+	ck_assert_int_eq(fault(&r, G0 + 0x6000, ERR_WRITE), FIXED);
+	spte = r.spte_2m_new;
+	ck_assert_uint_eq(spte & 0x82, 0x82); /* a writable 2M leaf (PS, W) */
+	tdpsim_sim_free(r.sim);
+	return spte;
+}
+
+START_TEST(a_huge_leaf_over_a_table_is_dirty_except_from_5_16_to_the_6_13_leaf_fix)
+{
+	ck_assert_uint_eq(huge_leaf_over_a_table("6.1") & (1ull << 9), 0);
+	ck_assert_uint_eq(huge_leaf_over_a_table("6.6") & (1ull << 9), 1ull << 9);
+	ck_assert_uint_eq(huge_leaf_over_a_table("6.18") & (1ull << 9), 1ull << 9);
+}
+END_TEST
+
 /* kvm_mmu_page_fault, kvm_mmu_faultin_pfn, tdp_mmu_map_handle_target_level, handle_mmio_page_fault:
  * a fault outside every memslot installs an MMIO SPTE and is emulated (pf_mmio_spte_created,
  * pf_emulate, and pf_taken as any fault).  The next access there is an EPT misconfiguration (RSVD);
@@ -2434,6 +2474,7 @@ static Suite *kvm_decisions_suite(void)
 	tcase_add_test(single,
 		       fault_outside_every_memslot_makes_an_mmio_spte_then_rsvd_emulates_uncounted);
 	tcase_add_test(single, rsvd_fault_on_a_stale_mmio_spte_rebuilds_it_and_without_one_retries);
+	tcase_add_test(single, a_huge_leaf_over_a_table_is_dirty_except_from_5_16_to_the_6_13_leaf_fix);
 	tcase_add_loop_test(bugs, logging_off_recovers_huge_pages_in_place_rows, 0,
 			    count_rows(1));
 	tcase_add_test(bugs, logging_off_recovers_huge_pages_in_place);

@@ -127,9 +127,10 @@ START_TEST(each_switch_turns_on_with_the_release_of_its_change)
 		{ "per_mmu_nx_lists", 618 },
 	};
 
-	/* Every switch but log_off_recovery is in the table. */
+	/* Every switch but the two enums (log_off_recovery, make_spte_old_writable) is in
+	 * the table. */
 	ck_assert_uint_eq(kvm_profile_switch_count(),
-			  sizeof(timeline) / sizeof(timeline[0]) + 1);
+			  sizeof(timeline) / sizeof(timeline[0]) + 2);
 	for (size_t i = 0; i < NVERSIONS; i++) {
 		const struct kvm_profile *p = profile(versions[i]);
 
@@ -143,6 +144,15 @@ START_TEST(each_switch_turns_on_with_the_release_of_its_change)
 	ck_assert_str_eq(switch_text(profile("5.15"), "log_off_recovery"), "zap-leaves");
 	ck_assert_str_eq(switch_text(profile("6.12"), "log_off_recovery"), "zap-collapsible");
 	ck_assert_str_eq(switch_text(profile("6.18"), "log_off_recovery"), "recover-in-place");
+	/* make_spte over a writable SPTE: 5.16 drops the !can_unsync condition; 6.13 makes it
+	 * leaf-only (backported to 6.6.y and 6.12.y) and then sets Dirty always. */
+	ck_assert_str_eq(switch_text(profile("5.10"), "make_spte_old_writable"), "sync-keeps");
+	ck_assert_str_eq(switch_text(profile("5.15"), "make_spte_old_writable"), "sync-keeps");
+	ck_assert_str_eq(switch_text(profile("6.1"), "make_spte_old_writable"), "keeps");
+	ck_assert_str_eq(switch_text(profile("6.6"), "make_spte_old_writable"), "leaf-keeps");
+	ck_assert_str_eq(switch_text(profile("6.12"), "make_spte_old_writable"), "leaf-keeps");
+	ck_assert_str_eq(switch_text(profile("6.18"), "make_spte_old_writable"),
+			 "leaf-skips-unsync");
 }
 END_TEST
 
@@ -219,7 +229,8 @@ static char *valid_profile(const char *name)
 		 "nx_never = false\n"                        /* 14 */
 		 "pf_stats = true\n"                         /* 15 */
 		 "write_protected_result = false\n"          /* 16 */
-		 "per_mmu_nx_lists = false\n",               /* 17 */
+		 "per_mmu_nx_lists = false\n"                /* 17 */
+		 "make_spte_old_writable = keeps\n",         /* 18 */
 		 name);
 	n = strlen(text);
 	ck_assert_uint_lt(n, sizeof(text) - 1);
@@ -339,6 +350,10 @@ START_TEST(bad_enum_is_an_error_at_its_line)
 		     replace_line(valid_profile("e"), 12, "log_off_recovery = zap-all ; x\n"), 12,
 		     "log_off_recovery = 'zap-all': not one of "
 		     "zap-leaves|zap-collapsible|recover-in-place");
+	expect_error(dir, "enum2.ini",
+		     replace_line(valid_profile("e"), 18, "make_spte_old_writable = never\n"), 18,
+		     "make_spte_old_writable = 'never': not one of "
+		     "sync-keeps|keeps|leaf-keeps|leaf-skips-unsync");
 }
 END_TEST
 
