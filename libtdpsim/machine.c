@@ -230,6 +230,7 @@ int machine_start(tdpsim_sim *sim)
 		return TDPSIM_ENOMEM;
 	for (unsigned v = 0; v < m->nr_vcpus; v++) {
 		m->vcpus[v].vpid = (uint16_t)(v + 1);
+		m->vcpus[v].pml_index = PML_HEAD_INDEX; /* vmx_vcpu_reset: an empty buffer */
 		if ((rc = tlb_new(&m->vcpus[v].tlb, cpu, &sim->mem)) < 0) {
 			while (v-- > 0)
 				tlb_free(m->vcpus[v].tlb);

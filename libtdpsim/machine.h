@@ -10,21 +10,12 @@
 #include <stdint.h>
 
 #include "cpu/model.h"
+#include "cpu/vcpu.h"
 #include "guest/guest.h"
 #include "host/host.h"
 #include "kvm/kvm.h"
 #include "tlb/tlb.h"
 
-struct vcpu {
-	uint32_t cr3;     /* the guest address space (guest-map cr3=) the vCPU runs in; its
-			   * low 12 bits are the PCID */
-	uint16_t vpid;    /* VMX's VPID: vCPU index + 1 */
-	uint64_t eptp;    /* the root KVM loaded at the last VM entry (vmx_load_mmu_pgd): EPT's,
-			   * or under shadow paging the shadow root the processor's CR3 holds */
-	bool cr3_loaded;  /* KVM has been told the guest's CR3 (shadow paging) */
-	tdpsim_vcpu_stats *stat; /* KVM's counters of this vCPU (kvm_vcpu.stat), charged here */
-	struct tlb *tlb;  /* its TLBs and paging-structure caches */
-};
 
 enum cycle_cat { CYC_TLB, CYC_WALK, CYC_EXIT, CYC_KVM, CYC_FLUSH, CYC_GUEST_PF };
 

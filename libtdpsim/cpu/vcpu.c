@@ -76,7 +76,7 @@ void vcpu_pml_exit(struct machine *m, unsigned vcpu, uint64_t ipi_cycles)
 	if (ipi_cycles)
 		charge(m, vcpu, CYC_FLUSH, ipi_cycles);
 	charge(m, vcpu, CYC_EXIT, m->cpu->cyc_vmexit);
-	kvm_flush_pml_buffer(&m->kvm, vcpu);
+	kvm_flush_pml_buffer(&m->kvm, m->vcpus[vcpu].pml_page, &m->vcpus[vcpu].pml_index);
 	charge(m, vcpu, CYC_KVM, kvm_work_cycles(m->cpu, &m->kvm.work, &before));
 	m->kvm.work = before; /* consumed by this vCPU */
 }
@@ -97,11 +97,12 @@ static uint64_t ept_write_sets_dirty(struct machine *m, unsigned vcpu, uint64_t 
 		return spte;
 	sptep = ept_walk(&m->kvm.pool, m->vcpus[vcpu].eptp, gpa >> PAGE_SHIFT, &level);
 	if (kvm_pml_logging(&m->kvm)) {
-		if (kvm_pml_full(&m->kvm, vcpu)) {
+		if (vcpu_pml_full(&m->vcpus[vcpu])) {
 			m->stats->pml_full_exits++;
 			vcpu_pml_exit(m, vcpu, 0);
 		}
-		kvm_pml_log(&m->kvm, vcpu, gpa & ~(uint64_t)(PAGE_SIZE - 1));
+		vcpu_pml_log(&m->vcpus[vcpu], gpa & ~(uint64_t)(PAGE_SIZE - 1));
+		m->stats->pml_logged++;
 	}
 	*sptep |= SPTE_DIRTY_MASK; /* the processor's write: KVM does not see it */
 	return *sptep;
@@ -351,7 +352,8 @@ int vcpu_ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint64_t err)
 	if (!m->kvm.tdp_enabled && (r = shadow_enter(m, vcpu)) < 0)
 		return r;
 
-	kvm_flush_pml_buffer(&m->kvm, vcpu); /* vmx_handle_exit: at every exit */
+	/* vmx_handle_exit: at every exit */
+	kvm_flush_pml_buffer(&m->kvm, m->vcpus[vcpu].pml_page, &m->vcpus[vcpu].pml_index);
 	r = kvm_mmu_page_fault(kv, gpa, err);
 	/* vcpu_enter_guest: kvm_mmu_reload, then the entry on the root loaded (only a zap of
 	 * the roots changes it). */

@@ -15,6 +15,7 @@
 
 #include "core/error.h"
 #include "core/mem.h"
+#include "cpu/vcpu.h"
 #include "kvm/dirty_log.h"
 #include "kvm/mmu.h"
 
@@ -186,26 +187,21 @@ bool kvm_pml_logging(const struct kvm *kvm)
 	return false;
 }
 
-bool kvm_pml_full(const struct kvm *kvm, unsigned vcpu)
+void kvm_flush_pml_buffer(struct kvm *kvm, const uint64_t *pml_page, uint16_t *pml_index)
 {
-	return kvm->pml_used[vcpu] == PML_ENTRIES;
-}
+	unsigned i = *pml_index;
 
-void kvm_pml_log(struct kvm *kvm, unsigned vcpu, uint64_t gpa)
-{
-	kvm->pml_buf[vcpu][kvm->pml_used[vcpu]++] = gpa;
-	kvm->stats->pml_logged++;
-}
-
-void kvm_flush_pml_buffer(struct kvm *kvm, unsigned vcpu)
-{
-	for (unsigned i = 0; i < kvm->pml_used[vcpu]; i++) {
-		uint64_t gfn = kvm->pml_buf[vcpu][i] >> PAGE_SHIFT;
+	if (i == PML_HEAD_INDEX)
+		return; /* nothing logged */
+	/* The index points at the next free entry, or wrapped below 0 (full). */
+	i = i >= PML_LOG_NR_ENTRIES ? 0 : i + 1;
+	kvm->work.pml_drained += PML_LOG_NR_ENTRIES - i;
+	for (; i < PML_LOG_NR_ENTRIES; i++) {
+		uint64_t gfn = pml_page[i] >> PAGE_SHIFT;
 		struct kvm_memory_slot *slot = memslots_by_gfn(&kvm->memslots, gfn);
 
 		if (slot) /* kvm_vcpu_mark_page_dirty: a slot deleted since logs nothing */
 			mark_page_dirty_in_slot(slot, gfn);
 	}
-	kvm->work.pml_drained += kvm->pml_used[vcpu];
-	kvm->pml_used[vcpu] = 0;
+	*pml_index = PML_HEAD_INDEX;
 }

@@ -31,11 +31,9 @@ int64_t kvm_clear_dirty_log(struct kvm *kvm, struct kvm_memory_slot *slot, uint6
 /* PML (vmx.c vmx_flush_pml_buffer).  Does the processor log now?  PML is in use and some slot is
  * dirty-logged (kvm_mmu_update_cpu_dirty_logging enables it in every vCPU with the first). */
 bool kvm_pml_logging(const struct kvm *kvm);
-/* Is vcpu's buffer full?  Then the next GPA to log causes a PML-full VM exit first. */
-bool kvm_pml_full(const struct kvm *kvm, unsigned vcpu);
-/* The processor logs `gpa` in vcpu's buffer (which is not full). */
-void kvm_pml_log(struct kvm *kvm, unsigned vcpu, uint64_t gpa);
-/* vmx_flush_pml_buffer, on every VM exit: each logged page marked dirty in its slot. */
-void kvm_flush_pml_buffer(struct kvm *kvm, unsigned vcpu);
+/* vmx_flush_pml_buffer, on every VM exit: each GPA the processor logged in the vCPU's PML
+ * page since the last drain (from GUEST_PML_INDEX + 1 up) is marked dirty in its slot, and
+ * the index goes back to PML_HEAD_INDEX. */
+void kvm_flush_pml_buffer(struct kvm *kvm, const uint64_t *pml_page, uint16_t *pml_index);
 
 #endif

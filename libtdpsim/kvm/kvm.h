@@ -41,9 +41,6 @@ struct kvm_config {
 	bool pml;                    /* kvm_intel.pml on a CPU that has PML (cpu_dirty_log_size) */
 };
 
-/* The PML buffer: 512 entries (PML_LOG_NR_ENTRIES, vmx.h), one per vCPU. */
-#define PML_ENTRIES 512
-
 /* KVM's work, tallied as it happens: the vCPU turns a fault's share into cycles with the CPU
  * model's costs; what is left after an event was done outside any vCPU (background). */
 struct kvm_work {
@@ -152,9 +149,6 @@ struct kvm {
 	void (*flush_tlb_gva)(void *ctx, unsigned vcpu, uint64_t gva);
 	void *flush_ctx;
 	struct kvm_config config;
-	/* Each vCPU's PML buffer: the GPAs the processor logged since KVM last drained it. */
-	uint64_t (*pml_buf)[PML_ENTRIES];
-	uint16_t *pml_used;
 	/* kvm_arch_sync_dirty_log kicks every vCPU out of the guest, so that each drains its
 	 * PML buffer before the bitmap is read: the machine does the kicks (and their cost). */
 	void (*kick_vcpus)(void *ctx);

@@ -122,16 +122,12 @@ int kvm_init(struct kvm *kvm, struct host_mm *host, struct guest_mm *guest, tdps
 	memslots_init(&kvm->memslots, mem);
 	sp_pool_init(&kvm->pool, !tdp_enabled, mem);
 	rc = kvm_mmu_init_vm(kvm, tdp_enabled && tdp_mmu);
-	/* the vCPUs and their PML buffers: fixed, charged once (freed with the machine) */
+	/* the vCPUs: fixed, charged once (freed with the machine) */
 	if (rc == 0)
-		rc = mem_charge(mem, MEM_VCPUS, nr_vcpus * (sizeof(*kvm->vcpus) +
-							  sizeof(*kvm->pml_buf) +
-							  sizeof(*kvm->pml_used)));
+		rc = mem_charge(mem, MEM_VCPUS, nr_vcpus * sizeof(*kvm->vcpus));
 	if (rc == 0) {
 		kvm->vcpus = calloc(nr_vcpus, sizeof(*kvm->vcpus));
-		kvm->pml_buf = calloc(nr_vcpus, sizeof(*kvm->pml_buf));
-		kvm->pml_used = calloc(nr_vcpus, sizeof(*kvm->pml_used));
-		if (!kvm->vcpus || !kvm->pml_buf || !kvm->pml_used)
+		if (!kvm->vcpus)
 			rc = err_set(TDPSIM_ENOMEM, "kvm: out of memory for %u vCPUs", nr_vcpus);
 	}
 	for (unsigned i = 0; i < nr_vcpus && rc == 0; i++)
@@ -150,9 +146,5 @@ void kvm_destroy(struct kvm *kvm)
 	memslots_free(&kvm->memslots);
 	sp_pool_free(&kvm->pool);
 	free(kvm->vcpus);
-	free(kvm->pml_buf);
-	free(kvm->pml_used);
 	kvm->vcpus = NULL;
-	kvm->pml_buf = NULL;
-	kvm->pml_used = NULL;
 }
