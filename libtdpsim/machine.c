@@ -103,6 +103,19 @@ static void machine_flush_tlb_gva(void *ctx, unsigned vcpu, uint64_t gva)
 	tlb_invlpg(v->tlb, gva, v->vpid, (uint16_t)(v->cr3 & 0xfff));
 }
 
+/* flush_tlb_current (vmx_flush_tlb_current): INVEPT single-context of the EPTP of the
+ * vCPU's root under EPT (ept_sync_context); its VPID under shadow paging (vpid_sync_context). */
+static void machine_flush_tlb_current(void *ctx, unsigned vcpu)
+{
+	struct machine *m = ctx;
+	struct vcpu *v = &m->vcpus[vcpu];
+
+	if (m->kvm.tdp_enabled)
+		tlb_flush_ep4ta(v->tlb, vcpu_ep4ta(m->kvm.vcpus[vcpu].arch.mmu->root.hpa));
+	else
+		tlb_flush_vpid(v->tlb, v->vpid);
+}
+
 /* Under shadow paging a guest-map is the guest OS writing its tables: each entry is a guest
  * store (by vCPU 0) that KVM sees where it shadows the table.  Entries outside guest memory
  * (no writable memslot) are only the simulator's. */
@@ -258,6 +271,7 @@ int machine_start(tdpsim_sim *sim)
 		vcpu_attach(m, v); /* each runs on the root KVM loaded for it */
 	m->kvm.flush_tlbs = machine_flush_tlbs;
 	m->kvm.flush_tlb_gva = machine_flush_tlb_gva;
+	m->kvm.flush_tlb_current = machine_flush_tlb_current;
 	m->kvm.kick_vcpus = machine_kick_vcpus;
 	m->kvm.reload_vcpus = machine_reload_vcpus;
 	m->kvm.flush_ctx = m;

@@ -327,11 +327,16 @@ void vcpu_enter(struct machine *m, unsigned vcpu)
 	struct vcpu *v = &m->vcpus[vcpu];
 	uint64_t hpa = m->kvm.vcpus[vcpu].arch.mmu->root.hpa;
 
-	/* The TLBs tag combined translations by EPTP (with VPID and PCID): entries made under
-	 * another root can never be used on this one.  Without a tag of our own, a root
-	 * switch drops them. */
-	if (v->eptp != hpa && v->eptp != 0)
-		tlb_flush_all(v->tlb);
+	/* Under EPT the entry loads the EPTP: the TLBs answer for its EP4TA only, so entries
+	 * made on another root are never used on this one (KVM flushed this root's context
+	 * when it loaded it: kvm_mmu_load).  Under shadow paging the processor's CR3 is the
+	 * shadow root and the TLBs are tagged by VPID and PCID alone: a switch to another
+	 * root, a new one or a cached one (kvm_mmu_new_pgd), comes with KVM's
+	 * KVM_REQ_TLB_FLUSH_CURRENT, a flush of the vCPU's VPID. */
+	if (m->kvm.tdp_enabled)
+		tlb_set_ep4ta(v->tlb, vcpu_ep4ta(hpa));
+	else if (v->eptp != hpa && v->eptp != 0)
+		tlb_flush_vpid(v->tlb, v->vpid);
 	v->eptp = hpa;
 }
 

@@ -35,6 +35,13 @@ struct vcpu {
 	uint16_t pml_index;
 };
 
+/* The EP4TA of an EPTP whose root is at `root_hpa` (bits 51:12 of the EPTP): the tag of the
+ * EPT context in the TLBs (tlb_set_ep4ta), its low 32 bits. */
+static inline uint32_t vcpu_ep4ta(uint64_t root_hpa)
+{
+	return (uint32_t)(root_hpa >> 12);
+}
+
 /* The processor's side of PML: is the buffer full (the index went below 0)? */
 static inline bool vcpu_pml_full(const struct vcpu *v)
 {

@@ -147,6 +147,9 @@ struct kvm {
 	void (*flush_tlbs)(void *ctx);
 	/* The processor's TLB entries of one gva on one vCPU (flush_tlb_gva: INVLPG). */
 	void (*flush_tlb_gva)(void *ctx, unsigned vcpu, uint64_t gva);
+	/* The entries of one vCPU's current context (flush_tlb_current: INVEPT single-context
+	 * of the vCPU's root under EPT, its VPID under shadow paging). */
+	void (*flush_tlb_current)(void *ctx, unsigned vcpu);
 	void *flush_ctx;
 	struct kvm_config config;
 	/* kvm_arch_sync_dirty_log kicks every vCPU out of the guest, so that each drains its

@@ -686,21 +686,29 @@ int kvm_mmu_load(struct kvm_vcpu *vcpu)
 		if ((r = mmu_alloc_shadow_roots(vcpu)) < 0)
 			return r;
 		kvm_mmu_sync_roots(vcpu);
-		return 0;
-	}
-	if (vcpu->kvm->tdp_mmu_enabled)
+	} else if (vcpu->kvm->tdp_mmu_enabled) {
 		r = kvm_tdp_mmu_get_vcpu_root_hpa(vcpu, &mmu->root.hpa);
-	else
+	} else {
 		r = mmu_alloc_direct_roots(vcpu, &mmu->root.hpa);
-	return r < 0 ? r : 0;
+	}
+	if (r < 0)
+		return r;
+	/* The provenance of the new root is unknown: flush its context (kvm_mmu_load's
+	 * flush_tlb_current), so that KVM need not flush when it frees a root. */
+	if (vcpu->kvm->flush_tlb_current)
+		vcpu->kvm->flush_tlb_current(vcpu->kvm->flush_ctx, vcpu->vcpu_idx);
+	return 0;
 }
 
 void kvm_mmu_free_obsolete_roots(struct kvm_vcpu *vcpu)
 {
 	struct kvm_mmu *mmu = vcpu->arch.mmu;
 
-	if (vcpu->kvm->tdp_mmu_enabled)
+	if (vcpu->kvm->tdp_mmu_enabled) { /* kvm_tdp_mmu_put_root of an invalidated root */
+		if (mmu->root.hpa != INVALID_PAGE && root_to_sp(vcpu->kvm, mmu->root.hpa)->role.invalid)
+			mmu->root.hpa = INVALID_PAGE;
 		return;
+	}
 	if (mmu->root.hpa != INVALID_PAGE && is_obsolete_root(vcpu->kvm, mmu->root.hpa))
 		mmu_free_root(vcpu->kvm, &mmu->root.hpa);
 	kvm_mmu_free_obsolete_prev_roots(vcpu);
@@ -769,7 +777,7 @@ bool kvm_mmu_zap_all_fast(struct kvm *kvm)
 {
 	if (!kvm->tdp_mmu_enabled)
 		return kvm_shadow_mmu_zap_all_fast(kvm);
-	return kvm_tdp_mmu_zap_all(kvm);
+	return kvm_tdp_mmu_zap_all_fast(kvm);
 }
 
 void kvm_mmu_nx_huge_pages_changed(struct kvm *kvm)

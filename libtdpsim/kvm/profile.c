@@ -29,6 +29,7 @@ enum key_kind {
 	K_BOOL = INI_BOOL,
 	K_LOG_OFF = INI_OWN,
 	K_OLD_WRITABLE,
+	K_TDP_FAST_ZAP,
 };
 
 #define KEY(field, kind) { #field, kind, offsetof(struct kvm_profile, field) }
@@ -51,21 +52,25 @@ static const struct ini_key keys[] = {
 	KEY(write_protected_result, K_BOOL),
 	KEY(per_mmu_nx_lists, K_BOOL),
 	KEY(make_spte_old_writable, K_OLD_WRITABLE),
+	KEY(tdp_fast_zap, K_TDP_FAST_ZAP),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 #define FIRST_SWITCH 2
 
-/* enum log_off_recovery and enum spte_old_writable, by value. */
+/* enum log_off_recovery, spte_old_writable and tdp_fast_zap, by value. */
 static const char *const log_off_words[] = { "zap-leaves", "zap-collapsible",
 					     "recover-in-place", NULL };
 static const char *const old_writable_words[] = { "sync-keeps", "keeps", "leaf-keeps",
 						  "leaf-skips-unsync", NULL };
+static const char *const tdp_fast_zap_words[] = { "in-place", "invalidate-flush", "invalidate",
+						  NULL };
 
 /* The words of an enum kind (NULL-terminated), or NULL for the other kinds. */
 static const char *const *kind_words(int kind)
 {
-	return kind == K_LOG_OFF ? log_off_words
+	return kind == K_LOG_OFF	    ? log_off_words
 	       : kind == K_OLD_WRITABLE ? old_writable_words
+	       : kind == K_TDP_FAST_ZAP ? tdp_fast_zap_words
 					: NULL;
 }
 
@@ -110,9 +115,10 @@ static void fail(struct parse *p, const char *fmt, ...)
 	ini_text_fail(&p->t, p->t.line, "%s", msg);
 }
 
-/* Both enums are stored as the int their word list numbers them by. */
+/* The enums are stored as the int their word list numbers them by. */
 _Static_assert(sizeof(enum log_off_recovery) == sizeof(int), "an enum switch is an int");
 _Static_assert(sizeof(enum spte_old_writable) == sizeof(int), "an enum switch is an int");
+_Static_assert(sizeof(enum tdp_fast_zap) == sizeof(int), "an enum switch is an int");
 
 static int handler(void *user, const char *section, const char *name, const char *value)
 {

@@ -30,6 +30,14 @@ enum spte_old_writable {
 	OLD_WRITABLE_LEAF_NO_UNSYNC = 3, /* 6.13: D always; a writable leaf skips the unsync */
 };
 
+/* How kvm_mmu_zap_all_fast zaps the TDP MMU (memslot delete or move, nx_huge_pages set). */
+enum tdp_fast_zap {
+	TDP_ZAP_IN_PLACE = 0,          /* 5.10: kvm_tdp_mmu_zap_all, the roots stay; a flush */
+	TDP_ZAP_INVALIDATE_FLUSH = 1,  /* 5.13-5.17: roots invalidated, zapped, then a flush */
+	TDP_ZAP_INVALIDATE = 2,        /* 5.18+: no flush - the roots are unreachable, and a
+					* new root's context is flushed when it is loaded */
+};
+
 struct kvm_profile {
 	char name[32];
 	char description[128];
@@ -66,6 +74,8 @@ struct kvm_profile {
 	bool per_mmu_nx_lists;
 	/* 5.16, 6.13 (and 6.13's fix in 6.6.y/6.12.y): make_spte over a writable SPTE. */
 	enum spte_old_writable make_spte_old_writable;
+	/* 5.13 and 5.18: kvm_mmu_zap_all_fast in the TDP MMU. */
+	enum tdp_fast_zap tdp_fast_zap;
 };
 
 /* The profile called `name` - a built-in one, or one loaded from a file by

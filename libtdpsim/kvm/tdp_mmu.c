@@ -294,6 +294,55 @@ bool kvm_tdp_mmu_zap_all(struct kvm *kvm)
 	return flush;
 }
 
+/* kvm_tdp_mmu_invalidate_all_roots: no vCPU may use a root from now on. */
+static void kvm_tdp_mmu_invalidate_all_roots(struct kvm *kvm)
+{
+	struct kvm_mmu_page *root;
+
+	for_each_tdp_mmu_root(kvm, root)
+		root->role.invalid = 1;
+}
+
+/* The last reference to each invalid root is put (kvm_tdp_mmu_put_root): it leaves the list
+ * and its page is freed.  Its translations need no flush: no vCPU can reach it. */
+static void tdp_mmu_free_invalid_roots(struct kvm *kvm)
+{
+	uint32_t *link = &kvm->tdp_mmu_roots;
+
+	while (*link != SP_NONE) {
+		struct kvm_mmu_page *root = sp_by_id(&kvm->pool, *link);
+
+		if (!root->role.invalid) {
+			link = &root->next_root;
+			continue;
+		}
+		*link = root->next_root;
+		sp_release(&kvm->pool, root);
+	}
+}
+
+bool kvm_tdp_mmu_zap_all_fast(struct kvm *kvm)
+{
+	struct kvm_mmu_page *root;
+	bool flush = false;
+
+	if (kvm->profile->tdp_fast_zap == TDP_ZAP_IN_PLACE) /* 5.10: kvm_tdp_mmu_zap_all */
+		return kvm_tdp_mmu_zap_all(kvm);
+	kvm_tdp_mmu_invalidate_all_roots(kvm);
+	/* kvm_tdp_mmu_zap_invalidated_roots: every SPTE is gone before the fast zap returns
+	 * (a memslot being deleted must not stay mapped). */
+	for_each_tdp_mmu_root(kvm, root)
+		flush |= tdp_mmu_zap_root(kvm, root);
+	/* KVM_REQ_MMU_FREE_OBSOLETE_ROOTS: each vCPU puts its invalid root and loads a new
+	 * one (kvm_mmu_load flushes the new root's context). */
+	if (kvm->reload_vcpus)
+		kvm->reload_vcpus(kvm->flush_ctx);
+	tdp_mmu_free_invalid_roots(kvm);
+	/* 5.18 "Overhaul TDP MMU zapping and flushing": invalidated roots are unreachable, so
+	 * zapping them needs no flush; before, the zap flushed. */
+	return flush && kvm->profile->tdp_fast_zap == TDP_ZAP_INVALIDATE_FLUSH;
+}
+
 uint64_t *kvm_tdp_mmu_get_last_sptep(const struct kvm *kvm, const struct kvm_mmu_page *root,
 				     uint64_t gfn, int *level)
 {

@@ -31,6 +31,12 @@ bool kvm_tdp_mmu_unmap_gfn_range(struct kvm *kvm, uint64_t start, uint64_t end);
 /* Zap everything below every root; true if anything was zapped. */
 bool kvm_tdp_mmu_zap_all(struct kvm *kvm);
 
+/* kvm_mmu_zap_all_fast's TDP MMU part, as the profile's release does it (tdp_fast_zap):
+ * zap every root in place (5.10), or invalidate the roots, zap them, give the vCPUs new
+ * roots and free the old ones (5.13+).  True if the caller must flush (5.10-5.17, when
+ * anything was zapped). */
+bool kvm_tdp_mmu_zap_all_fast(struct kvm *kvm);
+
 /* The last SPTE on the walk to gfn in `root` (the leaf, or the first non-present entry)
  * and its level, as kvm_tdp_mmu_fast_pf_get_last_sptep finds it for the lockless paths. */
 uint64_t *kvm_tdp_mmu_get_last_sptep(const struct kvm *kvm, const struct kvm_mmu_page *root,

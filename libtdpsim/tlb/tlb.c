@@ -15,8 +15,9 @@
  * Tags.  A slot's key (vpn << 3 | size level) sits in an array of its own, so a search reads
  * one word per way; beside it, in arrays of their own too, its LRU stamp and its entry.  An
  * entry matches a lookup under (vpid, pcid) when key and VPID are equal and it is global or has
- * that PCID.  The EPTRTA is not a tag: a simulated VM has one EPT, and INVEPT is
- * tlb_flush_all.
+ * that PCID, and it was made in the current EPT context (the EP4TA of the root the vCPU
+ * entered on, tlb_set_ep4ta).  INVVPID, INVLPG and MOV CR3 ignore the EP4TA; INVEPT
+ * single-context drops one EP4TA's entries, INVEPT global (tlb_flush_all) every entry.
  *
  * Search.  A set of at most NARROW_WAYS ways is searched by comparing every key into a mask,
  * with no branch per way (which way holds the page would otherwise be a mispredicted branch
@@ -102,6 +103,7 @@ struct probe {
 
 struct tlb {
 	uint64_t clock;      /* use counter, for LRU stamps */
+	uint32_t ep4ta;      /* the current EPT context (tlb_set_ep4ta) */
 	uint64_t valid_from; /* the counter at the last tlb_flush_all: older stamps are free */
 	/* Lookup order per kind: its L1 arrays (the first n_l1), then the STLB's; within
 	 * each, the smallest page size first. */
@@ -220,7 +222,8 @@ static ALWAYS_INLINE uint64_t key_matches(const uint64_t *k, uint32_t n, uint64_
  */
 static inline bool answers(const struct tlb_entry *e, const struct tlb_entry *want)
 {
-	return e->vpid == want->vpid && (e->global || want->global || e->pcid == want->pcid);
+	return e->vpid == want->vpid && e->ep4ta == want->ep4ta &&
+	       (e->global || want->global || e->pcid == want->pcid);
 }
 
 /* set_find's search of a wide set, through its index. */
@@ -264,7 +267,7 @@ static ALWAYS_INLINE size_t set_find(const struct tlb *t, const struct tlb_array
 static ALWAYS_INLINE size_t array_find(const struct tlb *t, const struct tlb_array *a,
 					uint64_t vpn, unsigned level, uint16_t vpid, uint16_t pcid)
 {
-	const struct tlb_entry want = { .vpid = vpid, .pcid = pcid };
+	const struct tlb_entry want = { .vpid = vpid, .pcid = pcid, .ep4ta = t->ep4ta };
 
 	if (!a->live)
 		return SIZE_MAX;
@@ -318,11 +321,15 @@ static size_t oldest_slot(const uint64_t *st, size_t base, uint32_t ways)
 
 /* Put `e` (vpn and size_level as cached here) into its set of `a` as the most recent entry,
  * after dropping what it supersedes. */
-static void array_put(struct tlb *t, struct tlb_array *a, const struct tlb_entry *e)
+static void array_put(struct tlb *t, struct tlb_array *a, const struct tlb_entry *made)
 {
+	struct tlb_entry tagged = *made;
+	const struct tlb_entry *e = &tagged;
 	const uint64_t key = make_key(e->vpn, e->size_level);
 	const size_t set = set_of(a, e->vpn), base = set * a->ways;
 	size_t i, victim;
+
+	tagged.ep4ta = t->ep4ta; /* made in the current EPT context */
 
 	while (a->live && (i = set_find(t, a, set, key, e)) != SIZE_MAX)
 		slot_kill(a, i);
@@ -406,7 +413,7 @@ const struct tlb_entry *tlb_find(struct tlb *t, enum tlb_kind kind, uint64_t gva
 		const size_t i = base + (unsigned)__builtin_ctzll(match | 1ull << 63);
 
 		if (match && !(match & (match - 1)) && slot_valid(t, a, i) &&
-		    tags_match(&a->e[i], vpid, pcid)) {
+		    tags_match(&a->e[i], vpid, pcid) && a->e[i].ep4ta == t->ep4ta) {
 			a->stamp[i] = ++t->clock;
 			*where = 1;
 			return &a->e[i];
@@ -500,6 +507,24 @@ bool tlb_multihit(const struct tlb *t, uint64_t gva, uint16_t vpid, uint16_t pci
 		}
 	}
 	return false;
+}
+
+void tlb_set_ep4ta(struct tlb *t, uint32_t ep4ta)
+{
+	t->ep4ta = ep4ta;
+}
+
+void tlb_flush_ep4ta(struct tlb *t, uint32_t ep4ta)
+{
+	/* INVEPT single-context: the combined mappings (translations and guest PSC entries) and
+	 * the guest-physical ones (EPT PSC entries) of the EP4TA, of every VPID. */
+	for (int ai = 0; ai < A_COUNT; ai++) {
+		struct tlb_array *a = &t->a[ai];
+
+		for (size_t i = 0; a->live && i < a->n; i++)
+			if (slot_valid(t, a, i) && a->e[i].ep4ta == ep4ta)
+				slot_kill(a, i);
+	}
 }
 
 void tlb_flush_all(struct tlb *t)
@@ -598,7 +623,7 @@ int tlb_for_each_ept_dependent(const struct tlb *t,
 		for (size_t i = 0; i < a->n; i++) {
 			int r;
 
-			if (!slot_valid(t, a, i))
+			if (!slot_valid(t, a, i) || a->e[i].ep4ta != t->ep4ta)
 				continue;
 			r = fn(ctx, array_names[ai], &a->e[i]);
 			if (r)

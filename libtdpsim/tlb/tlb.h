@@ -2,7 +2,7 @@
 /*
  * Internal: the TLBs of one vCPU - L1 instruction and data TLBs with an array per page size,
  * a unified second-level TLB, and paging-structure caches - with the tags the hardware uses
- * (VPID, PCID) and the replacement the CPU model names.  Entries cache combined mappings
+ * (VPID, PCID, and the EP4TA of the EPT root) and the replacement the CPU model names.  Entries cache combined mappings
  * (guest-linear -> host-physical through guest paging and EPT), at most the smaller of the
  * guest page size and the EPT page size (Intel SDM Vol. 3, on cached EPT translations).
  */
@@ -25,6 +25,7 @@ struct tlb_entry {
 			      * --check verifies the entry against EPT with it */
 	uint16_t pcid;
 	uint16_t vpid;
+	uint32_t ep4ta;      /* the EPT context it was made in (set by the TLB at insert) */
 	uint8_t size_level;
 	uint8_t memtype;     /* EPT memory type (WB = 6, UC = 0) */
 	bool global;
@@ -83,14 +84,26 @@ void tlb_insert(struct tlb *t, enum tlb_kind kind, uint64_t gva, const struct tl
 bool tlb_multihit(const struct tlb *t, uint64_t gva, uint16_t vpid, uint16_t pcid, bool broad,
 		  struct tlb_entry *small, struct tlb_entry *large);
 
-/* Invalidations. */
+/*
+ * The EPT context the processor runs in (VM entry loads the EPTP from the VMCS): its EP4TA -
+ * the EPT root's frame - tags every translation and paging-structure-cache entry made from
+ * now on, and only entries of the current EP4TA answer lookups (Intel SDM Vol. 3, "Cached
+ * translation information": combined and guest-physical mappings are associated with the
+ * EP4TA).  0 where EPT is off, and until the first entry.
+ */
+void tlb_set_ep4ta(struct tlb *t, uint32_t ep4ta);
+
+/* Invalidations.  INVVPID, INVLPG and MOV CR3 act on every EP4TA; INVEPT on one or all. */
+void tlb_flush_ep4ta(struct tlb *t, uint32_t ep4ta);                /* INVEPT single-context */
 void tlb_flush_all(struct tlb *t);                                  /* INVEPT global */
 void tlb_flush_vpid(struct tlb *t, uint16_t vpid);                  /* INVVPID single */
 void tlb_invlpg(struct tlb *t, uint64_t gva, uint16_t vpid, uint16_t pcid); /* INVLPG */
 void tlb_flush_pcid_nonglobal(struct tlb *t, uint16_t vpid, uint16_t pcid); /* MOV CR3 */
 
 /*
- * --check: call fn on every valid entry that EPT must still agree with - every translation
+ * --check: call fn on every valid entry of the current EP4TA that EPT must still agree with
+ * (entries of other contexts cannot be used until their root is loaded again, and KVM
+ * flushes a root's context when it loads it: kvm_mmu_load) - every translation
  * (L1 and STLB; kind names its array) and every EPT paging-structure cache entry (kind
  * "psc_ept", entry.size_level its level, entry.vpn the address >> that level's shift).  Stops
  * at, and returns, fn's first nonzero return.

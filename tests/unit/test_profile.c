@@ -127,10 +127,10 @@ START_TEST(each_switch_turns_on_with_the_release_of_its_change)
 		{ "per_mmu_nx_lists", 618 },
 	};
 
-	/* Every switch but the two enums (log_off_recovery, make_spte_old_writable) is in
-	 * the table. */
+	/* Every switch but the three enums (log_off_recovery, make_spte_old_writable,
+	 * tdp_fast_zap) is in the table. */
 	ck_assert_uint_eq(kvm_profile_switch_count(),
-			  sizeof(timeline) / sizeof(timeline[0]) + 2);
+			  sizeof(timeline) / sizeof(timeline[0]) + 3);
 	for (size_t i = 0; i < NVERSIONS; i++) {
 		const struct kvm_profile *p = profile(versions[i]);
 
@@ -153,6 +153,12 @@ START_TEST(each_switch_turns_on_with_the_release_of_its_change)
 	ck_assert_str_eq(switch_text(profile("6.12"), "make_spte_old_writable"), "leaf-keeps");
 	ck_assert_str_eq(switch_text(profile("6.18"), "make_spte_old_writable"),
 			 "leaf-skips-unsync");
+	/* kvm_mmu_zap_all_fast in the TDP MMU: in place before 5.13's fast invalidation, with
+	 * a flush until 5.18. */
+	ck_assert_str_eq(switch_text(profile("5.10"), "tdp_fast_zap"), "in-place");
+	ck_assert_str_eq(switch_text(profile("5.15"), "tdp_fast_zap"), "invalidate-flush");
+	ck_assert_str_eq(switch_text(profile("6.1"), "tdp_fast_zap"), "invalidate");
+	ck_assert_str_eq(switch_text(profile("6.18"), "tdp_fast_zap"), "invalidate");
 }
 END_TEST
 
@@ -230,7 +236,8 @@ static char *valid_profile(const char *name)
 		 "pf_stats = true\n"                         /* 15 */
 		 "write_protected_result = false\n"          /* 16 */
 		 "per_mmu_nx_lists = false\n"                /* 17 */
-		 "make_spte_old_writable = keeps\n",         /* 18 */
+		 "make_spte_old_writable = keeps\n"          /* 18 */
+		 "tdp_fast_zap = invalidate\n",              /* 19 */
 		 name);
 	n = strlen(text);
 	ck_assert_uint_lt(n, sizeof(text) - 1);

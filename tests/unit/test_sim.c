@@ -406,6 +406,47 @@ static int apply_text(tdpsim_sim *sim, const char *dir, const char *text)
 	return n < 0 ? (int)n : 0;
 }
 
+/*
+ * kvm_mmu_zap_all_fast on the TDP MMU by release (profile tdp_fast_zap), when a slot that
+ * maps something is deleted: 5.10's kvm_tdp_mmu_zap_all zaps in place and flushes; 5.13's
+ * fast invalidation zaps the invalidated roots and flushes; from 5.18 the invalid roots are
+ * unreachable and nothing is flushed.  Either way every mapping is gone.
+ */
+static void fast_zap_by_release(const char *kvm, uint64_t want_flushes)
+{
+	tdpsim_options o = TDPSIM_OPTIONS_INIT;
+	const char *dir = scratch_dir();
+	tdpsim_sim *sim;
+	tdpsim_stats st;
+
+	o.check = 1;
+	o.kvm = kvm;
+	ck_assert_int_eq(tdpsim_sim_new(&sim, &o), 0);
+	ck_assert_int_eq(apply_text(sim, dir,
+		"tdpsim-trace 1\n"
+		"set tdp_mmu=1 vcpus=2\n"
+		"memslot slot=0 gpa=0 size=1G hva=0x7f0000000000\n"
+		"backing hva=0x7f0000000000 size=1G kind=hugetlb2m populate=1\n"
+		"fault vcpu=0 gpa=0x200000 err=0x4\n"
+		"fault vcpu=1 gpa=0x400000 err=0x4\n"
+		"memslot slot=0 size=0\n"), 0);
+	tdpsim_sim_stats(sim, &st);
+	ck_assert_uint_eq(st.pages_2m, 0);
+	ck_assert_uint_eq(st.tdp_mmu_pages, 0);
+	ck_assert_msg(st.remote_tlb_flush_requests == want_flushes, "kvm=%s: %" PRIu64 " flushes",
+		      kvm, st.remote_tlb_flush_requests);
+	tdpsim_sim_free(sim);
+}
+
+START_TEST(a_fast_zap_flushes_the_vms_tlbs_only_before_5_18)
+{
+	fast_zap_by_release("5.10", 1);
+	fast_zap_by_release("5.15", 1);
+	fast_zap_by_release("6.1", 0);
+	fast_zap_by_release("6.18", 0);
+}
+END_TEST
+
 START_TEST(changing_nx_huge_pages_at_run_time_zaps_every_mapping)
 {
 	tdpsim_options o = TDPSIM_OPTIONS_INIT;
@@ -425,16 +466,18 @@ START_TEST(changing_nx_huge_pages_at_run_time_zaps_every_mapping)
 	tdpsim_sim_stats(sim, &st);
 	ck_assert_uint_eq(st.pages_2m, 2);
 	ck_assert_uint_eq(st.remote_tlb_flush_requests, 0);
-	/* set_nx_huge_pages: every mapping goes, with one flush (kvm_mmu_zap_all_fast) */
+	/* set_nx_huge_pages: every mapping goes (kvm_mmu_zap_all_fast).  6.18 invalidates the
+	 * roots and zaps them without a flush: the vCPUs load new roots, whose EPT context
+	 * kvm_mmu_load flushes (a_fast_zap_flushes_the_vms_tlbs_only_before_5_18). */
 	ck_assert_int_eq(set(sim, "nx_huge_pages", "force"), 0);
 	tdpsim_sim_stats(sim, &st);
 	ck_assert_uint_eq(st.pages_2m, 0);
 	ck_assert_uint_eq(st.tdp_mmu_pages, 0);
-	ck_assert_uint_eq(st.remote_tlb_flush_requests, 1);
+	ck_assert_uint_eq(st.remote_tlb_flush_requests, 0);
 	/* the same value again changes nothing */
 	ck_assert_int_eq(set(sim, "nx_huge_pages", "y"), 0);
 	tdpsim_sim_stats(sim, &st);
-	ck_assert_uint_eq(st.remote_tlb_flush_requests, 1);
+	ck_assert_uint_eq(st.remote_tlb_flush_requests, 0);
 	/* now a fetch maps 4K under an NX-tagged, tracked table */
 	ck_assert_int_eq(apply_text(sim, dir, "tdpsim-trace 1\nfault vcpu=0 gpa=0x400000 err=0x14\n"),
 			 0);
@@ -446,7 +489,7 @@ START_TEST(changing_nx_huge_pages_at_run_time_zaps_every_mapping)
 	tdpsim_sim_stats(sim, &st);
 	ck_assert_uint_eq(st.pages_4k, 0);
 	ck_assert_uint_eq(st.nx_lpage_splits, 0);
-	ck_assert_uint_eq(st.remote_tlb_flush_requests, 2);
+	ck_assert_uint_eq(st.remote_tlb_flush_requests, 0);
 	tdpsim_sim_free(sim);
 }
 END_TEST
@@ -795,6 +838,7 @@ static Suite *sim_suite(void)
 	tcase_add_test(tc, the_stats_table_names_every_counter_once);
 	tcase_add_test(tc, a_progress_callback_sees_progress_and_can_stop_the_replay);
 	tcase_add_test(tc, changing_nx_huge_pages_at_run_time_zaps_every_mapping);
+	tcase_add_test(tc, a_fast_zap_flushes_the_vms_tlbs_only_before_5_18);
 	tcase_add_test(tc, a_gpte_write_is_a_guest_store_that_ept_faults_in_and_dirty_logging_logs);
 	tcase_add_test(tc, host_kernel_auto_follows_the_kernel_profile_and_a_given_release_wins);
 	tcase_add_test(tc, replaying_compact_accesses_matches_applying_each_event);

@@ -1180,6 +1180,83 @@ START_TEST(cr3_load_drops_non_global_entries_of_that_pcid_only)
 }
 END_TEST
 
+/* Entries are tagged by the EP4TA of the EPT context they were made in: under another
+ * context they answer no lookup (translations, both PSCs, the multihit check), an insert
+ * there does not supersede them, and they answer again when their context returns. */
+START_TEST(entries_answer_only_in_the_ept_context_they_were_made_in)
+{
+	struct tlb *t = new_tlb(skylake());
+	const uint64_t a = R4K_BASE;
+	struct tlb_entry e1 = entry(a, 1, 0x111, MT_WB, 1, 1, false);
+	struct tlb_entry e2 = entry(a, 1, 0x222, MT_WB, 1, 1, false);
+	struct tlb_entry big = entry(a, 2, 0x400, MT_UC, 1, 1, false);
+	struct tlb_hit h;
+
+	tlb_set_ep4ta(t, 7);
+	tlb_insert(t, TLB_FETCH, a, &e1);
+	tlb_insert(t, TLB_FETCH, a, &big);
+	psc_insert(t, true, 3, a, 1, 1);
+	psc_insert(t, false, 3, a, 1, 1);
+	ck_assert(tlb_multihit(t, a, 1, 1, true, NULL, NULL));
+
+	tlb_set_ep4ta(t, 9);
+	ck_assert_int_eq(tlb_lookup(t, TLB_FETCH, a, 1, 1).where, 0);
+	ck_assert(!psc_lookup(t, true, 3, a, 1, 1));
+	ck_assert(!psc_lookup(t, false, 3, a, 1, 1));
+	ck_assert(!tlb_multihit(t, a, 1, 1, true, NULL, NULL));
+	tlb_insert(t, TLB_FETCH, a, &e2);
+	h = tlb_lookup(t, TLB_FETCH, a, 1, 1);
+	ck_assert_int_eq(h.where, 1);
+	ck_assert_uint_eq(h.entry.pfn, 0x222);
+	ck_assert_uint_eq(h.entry.ep4ta, 9);
+
+	tlb_set_ep4ta(t, 7);
+	h = tlb_lookup(t, TLB_FETCH, a, 1, 1);
+	ck_assert_int_eq(h.where, 1);
+	ck_assert_uint_eq(h.entry.pfn, 0x111);
+	ck_assert(psc_lookup(t, true, 3, a, 1, 1));
+	tlb_free(t);
+}
+END_TEST
+
+/* INVEPT single-context drops one EP4TA's entries of every VPID, guest-physical PSC entries
+ * too; INVVPID and INVLPG act on every EP4TA (Intel SDM Vol. 3, "Invalidating cached
+ * translation information"). */
+START_TEST(invept_single_context_drops_one_ep4ta_and_invvpid_and_invlpg_every_ep4ta)
+{
+	struct tlb *t = new_tlb(skylake());
+	const uint64_t a = R4K_BASE, b = R4K_BASE + PAGE_SIZE;
+	struct tlb_entry ea = entry(a, 1, 0x111, MT_WB, 1, 1, false);
+	struct tlb_entry eb = entry(b, 1, 0x112, MT_WB, 2, 1, false);
+
+	for (uint32_t ctx = 7; ctx <= 9; ctx += 2) {
+		tlb_set_ep4ta(t, ctx);
+		tlb_insert(t, TLB_DATA, a, &ea);
+		tlb_insert(t, TLB_DATA, b, &eb);
+		psc_insert(t, true, 3, a, 0, 0);
+	}
+	tlb_flush_ep4ta(t, 7);
+	tlb_set_ep4ta(t, 7);
+	ck_assert_int_eq(tlb_lookup(t, TLB_DATA, a, 1, 1).where, 0);
+	ck_assert_int_eq(tlb_lookup(t, TLB_DATA, b, 2, 1).where, 0);
+	ck_assert(!psc_lookup(t, true, 3, a, 0, 0));
+	tlb_set_ep4ta(t, 9);
+	ck_assert_int_eq(tlb_lookup(t, TLB_DATA, a, 1, 1).where, 1);
+	ck_assert_int_eq(tlb_lookup(t, TLB_DATA, b, 2, 1).where, 1);
+	ck_assert(psc_lookup(t, true, 3, a, 0, 0));
+
+	/* INVLPG in context 7 drops a's translation in context 9 too */
+	tlb_set_ep4ta(t, 7);
+	tlb_invlpg(t, a, 1, 1);
+	tlb_flush_vpid(t, 2);
+	tlb_set_ep4ta(t, 9);
+	ck_assert_int_eq(tlb_lookup(t, TLB_DATA, a, 1, 1).where, 0);
+	ck_assert_int_eq(tlb_lookup(t, TLB_DATA, b, 2, 1).where, 0);
+	ck_assert(psc_lookup(t, true, 3, a, 0, 0)); /* INVVPID keeps guest-physical entries */
+	tlb_free(t);
+}
+END_TEST
+
 START_TEST(flush_all_drops_everything_including_psc)
 {
 	struct tlb *t = new_tlb(skylake());
@@ -1455,6 +1532,8 @@ static Suite *tlb_suite(void)
 	tcase_add_test(tc, one_g_translation_in_a_cpu_without_a_1g_itlb_is_smashed_to_2m);
 	tcase_add_test(tc, paging_structure_caches_key_by_the_bits_above_each_level);
 	tcase_add_test(tc, a_geometry_without_a_power_of_two_number_of_sets_is_refused);
+	tcase_add_test(tc, entries_answer_only_in_the_ept_context_they_were_made_in);
+	tcase_add_test(tc, invept_single_context_drops_one_ep4ta_and_invvpid_and_invlpg_every_ep4ta);
 	suite_add_tcase(s, tc);
 
 	tcase_set_timeout(ref, 300); /* the reference is slow on purpose; sanitizers slower */
