@@ -109,13 +109,22 @@ int kvm_mmu_check(const struct kvm *kvm)
 	if (rc.tables != kvm->stats->tdp_mmu_pages)
 		return err_set(TDPSIM_EINTERNAL, "check: tdp_mmu_pages %" PRIu64 " but %" PRIu64
 			       " tables are linked", kvm->stats->tdp_mmu_pages, rc.tables);
-	for (uint32_t id = kvm->nx_head; id != SP_NONE; id = sp_by_id(&kvm->pool, id)->nx_next) {
-		const struct kvm_mmu_page *sp = sp_by_id(&kvm->pool, id);
+	for (int t = 0; t < KVM_NR_MMU_TYPES; t++) {
+		const struct kvm_possible_nx_huge_pages *l = &kvm->possible_nx_huge_pages[t];
+		uint64_t in_list = 0;
 
-		if (!sp->tracked || !sp->nx_huge_page_disallowed)
-			return err_set(TDPSIM_EINTERNAL, "check: an SP on the NX list is not "
-				       "tracked and tagged");
-		listed++;
+		for (uint32_t id = l->head; id != SP_NONE; id = sp_by_id(&kvm->pool, id)->nx_next) {
+			const struct kvm_mmu_page *sp = sp_by_id(&kvm->pool, id);
+
+			if (!sp->tracked || !sp->nx_huge_page_disallowed)
+				return err_set(TDPSIM_EINTERNAL, "check: an SP on the NX list is "
+					       "not tracked and tagged");
+			in_list++;
+		}
+		if (in_list != l->nr_pages)
+			return err_set(TDPSIM_EINTERNAL, "check: NX list %d counts %" PRIu64
+				       " pages but holds %" PRIu64, t, l->nr_pages, in_list);
+		listed += in_list;
 	}
 	if (listed != kvm->stats->nx_lpage_splits)
 		return err_set(TDPSIM_EINTERNAL, "check: nx_lpage_splits %" PRIu64 " but the "

@@ -139,6 +139,15 @@ struct kvm_vcpu {
 	struct kvm_vcpu_stat stat;
 };
 
+/* The MMUs that keep NX huge-page lists (kvm_host.h enum kvm_mmu_type). */
+enum kvm_mmu_type { KVM_SHADOW_MMU, KVM_TDP_MMU, KVM_NR_MMU_TYPES };
+
+/* One list of possible NX huge pages (kvm_host.h struct kvm_possible_nx_huge_pages). */
+struct kvm_possible_nx_huge_pages {
+	uint32_t head, tail; /* SP ids, SP_NONE when empty */
+	uint64_t nr_pages;
+};
+
 struct kvm {
 	const struct kvm_profile *profile;
 	struct mem_meter *mem; /* what KVM's structures are charged to (core/mem.h) */
@@ -187,8 +196,9 @@ struct kvm {
 	int mmu_invalidate_in_progress;
 	uint64_t mmu_invalidate_range_start, mmu_invalidate_range_end; /* gfns */
 
-	/* possible_nx_huge_pages: FIFO of tracked SPs (ids), oldest first. */
-	uint32_t nx_head, nx_tail;
+	/* possible_nx_huge_pages: FIFOs of tracked SPs (ids), oldest first - one per MMU type
+	 * from 6.18 (profile per_mmu_nx_lists), one for both before (index KVM_SHADOW_MMU). */
+	struct kvm_possible_nx_huge_pages possible_nx_huge_pages[KVM_NR_MMU_TYPES];
 
 	tdpsim_stats *stats;          /* the machine's counters: VM-wide and vCPU sums */
 	struct kvm_vcpu *vcpus;

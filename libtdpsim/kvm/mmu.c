@@ -110,42 +110,57 @@ void kvm_mmu_apply_hugepage_policy(struct kvm *kvm, struct kvm_page_fault *fault
 
 /* ---- stats and NX huge-page tracking (track_possible_nx_huge_page, kvm_update_page_stats) ---- */
 
-/* The NX list is a FIFO of SP ids: appended at the tail, recovered from the head. */
-void track_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp)
+/* The list an MMU type's SPs go on: its own from 6.18, the one list before. */
+struct kvm_possible_nx_huge_pages *kvm_nx_list(struct kvm *kvm, enum kvm_mmu_type type)
 {
+	return &kvm->possible_nx_huge_pages[kvm->profile->per_mmu_nx_lists ? type
+									   : KVM_SHADOW_MMU];
+}
+
+/* The NX list is a FIFO of SP ids: appended at the tail, recovered from the head. */
+void track_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp,
+				 enum kvm_mmu_type type)
+{
+	struct kvm_possible_nx_huge_pages *l = kvm_nx_list(kvm, type);
+
 	if (sp->tracked)
 		return;
 	sp->tracked = true;
 	sp->nx_next = SP_NONE;
-	sp->nx_prev = kvm->nx_tail;
-	if (kvm->nx_tail != SP_NONE)
-		sp_by_id(&kvm->pool, kvm->nx_tail)->nx_next = sp->id;
+	sp->nx_prev = l->tail;
+	if (l->tail != SP_NONE)
+		sp_by_id(&kvm->pool, l->tail)->nx_next = sp->id;
 	else
-		kvm->nx_head = sp->id;
-	kvm->nx_tail = sp->id;
+		l->head = sp->id;
+	l->tail = sp->id;
+	l->nr_pages++;
 	kvm->stats->nx_lpage_splits++;
 }
 
-void untrack_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp)
+void untrack_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp,
+				   enum kvm_mmu_type type)
 {
+	struct kvm_possible_nx_huge_pages *l = kvm_nx_list(kvm, type);
+
 	if (!sp->tracked)
 		return;
 	if (sp->nx_prev != SP_NONE)
 		sp_by_id(&kvm->pool, sp->nx_prev)->nx_next = sp->nx_next;
 	else
-		kvm->nx_head = sp->nx_next;
+		l->head = sp->nx_next;
 	if (sp->nx_next != SP_NONE)
 		sp_by_id(&kvm->pool, sp->nx_next)->nx_prev = sp->nx_prev;
 	else
-		kvm->nx_tail = sp->nx_prev;
+		l->tail = sp->nx_prev;
 	sp->tracked = false;
+	l->nr_pages--;
 	kvm->stats->nx_lpage_splits--;
 }
 
 void unaccount_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp)
 {
 	sp->nx_huge_page_disallowed = false;
-	untrack_possible_nx_huge_page(kvm, sp);
+	untrack_possible_nx_huge_page(kvm, sp, sp->tdp_mmu_page ? KVM_TDP_MMU : KVM_SHADOW_MMU);
 }
 
 /* Which MMU a page belongs to, for the hooks. */
@@ -750,7 +765,9 @@ int kvm_mmu_init_vm(struct kvm *kvm, bool tdp_mmu)
 {
 	kvm->tdp_mmu_enabled = tdp_mmu;
 	kvm->tdp_mmu_roots = SP_NONE;
-	kvm->nx_head = kvm->nx_tail = SP_NONE;
+	for (int t = 0; t < KVM_NR_MMU_TYPES; t++)
+		kvm->possible_nx_huge_pages[t] =
+			(struct kvm_possible_nx_huge_pages){ SP_NONE, SP_NONE, 0 };
 	kvm->active_head = kvm->active_tail = kvm->invalid_head = SP_NONE;
 	/* kvm_memslots_have_rmaps: the legacy MMU's pages need rmaps from the start;
 	 * kvm_page_track_write_tracking_enabled: shadow paging tracks guest tables. */

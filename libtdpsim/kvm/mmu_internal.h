@@ -85,10 +85,15 @@ void kvm_mmu_apply_hugepage_policy(struct kvm *kvm, struct kvm_page_fault *fault
 /* ---- NX huge pages (mmu.c) ---- */
 
 /* track_possible_nx_huge_page / untrack_possible_nx_huge_page: the possible_nx_huge_pages
- * list, oldest first, counted in nx_lpage_splits.  One list per MMU kind, as KVM keeps
- * them (6.12+: possible_nx_huge_pages[KVM_TDP_MMU] and [KVM_SHADOW_MMU]). */
-void track_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp);
-void untrack_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp);
+ * lists, oldest first, counted in nx_lpage_splits and in the list's nr_pages.  One list
+ * per MMU type, as KVM keeps them from 6.18 (possible_nx_huge_pages[KVM_TDP_MMU] and
+ * [KVM_SHADOW_MMU]); before, one list for both. */
+void track_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp,
+				 enum kvm_mmu_type type);
+void untrack_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp,
+				   enum kvm_mmu_type type);
+/* The list the SPs of an MMU type go on (one per type from 6.18, one for all before). */
+struct kvm_possible_nx_huge_pages *kvm_nx_list(struct kvm *kvm, enum kvm_mmu_type type);
 /* unaccount_nx_huge_page: off the list and no longer tagged; the table stays. */
 void unaccount_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp);
 

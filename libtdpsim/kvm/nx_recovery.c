@@ -32,16 +32,13 @@ uint64_t kvm_nx_recovery_period_ms(const struct kvm *kvm)
 	return 3600000 / (ratio < 3600 ? ratio : 3600); /* each page about once an hour */
 }
 
-/* One pass over the possible-NX list, oldest first (kvm_recover_nx_huge_pages). */
-static void recover_pass(struct kvm *kvm)
+/* kvm_recover_nx_huge_pages over one list: its oldest `to_zap` tables, then the flush. */
+static void recover_list(struct kvm *kvm, struct kvm_possible_nx_huge_pages *l, uint64_t to_zap)
 {
-	uint64_t ratio = kvm->config.nx_recovery_ratio;
-	uint64_t to_zap = ratio ? (kvm->stats->nx_lpage_splits + ratio - 1) / ratio : 0;
 	bool flush = false;
 
-	kvm->stats->nx_recovery_passes++;
-	for (; to_zap > 0 && kvm->nx_head != SP_NONE; to_zap--) {
-		struct kvm_mmu_page *sp = sp_by_id(&kvm->pool, kvm->nx_head);
+	for (; to_zap > 0 && l->head != SP_NONE; to_zap--) {
+		struct kvm_mmu_page *sp = sp_by_id(&kvm->pool, l->head);
 		const struct kvm_memory_slot *slot = memslots_by_gfn(&kvm->memslots, sp->gfn);
 
 		if (kvm->profile->recovery_skips_dirty_logged && slot &&
@@ -55,6 +52,33 @@ static void recover_pass(struct kvm *kvm)
 		flush = true;
 	}
 	kvm_mmu_remote_flush_or_zap(kvm, flush);
+}
+
+static uint64_t to_zap(uint64_t pages, uint64_t ratio)
+{
+	return ratio ? (pages + ratio - 1) / ratio : 0;
+}
+
+/*
+ * One pass of the worker, oldest first.  From 6.18 each MMU type's list is recovered in turn
+ * (shadow MMU, then TDP MMU), ceil(its nr_pages / ratio) of it; before, the one list,
+ * ceil(nx_lpage_splits / ratio) (kvm_nx_huge_page_recovery_worker).
+ */
+static void recover_pass(struct kvm *kvm)
+{
+	uint64_t ratio = kvm->config.nx_recovery_ratio;
+
+	kvm->stats->nx_recovery_passes++;
+	if (!kvm->profile->per_mmu_nx_lists) {
+		recover_list(kvm, kvm_nx_list(kvm, KVM_SHADOW_MMU),
+			     to_zap(kvm->stats->nx_lpage_splits, ratio));
+		return;
+	}
+	for (int t = KVM_SHADOW_MMU; t < KVM_NR_MMU_TYPES; t++) {
+		struct kvm_possible_nx_huge_pages *l = &kvm->possible_nx_huge_pages[t];
+
+		recover_list(kvm, l, to_zap(l->nr_pages, ratio));
+	}
 }
 
 static void worker_wake(void *ctx, uint64_t now);

@@ -69,8 +69,9 @@ struct kvm_profile {
 	/* 6.12 RET_PF_WRITE_PROTECTED (before: EMULATE).  Only write-tracked gfns (shadow paging)
 	 * give it: no effect while only the TDP MMU is simulated. */
 	bool write_protected_result;
-	/* 6.18 possible-NX lists per MMU type, to_zap computed per list.  With the TDP MMU alone
-	 * there is one list either way: no effect until the shadow MMU is simulated. */
+	/* 6.18 possible-NX lists per MMU type, to_zap computed per list (nx_recovery.c).  While
+	 * one MMU maps the VM one list is in use either way; both are only with nested
+	 * shadow pages beside the TDP MMU. */
 	bool per_mmu_nx_lists;
 	/* 5.16, 6.13 (and 6.13's fix in 6.6.y/6.12.y): make_spte over a writable SPTE. */
 	enum spte_old_writable make_spte_old_writable;

@@ -867,7 +867,7 @@ void account_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp, bool possibl
 {
 	sp->nx_huge_page_disallowed = true;
 	if (possible)
-		track_possible_nx_huge_page(kvm, sp);
+		track_possible_nx_huge_page(kvm, sp, KVM_SHADOW_MMU);
 }
 
 int direct_map(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)

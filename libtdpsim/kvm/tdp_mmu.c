@@ -32,7 +32,7 @@ static void handle_removed_pt(struct kvm *kvm, struct kvm_mmu_page *sp)
 {
 	int level = sp->role.level;
 
-	untrack_possible_nx_huge_page(kvm, sp);
+	untrack_possible_nx_huge_page(kvm, sp, KVM_TDP_MMU);
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
 		uint64_t old = sp->spt[i];
 
@@ -228,7 +228,7 @@ int kvm_tdp_mmu_map(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 			tdp_mmu_zap_then_link(kvm, &iter, sp);
 		/* Track it if a huge page could have been used here but for NX (1.10.3). */
 		if (fault->huge_page_disallowed && fault->req_level >= iter.level)
-			track_possible_nx_huge_page(kvm, sp);
+			track_possible_nx_huge_page(kvm, sp, KVM_TDP_MMU);
 	}
 	/* The walk ends at goal_level at the latest; getting here is a bug. */
 	return err_set(TDPSIM_EINTERNAL, "kvm: walk for gfn 0x%llx ended above goal level %d",
