@@ -220,9 +220,10 @@ static ALWAYS_INLINE uint64_t key_matches(const uint64_t *k, uint32_t n, uint64_
  * both of one PCID.  For a lookup, want is (vpid, pcid) and not global: e answers the lookup.
  * For an insert, want is the new entry: e is an entry it supersedes.
  */
-static inline bool answers(const struct tlb_entry *e, const struct tlb_entry *want)
+static inline bool answers(const struct tlb *t, const struct tlb_entry *e,
+			   const struct tlb_entry *want)
 {
-	return e->vpid == want->vpid && e->ep4ta == want->ep4ta &&
+	return e->vpid == want->vpid && e->ep4ta == t->ep4ta &&
 	       (e->global || want->global || e->pcid == want->pcid);
 }
 
@@ -237,7 +238,7 @@ static ALWAYS_INLINE size_t wide_find(const struct tlb *t, const struct tlb_arra
 	for (uint32_t b = index_home(a, key); ix[b]; b = (b + 1) & mask) {
 		size_t i = base + ix[b] - 1u;
 
-		if (a->key[i] == key && slot_valid(t, a, i) && answers(&a->e[i], want))
+		if (a->key[i] == key && slot_valid(t, a, i) && answers(t, &a->e[i], want))
 			return i;
 	}
 	return SIZE_MAX;
@@ -256,7 +257,7 @@ static ALWAYS_INLINE size_t set_find(const struct tlb *t, const struct tlb_array
 	for (match = key_matches(a->key + base, a->ways, key); match; match &= match - 1) {
 		size_t i = base + (unsigned)__builtin_ctzll(match);
 
-		if (slot_valid(t, a, i) && answers(&a->e[i], want))
+		if (slot_valid(t, a, i) && answers(t, &a->e[i], want))
 			return i;
 	}
 	return SIZE_MAX;
@@ -267,7 +268,7 @@ static ALWAYS_INLINE size_t set_find(const struct tlb *t, const struct tlb_array
 static ALWAYS_INLINE size_t array_find(const struct tlb *t, const struct tlb_array *a,
 					uint64_t vpn, unsigned level, uint16_t vpid, uint16_t pcid)
 {
-	const struct tlb_entry want = { .vpid = vpid, .pcid = pcid, .ep4ta = t->ep4ta };
+	const struct tlb_entry want = { .vpid = vpid, .pcid = pcid };
 
 	if (!a->live)
 		return SIZE_MAX;
@@ -321,15 +322,11 @@ static size_t oldest_slot(const uint64_t *st, size_t base, uint32_t ways)
 
 /* Put `e` (vpn and size_level as cached here) into its set of `a` as the most recent entry,
  * after dropping what it supersedes. */
-static void array_put(struct tlb *t, struct tlb_array *a, const struct tlb_entry *made)
+static void array_put(struct tlb *t, struct tlb_array *a, const struct tlb_entry *e)
 {
-	struct tlb_entry tagged = *made;
-	const struct tlb_entry *e = &tagged;
 	const uint64_t key = make_key(e->vpn, e->size_level);
 	const size_t set = set_of(a, e->vpn), base = set * a->ways;
 	size_t i, victim;
-
-	tagged.ep4ta = t->ep4ta; /* made in the current EPT context */
 
 	while (a->live && (i = set_find(t, a, set, key, e)) != SIZE_MAX)
 		slot_kill(a, i);
@@ -341,6 +338,7 @@ static void array_put(struct tlb *t, struct tlb_array *a, const struct tlb_entry
 		index_del(a, set, (uint32_t)(victim - base)); /* filled before a flush_all */
 	a->stamp[victim] = ++t->clock;
 	a->e[victim] = *e;
+	a->e[victim].ep4ta = t->ep4ta; /* made in the current EPT context */
 	a->key[victim] = key;
 	if (a->index)
 		index_add(a, set, (uint32_t)(victim - base));
