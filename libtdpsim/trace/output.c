@@ -170,6 +170,40 @@ static int open_temporary(struct tdpsim_output *o)
 	return 0;
 }
 
+/*
+ * The file a symlink leads to, whether it exists or not - as the shell's > writes through a
+ * link, creating a dangling link's target: each link's target in turn, a relative one from
+ * its link's folder, at most 40 links (the kernel's limit).  NULL for a loop or an error.
+ */
+static char *link_target(const char *path)
+{
+	char *cur = strdup(path), buf[PATH_MAX];
+
+	for (int hops = 0; cur && hops <= 40; hops++) {
+		struct stat st;
+		const char *slash;
+		ssize_t n;
+		char *next;
+
+		if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+			return cur;
+		n = readlink(cur, buf, sizeof(buf) - 1);
+		if (n < 0)
+			break;
+		buf[n] = '\0';
+		slash = strrchr(cur, '/');
+		next = malloc(strlen(cur) + (size_t)n + 2);
+		if (next && (buf[0] == '/' || !slash))
+			strcpy(next, buf);
+		else if (next)
+			sprintf(next, "%.*s/%s", (int)(slash - cur), cur, buf);
+		free(cur);
+		cur = next;
+	}
+	free(cur);
+	return NULL;
+}
+
 int tdpsim_output_open(tdpsim_output **out, const char *path)
 {
 	struct tdpsim_output *o;
@@ -191,9 +225,9 @@ int tdpsim_output_open(tdpsim_output **out, const char *path)
 		return fail(o, TDPSIM_EIO, path, "is a folder, not a file to write");
 	} else {
 		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-			o->path = realpath(path, NULL);
+			o->path = link_target(path);
 			if (!o->path)
-				return fail(o, TDPSIM_EIO, path, "a symlink to nothing");
+				return fail(o, TDPSIM_EIO, path, "a loop of symlinks");
 		} else if (!(o->path = strdup(path)))
 			return fail(o, TDPSIM_ENOMEM, path, "out of memory");
 		rc = open_temporary(o);

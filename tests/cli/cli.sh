@@ -180,6 +180,16 @@ output_onto_a_fifo_or_symlink_writes_through_it_and_never_replaces_it)
   "$tdpsim" replay "$gold" --json -o link.json
   [ -L link.json ] || fail "the symlink was replaced"
   python3 -c "import json; json.load(open('target.json'))"
+  # A dangling link's target is created, as the shell's > does, relative to the link's
+  # folder; a loop of links is refused.
+  mkdir links
+  ln -s ../made.json links/dangling.json
+  "$tdpsim" replay "$gold" --json -o links/dangling.json
+  [ -L links/dangling.json ] || fail "the dangling symlink was replaced"
+  python3 -c "import json; json.load(open('made.json'))"
+  ln -s loop-b loop-a; ln -s loop-a loop-b
+  run "$tdpsim" replay "$gold" --json -o loop-a; expect_status 2
+  expect_in err.txt "loop-a: a loop of symlinks"
   # /dev/null stays the device (as root, a rename over it would make it a file).
   if [ -c /dev/null ]; then
     "$tdpsim" replay "$gold" --json -o /dev/null
