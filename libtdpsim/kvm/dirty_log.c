@@ -79,7 +79,10 @@ int kvm_mmu_slot_apply_flags(struct kvm *kvm, struct kvm_memory_slot *slot, uint
 	} else {
 		kvm_mmu_slot_remove_write_access(kvm, slot, PG_LEVEL_4K);
 	}
-	kvm_flush_remote_tlbs(kvm); /* kvm_flush_remote_tlbs_memslot: always, afterwards */
+	/* kvm_flush_remote_tlbs_memslot: from 6.1 always, afterwards (before, the helpers
+	 * flushed where they changed something) */
+	if (kvm->profile->log_enable_flushes_always)
+		kvm_flush_remote_tlbs(kvm);
 	return 0;
 }
 

@@ -816,21 +816,36 @@ bool kvm_unmap_gfn_range(struct kvm *kvm, uint64_t start, uint64_t end)
 	return flush;
 }
 
+/* Before 6.1 the helpers below flushed the slot's translations themselves when they changed
+ * an SPTE; from 6.1 kvm_mmu_slot_apply_flags flushes once, always (profile
+ * log_enable_flushes_always). */
+static void flush_if_changed_before_6_1(struct kvm *kvm, bool flush)
+{
+	if (flush && !kvm->profile->log_enable_flushes_always)
+		kvm_flush_remote_tlbs(kvm); /* kvm_arch_flush_remote_tlbs_memslot */
+}
+
 void kvm_mmu_slot_remove_write_access(struct kvm *kvm, const struct kvm_memory_slot *slot,
 				      int start_level)
 {
+	bool flush = false;
+
 	if (kvm->memslots.have_rmaps)
-		kvm_rmap_write_protect_slot(kvm, slot, start_level);
+		flush = kvm_rmap_write_protect_slot(kvm, slot, start_level);
 	if (kvm->tdp_mmu_enabled)
-		kvm_tdp_mmu_wrprot_slot(kvm, slot, start_level);
+		flush |= kvm_tdp_mmu_wrprot_slot(kvm, slot, start_level);
+	flush_if_changed_before_6_1(kvm, flush);
 }
 
 void kvm_mmu_slot_leaf_clear_dirty(struct kvm *kvm, const struct kvm_memory_slot *slot)
 {
+	bool flush = false;
+
 	if (kvm->memslots.have_rmaps)
-		kvm_rmap_clear_dirty_slot(kvm, slot);
+		flush = kvm_rmap_clear_dirty_slot(kvm, slot);
 	if (kvm->tdp_mmu_enabled)
-		kvm_tdp_mmu_clear_dirty_slot(kvm, slot);
+		flush |= kvm_tdp_mmu_clear_dirty_slot(kvm, slot);
+	flush_if_changed_before_6_1(kvm, flush);
 }
 
 void kvm_mmu_try_split_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *slot,

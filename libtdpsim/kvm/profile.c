@@ -52,6 +52,7 @@ static const struct ini_key keys[] = {
 	KEY(write_protected_result, K_BOOL),
 	KEY(per_mmu_nx_lists, K_BOOL),
 	KEY(make_spte_old_writable, K_OLD_WRITABLE),
+	KEY(log_enable_flushes_always, K_BOOL),
 	KEY(tdp_fast_zap, K_TDP_FAST_ZAP),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

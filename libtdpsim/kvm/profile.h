@@ -75,6 +75,9 @@ struct kvm_profile {
 	bool per_mmu_nx_lists;
 	/* 5.16, 6.13 (and 6.13's fix in 6.6.y/6.12.y): make_spte over a writable SPTE. */
 	enum spte_old_writable make_spte_old_writable;
+	/* 6.1 "Always flush TLBs when enabling dirty logging" [H]: kvm_mmu_slot_apply_flags
+	 * flushes once, always; before, each helper flushed when it changed an SPTE. */
+	bool log_enable_flushes_always;
 	/* 5.13 and 5.18: kvm_mmu_zap_all_fast in the TDP MMU. */
 	enum tdp_fast_zap tdp_fast_zap;
 };

@@ -121,6 +121,7 @@ START_TEST(each_switch_turns_on_with_the_release_of_its_change)
 		{ "nx_child_must_be_tagged", 602 },   /* NX rework (often dated 6.1 [H]) */
 		{ "recovery_skips_dirty_logged", 602 },
 		{ "nx_never", 601 },                  /* 6.5, backported to 6.1.y */
+		{ "log_enable_flushes_always", 601 }, /* [H] */
 		{ "target_spurious_early_out", 610 }, /* 6.9/6.10 [H] */
 		{ "write_protected_result", 612 },    /* RET_PF_WRITE_PROTECTED */
 		{ "recovery_worker_lazy", 613 },      /* 6.13.y/6.14 [H] */
@@ -237,7 +238,8 @@ static char *valid_profile(const char *name)
 		 "write_protected_result = false\n"          /* 16 */
 		 "per_mmu_nx_lists = false\n"                /* 17 */
 		 "make_spte_old_writable = keeps\n"          /* 18 */
-		 "tdp_fast_zap = invalidate\n",              /* 19 */
+		 "tdp_fast_zap = invalidate\n"               /* 19 */
+		 "log_enable_flushes_always = true\n",       /* 20 */
 		 name);
 	n = strlen(text);
 	ck_assert_uint_lt(n, sizeof(text) - 1);

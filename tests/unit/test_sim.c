@@ -447,6 +447,38 @@ START_TEST(a_fast_zap_flushes_the_vms_tlbs_only_before_5_18)
 }
 END_TEST
 
+/* Enabling dirty logging on a slot with nothing mapped: before 6.1 the write-protect helper
+ * flushes only if it changed an SPTE - none here; 6.1 "Always flush TLBs when enabling
+ * dirty logging" flushes once regardless (x86.c kvm_mmu_slot_apply_flags). */
+static void log_enable_flushes(const char *kvm, uint64_t want)
+{
+	tdpsim_options o = TDPSIM_OPTIONS_INIT;
+	tdpsim_sim *sim;
+	tdpsim_stats st;
+
+	o.kvm = kvm;
+	ck_assert_int_eq(tdpsim_sim_new(&sim, &o), 0);
+	ck_assert_int_eq(apply_text(sim, scratch_dir(),
+		"tdpsim-trace 1\n"
+		"set tdp_mmu=1 pml=0\n"
+		"memslot slot=0 gpa=0 size=2M hva=0x7f0000000000\n"
+		"backing hva=0x7f0000000000 size=2M kind=4k\n"
+		"dirty-log slot=0 on\n"), 0);
+	tdpsim_sim_stats(sim, &st);
+	ck_assert_msg(st.remote_tlb_flush_requests == want, "kvm=%s: %" PRIu64 " flushes", kvm,
+		      st.remote_tlb_flush_requests);
+	tdpsim_sim_free(sim);
+}
+
+START_TEST(enabling_dirty_logging_with_nothing_mapped_flushes_only_from_6_1)
+{
+	log_enable_flushes("5.10", 0);
+	log_enable_flushes("5.15", 0);
+	log_enable_flushes("6.1", 1);
+	log_enable_flushes("6.18", 1);
+}
+END_TEST
+
 START_TEST(changing_nx_huge_pages_at_run_time_zaps_every_mapping)
 {
 	tdpsim_options o = TDPSIM_OPTIONS_INIT;
@@ -839,6 +871,7 @@ static Suite *sim_suite(void)
 	tcase_add_test(tc, a_progress_callback_sees_progress_and_can_stop_the_replay);
 	tcase_add_test(tc, changing_nx_huge_pages_at_run_time_zaps_every_mapping);
 	tcase_add_test(tc, a_fast_zap_flushes_the_vms_tlbs_only_before_5_18);
+	tcase_add_test(tc, enabling_dirty_logging_with_nothing_mapped_flushes_only_from_6_1);
 	tcase_add_test(tc, a_gpte_write_is_a_guest_store_that_ept_faults_in_and_dirty_logging_logs);
 	tcase_add_test(tc, host_kernel_auto_follows_the_kernel_profile_and_a_given_release_wins);
 	tcase_add_test(tc, replaying_compact_accesses_matches_applying_each_event);
