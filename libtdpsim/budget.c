@@ -55,40 +55,56 @@ static uint64_t backing_pages(const tdpsim_event *ev)
 	}
 }
 
-/* The event's units of work, and what they are, for the message. */
-static uint64_t event_work(const tdpsim_sim *sim, const tdpsim_event *ev, char *what,
-			   size_t size)
+/* The event's units of work.  The words for the message are made only when it is refused
+ * (event_work_text): this runs before every event. */
+static uint64_t event_work(const tdpsim_sim *sim, const tdpsim_event *ev)
 {
-	uint64_t n, m;
-
 	switch (ev->cmd) {
 	case TDPSIM_CMD_SWEEP:
-		n = tdpsim_event_accesses(ev);
-		snprintf(what, size, "%" PRIu64 " accesses", n);
-		return n;
+		return tdpsim_event_accesses(ev);
 	case TDPSIM_CMD_ADVANCE:
-		n = recovery_passes(sim, ev->u.advance.ns);
-		m = timeline_samples(sim, ev->u.advance.ns);
-		snprintf(what, size, "%" PRIu64 " ns: %" PRIu64 " passes of the NX recovery worker, "
-			 "%" PRIu64 " timeline samples", ev->u.advance.ns, n, m);
-		return 1 + n + m;
+		return 1 + recovery_passes(sim, ev->u.advance.ns) +
+		       timeline_samples(sim, ev->u.advance.ns);
 	case TDPSIM_CMD_BACKING:
-		if (!ev->u.backing.populate)
-			break;
-		n = backing_pages(ev);
-		snprintf(what, size, "%" PRIu64 " pages populated", n);
-		return n;
+		return ev->u.backing.populate ? backing_pages(ev) : 1;
 	case TDPSIM_CMD_GUEST_MAP:
 		if (ev->u.guest_map.page_level < 1 || ev->u.guest_map.page_level > 3)
-			break; /* refused by guest_map */
-		n = ev->u.guest_map.size / level_size((int)ev->u.guest_map.page_level);
-		snprintf(what, size, "%" PRIu64 " pages mapped", n);
-		return n;
+			return 1; /* refused by guest_map */
+		return ev->u.guest_map.size / level_size((int)ev->u.guest_map.page_level);
+	default:
+		return 1;
+	}
+}
+
+/* What the units of event_work are, for the message. */
+static void event_work_text(const tdpsim_sim *sim, const tdpsim_event *ev, uint64_t cost,
+			    char *what, size_t size)
+{
+	switch (ev->cmd) {
+	case TDPSIM_CMD_SWEEP:
+		snprintf(what, size, "%" PRIu64 " accesses", cost);
+		return;
+	case TDPSIM_CMD_ADVANCE:
+		snprintf(what, size, "%" PRIu64 " ns: %" PRIu64 " passes of the NX recovery worker, "
+			 "%" PRIu64 " timeline samples", ev->u.advance.ns,
+			 recovery_passes(sim, ev->u.advance.ns), timeline_samples(sim, ev->u.advance.ns));
+		return;
+	case TDPSIM_CMD_BACKING:
+		if (ev->u.backing.populate) {
+			snprintf(what, size, "%" PRIu64 " pages populated", cost);
+			return;
+		}
+		break;
+	case TDPSIM_CMD_GUEST_MAP:
+		if (ev->u.guest_map.page_level >= 1 && ev->u.guest_map.page_level <= 3) {
+			snprintf(what, size, "%" PRIu64 " pages mapped", cost);
+			return;
+		}
+		break;
 	default:
 		break;
 	}
 	snprintf(what, size, "1 event");
-	return 1;
 }
 
 /* A guest mapping's leaf tables (one per 512 pages), charged to the guest page tables. */
@@ -104,16 +120,26 @@ static int guest_map_memory(const tdpsim_sim *sim, const tdpsim_event *ev)
 	return mem_reserve_check(&sim->mem, MEM_GUEST_PT, tables * PAGE_SIZE, "guest-map");
 }
 
-int sim_budget_check(tdpsim_sim *sim, const tdpsim_event *ev)
+/* The refusal, out of line: sim_budget_check runs before every event, and its frame stays
+ * small without the message's buffer. */
+static __attribute__((noinline, cold)) int work_refused(const tdpsim_sim *sim,
+							 const tdpsim_event *ev, uint64_t cost)
 {
 	char what[120];
-	uint64_t cost = event_work(sim, ev, what, sizeof(what));
+
+	event_work_text(sim, ev, cost, what, sizeof(what));
+	return err_set(TDPSIM_ELIMIT, "%s of %s is %" PRIu64 " units of work; after the %" PRIu64
+		       " done that passes the work budget of %" PRIu64 " (--max-work)",
+		       tdpsim_cmd_name(ev->cmd), what, cost, sim->work, sim->max_work);
+}
+
+int sim_budget_check_costly(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	uint64_t cost = event_work(sim, ev);
 
 	if (sim->max_work && cost > sim->max_work - sim->work)
-		return err_set(TDPSIM_ELIMIT, "%s of %s is %" PRIu64 " units of work; after the %"
-			       PRIu64 " done that passes the work budget of %" PRIu64 " (--max-work)",
-			       tdpsim_cmd_name(ev->cmd), what, cost, sim->work, sim->max_work);
-	if (guest_map_memory(sim, ev) < 0)
+		return work_refused(sim, ev, cost);
+	if (ev->cmd == TDPSIM_CMD_GUEST_MAP && guest_map_memory(sim, ev) < 0)
 		return TDPSIM_ENOMEM;
 	sim->work += cost;
 	return 0;

@@ -121,16 +121,16 @@ void kvm_mmu_gfn_allow_lpage(struct kvm_memory_slot *slot, uint64_t gfn)
 /* id_to_memslot: through the index by id (kvm_main.c keeps a hash of the slots by id). */
 struct kvm_memory_slot *memslots_by_id(struct kvm_memslots *ms, uint32_t id)
 {
-	if (!ms->at_id || id >= KVM_USER_MEM_SLOTS || ms->at_id[id] < 0)
+	if (!ms->at_id || id >= KVM_USER_MEM_SLOTS || !ms->at_id[id])
 		return NULL;
-	return &ms->slots[ms->at_id[id]];
+	return &ms->slots[ms->at_id[id] - 1];
 }
 
 /* The slots from index `from` on moved: their ids point at their new places. */
 static void reindex(struct kvm_memslots *ms, size_t from)
 {
 	for (size_t i = from; i < ms->n; i++)
-		ms->at_id[ms->slots[i].id] = (int32_t)i;
+		ms->at_id[ms->slots[i].id] = (int32_t)i + 1;
 }
 
 /* The index of the first slot whose base_gfn is at least gfn (n if none). */
@@ -178,7 +178,7 @@ static void remove_at(struct kvm_memslots *ms, size_t i)
 {
 	free_slot_metadata(ms, &ms->slots[i]);
 	ms->npages -= ms->slots[i].npages;
-	ms->at_id[ms->slots[i].id] = -1;
+	ms->at_id[ms->slots[i].id] = 0;
 	memmove(&ms->slots[i], &ms->slots[i + 1], (ms->n - i - 1) * sizeof(ms->slots[0]));
 	ms->n--;
 	reindex(ms, i);
@@ -214,10 +214,10 @@ static int insert_sorted(struct kvm_memslots *ms, const struct kvm_memory_slot *
 	size_t i;
 
 	if (!ms->at_id) {
-		if (!(ms->at_id = mem_malloc(ms->mem, MEM_MEMSLOTS,
-					     KVM_USER_MEM_SLOTS * sizeof(*ms->at_id))))
+		/* zeroed means "none": calloc's fresh pages cost no stores */
+		if (!(ms->at_id = mem_calloc(ms->mem, MEM_MEMSLOTS, KVM_USER_MEM_SLOTS,
+					     sizeof(*ms->at_id))))
 			return TDPSIM_ENOMEM;
-		memset(ms->at_id, 0xff, KVM_USER_MEM_SLOTS * sizeof(*ms->at_id));
 	}
 	if (ms->n == ms->cap) {
 		size_t cap = ms->cap ? 2 * ms->cap : 8;

@@ -52,7 +52,7 @@ struct kvm_memslots {
 	int have_write_track;          /* new slots get gfn_write_track arrays */
 	size_t n, cap;
 	size_t last_used;              /* the slot memslots_by_gfn found last (a hint) */
-	int32_t *at_id;                /* slot id -> its index in slots, -1 if none (KVM's
+	int32_t *at_id;                /* slot id -> 1 + its index in slots, 0 if none (KVM's
 					* id_hash; allocated with the first slot) */
 	uint64_t npages;               /* sum over slots */
 	struct mem_meter *mem;         /* what the metadata is charged to */
