@@ -56,9 +56,11 @@ static uint64_t backing_pages(const tdpsim_event *ev)
 }
 
 /* The event's units of work.  The words for the message are made only when it is refused
- * (event_work_text): this runs before every event. */
+ * (event_work_text): this runs before every costly event (sim_budget_costly). */
 static uint64_t event_work(const tdpsim_sim *sim, const tdpsim_event *ev)
 {
+	if (!sim_budget_costly(ev->cmd))
+		return 1;
 	switch (ev->cmd) {
 	case TDPSIM_CMD_SWEEP:
 		return tdpsim_event_accesses(ev);

@@ -494,6 +494,30 @@ START_TEST(the_work_budget_counts_each_event_before_it_runs)
 }
 END_TEST
 
+START_TEST(an_event_of_one_unit_at_the_budgets_end_is_refused_naming_it)
+{
+	tdpsim_options o = TDPSIM_OPTIONS_INIT;
+	tdpsim_event ev = { .cmd = TDPSIM_CMD_GUEST_PT };
+	tdpsim_sim *sim = NULL;
+	uint64_t work;
+
+	/* the memslot is the one unit of the budget; the guest-pt after it, one unit too (it
+	 * takes the inline path), would pass it and is refused before it runs */
+	o.max_work = 1;
+	ck_assert_int_eq(tdpsim_sim_new(&sim, &o), 0);
+	memslot(sim, 0, 0, 1ull << 30, 0x7f0000000000ull);
+	ev.u.guest_pt.gpa = 0x3ff00000;
+	ev.u.guest_pt.size = 1 << 20;
+	ck_assert_int_eq(tdpsim_sim_apply(sim, &ev), TDPSIM_ELIMIT);
+	ck_assert_str_eq(tdpsim_error_last()->message,
+			 "guest-pt of 1 event is 1 units of work; after the 1 done that passes the "
+			 "work budget of 1 (--max-work)");
+	tdpsim_sim_budget_used(sim, NULL, &work);
+	ck_assert_uint_eq(work, 1);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
 /* A memslot made and deleted, with dirty logging on between, under `mmu`: the memory the
  * budget counts comes back to what it was. */
 static void slot_comes_and_goes(const char *mmu)
@@ -588,6 +612,7 @@ static Suite *api_suite(void)
 	tcase_add_test(tc, the_model_sets_are_listed_with_their_fields);
 	tcase_add_test(tc, an_options_struct_of_version_1_is_read_and_filled_no_further_than_it_reaches);
 	tcase_add_test(tc, the_work_budget_counts_each_event_before_it_runs);
+	tcase_add_test(tc, an_event_of_one_unit_at_the_budgets_end_is_refused_naming_it);
 	tcase_add_test(tc, a_deleted_memslot_gives_its_metadata_back_to_the_budget);
 	tcase_add_test(tc, a_populate_past_the_memory_budget_is_refused_before_it_starts);
 	tcase_add_test(tc, pf_counters_before_5_19_are_absent_except_pf_fixed);
