@@ -41,8 +41,8 @@ struct machine {
 #define VCPU_MACHINE_CHECK 1 /* vcpu_access: the fetch raised a machine check */
 
 void vcpu_charge(struct machine *m, unsigned vcpu, enum cycle_cat cat, uint64_t cycles);
-uint64_t kvm_work_cycles(const struct cpu_model *c, const struct kvm_work *w,
-			 const struct kvm_work *before);
+/* KVM's work counted in `w`, in cycles of the model's pieces. */
+uint64_t kvm_work_cycles(const struct cpu_model *c, const struct kvm_work *w);
 
 /* --check: every vCPU's TLB entries and EPT paging-structure cache entries agree with EPT
  * (cpu/vcpu.c); 0 or EINTERNAL naming the stale entry. */

@@ -16,15 +16,12 @@
  */
 void sim_stats_now(const tdpsim_sim *sim, tdpsim_stats *out)
 {
-	static const struct kvm_work none;
-
 	*out = sim->stats;
 	if (!sim->started)
 		return;
 	out->host_pages_4k = host_frames_4k(sim->machine.host);
 	out->shadow_mmu_pages = sim->machine.kvm.n_used_mmu_pages;
-	out->cycles_background += kvm_work_cycles(sim->machine.cpu, &sim->machine.kvm.work,
-						  &none);
+	out->cycles_background += kvm_work_cycles(sim->machine.cpu, &sim->machine.kvm.work);
 }
 
 /* ---- reading the machine ---- */

@@ -177,6 +177,7 @@ int tdpsim_sim_new(tdpsim_sim **out, const tdpsim_options *opts)
 		return err_set(TDPSIM_ENOMEM, "tdpsim_sim_new: out of memory");
 	settings_init(&sim->settings);
 	timeline_init(&sim->timeline);
+	sim->work_cap = UINT64_MAX;
 	if (clock_init(&sim->clock) < 0) {
 		free(sim);
 		return TDPSIM_ENOMEM;
@@ -188,6 +189,7 @@ int tdpsim_sim_new(tdpsim_sim **out, const tdpsim_options *opts)
 		if (opts->version >= 2) {
 			sim->mem.limit = opts->max_memory;
 			sim->max_work = opts->max_work;
+			sim->work_cap = opts->max_work ? opts->max_work : UINT64_MAX;
 		}
 		if (opts->mmu && rc == 0)
 			rc = sim_apply_setting(sim, "mmu", opts->mmu, 1);

@@ -35,6 +35,7 @@ struct tdpsim_sim {
 	struct mem_meter mem; /* what the machine holds, against max_memory (core/mem.h) */
 	uint64_t max_work;    /* the work budget (0: none), and the work done so far */
 	uint64_t work;
+	uint64_t work_cap;    /* max_work, or UINT64_MAX without one: one compare per event */
 	int check;
 	int started; /* an event has used the machine: machine settings are fixed now */
 	struct clock clock;
@@ -80,15 +81,18 @@ int sim_apply_setting(tdpsim_sim *sim, const char *key, const char *value, int p
 /* budget.c: the events whose work is more than one unit (sweep, advance, a populated
  * backing, a guest mapping): the one list budget.c's event_work and the inline check below
  * share. */
+#define SIM_BUDGET_COSTLY (1u << TDPSIM_CMD_SWEEP | 1u << TDPSIM_CMD_ADVANCE | \
+			   1u << TDPSIM_CMD_BACKING | 1u << TDPSIM_CMD_GUEST_MAP)
+_Static_assert(TDPSIM_CMD__COUNT <= 32, "the costly commands are bits of a uint32_t");
+
 static inline bool sim_budget_costly(uint32_t cmd)
 {
-	return cmd == TDPSIM_CMD_SWEEP || cmd == TDPSIM_CMD_ADVANCE ||
-	       cmd == TDPSIM_CMD_BACKING || cmd == TDPSIM_CMD_GUEST_MAP;
+	return cmd < 32 && (SIM_BUDGET_COSTLY >> cmd & 1);
 }
 
 static inline bool sim_budget_exhausted(const tdpsim_sim *sim)
 {
-	return sim->max_work && sim->work >= sim->max_work;
+	return sim->work >= sim->work_cap;
 }
 
 /* One unit of work (an access record), refused only at the budget's end. */

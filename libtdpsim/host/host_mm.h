@@ -31,6 +31,16 @@ struct host_mm {
 	struct host_notifier notifier; /* callbacks may be NULL */
 	struct host_behaviour behaviour;
 	struct mem_meter *mem;         /* what the host's arrays are charged to */
+	/*
+	 * The present leaf the last faultin found, for host_pfn_mapping_level, which KVM calls
+	 * on the same gfn right after (kvm_mmu_hugepage_adjust): [leaf_hva, + its size) at
+	 * leaf_level (0: none yet), valid while leaf_gen == notify_gen.  A present leaf changes only inside a
+	 * notifier round (Linux's rule, which KVM's mmu_invalidate_seq relies on; holes filled
+	 * and empty tables freed do not touch it), and notify_start bumps notify_gen.
+	 */
+	uint64_t leaf_hva;
+	int leaf_level;
+	uint64_t leaf_gen, notify_gen;
 };
 
 /*
@@ -90,8 +100,9 @@ static inline size_t backing_upper_bound(const struct host_mm *mm, uint64_t hva)
 	return lo;
 }
 
-static inline void notify_start(const struct host_mm *mm, uint64_t start, uint64_t end)
+static inline void notify_start(struct host_mm *mm, uint64_t start, uint64_t end)
 {
+	mm->notify_gen++; /* the remembered leaf may change from here on */
 	if (mm->notifier.invalidate_range_start)
 		mm->notifier.invalidate_range_start(mm->notifier.ctx, start, end);
 }

@@ -51,6 +51,7 @@
  * that guest page.  Its pieces sit in many sets, so an array that holds any (a count kept
  * exactly) is scanned in full on INVLPG; one that holds none is searched in a set per size.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,6 +131,24 @@ static inline bool slot_valid(const struct tlb *t, const struct tlb_array *a, si
 static inline bool tags_match(const struct tlb_entry *e, uint16_t vpid, uint16_t pcid)
 {
 	return e->vpid == vpid && (e->global || e->pcid == pcid);
+}
+
+/*
+ * tags_match and the current EPT context together, as the hit path asks: the entry's pcid,
+ * vpid and ep4ta sit side by side (tlb.h), so one 64-bit compare decides the usual case (a
+ * non-global entry of this PCID); a global entry is matched without its PCID.
+ */
+static inline bool tags_match_current(const struct tlb *t, const struct tlb_entry *e,
+				      uint16_t vpid, uint16_t pcid)
+{
+	const uint64_t want = (uint64_t)t->ep4ta << 32 | (uint32_t)vpid << 16 | pcid;
+	uint64_t have;
+
+	_Static_assert(offsetof(struct tlb_entry, vpid) == offsetof(struct tlb_entry, pcid) + 2 &&
+		       offsetof(struct tlb_entry, ep4ta) == offsetof(struct tlb_entry, pcid) + 4,
+		       "pcid, vpid, ep4ta: one 64-bit word");
+	memcpy(&have, &e->pcid, sizeof(have));
+	return have == want || (e->global && have >> 16 == want >> 16);
 }
 
 static inline bool is_piece(const struct tlb_entry *e)
@@ -411,7 +430,7 @@ const struct tlb_entry *tlb_find(struct tlb *t, enum tlb_kind kind, uint64_t gva
 		const size_t i = base + (unsigned)__builtin_ctzll(match | 1ull << 63);
 
 		if (match && !(match & (match - 1)) && slot_valid(t, a, i) &&
-		    tags_match(&a->e[i], vpid, pcid) && a->e[i].ep4ta == t->ep4ta) {
+		    tags_match_current(t, &a->e[i], vpid, pcid)) {
 			a->stamp[i] = ++t->clock;
 			*where = 1;
 			return &a->e[i];

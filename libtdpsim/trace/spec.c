@@ -15,15 +15,19 @@
 #define VCPU_MAX 4095                /* KVM_MAX_VCPUS is 4096 */
 #define SLOT_MAX 32767               /* KVM's user memslot ids are below 32768 */
 
+/* The types stored in uint64_t fields (key_spec.wide 1); the others are uint32_t (0). */
+#define WIDE_OF(t) ((t) == KT_U64 || (t) == KT_SIZE || (t) == KT_GVA || (t) == KT_GPA || \
+		    (t) == KT_HVA || (t) == KT_DUR)
+
 /* Shorthands: name, type, required, field, default, max. */
-#define K(n, t, req, m, d, mx) { n, t, req, 0, 0, 0, OFF(m), -1, d, mx, 0, 0, NULL, 0 }
+#define K(n, t, req, m, d, mx) { n, t, req, WIDE_OF(t), 0, 0, OFF(m), -1, d, mx, 0, 0, NULL, 0 }
 #define KW(n, t, req, m, d, w, base) { n, t, req, 0, 0, 0, OFF(m), -1, d, UINT32_MAX, 0, base, w, 0 }
 #define KHEX(n, req, wide, m, mx) { n, KT_HEX, req, wide, 0, 0, OFF(m), -1, 0, mx, 0, 0, NULL, 0 }
 /* A 64-bit hex value kept in two uint32_t fields (low, high). */
 #define KHEX_SPLIT(n, req, lo, hi) \
 	{ n, KT_HEX, req, 2, 0, 0, OFF(lo), -1, 0, UINT64_MAX, 0, 0, NULL, OFF(hi) }
 #define KDUR(n, scale, alias) \
-	{ n, KT_DUR, 1, 0, 1, alias, OFF(advance.ns), -1, 0, 1ull << 62, scale, 0, NULL, 0 }
+	{ n, KT_DUR, 1, 1, 1, alias, OFF(advance.ns), -1, 0, 1ull << 62, scale, 0, NULL, 0 }
 
 static const char *const w_memslot_flags[] = { "dirty_log", "readonly", NULL };
 static const char *const w_backing[] = { "4k", "thp", "hugetlb2m", "hugetlb1g", NULL };
@@ -88,7 +92,7 @@ static const struct key_spec k_sweep[] = {
 static const struct key_spec k_fault[] = {
 	K("vcpu", KT_U32, 1, fault.vcpu, 0, VCPU_MAX),
 	K("gpa", KT_GPA, 1, fault.gpa, 0, ADDR_MAX),
-	{ "gva", KT_GVA, 0, 0, 0, 0, OFF(fault.gva), PRESENT(fault.has_gva), 0, UINT64_MAX, 0, 0,
+	{ "gva", KT_GVA, 0, 1, 0, 0, OFF(fault.gva), PRESENT(fault.has_gva), 0, UINT64_MAX, 0, 0,
 	  NULL, 0 },
 	KHEX_SPLIT("err", 1, fault.err, fault.err_hi),
 };
@@ -257,18 +261,6 @@ const char *tdpsim_cmd_name(tdpsim_cmd cmd)
 	const struct cmd_spec *c = spec_of(cmd);
 
 	return c ? c->name : NULL;
-}
-
-int key_is_u64(const struct key_spec *k)
-{
-	switch (k->type) {
-	case KT_U64: case KT_SIZE: case KT_GVA: case KT_GPA: case KT_HVA: case KT_DUR:
-		return 1;
-	case KT_HEX:
-		return k->wide;
-	default:
-		return 0;
-	}
 }
 
 int key_addr_class(const struct key_spec *k)

@@ -36,8 +36,9 @@ struct key_spec {
 	uint8_t type;
 	uint8_t required; /* 1: must be given (for a group: exactly one of it); 2: optional,
 			   but writers always write it (a cross-key rule depends on it) */
-	uint8_t wide;     /* KT_HEX: the field is 64-bit (1), or two uint32_t halves (2: the
-			   low at offset, the high at offset_hi - an ABI kept, see fault.err) */
+	uint8_t wide;     /* the field is a uint32_t (0), a uint64_t (1: the 64-bit types, a
+			   wide KT_HEX), or two uint32_t halves (2: the low at offset, the
+			   high at offset_hi - an ABI kept, see fault.err) */
 	uint8_t group;    /* non-zero: alternatives for one field (advance ns=/us=/ms=/s=) */
 	uint8_t alias;    /* shares its field with an earlier key of the group */
 	uint16_t offset;  /* of the field inside tdpsim_event */
@@ -80,8 +81,11 @@ static inline const char **field_str(tdpsim_event *ev, uint16_t off)
 	return (const char **)((char *)ev + off);
 }
 
-/* Whether a key stores a 64-bit field. */
-int key_is_u64(const struct key_spec *k);
+/* Whether a key holds a 64-bit value (in one field or two halves). */
+static inline int key_is_u64(const struct key_spec *k)
+{
+	return k->wide != 0;
+}
 
 /* A number key's value in the event, whatever its field's width (32, 64 or two halves): the
  * one reader and writer of number fields for every codec. */
@@ -89,20 +93,22 @@ static inline uint64_t key_get(const tdpsim_event *ev, const struct key_spec *k)
 {
 	tdpsim_event *e = (tdpsim_event *)ev;
 
-	if (k->wide == 2)
-		return (uint64_t)*field_u32(e, k->offset_hi) << 32 | *field_u32(e, k->offset);
-	return key_is_u64(k) ? *field_u64(e, k->offset) : *field_u32(e, k->offset);
+	if (k->wide == 0)
+		return *field_u32(e, k->offset);
+	if (k->wide == 1)
+		return *field_u64(e, k->offset);
+	return (uint64_t)*field_u32(e, k->offset_hi) << 32 | *field_u32(e, k->offset);
 }
 
 static inline void key_put(tdpsim_event *ev, const struct key_spec *k, uint64_t v)
 {
-	if (k->wide == 2) {
+	if (k->wide == 0) {
 		*field_u32(ev, k->offset) = (uint32_t)v;
-		*field_u32(ev, k->offset_hi) = (uint32_t)(v >> 32);
-	} else if (key_is_u64(k)) {
+	} else if (k->wide == 1) {
 		*field_u64(ev, k->offset) = v;
 	} else {
 		*field_u32(ev, k->offset) = (uint32_t)v;
+		*field_u32(ev, k->offset_hi) = (uint32_t)(v >> 32);
 	}
 }
 /* The address class of an address key, or -1. */

@@ -814,6 +814,36 @@ START_TEST(pageout_splits_a_thp_into_4k_ptes_over_the_same_frames_and_changes_th
 }
 END_TEST
 
+/*
+ * host_pfn_mapping_level answers for the leaf the last faultin found without walking again
+ * (host.c); every change since to a present leaf runs a notifier round, which must make it
+ * walk.  Here with no notifier registered, so the rounds are only the host's own: a split
+ * (pageout), a collapse, a zap (dontneed), each right after a faultin in the same 2M.
+ */
+START_TEST(the_level_after_a_faultin_follows_every_later_change_of_that_leaf)
+{
+	struct host_mm *mm = new_mm(NULL);
+
+	add(mm, G, 2 * SZ_2M, TDPSIM_BACKING_THP, 0);
+	fault(mm, G + 0x3000, 1); /* a 2M THP */
+	ck_assert_int_eq(host_pfn_mapping_level(mm, G + 0x3000), 2);
+	ck_assert_int_eq(host_pfn_mapping_level(mm, G + SZ_2M), 1); /* outside it: a hole */
+	madv(mm, G, SZ_4K, TDPSIM_ADVICE_PAGEOUT); /* split into 512 PTEs */
+	ck_assert_int_eq(host_pfn_mapping_level(mm, G + 0x3000), 1);
+
+	fault(mm, G + 0x5000, 1); /* a PTE of the split THP */
+	ck_assert_int_eq(host_pfn_mapping_level(mm, G + 0x5000), 1);
+	madv(mm, G, SZ_2M, TDPSIM_ADVICE_COLLAPSE); /* 512 PTEs back into one PMD leaf */
+	ck_assert_int_eq(host_pfn_mapping_level(mm, G + 0x5000), 2);
+
+	fault(mm, G + 0x7000, 0);
+	ck_assert_int_eq(host_pfn_mapping_level(mm, G + 0x7000), 2);
+	madv(mm, G, SZ_2M, TDPSIM_ADVICE_DONTNEED); /* the leaf gone: a hole is 4K */
+	ck_assert_int_eq(host_pfn_mapping_level(mm, G + 0x7000), 1);
+	host_mm_free(mm);
+}
+END_TEST
+
 START_TEST(pageout_leaves_4k_and_hugetlb_pages_alone_without_notifier_calls)
 {
 	static struct host_page before[8], after[8];
@@ -1403,6 +1433,7 @@ static Suite *host_suite(void)
 	tcase_add_test(tc, dontneed_on_hugetlb_needs_whole_huge_pages);
 	tcase_add_test(tc, pageout_splits_a_thp_into_4k_ptes_over_the_same_frames_and_changes_the_host_level);
 	tcase_add_test(tc, pageout_leaves_4k_and_hugetlb_pages_alone_without_notifier_calls);
+	tcase_add_test(tc, the_level_after_a_faultin_follows_every_later_change_of_that_leaf);
 	tcase_add_test(tc, collapse_replaces_512_ptes_by_a_2m_thp_with_one_notifier_round);
 	tcase_add_test(tc, collapse_skips_hugetlb_and_already_huge_regions);
 	tcase_add_test(tc, collapse_refuses_nohugepage_memory_and_stops_where_linux_stops);

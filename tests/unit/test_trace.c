@@ -5,6 +5,7 @@
 
 #include "check_main.h"
 #include "tdpsim/tdpsim.h"
+#include "trace/spec.h"
 #include "test_util.h"
 
 static const char all_commands[] =
@@ -617,6 +618,29 @@ START_TEST(a_failed_write_leaves_no_file_behind)
 }
 END_TEST
 
+/* key_get and key_put read a key's field by its `wide` alone (the per-event path); each
+ * key's `wide` must then say what its type stores: 64 bits for the address, size, u64 and
+ * duration types, 32 for the word and number types, either for hex. */
+START_TEST(every_keys_field_width_matches_its_type)
+{
+	for (int cmd = TDPSIM_CMD_NONE + 1; cmd < TDPSIM_CMD__COUNT; cmd++) {
+		const struct cmd_spec *c = spec_of((tdpsim_cmd)cmd);
+
+		for (unsigned i = 0; i < c->nkeys; i++) {
+			const struct key_spec *k = &c->keys[i];
+			int want = k->type == KT_U64 || k->type == KT_SIZE || k->type == KT_GVA ||
+				   k->type == KT_GPA || k->type == KT_HVA || k->type == KT_DUR;
+
+			if (k->type == KT_HEX)
+				ck_assert_msg(k->wide <= 2, "%s %s: wide %u", c->name, k->name, k->wide);
+			else if (k->type != KT_STR)
+				ck_assert_msg(k->wide == want, "%s %s: wide %u for a %s-bit type",
+					      c->name, k->name, k->wide, want ? "64" : "32");
+		}
+	}
+}
+END_TEST
+
 static Suite *trace_suite(void)
 {
 	Suite *s = suite_create("trace");
@@ -624,6 +648,7 @@ static Suite *trace_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, every_command_parses_into_its_fields);
+	tcase_add_test(tc, every_keys_field_width_matches_its_type);
 	tcase_add_test(tc, text_errors_name_file_line_and_reason);
 	tcase_add_test(tc, an_error_is_sticky_and_the_library_prints_nothing);
 	tcase_add_test(tc, single_accesses_at_a_4k_stride_cost_at_most_3_bytes_each_in_binary);
