@@ -145,8 +145,8 @@ int mmu_try_to_unsync_pages(struct kvm *kvm, const struct kvm_memory_slot *slot,
 
 /* ---- sync ---- */
 
-/* __kvm_sync_page: each SPTE re-made from its gpte (FNAME(sync_spte)); -1 if the page's
- * gptes cannot be read. */
+/* __kvm_sync_page: each SPTE re-made from its gpte (FNAME(sync_spte)); < 0 if the page
+ * must be zapped: a gpte that cannot be read (-1) sticks in the OR as KVM's does. */
 static int __kvm_sync_page(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp)
 {
 	int flush = 0;
@@ -159,7 +159,7 @@ static int __kvm_sync_page(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp)
 		ret = vcpu->arch.mmu->sync_spte(vcpu, sp, (int)i);
 		if (ret < -1)
 			return -1;
-		flush |= ret > 0;
+		flush |= ret;
 	}
 	return flush;
 }
@@ -173,43 +173,170 @@ int kvm_sync_page(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp)
 	return ret;
 }
 
-/* The way down from parent to its unsync pages (mmu_unsync_walk), each synced in turn:
- * write-protected again, no longer unsync, its gptes re-read.  Stale bits (an entry no
- * longer linking a table) are cleared on the way. */
-static bool sync_children(struct kvm_vcpu *vcpu, struct kvm_mmu_page *parent)
+/*
+ * struct kvm_mmu_pages (mmu.c): up to KVM_PAGE_ARRAY_NR pages found below a parent by one
+ * mmu_unsync_walk - the upper-level pages on the way, each with the index of the entry that
+ * links it, and the unsync 4K pages - which mmu_sync_children then handles as one batch.
+ */
+#define KVM_PAGE_ARRAY_NR 16
+#define INVALID_INDEX (-1)
+
+struct kvm_mmu_pages {
+	struct { struct kvm_mmu_page *sp; int idx; } page[KVM_PAGE_ARRAY_NR];
+	unsigned nr;
+};
+
+/* mmu_pages_add: true once the array is full (an unsync page already in it is not added). */
+static bool mmu_pages_add(struct kvm_mmu_pages *pvec, struct kvm_mmu_page *sp, int idx)
 {
-	struct kvm *kvm = vcpu->kvm;
-	bool flush = false;
-
-	for (unsigned w = 0; w < PT_ENTRIES / 64; w++)
-		while (parent->unsync_child_bitmap[w]) {
-			unsigned i = w * 64 + (unsigned)__builtin_ctzll(parent->unsync_child_bitmap[w]);
-			uint64_t spte = parent->spt[i];
-			struct kvm_mmu_page *child;
-
-			clear_unsync_child_bit(parent, i);
-			if (!is_shadow_present_pte(spte) || is_large_pte(spte))
-				continue;
-			child = spte_to_child_sp(&kvm->pool, spte);
-			if (child->unsync_children)
-				flush |= sync_children(vcpu, child);
-			if (!child->unsync)
-				continue;
-			if (kvm_mmu_slot_gfn_write_protect(kvm,
-					memslots_by_gfn(&kvm->memslots, child->gfn), child->gfn,
-					PG_LEVEL_4K))
-				flush = true;
-			kvm_unlink_unsync_page(kvm, child);
-			flush |= kvm_sync_page(vcpu, child) > 0;
-		}
-	return flush;
+	if (sp->unsync)
+		for (unsigned i = 0; i < pvec->nr; i++)
+			if (pvec->page[i].sp == sp)
+				return false;
+	pvec->page[pvec->nr].sp = sp;
+	pvec->page[pvec->nr].idx = idx;
+	return ++pvec->nr == KVM_PAGE_ARRAY_NR;
 }
 
+/* __mmu_unsync_walk: the unsync pages below sp, counted; bits that no longer lead to one
+ * are cleared on the way; -1 once the array is full. */
+static int __mmu_unsync_walk(const struct kvm *kvm, struct kvm_mmu_page *sp,
+			     struct kvm_mmu_pages *pvec)
+{
+	int nr_unsync_leaf = 0;
+
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		uint64_t ent = sp->spt[i];
+		struct kvm_mmu_page *child;
+		int ret;
+
+		if (!(sp->unsync_child_bitmap[i / 64] & 1ull << (i % 64)))
+			continue;
+		if (!is_shadow_present_pte(ent) || is_large_pte(ent)) {
+			clear_unsync_child_bit(sp, i);
+			continue;
+		}
+		child = spte_to_child_sp(&kvm->pool, ent);
+		if (child->unsync_children) {
+			if (mmu_pages_add(pvec, child, (int)i))
+				return -1;
+			if ((ret = __mmu_unsync_walk(kvm, child, pvec)) < 0)
+				return ret;
+			if (!ret)
+				clear_unsync_child_bit(sp, i);
+			nr_unsync_leaf += ret;
+		} else if (child->unsync) {
+			nr_unsync_leaf++;
+			if (mmu_pages_add(pvec, child, (int)i))
+				return -1;
+		} else {
+			clear_unsync_child_bit(sp, i);
+		}
+	}
+	return nr_unsync_leaf;
+}
+
+static int mmu_unsync_walk(const struct kvm *kvm, struct kvm_mmu_page *sp,
+			   struct kvm_mmu_pages *pvec)
+{
+	pvec->nr = 0;
+	if (!sp->unsync_children)
+		return 0;
+	mmu_pages_add(pvec, sp, INVALID_INDEX);
+	return __mmu_unsync_walk(kvm, sp, pvec);
+}
+
+/* struct mmu_page_path: the upper-level pages above the 4K page for_each_sp is at, and the
+ * index of the entry linking each level's page in the one above. */
+struct mmu_page_path { /* PT_MAX_LEVEL: PT64_ROOT_MAX_LEVEL */
+	struct kvm_mmu_page *parent[PT_MAX_LEVEL];
+	int idx[PT_MAX_LEVEL];
+};
+
+/* mmu_pages_next: the next 4K page of the array after i, with the path to it. */
+static unsigned mmu_pages_next(const struct kvm_mmu_pages *pvec, struct mmu_page_path *parents,
+			       unsigned i)
+{
+	unsigned n;
+
+	for (n = i + 1; n < pvec->nr; n++) {
+		struct kvm_mmu_page *sp = pvec->page[n].sp;
+		int level = sp->role.level;
+
+		parents->idx[level - 1] = pvec->page[n].idx;
+		if (level == PG_LEVEL_4K)
+			break;
+		parents->parent[level - 2] = sp;
+	}
+	return n;
+}
+
+static unsigned mmu_pages_first(const struct kvm_mmu_pages *pvec, struct mmu_page_path *parents)
+{
+	int level;
+
+	if (!pvec->nr)
+		return 0;
+	level = pvec->page[0].sp->role.level;
+	parents->parent[level - 2] = pvec->page[0].sp;
+	parents->parent[level - 1] = NULL; /* the sentinel: the walk's parent is the top */
+	return mmu_pages_next(pvec, parents, 0);
+}
+
+/* mmu_pages_clear_parents: the synced page's bit in its parent, and upwards while a parent
+ * has no unsync children left. */
+static void mmu_pages_clear_parents(struct mmu_page_path *parents)
+{
+	struct kvm_mmu_page *sp;
+	unsigned level = 0;
+
+	do {
+		sp = parents->parent[level];
+		if (!sp)
+			return;
+		clear_unsync_child_bit(sp, (unsigned)parents->idx[level]);
+		level++;
+	} while (!sp->unsync_children);
+}
+
+#define for_each_sp(pvec, sp, parents, i)                                                     \
+	for (i = mmu_pages_first(&pvec, &parents);                                            \
+	     i < pvec.nr && ((sp = pvec.page[i].sp), 1); i = mmu_pages_next(&pvec, &parents, i))
+
+/*
+ * mmu_sync_children: batch by batch, the unsync pages below parent are write-protected
+ * again (one flush for the batch if that took a writable SPTE away), then each no longer
+ * unsync and synced from its gptes; one flush at the end if a sync asked for one (or the
+ * commit of the pages a sync had to zap).
+ */
 void mmu_sync_children(struct kvm_vcpu *vcpu, struct kvm_mmu_page *parent)
 {
-	bool flush = sync_children(vcpu, parent);
+	struct kvm *kvm = vcpu->kvm;
+	struct mmu_page_path parents;
+	struct kvm_mmu_pages pages;
+	struct kvm_mmu_page *sp;
+	bool flush = false;
+	unsigned i;
 
-	kvm_mmu_remote_flush_or_zap(vcpu->kvm, flush);
+	memset(&parents, 0, sizeof(parents));
+	while (mmu_unsync_walk(kvm, parent, &pages)) {
+		bool protected = false;
+
+		for_each_sp(pages, sp, parents, i)
+			protected |= kvm_mmu_slot_gfn_write_protect(kvm,
+					memslots_by_gfn(&kvm->memslots, sp->gfn), sp->gfn,
+					PG_LEVEL_4K);
+		if (protected) {
+			kvm_flush_remote_tlbs(kvm);
+			flush = false;
+		}
+		for_each_sp(pages, sp, parents, i) {
+			kvm_unlink_unsync_page(kvm, sp);
+			flush |= kvm_sync_page(vcpu, sp) > 0;
+			mmu_pages_clear_parents(&parents);
+		}
+	}
+	kvm_mmu_remote_flush_or_zap(kvm, flush);
 }
 
 /* kvm_mmu_sync_roots (KVM_REQ_MMU_SYNC): the current root's unsync pages, at a CR3 load. */
