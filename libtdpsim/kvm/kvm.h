@@ -186,6 +186,7 @@ struct kvm {
 	uint64_t n_used_mmu_pages, n_max_mmu_pages, n_requested_mmu_pages;
 	uint8_t mmu_valid_gen;
 	uint64_t indirect_shadow_pages; /* shadow pages of guest tables (account_shadowed) */
+	uint64_t tlbs_dirty;            /* 5.10: SPTEs a sync dropped, their flush deferred */
 	struct pte_list_pool pte_lists; /* pte_list_desc blocks for rmaps and parent_ptes */
 	/* KVM_REQ_MMU_FREE_OBSOLETE_ROOTS: every vCPU reloads its MMU before it runs again
 	 * (the machine's). */

@@ -67,7 +67,9 @@ static void kvm_mmu_invalidate_range_start(void *ctx, uint64_t start, uint64_t e
 			kvm->mmu_invalidate_range_end = gfn_hi;
 		flush |= kvm_unmap_gfn_range(kvm, gfn_lo, gfn_hi);
 	}
-	if (flush)
+	/* 5.10: also when a sync dropped SPTEs since the last flush (tlbs_dirty): the pages
+	 * may be freed now, and another vCPU's TLB may still map them. */
+	if (flush || kvm->tlbs_dirty)
 		kvm_flush_remote_tlbs(kvm);
 }
 
@@ -86,6 +88,7 @@ static void kvm_mmu_invalidate_range_end(void *ctx, uint64_t start, uint64_t end
 void kvm_flush_remote_tlbs(struct kvm *kvm)
 {
 	kvm->stats->remote_tlb_flush_requests++;
+	kvm->tlbs_dirty = 0; /* 5.10: the deferred flushes are done with this one */
 	if (kvm->flush_tlbs)
 		kvm->flush_tlbs(kvm->flush_ctx);
 }

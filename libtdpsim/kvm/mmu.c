@@ -710,8 +710,7 @@ int kvm_mmu_load(struct kvm_vcpu *vcpu)
 		return r;
 	/* The provenance of the new root is unknown: flush its context (kvm_mmu_load's
 	 * flush_tlb_current), so that KVM need not flush when it frees a root. */
-	if (vcpu->kvm->flush_tlb_current)
-		vcpu->kvm->flush_tlb_current(vcpu->kvm->flush_ctx, vcpu->vcpu_idx);
+	kvm_flush_tlb_current(vcpu);
 	return 0;
 }
 

@@ -60,6 +60,21 @@ void kvm_mmu_recover_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *s
 void kvm_mmu_zap_possible_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp);
 bool kvm_mmu_remote_flush_or_zap(struct kvm *kvm, bool flush);
 
+/* KVM_REQ_TLB_FLUSH_CURRENT, served before the vCPU enters again: the entries of its
+ * current context (the machine's flush_tlb_current). */
+static inline void kvm_flush_tlb_current(struct kvm_vcpu *vcpu)
+{
+	if (vcpu->kvm->flush_tlb_current)
+		vcpu->kvm->flush_tlb_current(vcpu->kvm->flush_ctx, vcpu->vcpu_idx);
+}
+
+/* Before 5.16 the shadow MMU flushed the current vCPU's TLB after a sync and after making
+ * an SPTE read-only for a shadowed guest table (profile shadow_sync). */
+static inline bool shadow_flushes_current(const struct kvm *kvm)
+{
+	return kvm->profile->shadow_sync != SHADOW_SYNC_FLUSH;
+}
+
 /* The entry the walk to gfn ends at in the root of the MMU in use on vcpu 0's side
  * (the lockless walks of the fast path and of the MMIO check), and its level. */
 uint64_t *kvm_mmu_get_last_sptep(const struct kvm *kvm, uint64_t root_hpa, uint64_t gfn,

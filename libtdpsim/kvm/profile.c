@@ -30,6 +30,7 @@ enum key_kind {
 	K_LOG_OFF = INI_OWN,
 	K_OLD_WRITABLE,
 	K_TDP_FAST_ZAP,
+	K_SHADOW_SYNC,
 };
 
 #define KEY(field, kind) { #field, kind, offsetof(struct kvm_profile, field) }
@@ -54,6 +55,7 @@ static const struct ini_key keys[] = {
 	KEY(make_spte_old_writable, K_OLD_WRITABLE),
 	KEY(log_enable_flushes_always, K_BOOL),
 	KEY(tdp_fast_zap, K_TDP_FAST_ZAP),
+	KEY(shadow_sync, K_SHADOW_SYNC),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 #define FIRST_SWITCH 2
@@ -65,6 +67,7 @@ static const char *const old_writable_words[] = { "sync-keeps", "keeps", "leaf-k
 						  "leaf-skips-unsync", NULL };
 static const char *const tdp_fast_zap_words[] = { "in-place", "invalidate-flush", "invalidate",
 						  NULL };
+static const char *const shadow_sync_words[] = { "tlbs-dirty", "nr-present", "flush", NULL };
 
 /* The words of an enum kind (NULL-terminated), or NULL for the other kinds. */
 static const char *const *kind_words(int kind)
@@ -72,6 +75,7 @@ static const char *const *kind_words(int kind)
 	return kind == K_LOG_OFF	    ? log_off_words
 	       : kind == K_OLD_WRITABLE ? old_writable_words
 	       : kind == K_TDP_FAST_ZAP ? tdp_fast_zap_words
+	       : kind == K_SHADOW_SYNC	? shadow_sync_words
 					: NULL;
 }
 
@@ -120,6 +124,7 @@ static void fail(struct parse *p, const char *fmt, ...)
 _Static_assert(sizeof(enum log_off_recovery) == sizeof(int), "an enum switch is an int");
 _Static_assert(sizeof(enum spte_old_writable) == sizeof(int), "an enum switch is an int");
 _Static_assert(sizeof(enum tdp_fast_zap) == sizeof(int), "an enum switch is an int");
+_Static_assert(sizeof(enum shadow_sync) == sizeof(int), "an enum switch is an int");
 
 static int handler(void *user, const char *section, const char *name, const char *value)
 {

@@ -38,6 +38,18 @@ enum tdp_fast_zap {
 					* new root's context is flushed when it is loaded */
 };
 
+/* How the shadow MMU syncs an unsync page, and which TLBs its syncs and write protections
+ * flush (shadow_paging.c, shadow_mmu.c). */
+enum shadow_sync {
+	SHADOW_SYNC_TLBS_DIRTY = 0, /* 5.10: FNAME(sync_page) counts what stays present (none:
+				     * the page is zapped); a dropped SPTE's flush is deferred
+				     * through kvm->tlbs_dirty; the current vCPU's TLB is
+				     * flushed after a sync and a write protection */
+	SHADOW_SYNC_NR_PRESENT = 1, /* 5.15: as 5.10, a dropped SPTE flushed at once */
+	SHADOW_SYNC_FLUSH = 2,      /* 5.16+: a sync returns whether to flush (remote), no
+				     * local flushes (Lai Jiangshan's series) */
+};
+
 struct kvm_profile {
 	char name[32];
 	char description[128];
@@ -80,6 +92,9 @@ struct kvm_profile {
 	bool log_enable_flushes_always;
 	/* 5.13 and 5.18: kvm_mmu_zap_all_fast in the TDP MMU. */
 	enum tdp_fast_zap tdp_fast_zap;
+	/* 5.16 "KVM: X86: Don't flush current tlb on shadow page modification" and "Change
+	 * kvm_sync_page() to return true when remote flush is needed"; tlbs_dirty gone by 5.15. */
+	enum shadow_sync shadow_sync;
 };
 
 /* The profile called `name` - a built-in one, or one loaded from a file by

@@ -367,7 +367,9 @@ static struct kvm_mmu_page *kvm_mmu_find_shadow_page(struct kvm_vcpu *vcpu, uint
 		if (sp->unsync) {
 			if ((ret = kvm_sync_page(vcpu, sp)) < 0)
 				break;
-			if (ret > 0)
+			if (shadow_flushes_current(kvm)) /* before 5.16 */
+				kvm_flush_tlb_current(vcpu);
+			else if (ret > 0)
 				kvm_flush_remote_tlbs(kvm);
 		}
 		sp->write_flooding_count = 0;
@@ -710,6 +712,8 @@ int mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot, struct kvm
 	if (wrprot && fault && fault->write)
 		ret = kvm->profile->write_protected_result ? RET_PF_WRITE_PROTECTED
 							   : RET_PF_EMULATE;
+	if (wrprot && shadow_flushes_current(kvm)) /* SET_SPTE_WRITE_PROTECTED_PT, < 5.16 */
+		kvm_flush_tlb_current(vcpu);
 	if (flush)
 		kvm_flush_remote_tlbs(kvm); /* kvm_flush_remote_tlbs_gfn: a full flush on VMX */
 	if (!was_rmapped) {

@@ -164,9 +164,44 @@ static int __kvm_sync_page(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp)
 	return flush;
 }
 
+/*
+ * FNAME(sync_page) before 5.16 (profile shadow_sync): the SPTEs left present are counted,
+ * and with none (or a gpte that cannot be read) the page is zapped.  The page flushes every
+ * vCPU itself where a kept SPTE lost its writability or - 5.15 - an SPTE was dropped; 5.10
+ * only counts a dropped SPTE in kvm->tlbs_dirty for the next flush.  1: synced.
+ */
+static int sync_page_nr_present(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp)
+{
+	struct kvm *kvm = vcpu->kvm;
+	bool remote = false;
+	int nr_present = 0;
+
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		int ret;
+
+		if (!is_shadow_present_pte(sp->spt[i]))
+			continue;
+		if ((ret = vcpu->arch.mmu->sync_spte(vcpu, sp, (int)i)) < 0)
+			return -1;
+		if (!is_shadow_present_pte(sp->spt[i])) { /* dropped */
+			if (kvm->profile->shadow_sync == SHADOW_SYNC_TLBS_DIRTY)
+				kvm->tlbs_dirty++;
+			else
+				remote = true;
+			continue;
+		}
+		nr_present++;
+		remote |= ret > 0;
+	}
+	if (remote)
+		kvm_flush_remote_tlbs(kvm);
+	return nr_present ? 1 : -1;
+}
+
 int kvm_sync_page(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp)
 {
-	int ret = __kvm_sync_page(vcpu, sp);
+	int ret = shadow_flushes_current(vcpu->kvm) ? sync_page_nr_present(vcpu, sp)
+						    : __kvm_sync_page(vcpu, sp);
 
 	if (ret < 0)
 		kvm_mmu_prepare_zap_page(vcpu->kvm, sp);
@@ -335,6 +370,13 @@ void mmu_sync_children(struct kvm_vcpu *vcpu, struct kvm_mmu_page *parent)
 			flush |= kvm_sync_page(vcpu, sp) > 0;
 			mmu_pages_clear_parents(&parents);
 		}
+	}
+	/* Before 5.16 (kvm_mmu_flush_or_zap) the syncs flushed for themselves and `flush`
+	 * asks for the current vCPU's TLB, unless zapped pages were committed. */
+	if (shadow_flushes_current(kvm)) {
+		if (!kvm_mmu_remote_flush_or_zap(kvm, false) && flush)
+			kvm_flush_tlb_current(vcpu);
+		return;
 	}
 	kvm_mmu_remote_flush_or_zap(kvm, flush);
 }

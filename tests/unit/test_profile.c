@@ -128,10 +128,10 @@ START_TEST(each_switch_turns_on_with_the_release_of_its_change)
 		{ "per_mmu_nx_lists", 618 },
 	};
 
-	/* Every switch but the three enums (log_off_recovery, make_spte_old_writable,
-	 * tdp_fast_zap) is in the table. */
+	/* Every switch but the four enums (log_off_recovery, make_spte_old_writable,
+	 * tdp_fast_zap, shadow_sync) is in the table. */
 	ck_assert_uint_eq(kvm_profile_switch_count(),
-			  sizeof(timeline) / sizeof(timeline[0]) + 3);
+			  sizeof(timeline) / sizeof(timeline[0]) + 4);
 	for (size_t i = 0; i < NVERSIONS; i++) {
 		const struct kvm_profile *p = profile(versions[i]);
 
@@ -160,6 +160,12 @@ START_TEST(each_switch_turns_on_with_the_release_of_its_change)
 	ck_assert_str_eq(switch_text(profile("5.15"), "tdp_fast_zap"), "invalidate-flush");
 	ck_assert_str_eq(switch_text(profile("6.1"), "tdp_fast_zap"), "invalidate");
 	ck_assert_str_eq(switch_text(profile("6.18"), "tdp_fast_zap"), "invalidate");
+	/* The shadow MMU's syncs: tlbs_dirty in 5.10 (gone by 5.15), nr_present and local
+	 * flushes until Lai Jiangshan's 5.16 series. */
+	ck_assert_str_eq(switch_text(profile("5.10"), "shadow_sync"), "tlbs-dirty");
+	ck_assert_str_eq(switch_text(profile("5.15"), "shadow_sync"), "nr-present");
+	ck_assert_str_eq(switch_text(profile("6.1"), "shadow_sync"), "flush");
+	ck_assert_str_eq(switch_text(profile("6.18"), "shadow_sync"), "flush");
 }
 END_TEST
 
@@ -239,7 +245,8 @@ static char *valid_profile(const char *name)
 		 "per_mmu_nx_lists = false\n"                /* 17 */
 		 "make_spte_old_writable = keeps\n"          /* 18 */
 		 "tdp_fast_zap = invalidate\n"               /* 19 */
-		 "log_enable_flushes_always = true\n",       /* 20 */
+		 "log_enable_flushes_always = true\n"        /* 20 */
+		 "shadow_sync = flush\n",                    /* 21 */
 		 name);
 	n = strlen(text);
 	ck_assert_uint_lt(n, sizeof(text) - 1);
