@@ -34,9 +34,10 @@ struct host_mm {
 	/*
 	 * The present leaf the last faultin found, for host_pfn_mapping_level, which KVM calls
 	 * on the same gfn right after (kvm_mmu_hugepage_adjust): [leaf_hva, + its size) at
-	 * leaf_level (0: none yet), valid while leaf_gen == notify_gen.  A present leaf changes only inside a
-	 * notifier round (Linux's rule, which KVM's mmu_invalidate_seq relies on; holes filled
-	 * and empty tables freed do not touch it), and notify_start bumps notify_gen.
+	 * leaf_level (0: none yet), valid while leaf_gen == notify_gen.  A present leaf
+	 * changes only inside a notifier round (Linux's rule, which KVM's mmu_invalidate_seq
+	 * relies on; holes filled and empty tables freed do not touch it), and notify_start
+	 * bumps notify_gen.
 	 */
 	uint64_t leaf_hva;
 	int leaf_level;

@@ -136,7 +136,8 @@ static inline bool tags_match(const struct tlb_entry *e, uint16_t vpid, uint16_t
 /*
  * tags_match and the current EPT context together, as the hit path asks: the entry's pcid,
  * vpid and ep4ta sit side by side (tlb.h), so one 64-bit compare decides the usual case (a
- * non-global entry of this PCID); a global entry is matched without its PCID.
+ * non-global entry of this PCID).  A global entry cached under another PCID fails it and
+ * goes the long way: find_all matches it by tags_match and answers as a hit would here.
  */
 static inline bool tags_match_current(const struct tlb *t, const struct tlb_entry *e,
 				      uint16_t vpid, uint16_t pcid)
@@ -148,7 +149,7 @@ static inline bool tags_match_current(const struct tlb *t, const struct tlb_entr
 		       offsetof(struct tlb_entry, ep4ta) == offsetof(struct tlb_entry, pcid) + 4,
 		       "pcid, vpid, ep4ta: one 64-bit word");
 	memcpy(&have, &e->pcid, sizeof(have));
-	return have == want || (e->global && have >> 16 == want >> 16);
+	return have == want;
 }
 
 static inline bool is_piece(const struct tlb_entry *e)
