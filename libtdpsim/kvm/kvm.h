@@ -112,6 +112,9 @@ struct kvm_mmu {
 			       uint32_t access, uint32_t *fault_err);
 	/* Re-read the guest PTE behind SPTE i of an unsync shadow page (shadow MMUs only). */
 	int (*sync_spte)(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp, int i);
+	/* INVLPG's work in one root up to 6.3 (FNAME(invlpg)); NULL where the kernel syncs the
+	 * SPTE in place instead (6.4+) or the MMU shadows nothing. */
+	void (*invlpg)(struct kvm_vcpu *vcpu, uint64_t gva, uint64_t root_hpa);
 	struct kvm_mmu_root_info root;
 	/* Roots of CR3s used before, kept for a fast switch back (fast_pgd_switch). */
 	struct kvm_mmu_root_info prev_roots[KVM_MMU_NUM_PREV_ROOTS];

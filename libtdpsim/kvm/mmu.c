@@ -634,6 +634,7 @@ static void init_kvm_tdp_mmu(struct kvm_vcpu *vcpu)
 	context->page_fault = kvm_tdp_page_fault;
 	context->gva_to_gpa = nonpaging_gva_to_gpa;
 	context->sync_spte = NULL;
+	context->invlpg = NULL;
 	context->root_role = kvm_calc_tdp_mmu_root_page_role();
 	context->cpu_role.word = 0;
 	context->cpu_role.is_tdp = 1;
@@ -657,6 +658,7 @@ static void init_kvm_softmmu(struct kvm_vcpu *vcpu)
 	context->page_fault = paging64_page_fault;
 	context->gva_to_gpa = paging64_gva_to_gpa;
 	context->sync_spte = paging64_sync_spte;
+	context->invlpg = vcpu->kvm->profile->invlpg_prefetch ? paging64_invlpg : NULL;
 	context->get_guest_pgd = get_guest_cr3;
 	context->cpu_role.word = 0;
 	context->cpu_role.level = (unsigned)guest_levels(vcpu->kvm->guest);

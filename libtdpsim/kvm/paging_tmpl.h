@@ -216,8 +216,10 @@ static bool FNAME(prefetch_invalid_gpte)(struct kvm_vcpu *vcpu, struct kvm_mmu_p
 	return true;
 }
 
+/* FNAME(prefetch_gpte): SPTE i made from gpte, if the host page is there (no_dirty_log: not
+ * for a writable gpte in a dirty-logged slot, so that a prefetch marks nothing dirty). */
 static bool FNAME(prefetch_gpte)(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp, unsigned i,
-				 uint64_t gpte)
+				 uint64_t gpte, bool no_dirty_log)
 {
 	unsigned pte_access;
 
@@ -226,7 +228,7 @@ static bool FNAME(prefetch_gpte)(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp,
 	pte_access = sp->role.access & FNAME(gpte_access)(gpte);
 	FNAME(protect_clean_gpte)(&pte_access, gpte);
 	return kvm_mmu_prefetch_sptes(vcpu, (gpte & PT64_ADDR_MASK) >> PAGE_SHIFT, sp, i, 1,
-				      pte_access);
+				      pte_access, no_dirty_log);
 }
 
 /* FNAME(pte_prefetch): the non-present neighbours of SPTE idx in its aligned group of
@@ -247,7 +249,7 @@ static void FNAME(pte_prefetch)(struct kvm_vcpu *vcpu, struct guest_walker *gw,
 
 		if (i == idx || is_shadow_present_pte(sp->spt[i]))
 			continue;
-		if (!FNAME(prefetch_gpte)(vcpu, sp, i, gw->prefetch_ptes[j]))
+		if (!FNAME(prefetch_gpte)(vcpu, sp, i, gw->prefetch_ptes[j], true))
 			break;
 	}
 }
@@ -398,6 +400,43 @@ static int FNAME(sync_spte)(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp, int 
 	mmu_spte_set(kvm, sp, i, spte);
 	/* mmu_spte_update: a leaf that could be written and no longer can must be flushed. */
 	return (old & m->mmu_writable) && !is_writable_pte(spte);
+}
+
+/*
+ * FNAME(invlpg), up to 6.3 (profile invlpg_prefetch; mmu->invlpg): on the walk of gva from
+ * root, the leaf SPTE of an unsync page is zapped - every vCPU flushed if it was present,
+ * even when the gpte is unchanged - and made again from the gpte as a prefetch, with
+ * no_dirty_log false; the walk goes on only through pages with unsync children.  A leaf
+ * that was not present is prefetched too (is_last_spte holds at 4K whatever the SPTE).
+ * rmap_can_add always holds here: the caches are topped up before (mmu_topup_memory_caches).
+ * 6.4 replaced this by syncing the SPTE in place (kvm_mmu_invalidate_addr, FNAME(sync_spte)).
+ */
+static void FNAME(invlpg)(struct kvm_vcpu *vcpu, uint64_t gva, uint64_t root_hpa)
+{
+	struct kvm *kvm = vcpu->kvm;
+	struct kvm_mmu_page *sp = root_to_sp(kvm, root_hpa);
+
+	for (;;) {
+		const unsigned i = pt_index(gva, sp->role.level);
+		const uint64_t old = sp->spt[i];
+
+		if (is_last_spte(old, sp->role.level)) {
+			if (!sp->unsync)
+				return;
+			mmu_page_zap_pte(kvm, sp, i);
+			if (is_shadow_present_pte(old))
+				kvm_flush_remote_tlbs(kvm); /* kvm_flush_remote_tlbs_with_address */
+			if (!memslots_by_gfn(&kvm->memslots, sp->gfn))
+				return; /* kvm_vcpu_read_guest_atomic fails */
+			FNAME(prefetch_gpte)(vcpu, sp, i,
+					     guest_read_u64(kvm->guest, (sp->gfn << PAGE_SHIFT) + 8u * i),
+					     false);
+			return; /* a 4K page has no children */
+		}
+		if (!sp->unsync_children || !is_shadow_present_pte(old))
+			return;
+		sp = spte_to_child_sp(&kvm->pool, old);
+	}
 }
 
 #undef pt_element_t

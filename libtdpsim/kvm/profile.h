@@ -95,6 +95,10 @@ struct kvm_profile {
 	/* 5.16 "KVM: X86: Don't flush current tlb on shadow page modification" and "Change
 	 * kvm_sync_page() to return true when remote flush is needed"; tlbs_dirty gone by 5.15. */
 	enum shadow_sync shadow_sync;
+	/* Up to 6.3 FNAME(invlpg) zapped an unsync page's SPTE at the address (a remote flush if
+	 * it was present) and prefetched it again from the gpte; 6.4 (Lai Jiangshan's series
+	 * ending mmu->invlpg) syncs it in place with FNAME(sync_spte). */
+	bool invlpg_prefetch;
 };
 
 /* The profile called `name` - a built-in one, or one loaded from a file by

@@ -783,18 +783,19 @@ void clear_unsync_child_bit(struct kvm_mmu_page *sp, unsigned i)
 /*
  * kvm_mmu_prefetch_sptes: SPTEs [i, i + n) of sp for gfns gfn.. with `access`, for pages the
  * host has mapped writable, as far as they go (kvm_prefetch_pages: get_user_pages_fast_only
- * with FOLL_WRITE); none for a writable access in a dirty-logged slot
+ * with FOLL_WRITE); with no_dirty_log, none for a writable access in a dirty-logged slot
  * (gfn_to_memslot_dirty_bitmap), none in a read-only slot or past the slot's end
  * (__gfn_to_hva_many).  False if nothing could be prefetched.
  */
 bool kvm_mmu_prefetch_sptes(struct kvm_vcpu *vcpu, uint64_t gfn, struct kvm_mmu_page *sp,
-			    unsigned i, unsigned n, unsigned access)
+			    unsigned i, unsigned n, unsigned access, bool no_dirty_log)
 {
 	struct kvm *kvm = vcpu->kvm;
 	struct kvm_memory_slot *slot = memslots_by_gfn(&kvm->memslots, gfn);
 	unsigned done = 0;
 
-	if (!slot || ((access & ACC_WRITE_MASK) && kvm_slot_dirty_track_enabled(slot)) ||
+	if (!slot ||
+	    (no_dirty_log && (access & ACC_WRITE_MASK) && kvm_slot_dirty_track_enabled(slot)) ||
 	    (slot->flags & TDPSIM_MEM_READONLY))
 		return false;
 	if (slot->base_gfn + slot->npages - gfn < n)
@@ -826,7 +827,7 @@ void direct_pte_prefetch(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp, unsigne
 			if (start == PT_ENTRIES)
 				continue;
 			if (!kvm_mmu_prefetch_sptes(vcpu, sp_spte_gfn(sp, start), sp, start,
-						    i - start, sp->role.access))
+						    i - start, sp->role.access, true))
 				return;
 			start = PT_ENTRIES;
 		} else if (start == PT_ENTRIES) {
@@ -835,7 +836,7 @@ void direct_pte_prefetch(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp, unsigne
 	}
 	if (start != PT_ENTRIES)
 		kvm_mmu_prefetch_sptes(vcpu, sp_spte_gfn(sp, start), sp, start,
-				       first + PTE_PREFETCH_NUM - start, sp->role.access);
+				       first + PTE_PREFETCH_NUM - start, sp->role.access, true);
 }
 
 /* kvm_mmu_child_role: the parent's role one level down, with the access given. */

@@ -89,7 +89,7 @@ int mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot, struct kvm
 		 unsigned i, unsigned pte_access, uint64_t gfn, uint64_t pfn,
 		 struct kvm_page_fault *fault);
 bool kvm_mmu_prefetch_sptes(struct kvm_vcpu *vcpu, uint64_t gfn, struct kvm_mmu_page *sp,
-			    unsigned i, unsigned n, unsigned access);
+			    unsigned i, unsigned n, unsigned access, bool no_dirty_log);
 void direct_pte_prefetch(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp, unsigned idx);
 void account_nx_huge_page(struct kvm *kvm, struct kvm_mmu_page *sp, bool possible);
 void mark_unsync(struct kvm *kvm, struct kvm_mmu_page *sp, unsigned i);

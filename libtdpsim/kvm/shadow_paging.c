@@ -421,6 +421,16 @@ static void invalidate_addr(struct kvm_vcpu *vcpu, uint64_t gva, uint64_t root_h
 	}
 }
 
+/* One root: up to 6.3 the MMU's invlpg (kvm_mmu_invalidate_gva calling mmu->invlpg), from
+ * 6.4 the sync in place above. */
+static void invalidate_addr_in_root(struct kvm_vcpu *vcpu, uint64_t gva, uint64_t root_hpa)
+{
+	if (vcpu->arch.walk_mmu->invlpg)
+		vcpu->arch.walk_mmu->invlpg(vcpu, gva, root_hpa);
+	else
+		invalidate_addr(vcpu, gva, root_hpa);
+}
+
 void kvm_mmu_invalidate_addr(struct kvm_vcpu *vcpu, uint64_t gva, bool all_roots)
 {
 	struct kvm *kvm = vcpu->kvm;
@@ -431,10 +441,10 @@ void kvm_mmu_invalidate_addr(struct kvm_vcpu *vcpu, uint64_t gva, bool all_roots
 	if (!mmu->sync_spte)
 		return;
 	if (mmu->root.hpa != INVALID_PAGE)
-		invalidate_addr(vcpu, gva, mmu->root.hpa);
+		invalidate_addr_in_root(vcpu, gva, mmu->root.hpa);
 	for (int r = 0; all_roots && r < KVM_MMU_NUM_PREV_ROOTS; r++)
 		if (mmu->prev_roots[r].hpa != INVALID_PAGE)
-			invalidate_addr(vcpu, gva, mmu->prev_roots[r].hpa);
+			invalidate_addr_in_root(vcpu, gva, mmu->prev_roots[r].hpa);
 }
 
 /* kvm_mmu_invlpg: INVLPG reaches global mappings whatever the PCID, so every cached root

@@ -129,9 +129,10 @@ START_TEST(each_switch_turns_on_with_the_release_of_its_change)
 	};
 
 	/* Every switch but the four enums (log_off_recovery, make_spte_old_writable,
-	 * tdp_fast_zap, shadow_sync) is in the table. */
+	 * tdp_fast_zap, shadow_sync) and invlpg_prefetch (true until a release) is in the
+	 * table. */
 	ck_assert_uint_eq(kvm_profile_switch_count(),
-			  sizeof(timeline) / sizeof(timeline[0]) + 4);
+			  sizeof(timeline) / sizeof(timeline[0]) + 5);
 	for (size_t i = 0; i < NVERSIONS; i++) {
 		const struct kvm_profile *p = profile(versions[i]);
 
@@ -166,6 +167,10 @@ START_TEST(each_switch_turns_on_with_the_release_of_its_change)
 	ck_assert_str_eq(switch_text(profile("5.15"), "shadow_sync"), "nr-present");
 	ck_assert_str_eq(switch_text(profile("6.1"), "shadow_sync"), "flush");
 	ck_assert_str_eq(switch_text(profile("6.18"), "shadow_sync"), "flush");
+	/* FNAME(invlpg) zapped and prefetched until 6.4 synced the SPTE in place. */
+	for (size_t i = 0; i < NVERSIONS; i++)
+		ck_assert_str_eq(switch_text(profile(versions[i]), "invlpg_prefetch"),
+				 release(versions[i]) < 604 ? "true" : "false");
 }
 END_TEST
 
@@ -246,7 +251,8 @@ static char *valid_profile(const char *name)
 		 "make_spte_old_writable = keeps\n"          /* 18 */
 		 "tdp_fast_zap = invalidate\n"               /* 19 */
 		 "log_enable_flushes_always = true\n"        /* 20 */
-		 "shadow_sync = flush\n",                    /* 21 */
+		 "shadow_sync = flush\n"                     /* 21 */
+		 "invlpg_prefetch = true\n",                 /* 22 */
 		 name);
 	n = strlen(text);
 	ck_assert_uint_lt(n, sizeof(text) - 1);
