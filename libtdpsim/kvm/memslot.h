@@ -6,6 +6,7 @@
 #ifndef TDPSIM_KVM_MEMSLOT_H
 #define TDPSIM_KVM_MEMSLOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,14 @@ static inline void mark_page_dirty_in_slot(struct kvm_memory_slot *slot, uint64_
 
 	if (slot->dirty_bitmap)
 		slot->dirty_bitmap[rel / 64] |= 1ull << (rel % 64);
+}
+
+/* The page's bit in the dirty bitmap (false while the slot logs nothing). */
+static inline bool kvm_slot_page_is_dirty(const struct kvm_memory_slot *slot, uint64_t gfn)
+{
+	uint64_t rel = gfn - slot->base_gfn;
+
+	return slot->dirty_bitmap && (slot->dirty_bitmap[rel / 64] >> (rel % 64) & 1);
 }
 
 struct kvm_memslots {

@@ -594,8 +594,9 @@ void kvm_mmu_free_obsolete_prev_roots(struct kvm_vcpu *vcpu)
  * store faults and KVM emulates it (page_fault_handle_page_track; kvm_mmu_track_write); a
  * 4K table KVM shadows in sync was write-protected by account_shadowed, so the store
  * faults, and the writable SPTE the fault makes lets the table go unsync
- * (mmu_try_to_unsync_pages); an unsync or unshadowed table takes the store directly.  The
- * write is logged where the slot is dirty-logged.  RET_PF_EMULATE, RET_PF_FIXED (a fault
+ * (mmu_try_to_unsync_pages); an unsync or unshadowed table takes the store directly -
+ * unless dirty logging write-protected the page since it was last logged: then the store
+ * faults as any write would.  The write is logged where the slot is dirty-logged.  RET_PF_EMULATE, RET_PF_FIXED (a fault
  * the caller charges as an exit), 0 (no exit), or a negative code.
  */
 int kvm_mmu_guest_pte_store(struct kvm_vcpu *vcpu, uint64_t gpa, uint64_t value)
@@ -621,11 +622,15 @@ int kvm_mmu_guest_pte_store(struct kvm_vcpu *vcpu, uint64_t gpa, uint64_t value)
 	}
 	for_each_gfn_valid_sp_with_gptes(kvm, sp, gfn, id)
 		in_sync |= !sp->unsync;
-	if (in_sync) {
+	/* Dirty logging write-protected every SPTE of a page whose bit is clear (at enable, or
+	 * at the GET or CLEAR that last took the bit), the guest's mapping of this table too:
+	 * the store faults, and the writable SPTE the fault makes logs the page. */
+	if (in_sync || (kvm_slot_dirty_track_enabled(slot) && !kvm_slot_page_is_dirty(slot, gfn))) {
 		kvm_count_pf(kvm, &vcpu->stat.pf_taken, &kvm->stats->pf_taken);
 		vcpu->stat.pf_fixed++;
 		kvm->stats->pf_fixed++;
-		mmu_try_to_unsync_pages(kvm, slot, gfn, false, false);
+		if (in_sync)
+			mmu_try_to_unsync_pages(kvm, slot, gfn, false, false);
 		ret = RET_PF_FIXED;
 	}
 	mark_page_dirty_in_slot(slot, gfn);
