@@ -32,6 +32,20 @@ int guest_pt_add(struct guest_mm *g, uint64_t gpa, uint64_t size);
 int guest_map(struct guest_mm *g, uint32_t cr3, uint64_t gva, uint64_t gpa, uint64_t size,
 	      int page_level, uint32_t prot, int user, int ad);
 
+/*
+ * `ept12-map`: L1's hypervisor maps [l2gpa, l2gpa+size) of its L2 guest to L1's [gpa, ...) in
+ * its EPT12 number `ept` (4-level, created on first use), the tables taken from the same
+ * guest-pt regions as L1's own (they are L1's memory).  Leaf: R/W/X from prot (w needs r),
+ * write-back memory type, bit 7 above 4K, A and D preset if ad; tables on the way R|W|X, A
+ * preset if ad.  Overwrites and splits as guest_map does; every entry is a store through the
+ * store hook.
+ */
+int guest_ept12_map(struct guest_mm *g, uint32_t ept, uint64_t l2gpa, uint64_t gpa,
+		    uint64_t size, int page_level, uint32_t prot, int ad);
+/* The gpa of EPT12 number `ept`'s root table (its EPTP's address), created on first use. */
+int guest_ept_root(struct guest_mm *g, uint32_t ept, uint64_t *root_gpa);
+/* The EPT12 entry at `level` on the walk of l2gpa (0 if not reached); for tests. */
+uint64_t guest_ept12_read(const struct guest_mm *g, uint32_t ept, uint64_t l2gpa, int level);
 /* guest_map's entries as guest stores: `hook` hears of each (its gpa and new value) before
  * it is written - under shadow paging KVM sees the guest's stores to tables it shadows. */
 void guest_set_store_hook(struct guest_mm *g, void (*hook)(void *ctx, uint64_t gpa,

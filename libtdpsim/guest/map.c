@@ -9,6 +9,7 @@
  * the tables it will need, so a map that cannot fit fails whole.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "core/error.h"
@@ -21,11 +22,27 @@
 
 static const char *const page_names[] = { "", "4k", "2m", "1g" };
 
-/* Names the range in every message, as the trace line does. */
+/* EPT's bits in L1's EPT12 entries (Intel SDM 29.3.2): R/W/X, the memory type of a leaf,
+ * and, where the EPTP enables them, Accessed and Dirty. */
+#define EPT_R (1ull << 0)
+#define EPT_W (1ull << 1)
+#define EPT_X (1ull << 2)
+#define EPT_RWX (EPT_R | EPT_W | EPT_X)
+#define EPT_MT_WB (6ull << 3)
+#define EPT_A (1ull << 8)
+#define EPT_D (1ull << 9)
+#define EPT12_LEVELS 4 /* L1's EPTP: a page-walk length of 4 */
+
+/* Names the range in every message, as the trace line does; says which tables are built:
+ * the guest's x86 tables of a CR3, or L1's EPT12 (ept), whose entries are present with any
+ * of R/W/X. */
 struct map_req {
-	uint32_t cr3;
-	uint64_t gva, last, gpa, size;
+	uint64_t id;        /* the address space (pt_mem.h: a cr3, or GPT_EPT_SPACE | ept) */
+	uint64_t gva, last, gpa, size; /* gva: the input address (an L2 gpa for EPT12) */
 	int level;
+	int levels;         /* of the tables */
+	bool ept;
+	uint64_t present;   /* PT_PRESENT_MASK, or EPT_RWX */
 	char what[128];
 };
 
@@ -34,16 +51,27 @@ static int check_map(const struct guest_mm *g, const struct map_req *m, uint32_t
 	unsigned top = g->levels == 5 ? 56 : 47;
 
 	if (m->level < PG_LEVEL_4K || m->level > PG_LEVEL_1G)
-		return err_set(TDPSIM_EINVAL, "guest-map: page level %d is not 1, 2 or 3", m->level);
-	if (!(prot & TDPSIM_PROT_R) || (prot & ~(TDPSIM_PROT_R | TDPSIM_PROT_W | TDPSIM_PROT_X)))
-		return err_set(TDPSIM_EINPUT, "%s: prot must be letters from rwx including r"
-			       " (a present x86 page is readable)", m->what);
+		return err_set(TDPSIM_EINVAL, "%s: page level %d is not 1, 2 or 3", m->what, m->level);
+	if (prot & ~(TDPSIM_PROT_R | TDPSIM_PROT_W | TDPSIM_PROT_X))
+		return err_set(TDPSIM_EINPUT, "%s: prot must be letters from rwx", m->what);
+	if (!m->ept && !(prot & TDPSIM_PROT_R))
+		return err_set(TDPSIM_EINPUT, "%s: prot must include r (a present x86 page is"
+			       " readable)", m->what);
+	/* EPT: write without read is a misconfiguration (SDM 29.3.3.1), and an entry with no
+	 * permission is not present. */
+	if (m->ept && (!prot || (prot & (TDPSIM_PROT_R | TDPSIM_PROT_W)) == TDPSIM_PROT_W))
+		return err_set(TDPSIM_EINPUT, "%s: prot must be r, x or both, with w only beside r"
+			       " (EPT: write without read is a misconfiguration)", m->what);
 	if (m->size == 0)
 		return err_set(TDPSIM_EINPUT, "%s: size is 0", m->what);
 	if ((m->gva | m->gpa | m->size) & (level_size(m->level) - 1))
-		return err_set(TDPSIM_EINPUT, "%s: gva, gpa and size must be multiples of the"
-			       " page size", m->what);
-	if (m->last < m->gva || !gva_canonical(g->levels, m->gva) ||
+		return err_set(TDPSIM_EINPUT, "%s: %s, gpa and size must be multiples of the"
+			       " page size", m->what, m->ept ? "l2gpa" : "gva");
+	if (m->ept) {
+		if (m->last < m->gva || m->last >= 1ull << 48)
+			return err_set(TDPSIM_EINPUT, "%s: the l2gpa range ends above 2^48, beyond"
+				       " what 4-level EPT maps", m->what);
+	} else if (m->last < m->gva || !gva_canonical(g->levels, m->gva) ||
 	    !gva_canonical(g->levels, m->last) || (m->gva >> top) != (m->last >> top))
 		return err_set(TDPSIM_EINPUT, "%s: the range is not canonical under %d-level"
 			       " paging (bits 63..%u of every address must be equal)", m->what,
@@ -65,9 +93,10 @@ static uint64_t run_last(const struct map_req *m, uint64_t addr)
 /* Can guest_map go down through entry `pte` at `level`?  Only to a table in stored memory;
  * anything else - not present, a huge leaf, a reserved PS, a table pointer elsewhere (a
  * guest's `gpte` can make one) - is replaced by a new table. */
-static int descendable(const struct guest_mm *g, uint64_t pte, int level)
+static int descendable(const struct guest_mm *g, const struct map_req *m, uint64_t pte,
+		       int level)
 {
-	return pte_is_table(pte, level) && gpt_in_regions(g, pte & PT64_ADDR_MASK);
+	return pte_is_table_fmt(pte, level, m->present) && gpt_in_regions(g, pte & PT64_ADDR_MASK);
 }
 
 /* The entry at `level` for `addr` in the table at `table`, read without creating storage. */
@@ -87,7 +116,7 @@ static uint64_t read_entry(const struct guest_mm *g, uint64_t table, uint64_t ad
  */
 static uint64_t tables_needed(const struct guest_mm *g, const struct map_req *m)
 {
-	const struct addr_space *as = gpt_space(g, m->cr3);
+	const struct addr_space *as = gpt_space(g, m->id);
 	uint64_t last_key[PT_MAX_LEVEL + 1], need = as ? 0 : 1, addr = m->gva;
 	int counted[PT_MAX_LEVEL + 1] = { 0 };
 
@@ -95,12 +124,12 @@ static uint64_t tables_needed(const struct guest_mm *g, const struct map_req *m)
 		uint64_t table = as ? as->root : 0, end = run_last(m, addr);
 		int fresh = !as, level;
 
-		for (level = g->levels; level > m->level; level--) {
+		for (level = m->levels; level > m->level; level--) {
 			uint64_t key = addr >> level_shift(level), pte;
 
 			if (!fresh) {
 				pte = read_entry(g, table, addr, level);
-				if (descendable(g, pte, level)) {
+				if (descendable(g, m, pte, level)) {
 					table = pte & PT64_ADDR_MASK;
 					continue;
 				}
@@ -138,14 +167,18 @@ static inline void store_entry(struct guest_mm *g, uint64_t *t, uint64_t table_g
  * A huge leaf becomes a table of the next smaller leaves mapping the same memory with the
  * same bits, as Linux splits a huge PMD: the part of it outside the new range stays mapped.
  */
-static void split_huge(struct guest_mm *g, uint64_t table_gpa, uint64_t huge, int level)
+static void split_huge(struct guest_mm *g, const struct map_req *m, uint64_t table_gpa,
+		       uint64_t huge, int level)
 {
 	uint64_t frame = huge & PT64_ADDR_MASK & ~(level_size(level) - 1);
-	uint64_t bits = huge & ~PT64_ADDR_MASK & ~PTE_PAT_HUGE;
+	uint64_t bits = huge & ~PT64_ADDR_MASK & ~(m->ept ? 0 : PTE_PAT_HUGE);
 	uint64_t step = level_size(level - 1), *t = gpt_page(g, table_gpa);
 	unsigned i;
 
-	if (level - 1 == PG_LEVEL_4K) {
+	if (m->ept) { /* EPT has no PAT bit: only bit 7 goes at 4K */
+		if (level - 1 == PG_LEVEL_4K)
+			bits &= ~PT_PAGE_SIZE_MASK;
+	} else if (level - 1 == PG_LEVEL_4K) {
 		bits &= ~PT_PAGE_SIZE_MASK;
 		if (huge & PTE_PAT_HUGE)
 			bits |= PTE_PAT_4K;
@@ -157,8 +190,10 @@ static void split_huge(struct guest_mm *g, uint64_t table_gpa, uint64_t huge, in
 }
 
 /* Entries of tables on the way down: the leaf decides the rights. */
-static uint64_t table_entry(uint64_t table, int ad)
+static uint64_t table_entry(const struct map_req *m, uint64_t table, int ad)
 {
+	if (m->ept)
+		return table | EPT_RWX | (ad ? EPT_A : 0);
 	return table | PT_PRESENT_MASK | PT_WRITABLE_MASK | PT_USER_MASK |
 	       (ad ? PT_ACCESSED_MASK : 0);
 }
@@ -169,23 +204,23 @@ static int build_down(struct guest_mm *g, const struct map_req *m, uint64_t tabl
 {
 	int level, err;
 
-	for (level = g->levels; level > m->level; level--) {
+	for (level = m->levels; level > m->level; level--) {
 		uint64_t *t = gpt_page_create(g, table, m->what), *e, fresh, old;
 
 		if (!t)
 			return TDPSIM_ENOMEM; /* tables reached here lie in the regions */
 		e = &t[pt_index(addr, level)];
 		old = *e;
-		if (descendable(g, old, level)) {
+		if (descendable(g, m, old, level)) {
 			table = old & PT64_ADDR_MASK;
 			continue;
 		}
 		err = gpt_alloc(g, &fresh, m->what);
 		if (err)
 			return err;
-		if (pte_is_huge_leaf(old, level))
-			split_huge(g, fresh, old, level);
-		store_entry(g, t, table, pt_index(addr, level), table_entry(fresh, ad));
+		if (pte_is_huge_leaf(old, level, m->present))
+			split_huge(g, m, fresh, old, level);
+		store_entry(g, t, table, pt_index(addr, level), table_entry(m, fresh, ad));
 		table = fresh;
 	}
 	*leaf_gpa = table;
@@ -201,8 +236,8 @@ static void fill_leaves(struct guest_mm *g, const struct map_req *m, uint64_t *t
 	uint64_t gpa = m->gpa + (addr - m->gva), step = level_size(m->level);
 
 	for (; i <= last; i++, gpa += step) {
-		if (pte_is_table(t[i], m->level))
-			gpt_free_tree(g, t[i] & PT64_ADDR_MASK, m->level - 1);
+		if (pte_is_table_fmt(t[i], m->level, m->present))
+			gpt_free_tree(g, t[i] & PT64_ADDR_MASK, m->level - 1, m->present);
 		store_entry(g, t, t_gpa, i, gpa | bits);
 	}
 }
@@ -224,44 +259,101 @@ static uint64_t leaf_bits(int level, uint32_t prot, int user, int ad)
 	return bits;
 }
 
+/* An EPT12 leaf as L1's hypervisor writes one: its R/W/X, write-back memory (L1 maps RAM),
+ * bit 7 above 4K, A and D preset if ad. */
+static uint64_t ept_leaf_bits(int level, uint32_t prot, int ad)
+{
+	uint64_t bits = EPT_MT_WB;
+
+	if (prot & TDPSIM_PROT_R)
+		bits |= EPT_R;
+	if (prot & TDPSIM_PROT_W)
+		bits |= EPT_W;
+	if (prot & TDPSIM_PROT_X)
+		bits |= EPT_X;
+	if (level > PG_LEVEL_4K)
+		bits |= PT_PAGE_SIZE_MASK;
+	if (ad)
+		bits |= EPT_A | EPT_D;
+	return bits;
+}
+
+/* Build the request's leaves, whole or not at all. */
+static int map_range(struct guest_mm *g, struct map_req *m, uint32_t prot, uint64_t bits, int ad)
+{
+	uint64_t root, need, addr = m->gva, *t, t_gpa;
+	int err;
+
+	err = check_map(g, m, prot);
+	if (err)
+		return err;
+	need = tables_needed(g, m);
+	if (need > gpt_pages_free(g)) {
+		if (!g->nregions)
+			return err_set(TDPSIM_EINPUT, "%s: no guest-pt region to take page tables"
+				       " from (add one with guest-pt gpa= size=)", m->what);
+		return err_set(TDPSIM_EINPUT, "%s: out of guest page-table pages: needs %" PRIu64
+			       " new tables, the guest-pt regions have %" PRIu64 " of %" PRIu64
+			       " pages free", m->what, need, gpt_pages_free(g), g->total_pages);
+	}
+	err = gpt_space_root(g, m->id, m->what, &root);
+	if (err)
+		return err;
+	for (;;) {
+		uint64_t end = run_last(m, addr);
+
+		err = build_down(g, m, root, addr, ad, &t, &t_gpa);
+		if (err)
+			return err;
+		fill_leaves(g, m, t, t_gpa, addr, end, bits);
+		if (end == m->last)
+			return 0;
+		addr = end + 1;
+	}
+}
+
 int guest_map(struct guest_mm *g, uint32_t cr3, uint64_t gva, uint64_t gpa, uint64_t size,
 	      int page_level, uint32_t prot, int user, int ad)
 {
-	struct map_req m = { .cr3 = cr3, .gva = gva, .last = gva + size - 1, .gpa = gpa,
-			     .size = size, .level = page_level };
-	uint64_t root, need, bits, addr = gva, *t, t_gpa;
-	int err;
+	struct map_req m = { .id = cr3, .gva = gva, .last = gva + size - 1, .gpa = gpa,
+			     .size = size, .level = page_level, .levels = g->levels,
+			     .present = PT_PRESENT_MASK };
 
 	snprintf(m.what, sizeof(m.what), "guest-map gva=0x%" PRIx64 " size=0x%" PRIx64
 		 " page=%s cr3=%" PRIu32, gva, size,
 		 page_level >= 1 && page_level <= 3 ? page_names[page_level] : "?", cr3);
-	err = check_map(g, &m, prot);
-	if (err)
-		return err;
-	need = tables_needed(g, &m);
-	if (need > gpt_pages_free(g)) {
-		if (!g->nregions)
-			return err_set(TDPSIM_EINPUT, "%s: no guest-pt region to take page tables"
-				       " from (add one with guest-pt gpa= size=)", m.what);
-		return err_set(TDPSIM_EINPUT, "%s: out of guest page-table pages: needs %" PRIu64
-			       " new tables, the guest-pt regions have %" PRIu64 " of %" PRIu64
-			       " pages free", m.what, need, gpt_pages_free(g), g->total_pages);
-	}
-	err = guest_root(g, cr3, &root);
-	if (err)
-		return err;
-	bits = leaf_bits(page_level, prot, user, ad);
-	for (;;) {
-		uint64_t end = run_last(&m, addr);
+	return map_range(g, &m, prot, leaf_bits(page_level, prot, user, ad), ad);
+}
 
-		err = build_down(g, &m, root, addr, ad, &t, &t_gpa);
-		if (err)
-			return err;
-		fill_leaves(g, &m, t, t_gpa, addr, end, bits);
-		if (end == m.last)
+int guest_ept12_map(struct guest_mm *g, uint32_t ept, uint64_t l2gpa, uint64_t gpa,
+		    uint64_t size, int page_level, uint32_t prot, int ad)
+{
+	struct map_req m = { .id = GPT_EPT_SPACE | ept, .gva = l2gpa, .last = l2gpa + size - 1,
+			     .gpa = gpa, .size = size, .level = page_level,
+			     .levels = EPT12_LEVELS, .ept = true, .present = EPT_RWX };
+
+	snprintf(m.what, sizeof(m.what), "ept12-map ept=%" PRIu32 " l2gpa=0x%" PRIx64
+		 " size=0x%" PRIx64 " page=%s", ept, l2gpa, size,
+		 page_level >= 1 && page_level <= 3 ? page_names[page_level] : "?");
+	return map_range(g, &m, prot, ept_leaf_bits(page_level, prot, ad), ad);
+}
+
+uint64_t guest_ept12_read(const struct guest_mm *g, uint32_t ept, uint64_t l2gpa, int level)
+{
+	const struct addr_space *as = gpt_space(g, GPT_EPT_SPACE | ept);
+	uint64_t table;
+
+	if (!as || level < 1 || level > EPT12_LEVELS || l2gpa >= 1ull << 48)
+		return 0;
+	table = as->root;
+	for (int l = EPT12_LEVELS; l > level; l--) {
+		uint64_t e = read_entry(g, table, l2gpa, l);
+
+		if (!pte_is_table_fmt(e, l, EPT_RWX))
 			return 0;
-		addr = end + 1;
+		table = e & PT64_ADDR_MASK;
 	}
+	return read_entry(g, table, l2gpa, level);
 }
 
 /* ---- one entry: gpte and reads ---- */

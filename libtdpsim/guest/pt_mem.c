@@ -265,7 +265,7 @@ int gpt_alloc(struct guest_mm *g, uint64_t *gpa, const char *what)
 	return 0;
 }
 
-void gpt_free_tree(struct guest_mm *g, uint64_t gpa, int level)
+void gpt_free_tree(struct guest_mm *g, uint64_t gpa, int level, uint64_t present)
 {
 	struct pt_region *r = region_of(g, gpa);
 	uint64_t idx, *entries;
@@ -278,23 +278,23 @@ void gpt_free_tree(struct guest_mm *g, uint64_t gpa, int level)
 	r->in_use[idx] = 0;
 	entries = r->page[idx];
 	for (i = 0; level > 1 && i < PT_ENTRIES; i++)
-		if (pte_is_table(entries[i], level))
-			gpt_free_tree(g, entries[i] & PT64_ADDR_MASK, level - 1);
+		if (pte_is_table_fmt(entries[i], level, present))
+			gpt_free_tree(g, entries[i] & PT64_ADDR_MASK, level - 1, present);
 	g->free_gpa[g->nfree++] = page_base(gpa);
 	g->pages_in_use--;
 }
 
 /* ---- address spaces ---- */
 
-/* Index of the first address space with cr3 >= `cr3`. */
-static size_t space_lower(const struct guest_mm *g, uint32_t cr3)
+/* Index of the first address space with id >= `id`. */
+static size_t space_lower(const struct guest_mm *g, uint64_t id)
 {
 	size_t lo = 0, hi = g->nspaces;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (g->spaces[mid].cr3 < cr3)
+		if (g->spaces[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -302,21 +302,36 @@ static size_t space_lower(const struct guest_mm *g, uint32_t cr3)
 	return lo;
 }
 
-const struct addr_space *gpt_space(const struct guest_mm *g, uint32_t cr3)
+const struct addr_space *gpt_space(const struct guest_mm *g, uint64_t id)
 {
-	size_t i = space_lower(g, cr3);
+	size_t i = space_lower(g, id);
 
-	return i < g->nspaces && g->spaces[i].cr3 == cr3 ? &g->spaces[i] : NULL;
+	return i < g->nspaces && g->spaces[i].id == id ? &g->spaces[i] : NULL;
 }
 
 int guest_root(struct guest_mm *g, uint32_t cr3, uint64_t *root_gpa)
 {
-	size_t i = space_lower(g, cr3);
 	char what[40];
+
+	snprintf(what, sizeof(what), "the root of cr3=%" PRIu32, cr3);
+	return gpt_space_root(g, cr3, what, root_gpa);
+}
+
+int guest_ept_root(struct guest_mm *g, uint32_t ept, uint64_t *root_gpa)
+{
+	char what[40];
+
+	snprintf(what, sizeof(what), "the root of ept=%" PRIu32, ept);
+	return gpt_space_root(g, GPT_EPT_SPACE | ept, what, root_gpa);
+}
+
+int gpt_space_root(struct guest_mm *g, uint64_t id, const char *what, uint64_t *root_gpa)
+{
+	size_t i = space_lower(g, id);
 	uint64_t root;
 	int err;
 
-	if (i < g->nspaces && g->spaces[i].cr3 == cr3) {
+	if (i < g->nspaces && g->spaces[i].id == id) {
 		*root_gpa = g->spaces[i].root;
 		return 0;
 	}
@@ -330,12 +345,11 @@ int guest_root(struct guest_mm *g, uint32_t cr3, uint64_t *root_gpa)
 		g->spaces = p;
 		g->cap_spaces = cap;
 	}
-	snprintf(what, sizeof(what), "the root of cr3=%" PRIu32, cr3);
 	err = gpt_alloc(g, &root, what);
 	if (err)
 		return err;
 	memmove(&g->spaces[i + 1], &g->spaces[i], (g->nspaces - i) * sizeof(*g->spaces));
-	g->spaces[i].cr3 = cr3;
+	g->spaces[i].id = id;
 	g->spaces[i].root = root;
 	g->nspaces++;
 	*root_gpa = root;

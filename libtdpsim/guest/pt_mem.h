@@ -27,9 +27,12 @@ struct pt_region {
 	uint8_t *in_use;    /* [npages]: 1 while the allocator has it out as a page table */
 };
 
+/* An address space: a CR3 id (guest-map cr3=), or an EPT12 of L1's (ept12-map ept=:
+ * GPT_EPT_SPACE | ept), so that the two kinds of ids never meet. */
+#define GPT_EPT_SPACE (1ull << 32)
 struct addr_space {
-	uint32_t cr3;
-	uint64_t root;      /* gpa of the PML4 (or PML5) */
+	uint64_t id;
+	uint64_t root;      /* gpa of the PML4 (or PML5, or the EPT PML4) */
 };
 
 struct guest_mm {
@@ -68,14 +71,18 @@ int gpt_in_regions(const struct guest_mm *g, uint64_t gpa);
 int gpt_alloc(struct guest_mm *g, uint64_t *gpa, const char *what);
 
 /* Free the table at `gpa` holding level-`level` entries and every table below it that the
- * allocator handed out; other pages (outside the regions, or never allocated) are left. */
-void gpt_free_tree(struct guest_mm *g, uint64_t gpa, int level);
+ * allocator handed out; other pages (outside the regions, or never allocated) are left.
+ * `present`: the bits that make an entry present in the table's format (PT_PRESENT_MASK, or
+ * EPT's R|W|X). */
+void gpt_free_tree(struct guest_mm *g, uint64_t gpa, int level, uint64_t present);
 
 /* Pages the allocator can still hand out. */
 uint64_t gpt_pages_free(const struct guest_mm *g);
 
-/* The address space `cr3`, or NULL if it was never used. */
-const struct addr_space *gpt_space(const struct guest_mm *g, uint32_t cr3);
+/* The address space `id` (a cr3 id, or GPT_EPT_SPACE | ept), or NULL if it was never used. */
+const struct addr_space *gpt_space(const struct guest_mm *g, uint64_t id);
+/* The root of address space `id`, created empty on first use; `what` names it in errors. */
+int gpt_space_root(struct guest_mm *g, uint64_t id, const char *what, uint64_t *root_gpa);
 
 /* The 4K page that holds `gpa`. */
 static inline uint64_t page_base(uint64_t gpa)
@@ -99,10 +106,17 @@ static inline int pte_is_table(uint64_t pte, int level)
 	return (pte & PT_PRESENT_MASK) && level > 1 && !(pte & PT_PAGE_SIZE_MASK);
 }
 
-/* A huge leaf: PS in a present PDPTE (1G) or PDE (2M). */
-static inline int pte_is_huge_leaf(uint64_t pte, int level)
+/* The same for a table of either format: `present` is PT_PRESENT_MASK or EPT's R|W|X (an
+ * EPT entry is present when it grants any of them; bit 7 is its huge-page bit too). */
+static inline int pte_is_table_fmt(uint64_t pte, int level, uint64_t present)
 {
-	return (pte & PT_PRESENT_MASK) && (level == 2 || level == 3) && (pte & PT_PAGE_SIZE_MASK);
+	return (pte & present) && level > 1 && !(pte & PT_PAGE_SIZE_MASK);
+}
+
+/* A huge leaf: PS in a present PDPTE (1G) or PDE (2M), of either format. */
+static inline int pte_is_huge_leaf(uint64_t pte, int level, uint64_t present)
+{
+	return (pte & present) && (level == 2 || level == 3) && (pte & PT_PAGE_SIZE_MASK);
 }
 
 #endif

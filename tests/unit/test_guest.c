@@ -656,6 +656,83 @@ START_TEST(a_smaller_map_inside_a_huge_leaf_splits_it_and_keeps_the_rest_mapped)
 }
 END_TEST
 
+/* ---- L1's EPT12 (ept12-map): EPT entries, Intel SDM vol. 3, 29.3.2 ---- */
+
+#define EPT_R 1ull
+#define EPT_W 2ull
+#define EPT_X 4ull
+#define EPT_WB (6ull << 3)  /* memory type, bits 5:3 of a leaf */
+#define EPT_A (1ull << 8)
+#define EPT_D (1ull << 9)
+
+START_TEST(ept12_map_writes_ept_format_leaves_and_tables)
+{
+	struct guest_mm *g = mm_with_region(5); /* L1's own paging depth does not matter */
+	uint64_t root;
+
+	/* L2 gpa 0x200000 (one 2M page, rw-) to L1 gpa 0x40000000, A/D preset: the leaf is
+	 * R|W, WB, bit 7, A|D - no X; its PDPT and PML4 entries R|W|X with A. 4 levels. */
+	ck_assert_int_eq(guest_ept12_map(g, 0, 0x200000, 0x40000000, 2ull << 20, 2, RW, 1), 0);
+	ck_assert_uint_eq(guest_pt_pages(g), 3); /* EPT PML4, PDPT, PD */
+	ck_assert_uint_eq(guest_ept12_read(g, 0, 0x200000, 2),
+			  0x40000000 | EPT_R | EPT_W | EPT_WB | PT_PAGE_SIZE_MASK | EPT_A | EPT_D);
+	ck_assert_int_eq(guest_ept_root(g, 0, &root), 0);
+	ck_assert_uint_eq(root, PT_BASE); /* the first page handed out */
+	ck_assert_uint_eq(guest_ept12_read(g, 0, 0x200000, 4), (PT_BASE + 0x1000) | 7 | EPT_A);
+	/* A 4K execute-only page, without A/D: X and WB alone, no bit 7. */
+	ck_assert_int_eq(guest_ept12_map(g, 0, 0x1000, 0x5000, 4096, 1, TDPSIM_PROT_X, 0), 0);
+	ck_assert_uint_eq(guest_ept12_read(g, 0, 0x1000, 1), 0x5000 | EPT_X | EPT_WB);
+	ck_assert_uint_eq(guest_ept12_read(g, 0, 0x1000, 2) & 7, 7); /* a table, R|W|X */
+	guest_mm_free(g);
+}
+END_TEST
+
+START_TEST(ept12_spaces_are_apart_from_cr3_spaces)
+{
+	struct guest_mm *g = mm_with_region(4);
+	uint64_t cr3_root, ept_root;
+
+	/* cr3=0 and ept=0 are different tables: each id names its own root. */
+	ck_assert_int_eq(guest_map(g, 0, 0x1000, 0x9000, 4096, 1, RW, 0, 0), 0);
+	ck_assert_int_eq(guest_ept12_map(g, 0, 0x1000, 0x7000, 4096, 1, RW, 0), 0);
+	ck_assert_int_eq(guest_root(g, 0, &cr3_root), 0);
+	ck_assert_int_eq(guest_ept_root(g, 0, &ept_root), 0);
+	ck_assert_uint_ne(cr3_root, ept_root);
+	ck_assert_uint_eq(guest_read_pte(g, 0, 0x1000, 1) & PT64_ADDR_MASK, 0x9000);
+	ck_assert_uint_eq(guest_ept12_read(g, 0, 0x1000, 1) & PT64_ADDR_MASK, 0x7000);
+	ck_assert_uint_eq(guest_pt_pages(g), 8); /* 4 tables each */
+	guest_mm_free(g);
+}
+END_TEST
+
+START_TEST(ept12_map_refuses_write_without_read_and_addresses_beyond_4_level_ept)
+{
+	struct guest_mm *g = mm_with_region(4);
+
+	/* W without R is an EPT misconfiguration (SDM 29.3.3.1); no permission is not present. */
+	ck_assert_int_eq(guest_ept12_map(g, 0, 0, 0, 4096, 1, TDPSIM_PROT_W, 0), TDPSIM_EINPUT);
+	ck_assert_int_eq(guest_ept12_map(g, 0, 0, 0, 4096, 1, 0, 0), TDPSIM_EINPUT);
+	ck_assert_int_eq(guest_ept12_map(g, 0, 1ull << 48, 0, 4096, 1, RW, 0), TDPSIM_EINPUT);
+	ck_assert_uint_eq(guest_pt_pages(g), 0);
+	guest_mm_free(g);
+}
+END_TEST
+
+START_TEST(ept12_map_inside_a_huge_ept12_leaf_splits_it_keeping_its_bits)
+{
+	struct guest_mm *g = mm_with_region(4);
+
+	/* A 2M rwx leaf with A/D, then one 4K page inside remapped: the PD entry becomes a
+	 * table of 512 4K leaves with the 2M leaf's bits but bit 7, the one page new. */
+	ck_assert_int_eq(guest_ept12_map(g, 0, 0x200000, 0x600000, 2ull << 20, 2, RWX, 1), 0);
+	ck_assert_int_eq(guest_ept12_map(g, 0, 0x203000, 0x9000, 4096, 1, TDPSIM_PROT_R, 0), 0);
+	ck_assert_uint_eq(guest_ept12_read(g, 0, 0x204000, 1),
+			  0x604000 | EPT_R | EPT_W | EPT_X | EPT_WB | EPT_A | EPT_D);
+	ck_assert_uint_eq(guest_ept12_read(g, 0, 0x203000, 1), 0x9000 | EPT_R | EPT_WB);
+	guest_mm_free(g);
+}
+END_TEST
+
 static Suite *guest_suite(void)
 {
 	Suite *s = suite_create("guest");
@@ -685,6 +762,10 @@ static Suite *guest_suite(void)
 	tcase_add_test(tc, cr3_address_spaces_are_separate);
 	tcase_add_test(tc, remapping_a_range_replaces_the_old_leaves);
 	tcase_add_test(tc, a_smaller_map_inside_a_huge_leaf_splits_it_and_keeps_the_rest_mapped);
+	tcase_add_test(tc, ept12_map_writes_ept_format_leaves_and_tables);
+	tcase_add_test(tc, ept12_spaces_are_apart_from_cr3_spaces);
+	tcase_add_test(tc, ept12_map_refuses_write_without_read_and_addresses_beyond_4_level_ept);
+	tcase_add_test(tc, ept12_map_inside_a_huge_ept12_leaf_splits_it_keeping_its_bits);
 	suite_add_tcase(s, tc);
 	return s;
 }
