@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "cpu/model.h"
 #include "kvm/mmu.h"
+#include "kvm/shadow_mmu.h"
 #include "kvm/nx_recovery.h"
 #include "sim_internal.h"
 
@@ -128,6 +129,24 @@ static void machine_guest_store(void *ctx, uint64_t gpa, uint64_t value)
 		vcpu_shadow_gpte_store(m, 0, gpa, value);
 }
 
+/* Under EPT the guest's stores to its tables are not KVM's business, unless KVM shadows the
+ * table for L2 (one of L1's EPT12 tables): then EPT01 write-protects it and the store is L1's
+ * write through EPT, by the first vCPU running L1.  Other stores are only the simulator's. */
+static void machine_l1_store(void *ctx, uint64_t gpa, uint64_t value)
+{
+	struct machine *m = ctx;
+
+	if (!kvm_gfn_has_shadow_pages(&m->kvm, gpa >> PAGE_SHIFT))
+		return;
+	for (unsigned v = 0; v < m->nr_vcpus; v++)
+		if (!m->vcpus[v].in_l2) {
+			if (vcpu_l1_table_store(m, v, gpa, value) < 0)
+				m->store_failed = true;
+			return;
+		}
+	m->store_failed = true; /* every vCPU runs L2: dispatch refuses the command first */
+}
+
 /* kvm_arch_sync_dirty_log with PML: every vCPU is kicked (an IPI and a VM exit) and drains
  * its PML buffer on the way out. */
 static void machine_kick_vcpus(void *ctx)
@@ -164,9 +183,20 @@ void machine_stop(tdpsim_sim *sim)
 		tlb_free(m->vcpus[v].tlb);
 	kvm_destroy(&m->kvm);
 	guest_mm_free(m->guest);
+	guest_mm_free(m->l2_guest);
 	host_mm_free(m->host);
 	free(m->vcpus);
 	memset(m, 0, sizeof(*m));
+}
+
+int machine_l2_guest(struct machine *m, struct guest_mm **out)
+{
+	int rc;
+
+	if (!m->l2_guest && (rc = guest_mm_new(&m->l2_guest, 4, m->mem)) < 0)
+		return rc;
+	*out = m->l2_guest;
+	return 0;
 }
 
 /* tdp_mmu: the module parameter, its default the profile's (5.10 ran the legacy MMU). */
@@ -235,6 +265,7 @@ int machine_start(tdpsim_sim *sim)
 		return TDPSIM_ENOTFOUND;
 	memset(m, 0, sizeof(*m));
 	m->stats = &sim->stats;
+	m->mem = &sim->mem;
 	vcpu_counters_init(m);
 	m->cpu = cpu;
 	m->nr_vcpus = (unsigned)sim->settings.s[SET_VCPUS].v;
@@ -243,6 +274,9 @@ int machine_start(tdpsim_sim *sim)
 		return TDPSIM_ENOMEM;
 	for (unsigned v = 0; v < m->nr_vcpus; v++) {
 		m->vcpus[v].vpid = (uint16_t)(v + 1);
+		m->vcpus[v].vpid01 = (uint16_t)(v + 1);
+		/* vmx->nested.vpid02: L2's own tag, allocated apart from every vpid01 */
+		m->vcpus[v].vpid02 = (uint16_t)(m->nr_vcpus + v + 1);
 		m->vcpus[v].pml_index = PML_HEAD_INDEX; /* vmx_vcpu_reset: an empty buffer */
 		if ((rc = tlb_new(&m->vcpus[v].tlb, cpu, &sim->mem)) < 0) {
 			while (v-- > 0)
@@ -275,8 +309,8 @@ int machine_start(tdpsim_sim *sim)
 	m->kvm.kick_vcpus = machine_kick_vcpus;
 	m->kvm.reload_vcpus = machine_reload_vcpus;
 	m->kvm.flush_ctx = m;
-	if (!m->kvm.tdp_enabled)
-		guest_set_store_hook(m->guest, machine_guest_store, m);
+	guest_set_store_hook(m->guest, m->kvm.tdp_enabled ? machine_l1_store : machine_guest_store,
+			     m);
 	m->kvm.hooks = &sim->hooks;
 	m->kvm.policy = sim->policy;
 	m->kvm.policy_payload = sim->policy_payload;

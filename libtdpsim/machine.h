@@ -21,7 +21,10 @@ enum cycle_cat { CYC_TLB, CYC_WALK, CYC_EXIT, CYC_KVM, CYC_FLUSH, CYC_GUEST_PF }
 
 struct machine {
 	struct host_mm *host;
-	struct guest_mm *guest;
+	struct guest_mm *guest;     /* L1's memory: its page tables, and its EPT12 for L2 */
+	struct guest_mm *l2_guest;  /* L2's own page tables (nested; NULL until used) */
+	struct mem_meter *mem;
+	bool store_failed;          /* a hooked guest store failed (its error is set) */
 	struct kvm kvm;
 	struct vcpu *vcpus;
 	unsigned nr_vcpus;
@@ -75,6 +78,18 @@ int vcpu_shadow_gpte_store(struct machine *m, unsigned vcpu, uint64_t gpa, uint6
 void vcpu_invlpg(struct machine *m, unsigned vcpu, uint64_t gva);
 int vcpu_load_cr3(struct machine *m, unsigned vcpu, uint32_t id);
 
+/* The guest memory of L2's own page tables, made on first use (machine.c). */
+int machine_l2_guest(struct machine *m, struct guest_mm **out);
+/* A store of L1's to one of its EPT12 tables at gpa (cpu/vcpu.c): EPT01's side of the write
+ * - where KVM shadows the table for L2 it faults: an upper-level table's store is emulated
+ * and reaches the shadow pages (kvm_mmu_track_write), a 4K table in sync goes unsync - on
+ * `vcpu`, in L1.  0 or a negative code. */
+int vcpu_l1_table_store(struct machine *m, unsigned vcpu, uint64_t gpa, uint64_t value);
+/* L1's VMLAUNCH/VMRESUME into L2 (EPT12 root eptp, L2's CR3 id cr3), its INVEPT, and a
+ * nested VM exit to L1 (cpu/vcpu.c): each an exit to KVM, charged.  0 or a negative code. */
+int vcpu_l2_enter(struct machine *m, unsigned vcpu, uint64_t eptp, uint32_t cr3);
+int vcpu_l2_exit(struct machine *m, unsigned vcpu);
+int vcpu_invept(struct machine *m, unsigned vcpu, int type, uint64_t eptp);
 /* A VM entry: the vCPU runs on the root KVM's MMU in use has loaded (cpu/vcpu.c). */
 void vcpu_enter(struct machine *m, unsigned vcpu);
 /* The processor's side of a vCPU KVM has created: its counters, its first entry. */

@@ -17,6 +17,7 @@
 #include "kvm/dirty_log.h"
 #include "kvm/mmu.h"
 #include "kvm/mmu_internal.h"
+#include "kvm/nested.h"
 #include "kvm/shadow_mmu.h"
 #include "kvm/spte.h"
 #include "machine.h"
@@ -119,7 +120,8 @@ static uint64_t ept_write_sets_dirty(struct machine *m, unsigned vcpu, uint64_t 
 	if (spte & SPTE_DIRTY_MASK)
 		return spte;
 	sptep = ept_walk(&m->kvm.pool, m->vcpus[vcpu].eptp, gpa >> PAGE_SHIFT, &level);
-	if (kvm_pml_logging(&m->kvm)) {
+	/* vmcs02 has PML off (KVM write-protects L2's SPTEs for dirty logging instead) */
+	if (!m->vcpus[vcpu].in_l2 && kvm_pml_logging(&m->kvm)) {
 		if (vcpu_pml_full(&m->vcpus[vcpu])) {
 			m->stats->pml_full_exits++;
 			vcpu_pml_exit(m, vcpu, 0);
@@ -345,11 +347,26 @@ static void guest_psc_fill(struct vcpu *v, uint64_t gva, int leaf_level, int sta
 
 /* ---- the access ---- */
 
+/* The processor switches between L1 and L2 with the VMCS: L2 walks its own tables, from
+ * its CR3, under vpid02 (VM entries and exits of the nested guest, vmcs01 and vmcs02). */
+static void switch_level(struct machine *m, struct vcpu *v, bool l2)
+{
+	uint32_t cr3 = v->cr3;
+
+	v->cr3 = v->other_cr3;
+	v->other_cr3 = cr3;
+	v->in_l2 = l2;
+	v->vpid = l2 ? v->vpid02 : v->vpid01;
+	v->guest = l2 ? m->l2_guest : m->guest;
+}
+
 void vcpu_enter(struct machine *m, unsigned vcpu)
 {
 	struct vcpu *v = &m->vcpus[vcpu];
 	uint64_t hpa = m->kvm.vcpus[vcpu].arch.mmu->root.hpa;
 
+	if (v->in_l2 != m->kvm.vcpus[vcpu].nested.guest_mode)
+		switch_level(m, v, m->kvm.vcpus[vcpu].nested.guest_mode);
 	/* Under EPT the entry loads the EPTP: the TLBs answer for its EP4TA only, so entries
 	 * made on another root are never used on this one (KVM flushed this root's context
 	 * when it loaded it: kvm_mmu_load).  Under shadow paging the processor's CR3 is the
@@ -365,7 +382,13 @@ void vcpu_enter(struct machine *m, unsigned vcpu)
 
 void vcpu_attach(struct machine *m, unsigned vcpu)
 {
-	m->vcpus[vcpu].stat = &m->kvm.vcpus[vcpu].stat;
+	struct vcpu *v = &m->vcpus[vcpu];
+
+	/* A vCPU starts in L1: its tables, its VPID (vmcs01's). */
+	v->guest = m->guest;
+	if (v->vpid01 == 0)
+		v->vpid01 = v->vpid;
+	v->stat = &m->kvm.vcpus[vcpu].stat;
 	vcpu_enter(m, vcpu);
 }
 
@@ -571,6 +594,81 @@ int vcpu_shadow_gpte_store(struct machine *m, unsigned vcpu, uint64_t gpa, uint6
 	return r < 0 ? r : 0;
 }
 
+int vcpu_l1_table_store(struct machine *m, unsigned vcpu, uint64_t gpa, uint64_t value)
+{
+	struct vcpu *v = &m->vcpus[vcpu];
+
+	for (int faults = 0; faults < MAX_FAULTS_PER_ACCESS; faults++) {
+		uint64_t spte = 0;
+		int leaf = 0, r;
+		uint32_t err = ept_translate(&m->kvm.pool, v->eptp, gpa, TDPSIM_OP_WRITE, &spte,
+					     &leaf);
+
+		if (!err) {
+			ept_write_sets_dirty(m, vcpu, gpa, spte);
+			return 0;
+		}
+		r = vcpu_ept_fault(m, vcpu, gpa, err);
+		if (r == RET_PF_EMULATE || r == RET_PF_WRITE_PROTECTED) {
+			/* page_fault_handle_page_track: x86_emulate_instruction does the write */
+			struct kvm_work background = vcpu_work_begin(m);
+
+			kvm_emulate_gpa_write(&m->kvm.vcpus[vcpu], gpa, value);
+			vcpu_work_end(m, vcpu, &background);
+			return 0;
+		}
+		if (r < 0)
+			return r;
+	}
+	return err_set(TDPSIM_EINTERNAL, "vcpu %u: the store to gpa 0x%" PRIx64 " took %d faults "
+		       "without completing", vcpu, gpa, MAX_FAULTS_PER_ACCESS);
+}
+
+/* A VM exit to KVM for one of L1's VMX instructions, and KVM's work for it, charged; then
+ * the entry on the root of the MMU in use (loaded first if it has none). */
+static int vmx_instruction_exit(struct machine *m, unsigned vcpu, struct kvm_work *background)
+{
+	struct kvm_vcpu *kv = &m->kvm.vcpus[vcpu];
+	int r = kvm_mmu_reload(kv);
+
+	if (r >= 0)
+		vcpu_enter(m, vcpu);
+	charge(m, vcpu, CYC_EXIT, m->cpu->cyc_vmexit);
+	vcpu_work_end(m, vcpu, background);
+	return r < 0 ? r : 0;
+}
+
+int vcpu_l2_enter(struct machine *m, unsigned vcpu, uint64_t eptp, uint32_t cr3)
+{
+	struct vcpu *v = &m->vcpus[vcpu];
+	struct kvm_work background;
+	uint64_t l2_root;
+	int rc = guest_root(m->l2_guest, cr3, &l2_root);
+
+	if (rc < 0)
+		return rc;
+	v->other_cr3 = cr3; /* switch_level at the entry makes it current */
+	background = vcpu_work_begin(m);
+	nested_vmx_enter_non_root_mode(&m->kvm.vcpus[vcpu], eptp, l2_root);
+	return vmx_instruction_exit(m, vcpu, &background);
+}
+
+int vcpu_l2_exit(struct machine *m, unsigned vcpu)
+{
+	struct kvm_work background = vcpu_work_begin(m);
+
+	nested_vmx_vmexit(&m->kvm.vcpus[vcpu]);
+	return vmx_instruction_exit(m, vcpu, &background);
+}
+
+int vcpu_invept(struct machine *m, unsigned vcpu, int type, uint64_t eptp)
+{
+	struct kvm_work background = vcpu_work_begin(m);
+
+	handle_invept(&m->kvm.vcpus[vcpu], type, eptp);
+	return vmx_instruction_exit(m, vcpu, &background);
+}
+
 void vcpu_invlpg(struct machine *m, unsigned vcpu, uint64_t gva)
 {
 	struct vcpu *v = &m->vcpus[vcpu];
@@ -592,7 +690,7 @@ int vcpu_load_cr3(struct machine *m, unsigned vcpu, uint32_t id)
 	struct vcpu *v = &m->vcpus[vcpu];
 	struct kvm_work background;
 	uint64_t root;
-	int rc = guest_root(m->guest, id, &root);
+	int rc = guest_root(v->guest, id, &root);
 
 	if (rc < 0)
 		return rc;
@@ -600,7 +698,7 @@ int vcpu_load_cr3(struct machine *m, unsigned vcpu, uint32_t id)
 	/* MOV CR3 without NOFLUSH: the new PCID's non-global entries go */
 	tlb_flush_pcid_nonglobal(v->tlb, v->vpid, (uint16_t)(v->cr3 & 0xfff));
 	if (m->kvm.tdp_enabled)
-		return 0;
+		return 0; /* L2's too: nested EPT does not intercept it */
 	/* Intercepted under shadow paging (kvm_set_cr3): the root for the new CR3. */
 	background = vcpu_work_begin(m);
 	kvm_set_cr3(&m->kvm.vcpus[vcpu], root);
@@ -659,7 +757,8 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 	if (!m->kvm.tdp_enabled)
 		return shadow_access(m, vcpu, gva, op, cpl, hit != NULL);
 	for (int faults = 0; faults < MAX_FAULTS_PER_ACCESS; faults++) {
-		struct walk_ctx ctx = { m, v, guest_levels(m->guest), 0, 0, 0, 0 };
+		struct walk_ctx ctx = { m, v, guest_levels(v->guest), 0, 0, 0, 0 };
+		const bool in_l2 = v->in_l2;
 		struct guest_walk w;
 		enum guest_walk_status st;
 		uint64_t spte = 0;
@@ -667,7 +766,7 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 		int r, leaf = 0;
 
 		ctx.start = guest_psc_start(v, gva, ctx.level);
-		st = guest_walk(m->guest, v->cr3, gva, op_kind(op), cpl, walker_gpa_access, &ctx, &w);
+		st = guest_walk(v->guest, v->cr3, gva, op_kind(op), cpl, walker_gpa_access, &ctx, &w);
 		if (st == GUEST_WALK_OK) { /* the data's EPT walk, to its leaf or violation */
 			err = ept_translate(&m->kvm.pool, v->eptp, w.gpa, op, &spte, &leaf);
 			ctx.refs += ept_refs(v, w.gpa, leaf, &ctx.cached);
@@ -705,6 +804,8 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 		}
 		if (r < 0)
 			return r;
+		if (v->in_l2 != in_l2) /* reflected to L1: its hypervisor handles the exit */
+			return 0;
 	}
 	return err_set(TDPSIM_EINTERNAL, "vcpu %u: the access to gva 0x%" PRIx64 " took %d faults "
 		       "without completing", vcpu, gva, MAX_FAULTS_PER_ACCESS);

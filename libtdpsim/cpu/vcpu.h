@@ -13,6 +13,8 @@
 
 #include "tdpsim/stats.h"
 
+struct guest_mm;
+
 struct tlb;
 
 /* vmx.h: PML_LOG_NR_ENTRIES entries, logged from PML_HEAD_INDEX down to 0. */
@@ -22,7 +24,11 @@ struct tlb;
 struct vcpu {
 	uint32_t cr3;     /* the guest address space (guest-map cr3=) the vCPU runs in; its
 			   * low 12 bits are the PCID */
-	uint16_t vpid;    /* VMX's VPID: vCPU index + 1 */
+	uint16_t vpid;    /* the VPID it runs under: vpid01 in L1, vpid02 in L2 */
+	uint16_t vpid01, vpid02;
+	bool in_l2;       /* running L2 (nested): `guest`, `cr3` and `vpid` are L2's */
+	uint32_t other_cr3; /* the CR3 id of the level not running */
+	struct guest_mm *guest; /* the tables it walks: L1's, or in L2 L2's own */
 	uint64_t eptp;    /* the root KVM loaded at the last VM entry (vmx_load_mmu_pgd): EPT's,
 			   * or under shadow paging the shadow root the processor's CR3 holds */
 	bool cr3_loaded;  /* KVM has been told the guest's CR3 (shadow paging) */

@@ -92,16 +92,17 @@ int kvm_mmu_check(const struct kvm *kvm)
 	uint64_t listed = 0;
 	int r;
 
-	if (!kvm->tdp_mmu_enabled && (r = kvm_shadow_mmu_check(kvm)) < 0)
+	/* The rmap-based pages (the legacy MMU's, or a TDP VM's nested ones), then the TDP
+	 * MMU's tables: pages_* counts the leaves of both, as KVM's stats do. */
+	if (kvm->mmu_page_hash && (r = kvm_shadow_mmu_check(kvm, rc.pages)) < 0)
 		return r;
 	if (!kvm->tdp_enabled && (r = kvm_shadow_paging_check(kvm)) < 0)
 		return r;
 	for_each_tdp_mmu_root(kvm, root)
 		if ((r = walk_table(kvm, root, &rc)) < 0)
 			return r;
-	if (kvm->tdp_mmu_enabled &&
-	    (rc.pages[0] != kvm->stats->pages_4k || rc.pages[1] != kvm->stats->pages_2m ||
-	    rc.pages[2] != kvm->stats->pages_1g))
+	if (rc.pages[0] != kvm->stats->pages_4k || rc.pages[1] != kvm->stats->pages_2m ||
+	    rc.pages[2] != kvm->stats->pages_1g)
 		return err_set(TDPSIM_EINTERNAL, "check: pages_4k/2m/1g %" PRIu64 "/%" PRIu64 "/%"
 			       PRIu64 " but the tables hold %" PRIu64 "/%" PRIu64 "/%" PRIu64,
 			       kvm->stats->pages_4k, kvm->stats->pages_2m, kvm->stats->pages_1g,

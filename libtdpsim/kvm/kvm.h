@@ -90,7 +90,8 @@ union kvm_mmu_cpu_role {
 		unsigned efer_nx:1;
 		unsigned guest_mode:1;  /* L2 is running */
 		unsigned is_tdp:1;
-		unsigned :24;
+		unsigned ad_disabled:1; /* shadow EPT: L1's EPTP has no A/D enable */
+		unsigned :23;
 	};
 };
 
@@ -115,6 +116,10 @@ struct kvm_mmu {
 	/* INVLPG's work in one root up to 6.3 (FNAME(invlpg)); NULL where the kernel syncs the
 	 * SPTE in place instead (6.4+) or the MMU shadows nothing. */
 	void (*invlpg)(struct kvm_vcpu *vcpu, uint64_t gva, uint64_t root_hpa);
+	/* The fault a software walk of this MMU found goes to the guest: a #PF for L1's (or
+	 * the only) MMU, an EPT violation reflected to L1 for the shadow EPT MMU. */
+	void (*inject_page_fault)(struct kvm_vcpu *vcpu, uint32_t error_code, uint64_t addr,
+				  uint64_t exit_qualification);
 	struct kvm_mmu_root_info root;
 	/* Roots of CR3s used before, kept for a fast switch back (fast_pgd_switch). */
 	struct kvm_mmu_root_info prev_roots[KVM_MMU_NUM_PREV_ROOTS];
@@ -139,6 +144,17 @@ struct kvm_vcpu {
 		uint32_t pf_error_code;
 		uint64_t pf_address;
 	} arch;
+	/* vmx->nested (vmx/nested.c): the vmcs12 fields the MMU reads, and the EPT violation
+	 * KVM reflected to L1 (nested_ept_inject_page_fault), which L1's hypervisor handles
+	 * after the nested VM exit. */
+	struct {
+		bool guest_mode;           /* L2 runs (is_guest_mode) */
+		uint64_t ept_pointer;      /* vmcs12's EPTP: EPT12's root gpa, bit 6 A/D enable */
+		uint64_t l2_cr3;           /* L2's CR3: its top-level table's L2 gpa */
+		bool ept_violation_pending; /* a nested VM exit L1 has yet to take */
+		uint64_t exit_qualification;
+		uint64_t guest_physical_address;
+	} nested;
 	struct kvm_vcpu_stat stat;
 };
 

@@ -321,6 +321,27 @@ int memslots_set(struct kvm_memslots *ms, uint32_t id, uint32_t flags, uint64_t 
 	return rc;
 }
 
+int memslots_alloc_shadow_metadata(struct kvm_memslots *ms)
+{
+	int rc;
+
+	for (size_t i = 0; i < ms->n; i++) {
+		struct kvm_memory_slot *slot = &ms->slots[i];
+
+		if (!ms->have_rmaps && (rc = alloc_rmaps(ms, slot)) < 0)
+			return rc;
+		if (!ms->have_write_track &&
+		    !(slot->gfn_write_track = mem_calloc(ms->mem, MEM_MEMSLOTS, slot->npages,
+							 sizeof(*slot->gfn_write_track)))) {
+			err_prefix("memslot: write tracking");
+			return TDPSIM_ENOMEM;
+		}
+	}
+	ms->have_rmaps = 1;
+	ms->have_write_track = 1;
+	return 0;
+}
+
 const char *memslots_check(const struct kvm_memslots *ms)
 {
 	uint64_t pages = 0;

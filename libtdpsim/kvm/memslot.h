@@ -67,6 +67,11 @@ struct kvm_memslots {
 	struct mem_meter *mem;         /* what the metadata is charged to */
 };
 
+/* mmu_first_shadow_root_alloc's metadata (mmu.c): rmaps and gfn_write_track arrays for every
+ * slot that lacks them, and for every slot made from now on (a TDP VM's first shadow page,
+ * for L2).  0 or ENOMEM; a failure leaves what was allocated, freed with the slots. */
+int memslots_alloc_shadow_metadata(struct kvm_memslots *ms);
+
 void memslots_init(struct kvm_memslots *ms, struct mem_meter *mem);
 /* The bytes of the slot's dirty bitmap (one bit per page, in 64-bit words). */
 uint64_t memslot_dirty_bitmap_bytes(const struct kvm_memory_slot *slot);

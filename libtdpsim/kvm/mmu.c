@@ -345,11 +345,32 @@ static bool is_page_fault_stale(const struct kvm *kvm, const struct kvm_page_fau
 
 /* ---- the fault ---- */
 
+/* page_fault_handle_page_track: a write to a present SPTE of a write-tracked gfn (a guest
+ * table KVM shadows - under TDP, one of L1's EPT12 tables, shadowed for L2) cannot be fixed
+ * by mapping it: it is emulated.  Only shadow pages of guest tables track gfns. */
+static bool page_fault_handle_page_track(const struct kvm *kvm, const struct kvm_page_fault *fault)
+{
+	if (fault->rsvd || !fault->present || !fault->write || !kvm->indirect_shadow_pages)
+		return false;
+	return kvm_gfn_is_write_tracked(kvm, fault->slot, fault->gfn);
+}
+
+/* RET_PF_WRITE_PROTECTED from 6.12 (emulated, not counted in pf_emulate), RET_PF_EMULATE
+ * before. */
+static int tdp_write_protected_result(const struct kvm *kvm)
+{
+	return kvm->profile->write_protected_result ? RET_PF_WRITE_PROTECTED : RET_PF_EMULATE;
+}
+
 /* kvm_tdp_mmu_page_fault (mmu.c): the TDP MMU's half of kvm_tdp_page_fault. */
 static __always_inline int kvm_tdp_mmu_page_fault(struct kvm_vcpu *vcpu,
 						  struct kvm_page_fault *fault)
 {
-	int r = fast_page_fault(vcpu, fault);
+	int r;
+
+	if (page_fault_handle_page_track(vcpu->kvm, fault))
+		return tdp_write_protected_result(vcpu->kvm);
+	r = fast_page_fault(vcpu, fault);
 
 	if (r != RET_PF_INVALID)
 		return r;
@@ -365,7 +386,11 @@ static __always_inline int kvm_tdp_mmu_page_fault(struct kvm_vcpu *vcpu,
  * the same fast path and faultin, then the budget and direct_map under the write lock. */
 static int direct_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 {
-	int r = fast_page_fault(vcpu, fault);
+	int r;
+
+	if (page_fault_handle_page_track(vcpu->kvm, fault))
+		return tdp_write_protected_result(vcpu->kvm);
+	r = fast_page_fault(vcpu, fault);
 
 	if (r != RET_PF_INVALID)
 		return r;
@@ -406,31 +431,33 @@ static int handle_mmio_page_fault(const struct kvm_vcpu *vcpu, uint64_t addr)
 
 /* ---- shadow paging: what FNAME(page_fault) and FNAME(fetch) use (paging_tmpl.h) ---- */
 
-/* kvm_inject_emulated_page_fault (x86.c): the guest takes the #PF its walk gave at its next
- * entry (pf_guest); where it was a protection fault, the stale translation of addr goes
- * first, or the access would fault for ever. */
-static void kvm_inject_emulated_page_fault(struct kvm_vcpu *vcpu, uint32_t error_code,
-					   uint64_t addr)
+/* kvm_inject_page_fault (x86.c): the guest takes the #PF at its next entry (pf_guest). */
+static void kvm_inject_page_fault(struct kvm_vcpu *vcpu, uint32_t error_code, uint64_t addr,
+				  uint64_t exit_qualification)
 {
 	struct kvm *kvm = vcpu->kvm;
 
+	(void)exit_qualification;
 	vcpu->stat.pf_guest++;
 	kvm->stats->pf_guest++;
 	vcpu->arch.pf_pending = true;
 	vcpu->arch.pf_error_code = error_code;
 	vcpu->arch.pf_address = addr;
-	if ((error_code & TDPSIM_PFERR_PRESENT) && !(error_code & TDPSIM_PFERR_RSVD))
-		kvm_mmu_invalidate_addr(vcpu, addr, false);
 }
 
-/* page_fault_handle_page_track: a write to a present SPTE of a write-tracked gfn (a guest
- * table KVM shadows) cannot be fixed by mapping it: it is emulated. */
-static bool page_fault_handle_page_track(const struct kvm *kvm, const struct kvm_page_fault *fault)
+/* kvm_inject_emulated_page_fault (x86.c): the fault a software walk of fault_mmu gave goes
+ * to the guest through that MMU (a #PF, or for the shadow EPT MMU an EPT violation of L1's);
+ * where it was a protection fault, the stale translation of addr goes first, or the access
+ * would fault for ever. */
+static void kvm_inject_emulated_page_fault(struct kvm_vcpu *vcpu, struct kvm_mmu *fault_mmu,
+					   uint32_t error_code, uint64_t addr,
+					   uint64_t exit_qualification)
 {
-	if (fault->rsvd || !fault->present || !fault->write)
-		return false;
-	return kvm_gfn_is_write_tracked(kvm, fault->slot, fault->gfn);
+	if ((error_code & TDPSIM_PFERR_PRESENT) && !(error_code & TDPSIM_PFERR_RSVD))
+		kvm_mmu_invalidate_addr(vcpu, fault_mmu, addr, KVM_MMU_ROOT_CURRENT);
+	fault_mmu->inject_page_fault(vcpu, error_code, addr, exit_qualification);
 }
+
 
 /* shadow_page_table_clear_flood: the guest used the tables on the way to addr. */
 static void shadow_page_table_clear_flood(struct kvm_vcpu *vcpu, uint64_t addr)
@@ -465,7 +492,11 @@ static void validate_direct_spte(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp,
 	kvm_flush_remote_tlbs(vcpu->kvm);
 }
 
+#define PTTYPE_EPT 18 /* as KVM numbers it: not 32, not 64 */
 #define PTTYPE 64
+#include "kvm/paging_tmpl.h"
+#undef PTTYPE
+#define PTTYPE PTTYPE_EPT
 #include "kvm/paging_tmpl.h"
 #undef PTTYPE
 
@@ -633,6 +664,7 @@ static void init_kvm_tdp_mmu(struct kvm_vcpu *vcpu)
 
 	context->page_fault = kvm_tdp_page_fault;
 	context->gva_to_gpa = nonpaging_gva_to_gpa;
+	context->inject_page_fault = kvm_inject_page_fault;
 	context->sync_spte = NULL;
 	context->invlpg = NULL;
 	context->root_role = kvm_calc_tdp_mmu_root_page_role();
@@ -657,6 +689,7 @@ static void init_kvm_softmmu(struct kvm_vcpu *vcpu)
 
 	context->page_fault = paging64_page_fault;
 	context->gva_to_gpa = paging64_gva_to_gpa;
+	context->inject_page_fault = kvm_inject_page_fault;
 	context->sync_spte = paging64_sync_spte;
 	context->invlpg = vcpu->kvm->profile->invlpg_prefetch ? paging64_invlpg : NULL;
 	context->get_guest_pgd = get_guest_cr3;
@@ -671,6 +704,38 @@ static void init_kvm_softmmu(struct kvm_vcpu *vcpu)
 	context->root_role = role;
 }
 
+/*
+ * kvm_init_shadow_ept_mmu: guest_mmu shadows L1's EPT12 for L2 - its walk is the EPT
+ * instance of the paging template (ept_*), its root role indirect with guest_mode and
+ * ad_disabled as L1's EPTP says (kvm_calc_shadow_ept_root_page_role: no efer_nx, no
+ * cr0_wp), the level the EPTP's page-walk length gives; then the root for new_eptp from
+ * the cached ones (kvm_mmu_new_pgd), the caller having made guest_mmu the MMU in use.
+ */
+void kvm_init_shadow_ept_mmu(struct kvm_vcpu *vcpu, bool accessed_dirty, uint64_t new_eptp)
+{
+	struct kvm_mmu *context = &vcpu->arch.guest_mmu;
+	union kvm_mmu_cpu_role mode = { .word = 0 };
+
+	mode.level = (unsigned)((new_eptp >> 3) & 7) + 1;
+	mode.guest_mode = 1;
+	mode.ad_disabled = !accessed_dirty;
+	if (mode.word != context->cpu_role.word) {
+		union kvm_mmu_page_role role = { .word = 0 };
+
+		context->cpu_role = mode;
+		role.level = mode.level;
+		role.ad_disabled = mode.ad_disabled;
+		role.guest_mode = 1;
+		role.access = ACC_ALL;
+		context->root_role = role;
+		context->page_fault = ept_page_fault;
+		context->gva_to_gpa = ept_gva_to_gpa;
+		context->sync_spte = ept_sync_spte;
+		context->invlpg = vcpu->kvm->profile->invlpg_prefetch ? ept_invlpg : NULL;
+	}
+	kvm_mmu_new_pgd(vcpu, new_eptp);
+}
+
 void kvm_mmu_create(struct kvm_vcpu *vcpu)
 {
 	vcpu->arch.mmu = &vcpu->arch.root_mmu;
@@ -683,8 +748,10 @@ void kvm_mmu_create(struct kvm_vcpu *vcpu)
 		init_kvm_softmmu(vcpu);
 	vcpu->arch.root_mmu.root.hpa = INVALID_PAGE;
 	vcpu->arch.root_mmu.root.pgd = 0;
-	for (int i = 0; i < KVM_MMU_NUM_PREV_ROOTS; i++)
+	for (int i = 0; i < KVM_MMU_NUM_PREV_ROOTS; i++) {
 		vcpu->arch.root_mmu.prev_roots[i] = (struct kvm_mmu_root_info){ 0, INVALID_PAGE };
+		vcpu->arch.guest_mmu.prev_roots[i] = (struct kvm_mmu_root_info){ 0, INVALID_PAGE };
+	}
 }
 
 int kvm_mmu_load(struct kvm_vcpu *vcpu)
@@ -694,7 +761,8 @@ int kvm_mmu_load(struct kvm_vcpu *vcpu)
 
 	if (mmu->root.hpa != INVALID_PAGE)
 		return 0;
-	if (!vcpu->kvm->tdp_mmu_enabled && (r = make_mmu_pages_available(vcpu)) < 0)
+	if ((!vcpu->kvm->tdp_mmu_enabled || !mmu->root_role.direct) &&
+	    (r = make_mmu_pages_available(vcpu)) < 0)
 		return r;
 	/* mmu_alloc_direct_roots: one root per role, shared among the vCPUs - the TDP MMU's
 	 * from its list, the legacy MMU's from mmu_page_hash; mmu_alloc_shadow_roots: the
@@ -716,18 +784,41 @@ int kvm_mmu_load(struct kvm_vcpu *vcpu)
 	return 0;
 }
 
-void kvm_mmu_free_obsolete_roots(struct kvm_vcpu *vcpu)
+/* __kvm_mmu_free_obsolete_roots: one MMU's roots that a fast zap made obsolete. */
+static void free_obsolete_roots(struct kvm *kvm, struct kvm_mmu *mmu)
 {
-	struct kvm_mmu *mmu = vcpu->arch.mmu;
-
-	if (vcpu->kvm->tdp_mmu_enabled) { /* kvm_tdp_mmu_put_root of an invalidated root */
-		if (mmu->root.hpa != INVALID_PAGE && root_to_sp(vcpu->kvm, mmu->root.hpa)->role.invalid)
+	if (mmu->root.hpa != INVALID_PAGE && root_to_sp(kvm, mmu->root.hpa)->tdp_mmu_page) {
+		/* kvm_tdp_mmu_put_root of an invalidated root */
+		if (root_to_sp(kvm, mmu->root.hpa)->role.invalid)
 			mmu->root.hpa = INVALID_PAGE;
 		return;
 	}
-	if (mmu->root.hpa != INVALID_PAGE && is_obsolete_root(vcpu->kvm, mmu->root.hpa))
-		mmu_free_root(vcpu->kvm, &mmu->root.hpa);
-	kvm_mmu_free_obsolete_prev_roots(vcpu);
+	if (mmu->root.hpa != INVALID_PAGE && is_obsolete_root(kvm, mmu->root.hpa))
+		mmu_free_root(kvm, &mmu->root.hpa);
+	for (int i = 0; i < KVM_MMU_NUM_PREV_ROOTS; i++)
+		if (mmu->prev_roots[i].hpa != INVALID_PAGE &&
+		    is_obsolete_root(kvm, mmu->prev_roots[i].hpa))
+			mmu_free_root(kvm, &mmu->prev_roots[i].hpa);
+}
+
+void kvm_mmu_free_obsolete_roots(struct kvm_vcpu *vcpu)
+{
+	free_obsolete_roots(vcpu->kvm, &vcpu->arch.root_mmu);
+	free_obsolete_roots(vcpu->kvm, &vcpu->arch.guest_mmu);
+}
+
+void kvm_mmu_free_roots(struct kvm *kvm, struct kvm_mmu *mmu, unsigned roots_to_free)
+{
+	if ((roots_to_free & KVM_MMU_ROOT_CURRENT) && mmu->root.hpa != INVALID_PAGE) {
+		mmu_free_root(kvm, &mmu->root.hpa);
+		mmu->root.pgd = 0;
+	}
+	for (int i = 0; i < KVM_MMU_NUM_PREV_ROOTS; i++)
+		if ((roots_to_free & KVM_MMU_ROOT_PREVIOUS(i)) &&
+		    mmu->prev_roots[i].hpa != INVALID_PAGE) {
+			mmu_free_root(kvm, &mmu->prev_roots[i].hpa);
+			mmu->prev_roots[i].pgd = 0;
+		}
 }
 
 void kvm_set_cr3(struct kvm_vcpu *vcpu, uint64_t cr3)
@@ -751,7 +842,7 @@ void kvm_emulate_guest_write(struct kvm_vcpu *vcpu, uint64_t gva, uint32_t acces
 	struct kvm_memory_slot *slot;
 
 	if (gpa == INVALID_PAGE) { /* the emulator's own #PF */
-		kvm_inject_emulated_page_fault(vcpu, err, gva);
+		kvm_inject_emulated_page_fault(vcpu, mmu, err, gva, 0);
 		return;
 	}
 	slot = memslots_by_gfn(&vcpu->kvm->memslots, gpa >> PAGE_SHIFT);
@@ -760,6 +851,16 @@ void kvm_emulate_guest_write(struct kvm_vcpu *vcpu, uint64_t gva, uint32_t acces
 	mark_page_dirty_in_slot(slot, gpa >> PAGE_SHIFT);
 	/* The data is not in the trace: the guest rewrites what is there. */
 	kvm_mmu_track_write(vcpu, gpa, guest_read_u64(vcpu->kvm->guest, gpa), 8);
+}
+
+void kvm_emulate_gpa_write(struct kvm_vcpu *vcpu, uint64_t gpa, uint64_t value)
+{
+	struct kvm_memory_slot *slot = memslots_by_gfn(&vcpu->kvm->memslots, gpa >> PAGE_SHIFT);
+
+	if (!slot || (slot->flags & TDPSIM_MEM_READONLY))
+		return;
+	mark_page_dirty_in_slot(slot, gpa >> PAGE_SHIFT);
+	kvm_mmu_track_write(vcpu, gpa, value, 8); /* kvm_page_track_write */
 }
 
 int kvm_mmu_init_vm(struct kvm *kvm, bool tdp_mmu)
@@ -773,6 +874,7 @@ int kvm_mmu_init_vm(struct kvm *kvm, bool tdp_mmu)
 	/* kvm_memslots_have_rmaps: the legacy MMU's pages need rmaps from the start;
 	 * kvm_page_track_write_tracking_enabled: shadow paging tracks guest tables. */
 	kvm->memslots.have_write_track = !kvm->tdp_enabled;
+	kvm->n_max_mmu_pages = KVM_MIN_ALLOC_MMU_PAGES;
 	return tdp_mmu ? 0 : kvm_shadow_mmu_init_vm(kvm);
 }
 
@@ -784,8 +886,9 @@ void kvm_mmu_uninit_vm(struct kvm *kvm)
 
 void kvm_mmu_memslots_changed(struct kvm *kvm, bool created_or_deleted)
 {
-	/* kvm_arch_commit_memory_region: the default budget follows the memory. */
-	if (!kvm->tdp_mmu_enabled && created_or_deleted)
+	/* kvm_arch_commit_memory_region: the default budget follows the memory, for every VM
+	 * (a TDP VM's nested shadow pages count against it). */
+	if (created_or_deleted)
 		kvm_mmu_update_default_mmu_pages(kvm);
 }
 
@@ -793,9 +896,15 @@ void kvm_mmu_memslots_changed(struct kvm *kvm, bool created_or_deleted)
 
 bool kvm_mmu_zap_all_fast(struct kvm *kvm)
 {
-	if (!kvm->tdp_mmu_enabled)
-		return kvm_shadow_mmu_zap_all_fast(kvm);
-	return kvm_tdp_mmu_zap_all_fast(kvm);
+	bool flush = false;
+
+	/* The rmap-based pages (of the legacy MMU, or a TDP VM's nested ones once it has
+	 * any: kvm_shadow_root_allocated), then the TDP MMU's roots. */
+	if (kvm->mmu_page_hash)
+		flush = kvm_shadow_mmu_zap_all_fast(kvm);
+	if (kvm->tdp_mmu_enabled)
+		flush |= kvm_tdp_mmu_zap_all_fast(kvm);
+	return flush;
 }
 
 void kvm_mmu_nx_huge_pages_changed(struct kvm *kvm)

@@ -10,6 +10,11 @@
 
 #include "kvm/kvm.h"
 
+/* The roots of an MMU, as kvm_mmu_free_roots and kvm_mmu_invalidate_addr name them. */
+#define KVM_MMU_ROOT_CURRENT 1u
+#define KVM_MMU_ROOT_PREVIOUS(i) (1u << (1 + (i)))
+#define KVM_MMU_ROOTS_ALL ((1u << (1 + KVM_MMU_NUM_PREV_ROOTS)) - 1)
+
 /* kvm_mmu_create + kvm_init_mmu: the vCPU's contexts, root_mmu chosen as KVM chooses it
  * (init_kvm_tdp_mmu under TDP). */
 void kvm_mmu_create(struct kvm_vcpu *vcpu);
@@ -23,8 +28,13 @@ static inline int kvm_mmu_reload(struct kvm_vcpu *vcpu)
 		return 0;
 	return kvm_mmu_load(vcpu);
 }
-/* KVM_REQ_MMU_FREE_OBSOLETE_ROOTS: the vCPU lets go of a root that was zapped. */
+/* KVM_REQ_MMU_FREE_OBSOLETE_ROOTS: the vCPU lets go of the roots a zap made obsolete, in
+ * root_mmu and guest_mmu. */
 void kvm_mmu_free_obsolete_roots(struct kvm_vcpu *vcpu);
+/* kvm_mmu_free_roots: the roots of `mmu` named by KVM_MMU_ROOT_* bits are put. */
+void kvm_mmu_free_roots(struct kvm *kvm, struct kvm_mmu *mmu, unsigned roots_to_free);
+/* kvm_init_shadow_ept_mmu (nested EPT): guest_mmu for L1's EPTP new_eptp; see mmu.c. */
+void kvm_init_shadow_ept_mmu(struct kvm_vcpu *vcpu, bool accessed_dirty, uint64_t new_eptp);
 /* The VM's MMU state at creation and teardown (kvm_mmu_init_vm / kvm_mmu_uninit_vm); the
  * TDP MMU or the legacy one, as tdp_mmu= says. */
 int kvm_mmu_init_vm(struct kvm *kvm, bool tdp_mmu);
@@ -101,10 +111,12 @@ bool kvm_mmu_slot_gfn_write_protect(struct kvm *kvm, struct kvm_memory_slot *slo
 void kvm_mmu_new_pgd(struct kvm_vcpu *vcpu, uint64_t new_pgd);
 /* KVM_REQ_MMU_SYNC: the unsync pages under the current root are synced. */
 void kvm_mmu_sync_roots(struct kvm_vcpu *vcpu);
-/* kvm_mmu_invalidate_addr: gva's processor TLB entry goes and its SPTEs in unsync pages are
- * synced, in the current root (and the cached ones: all_roots).  kvm_mmu_invlpg is INVLPG's
- * exit: all roots, counted in invlpg. */
-void kvm_mmu_invalidate_addr(struct kvm_vcpu *vcpu, uint64_t gva, bool all_roots);
+/* kvm_mmu_invalidate_addr: addr's SPTEs in unsync pages of `mmu` are synced in the roots
+ * named (KVM_MMU_ROOT_*), and - a gva, unless mmu is guest_mmu, whose addresses are L2
+ * gpas - its processor TLB entry goes.  kvm_mmu_invlpg is INVLPG's exit: every root of
+ * walk_mmu, counted in invlpg. */
+void kvm_mmu_invalidate_addr(struct kvm_vcpu *vcpu, struct kvm_mmu *mmu, uint64_t addr,
+			     unsigned roots);
 void kvm_mmu_invlpg(struct kvm_vcpu *vcpu, uint64_t gva);
 /* kvm_mmu_track_write (kvm_page_track_write): an emulated guest write of `bytes` at gpa,
  * `new_gpte` what it stores, reaching the shadow pages of the guest table there. */
@@ -115,6 +127,9 @@ int kvm_mmu_guest_pte_store(struct kvm_vcpu *vcpu, uint64_t gpa, uint64_t value)
  * guest's tables in software, the memory written (and logged), the page-track notifier
  * told. */
 void kvm_emulate_guest_write(struct kvm_vcpu *vcpu, uint64_t gva, uint32_t access);
+/* emulator_write_phys: the emulator's write of `value` (8 bytes) at a gpa, logged and told
+ * to the page-track notifier (a write to a table KVM shadows). */
+void kvm_emulate_gpa_write(struct kvm_vcpu *vcpu, uint64_t gpa, uint64_t value);
 /* kvm_set_cr3: the guest loads CR3 = cr3 (the gpa of its top-level table). */
 void kvm_set_cr3(struct kvm_vcpu *vcpu, uint64_t cr3);
 

@@ -3,8 +3,9 @@
  * The shadow MMU's walk of the guest's own page tables and its fault, after KVM's
  * mmu/paging_tmpl.h: included by mmu.c once per guest page-table format, with PTTYPE set,
  * and every function named FNAME(name) for that format.  PTTYPE 64 is the guest's 4- and
- * 5-level x86 tables (shadow paging); the EPT format (L1's EPT tables, nested) is the next
- * instance this template is written for.
+ * 5-level x86 tables (shadow paging, paging64_*); PTTYPE_EPT is L1's EPT12 (nested: the
+ * shadow EPT MMU, ept_*), walked for an L2 gpa, with EPT's R/W/X for P/W/U and NX, and its
+ * Accessed (bit 8) and Dirty (bit 9) only where L1's EPTP enables them.
  *
  * FNAME(walk_addr) reads the guest's tables in software as the processor would walk them,
  * with the access's permission checks, and sets Accessed (and Dirty on a write) in the
@@ -18,15 +19,25 @@
 #define pt_element_t uint64_t
 #define guest_walker guest_walker64
 #define FNAME(name) paging64_##name
-#define PT_GUEST_ACCESSED_MASK PT_ACCESSED_MASK
 #define PT_GUEST_DIRTY_SHIFT 6
 #define PT_GUEST_ACCESSED_SHIFT 5
-#define PT_HAVE_ACCESSED_DIRTY 1
+#define PT_HAVE_ACCESSED_DIRTY(mmu) true
 #define PT_MAX_FULL_LEVELS PT_MAX_LEVEL
 #define PT_NX_MASK PT64_NX_MASK
+#elif PTTYPE == PTTYPE_EPT
+#define pt_element_t uint64_t
+#define guest_walker guest_walkerEPT
+#define FNAME(name) ept_##name
+#define PT_GUEST_DIRTY_SHIFT 9
+#define PT_GUEST_ACCESSED_SHIFT 8
+#define PT_HAVE_ACCESSED_DIRTY(mmu) (!(mmu)->cpu_role.ad_disabled)
+#define PT_MAX_FULL_LEVELS PT_MAX_LEVEL
+#define PT_NX_MASK 0ull /* EPT's X is a permission bit: nothing to invert */
 #else
-#error "paging_tmpl.h: PTTYPE must be 64"
+#error "paging_tmpl.h: PTTYPE must be 64 or PTTYPE_EPT"
 #endif
+#define PT_GUEST_ACCESSED_MASK (1ull << PT_GUEST_ACCESSED_SHIFT)
+#define PT_GUEST_DIRTY_MASK (1ull << PT_GUEST_DIRTY_SHIFT)
 
 /* struct guest_walker: what one walk of the guest's tables found, level by level. */
 struct guest_walker {
@@ -41,8 +52,25 @@ struct guest_walker {
 	unsigned pte_access;                      /* ACC_* of the whole walk */
 	uint64_t gfn;
 	uint32_t fault_error_code;                /* the #PF, when the walk failed */
+	uint64_t exit_qualification;              /* EPT: the violation reflected to L1 */
 };
 
+#if PTTYPE == PTTYPE_EPT
+/* FNAME(gpte_access), EPT: W and X as ACC_WRITE and ACC_EXEC, and R as ACC_USER (unused by
+ * EPT otherwise), so that an execute-only page is not readable. */
+static inline unsigned FNAME(gpte_access)(uint64_t gpte)
+{
+	return ((gpte & VMX_EPT_WRITABLE_MASK) ? ACC_WRITE_MASK : 0) |
+	       ((gpte & VMX_EPT_EXECUTABLE_MASK) ? ACC_EXEC_MASK : 0) |
+	       ((gpte & VMX_EPT_READABLE_MASK) ? ACC_USER_MASK : 0);
+}
+
+/* An EPT entry is present with any of R/W/X. */
+static inline bool FNAME(is_present_gpte)(uint64_t gpte)
+{
+	return gpte & VMX_EPT_RWX_MASK;
+}
+#else
 /* FNAME(gpte_access): P|W|U as ACC_EXEC(=P)|ACC_WRITE|ACC_USER, NX folded into EXEC. */
 static inline unsigned FNAME(gpte_access)(uint64_t gpte)
 {
@@ -51,19 +79,24 @@ static inline unsigned FNAME(gpte_access)(uint64_t gpte)
 	return access ^ (unsigned)(gpte >> 63);
 }
 
-/* FNAME(protect_clean_gpte): no write access through a gpte whose Dirty is clear, so that
- * the first write faults and KVM sets Dirty in the gpte. */
-static inline void FNAME(protect_clean_gpte)(unsigned *access, uint64_t gpte)
-{
-	unsigned mask = ~ACC_WRITE_MASK;
-
-	mask |= (unsigned)(gpte >> (PT_GUEST_DIRTY_SHIFT - 1)) & ACC_WRITE_MASK;
-	*access &= mask;
-}
-
 static inline bool FNAME(is_present_gpte)(uint64_t gpte)
 {
 	return gpte & PT_PRESENT_MASK;
+}
+#endif
+
+/* FNAME(protect_clean_gpte): no write access through a gpte whose Dirty is clear, so that
+ * the first write faults and KVM sets Dirty in the gpte - where the format has Dirty. */
+static inline void FNAME(protect_clean_gpte)(const struct kvm_mmu *mmu, unsigned *access,
+					     uint64_t gpte)
+{
+	unsigned mask = ~ACC_WRITE_MASK;
+
+	(void)mmu;
+	if (!PT_HAVE_ACCESSED_DIRTY(mmu))
+		return;
+	mask |= (unsigned)(gpte >> (PT_GUEST_DIRTY_SHIFT - 1)) & ACC_WRITE_MASK;
+	*access &= mask;
 }
 
 static inline bool FNAME(is_last_gpte)(int level, uint64_t gpte)
@@ -75,10 +108,23 @@ static inline bool FNAME(is_last_gpte)(int level, uint64_t gpte)
  * a huge frame not aligned to its size (bits above PAT). */
 static inline bool FNAME(is_rsvd_bits_set)(uint64_t gpte, int level)
 {
+#if PTTYPE == PTTYPE_EPT
+	/* __is_bad_mt_xwr: write without read, or a reserved memory type (2, 3, 7); the
+	 * processor executes execute-only pages (the CPU models have the capability).  A huge
+	 * frame has no PAT bit in EPT: every bit below its size is reserved. */
+	unsigned xwr = (unsigned)(gpte & 7), mt = (unsigned)(gpte >> 3) & 7;
+
+	if (xwr == 2 || xwr == 6 || mt == 2 || mt == 3 || mt == 7)
+		return true;
+	if (level == PG_LEVEL_4K || !(gpte & PT_PAGE_SIZE_MASK))
+		return false;
+	return level > PG_LEVEL_1G || (gpte & PT64_ADDR_MASK & (level_size(level) - 1));
+#else
 	if (level == PG_LEVEL_4K || !(gpte & PT_PAGE_SIZE_MASK))
 		return false;
 	return level > PG_LEVEL_1G ||
 	       (gpte & PT64_ADDR_MASK & (level_size(level) - 1) & ~(uint64_t)(2 * PAGE_SIZE - 1));
+#endif
 }
 
 /* The gfn a leaf gpte maps at its level (gpte_to_gfn_lvl). */
@@ -104,13 +150,15 @@ static void FNAME(update_accessed_dirty_bits)(struct kvm_vcpu *vcpu, struct gues
 {
 	struct kvm *kvm = vcpu->kvm;
 
+	if (!PT_HAVE_ACCESSED_DIRTY(vcpu->arch.mmu))
+		return;
 	for (int level = w->max_level; level >= w->level; level--) {
 		pt_element_t pte = w->ptes[level - 1], orig = pte;
 		struct kvm_memory_slot *slot;
 
 		pte |= PT_GUEST_ACCESSED_MASK;
 		if (level == w->level && write_fault)
-			pte |= PT_DIRTY_MASK;
+			pte |= PT_GUEST_DIRTY_MASK;
 		if (pte == orig || !w->pte_writable[level - 1]) /* a read-only slot: left */
 			continue;
 		if (guest_write_u64(kvm->guest, w->pte_gpa[level - 1], pte) < 0)
@@ -163,14 +211,14 @@ static bool FNAME(walk_addr)(struct guest_walker *w, struct kvm_vcpu *vcpu, uint
 		w->pt_access[w->level - 1] = FNAME(gpte_access)(pt_access ^ PT_NX_MASK);
 	} while (!FNAME(is_last_gpte)(w->level, pte));
 
-	accessed_dirty = pte_access & PT_GUEST_ACCESSED_MASK;
+	accessed_dirty = PT_HAVE_ACCESSED_DIRTY(mmu) ? pte_access & PT_GUEST_ACCESSED_MASK : 0;
 	w->pte_access = FNAME(gpte_access)(pte_access ^ PT_NX_MASK);
 	if ((errcode = FNAME(permission_fault)(w->pte_access, access)))
 		goto error;
 	w->gfn = FNAME(gpte_to_gfn_lvl)(pte, w->level) +
 		 ((addr & (level_size(w->level) - 1)) >> PAGE_SHIFT);
 	if (!write_fault)
-		FNAME(protect_clean_gpte)(&w->pte_access, pte);
+		FNAME(protect_clean_gpte)(mmu, &w->pte_access, pte);
 	else /* a write needs the leaf's Dirty as well */
 		accessed_dirty &= pte >> (PT_GUEST_DIRTY_SHIFT - PT_GUEST_ACCESSED_SHIFT);
 	if (!accessed_dirty)
@@ -182,6 +230,17 @@ error:
 	if (access & TDPSIM_PFERR_FETCH) /* EFER.NXE */
 		errcode |= TDPSIM_PFERR_FETCH;
 	w->fault_error_code = errcode;
+	w->exit_qualification = 0;
+#if PTTYPE == PTTYPE_EPT
+	/* The EPT violation's qualification (SDM 28.2.1, Table 28-7): the access in bits 2:0
+	 * (read, write, fetch), and in bits 5:3 the R/W/X the walk of EPT12 had granted,
+	 * before the entry that stopped it (pte_access holds the raw bits). */
+	if (!(errcode & TDPSIM_PFERR_RSVD))
+		w->exit_qualification = ((access & TDPSIM_PFERR_USER) ? 1u : 0) |
+					((access & TDPSIM_PFERR_WRITE) ? 2u : 0) |
+					((access & TDPSIM_PFERR_FETCH) ? 4u : 0) |
+					(pte_access & VMX_EPT_RWX_MASK) << 3;
+#endif
 	return false;
 }
 
@@ -210,7 +269,7 @@ static bool FNAME(prefetch_invalid_gpte)(struct kvm_vcpu *vcpu, struct kvm_mmu_p
 					 unsigned i, uint64_t gpte)
 {
 	if (!FNAME(is_rsvd_bits_set)(gpte, PG_LEVEL_4K) && FNAME(is_present_gpte)(gpte) &&
-	    (!PT_HAVE_ACCESSED_DIRTY || (gpte & PT_GUEST_ACCESSED_MASK)))
+	    (!PT_HAVE_ACCESSED_DIRTY(vcpu->arch.mmu) || (gpte & PT_GUEST_ACCESSED_MASK)))
 		return false;
 	drop_spte(vcpu->kvm, sp, i);
 	return true;
@@ -226,7 +285,7 @@ static bool FNAME(prefetch_gpte)(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp,
 	if (FNAME(prefetch_invalid_gpte)(vcpu, sp, i, gpte))
 		return false;
 	pte_access = sp->role.access & FNAME(gpte_access)(gpte);
-	FNAME(protect_clean_gpte)(&pte_access, gpte);
+	FNAME(protect_clean_gpte)(vcpu->arch.mmu, &pte_access, gpte);
 	return kvm_mmu_prefetch_sptes(vcpu, (gpte & PT64_ADDR_MASK) >> PAGE_SHIFT, sp, i, 1,
 				      pte_access, no_dirty_log);
 }
@@ -333,7 +392,8 @@ static int FNAME(page_fault)(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault
 	/* An RSVD fault is KVM's own (an MMIO SPTE): the guest's walk is made without it. */
 	if (!FNAME(walk_addr)(&walker, vcpu, fault->addr, fault->error_code & ~TDPSIM_PFERR_RSVD)) {
 		if (!fault->prefetch)
-			kvm_inject_emulated_page_fault(vcpu, walker.fault_error_code, fault->addr);
+			kvm_inject_emulated_page_fault(vcpu, vcpu->arch.mmu, walker.fault_error_code,
+						       fault->addr, walker.exit_qualification);
 		return RET_PF_RETRY;
 	}
 	fault->gfn = walker.gfn;
@@ -387,7 +447,7 @@ static int FNAME(sync_spte)(struct kvm_vcpu *vcpu, struct kvm_mmu_page *sp, int 
 		return 1;
 	gfn = (gpte & PT64_ADDR_MASK) >> PAGE_SHIFT;
 	pte_access = sp->role.access & FNAME(gpte_access)(gpte);
-	FNAME(protect_clean_gpte)(&pte_access, gpte);
+	FNAME(protect_clean_gpte)(vcpu->arch.mmu, &pte_access, gpte);
 	if (gfn != kvm_mmu_page_get_gfn(sp, i)) {
 		drop_spte(kvm, sp, i);
 		return 1;
@@ -443,6 +503,7 @@ static void FNAME(invlpg)(struct kvm_vcpu *vcpu, uint64_t gva, uint64_t root_hpa
 #undef guest_walker
 #undef FNAME
 #undef PT_GUEST_ACCESSED_MASK
+#undef PT_GUEST_DIRTY_MASK
 #undef PT_GUEST_DIRTY_SHIFT
 #undef PT_GUEST_ACCESSED_SHIFT
 #undef PT_HAVE_ACCESSED_DIRTY

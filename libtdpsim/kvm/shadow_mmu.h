@@ -101,6 +101,8 @@ void account_shadowed(struct kvm *kvm, struct kvm_mmu_page *sp);
 void unaccount_shadowed(struct kvm *kvm, struct kvm_mmu_page *sp);
 bool kvm_gfn_is_write_tracked(const struct kvm *kvm, const struct kvm_memory_slot *slot,
 			      uint64_t gfn);
+/* Does a valid shadow page of a guest table (L1's EPT12 table, under TDP) shadow gfn? */
+bool kvm_gfn_has_shadow_pages(const struct kvm *kvm, uint64_t gfn);
 /* mmu_try_to_unsync_pages: 0 if a writable SPTE may map gfn (its 4K guest tables going
  * unsync), non-zero if it must be write-protected. */
 int mmu_try_to_unsync_pages(struct kvm *kvm, const struct kvm_memory_slot *slot, uint64_t gfn,
@@ -124,7 +126,8 @@ void kvm_mmu_page_set_translation(struct kvm_mmu_page *sp, unsigned i, uint64_t 
  * and the host's, write tracking and unsync against a recount. */
 int kvm_shadow_paging_check(const struct kvm *kvm);
 
-/* --check for the rmap-based MMU: stats, rmaps and budget against a recount. */
-int kvm_shadow_mmu_check(const struct kvm *kvm);
+/* --check for the rmap-based MMU: rmaps and budget against a recount; its leaves are added
+ * to pages[] by level (the caller compares the sum with pages_*). */
+int kvm_shadow_mmu_check(const struct kvm *kvm, uint64_t pages[KVM_MAX_HUGEPAGE_LEVEL]);
 
 #endif

@@ -52,6 +52,17 @@ bool kvm_gfn_is_write_tracked(const struct kvm *kvm, const struct kvm_memory_slo
 	       gfn < slot->base_gfn + slot->npages && slot->gfn_write_track[gfn - slot->base_gfn];
 }
 
+bool kvm_gfn_has_shadow_pages(const struct kvm *kvm, uint64_t gfn)
+{
+	struct kvm_mmu_page *sp;
+
+	if (!kvm->indirect_shadow_pages)
+		return false;
+	for_each_gfn_valid_sp_with_gptes(kvm, sp, gfn, id)
+		return true;
+	return false;
+}
+
 /* __kvm_write_track_add_gfn: tracked, no huge page over it, and no writable SPTE maps it. */
 static void kvm_write_track_add_gfn(struct kvm *kvm, struct kvm_memory_slot *slot, uint64_t gfn)
 {
@@ -397,7 +408,8 @@ void kvm_mmu_sync_roots(struct kvm_vcpu *vcpu)
 /* __kvm_mmu_invalidate_addr: on the walk of gva from root, each unsync page's SPTE is
  * synced from its gpte (or zapped if that fails), down to the last page with unsync
  * children. */
-static void invalidate_addr(struct kvm_vcpu *vcpu, uint64_t gva, uint64_t root_hpa)
+static void invalidate_addr(struct kvm_vcpu *vcpu, struct kvm_mmu *mmu, uint64_t gva,
+			    uint64_t root_hpa)
 {
 	struct kvm *kvm = vcpu->kvm;
 	struct kvm_mmu_page *sp = root_to_sp(kvm, root_hpa);
@@ -407,7 +419,7 @@ static void invalidate_addr(struct kvm_vcpu *vcpu, uint64_t gva, uint64_t root_h
 		uint64_t spte = sp->spt[i];
 
 		if (sp->unsync && is_shadow_present_pte(spte)) {
-			int ret = vcpu->arch.mmu->sync_spte(vcpu, sp, (int)i);
+			int ret = mmu->sync_spte(vcpu, sp, (int)i);
 
 			if (ret < 0)
 				mmu_page_zap_pte(kvm, sp, i);
@@ -423,35 +435,37 @@ static void invalidate_addr(struct kvm_vcpu *vcpu, uint64_t gva, uint64_t root_h
 
 /* One root: up to 6.3 the MMU's invlpg (kvm_mmu_invalidate_gva calling mmu->invlpg), from
  * 6.4 the sync in place above. */
-static void invalidate_addr_in_root(struct kvm_vcpu *vcpu, uint64_t gva, uint64_t root_hpa)
+static void invalidate_addr_in_root(struct kvm_vcpu *vcpu, struct kvm_mmu *mmu, uint64_t gva,
+				    uint64_t root_hpa)
 {
-	if (vcpu->arch.walk_mmu->invlpg)
-		vcpu->arch.walk_mmu->invlpg(vcpu, gva, root_hpa);
+	if (mmu->invlpg)
+		mmu->invlpg(vcpu, gva, root_hpa);
 	else
-		invalidate_addr(vcpu, gva, root_hpa);
+		invalidate_addr(vcpu, mmu, gva, root_hpa);
 }
 
-void kvm_mmu_invalidate_addr(struct kvm_vcpu *vcpu, uint64_t gva, bool all_roots)
+void kvm_mmu_invalidate_addr(struct kvm_vcpu *vcpu, struct kvm_mmu *mmu, uint64_t addr,
+			     unsigned roots)
 {
 	struct kvm *kvm = vcpu->kvm;
-	struct kvm_mmu *mmu = vcpu->arch.walk_mmu;
 
-	if (kvm->flush_tlb_gva) /* kvm_x86_call(flush_tlb_gva): the processor's entry */
-		kvm->flush_tlb_gva(kvm->flush_ctx, vcpu->vcpu_idx, gva);
+	/* For guest_mmu addr is an L2 gpa: no linear address of the processor's to flush. */
+	if (mmu != &vcpu->arch.guest_mmu && kvm->flush_tlb_gva)
+		kvm->flush_tlb_gva(kvm->flush_ctx, vcpu->vcpu_idx, addr);
 	if (!mmu->sync_spte)
 		return;
-	if (mmu->root.hpa != INVALID_PAGE)
-		invalidate_addr_in_root(vcpu, gva, mmu->root.hpa);
-	for (int r = 0; all_roots && r < KVM_MMU_NUM_PREV_ROOTS; r++)
-		if (mmu->prev_roots[r].hpa != INVALID_PAGE)
-			invalidate_addr_in_root(vcpu, gva, mmu->prev_roots[r].hpa);
+	if ((roots & KVM_MMU_ROOT_CURRENT) && mmu->root.hpa != INVALID_PAGE)
+		invalidate_addr_in_root(vcpu, mmu, addr, mmu->root.hpa);
+	for (int r = 0; r < KVM_MMU_NUM_PREV_ROOTS; r++)
+		if ((roots & KVM_MMU_ROOT_PREVIOUS(r)) && mmu->prev_roots[r].hpa != INVALID_PAGE)
+			invalidate_addr_in_root(vcpu, mmu, addr, mmu->prev_roots[r].hpa);
 }
 
 /* kvm_mmu_invlpg: INVLPG reaches global mappings whatever the PCID, so every cached root
  * is synced at gva. */
 void kvm_mmu_invlpg(struct kvm_vcpu *vcpu, uint64_t gva)
 {
-	kvm_mmu_invalidate_addr(vcpu, gva, true);
+	kvm_mmu_invalidate_addr(vcpu, vcpu->arch.walk_mmu, gva, KVM_MMU_ROOTS_ALL);
 	vcpu->stat.invlpg++;
 	vcpu->kvm->stats->invlpg++;
 }
@@ -508,17 +522,34 @@ void kvm_mmu_track_write(struct kvm_vcpu *vcpu, uint64_t gpa, uint64_t new_gpte,
 
 /* ---- shadow roots (mmu_alloc_shadow_roots, fast_pgd_switch) ---- */
 
+/* mmu_first_shadow_root_alloc: a TDP VM's first shadow page (for L2) brings what the rmap
+ * MMU needs - mmu_page_hash and the lists here, rmaps and write tracking for every memslot
+ * (kvm_shadow_root_allocated from then on). */
+static int mmu_first_shadow_root_alloc(struct kvm *kvm)
+{
+	int r;
+
+	if (kvm->mmu_page_hash)
+		return 0;
+	if ((r = kvm_shadow_mmu_init_vm(kvm)) < 0)
+		return r;
+	return memslots_alloc_shadow_metadata(&kvm->memslots);
+}
+
 int mmu_alloc_shadow_roots(struct kvm_vcpu *vcpu)
 {
 	struct kvm_mmu *mmu = vcpu->arch.mmu;
 	uint64_t pgd = mmu->get_guest_pgd(vcpu);
 	struct kvm_mmu_page *sp;
+	int r;
 
 	if (!memslots_by_gfn(&vcpu->kvm->memslots, pgd >> PAGE_SHIFT))
 		return err_set(TDPSIM_EINPUT, "vcpu %u: the guest's top-level page table at gpa 0x%"
 			       PRIx64 " is in no memslot: shadow paging needs the guest's page "
 			       "tables in guest memory (KVM would run on a dummy root)",
 			       vcpu->vcpu_idx, pgd);
+	if ((r = mmu_first_shadow_root_alloc(vcpu->kvm)) < 0)
+		return r;
 	sp = kvm_mmu_get_shadow_page(vcpu, pgd >> PAGE_SHIFT, mmu->root_role);
 	if (!sp)
 		return TDPSIM_ENOMEM;
