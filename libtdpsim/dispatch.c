@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "kvm/dirty_log.h"
 #include "kvm/mmu.h"
+#include "kvm/nested.h"
 #include "kvm/nx_recovery.h"
 #include "sim_internal.h"
 #include "trace/reader.h"
@@ -205,6 +206,154 @@ static int do_fault(tdpsim_sim *sim, const tdpsim_event *ev)
 	return rc < 0 ? rc : 0;
 }
 
+/* ---- nested virtualization (trace format version 2) ---- */
+
+/* L1's hypervisor runs L2 on EPT: here L1 itself runs on EPT (mmu=tdp). */
+static int check_nested(const tdpsim_sim *sim, const char *what)
+{
+	if (!sim->machine.kvm.tdp_enabled)
+		return err_set(TDPSIM_EINPUT, "%s: nested virtualization is modelled with EPT "
+			       "(mmu=tdp): L2 on shadow EPT over L1's EPT, not under mmu=shadow",
+			       what);
+	return 0;
+}
+
+/* A store of L1 to its own memory - its tables, its EPT12 - is made by a vCPU running L1. */
+static int check_l1_runs(const tdpsim_sim *sim, const char *what)
+{
+	for (unsigned v = 0; v < sim->machine.nr_vcpus; v++)
+		if (!sim->machine.vcpus[v].in_l2)
+			return 0;
+	return err_set(TDPSIM_EINPUT, "%s: every vCPU runs L2, and this is L1's store to its "
+		       "memory (l2-exit a vCPU first)", what);
+}
+
+static int check_level(const tdpsim_sim *sim, uint32_t vcpu, bool l2, const char *what)
+{
+	int rc = check_vcpu(sim, vcpu);
+
+	if (rc < 0)
+		return rc;
+	if (sim->machine.vcpus[vcpu].in_l2 != l2)
+		return err_set(TDPSIM_EINPUT, "%s: vcpu %u runs %s", what, vcpu,
+			       l2 ? "L1, not L2 (l2-enter it first)" : "L2, not L1 (l2-exit it first)");
+	return 0;
+}
+
+/* The guest memory a guest-pt or guest-map of `l2` goes to: L1's, or L2's own. */
+static int guest_of(tdpsim_sim *sim, uint32_t l2, const char *what, struct guest_mm **g)
+{
+	int rc;
+
+	*g = sim->machine.guest;
+	if (!l2)
+		return 0;
+	if ((rc = check_nested(sim, what)) < 0)
+		return rc;
+	return machine_l2_guest(&sim->machine, g);
+}
+
+/* Stores that reach KVM through the guest-store hook (an EPT12 table KVM shadows) report a
+ * failure by store_failed, with its error set. */
+static int l1_stores_done(tdpsim_sim *sim, int rc)
+{
+	if (rc >= 0 && sim->machine.store_failed)
+		rc = tdpsim_error_last()->code;
+	sim->machine.store_failed = false;
+	return rc;
+}
+
+static int do_guest_map(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	const typeof(ev->u.guest_map) *gm = &ev->u.guest_map;
+	struct guest_mm *g;
+	int rc = check_aligned("guest-map", gm->gva, gm->gpa, gm->size,
+			       level_size((int)gm->page_level));
+
+	if (rc < 0 || (rc = guest_of(sim, gm->l2, "guest-map", &g)) < 0)
+		return rc;
+	if (!gm->l2 && sim->machine.l2_guest && (rc = check_l1_runs(sim, "guest-map")) < 0)
+		return rc;
+	rc = guest_map(g, gm->cr3, gm->gva, gm->gpa, gm->size, (int)gm->page_level, gm->prot,
+		       (int)gm->user, (int)gm->ad);
+	return l1_stores_done(sim, rc);
+}
+
+static int do_guest_pt(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	struct guest_mm *g;
+	int rc = guest_of(sim, ev->u.guest_pt.l2, "guest-pt", &g);
+
+	return rc < 0 ? rc : guest_pt_add(g, ev->u.guest_pt.gpa, ev->u.guest_pt.size);
+}
+
+static int do_ept12_map(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	const typeof(ev->u.ept12_map) *em = &ev->u.ept12_map;
+	int rc;
+
+	if ((rc = check_nested(sim, "ept12-map")) < 0 ||
+	    (rc = check_aligned("ept12-map", em->l2gpa, em->gpa, em->size,
+				level_size((int)em->page_level))) < 0 ||
+	    (rc = check_l1_runs(sim, "ept12-map")) < 0)
+		return rc;
+	rc = guest_ept12_map(sim->machine.guest, em->ept, em->l2gpa, em->gpa, em->size,
+			     (int)em->page_level, em->prot, (int)em->ad);
+	return l1_stores_done(sim, rc);
+}
+
+/* vmcs12's EPTP for EPT12 number `ept`: its root, write-back, 4 levels, A/D if `ad`
+ * (what nested_vmx_check_eptp accepts). */
+static uint64_t eptp_of(uint64_t root_gpa, uint32_t ad)
+{
+	return root_gpa | VMX_EPTP_MT_WB | VMX_EPTP_PWL_4 | (ad ? VMX_EPTP_AD_ENABLE_BIT : 0);
+}
+
+static int do_l2_enter(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	const typeof(ev->u.l2_enter) *le = &ev->u.l2_enter;
+	struct guest_mm *l2;
+	uint64_t root;
+	int rc;
+
+	if ((rc = check_nested(sim, "l2-enter")) < 0 ||
+	    (rc = check_level(sim, le->vcpu, false, "l2-enter")) < 0)
+		return rc;
+	if (!guest_ept_root_find(sim->machine.guest, le->ept, &root))
+		return err_set(TDPSIM_EINPUT, "l2-enter: EPT12 ept=%u has no tables (ept12-map "
+			       "builds them)", le->ept);
+	if ((rc = machine_l2_guest(&sim->machine, &l2)) < 0)
+		return rc;
+	vcpu_run(sim);
+	return vcpu_l2_enter(&sim->machine, le->vcpu, eptp_of(root, le->ad), le->cr3);
+}
+
+static int do_l2_exit(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	int rc = check_level(sim, ev->u.l2_exit.vcpu, true, "l2-exit");
+
+	if (rc < 0)
+		return rc;
+	return vcpu_l2_exit(&sim->machine, ev->u.l2_exit.vcpu);
+}
+
+static int do_invept(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	const typeof(ev->u.invept) *iv = &ev->u.invept;
+	uint64_t root = 0;
+	int type = iv->type == TDPSIM_INVEPT_GLOBAL ? VMX_EPT_EXTENT_GLOBAL : VMX_EPT_EXTENT_CONTEXT;
+	int rc;
+
+	if ((rc = check_nested(sim, "invept")) < 0 ||
+	    (rc = check_level(sim, iv->vcpu, false, "invept")) < 0)
+		return rc;
+	/* A single-context INVEPT of an EPTP never built matches no root. */
+	if (type == VMX_EPT_EXTENT_CONTEXT &&
+	    !guest_ept_root_find(sim->machine.guest, iv->ept, &root))
+		type = VMX_EPT_EXTENT_NONE;
+	return vcpu_invept(&sim->machine, iv->vcpu, type, eptp_of(root, 1));
+}
+
 static int do_mark(tdpsim_sim *sim, const tdpsim_event *ev)
 {
 	const char *text = ev->u.mark.label ? ev->u.mark.label : "";
@@ -263,16 +412,9 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 		return host_backing_add(sim->machine.host, ev->u.backing.hva, ev->u.backing.size,
 					ev->u.backing.kind, (int)ev->u.backing.populate);
 	case TDPSIM_CMD_GUEST_PT:
-		return guest_pt_add(sim->machine.guest, ev->u.guest_pt.gpa, ev->u.guest_pt.size);
+		return do_guest_pt(sim, ev);
 	case TDPSIM_CMD_GUEST_MAP:
-		if ((rc = check_aligned("guest-map", ev->u.guest_map.gva, ev->u.guest_map.gpa,
-					ev->u.guest_map.size,
-					level_size((int)ev->u.guest_map.page_level))) < 0)
-			return rc;
-		return guest_map(sim->machine.guest, ev->u.guest_map.cr3, ev->u.guest_map.gva,
-				 ev->u.guest_map.gpa, ev->u.guest_map.size,
-				 (int)ev->u.guest_map.page_level, ev->u.guest_map.prot,
-				 (int)ev->u.guest_map.user, (int)ev->u.guest_map.ad);
+		return do_guest_map(sim, ev);
 	case TDPSIM_CMD_ACCESS:
 		return apply_access(sim, ev->u.access.vcpu, ev->u.access.gva, ev->u.access.op,
 				    ev->u.access.cpl);
@@ -321,6 +463,14 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 		if ((rc = check_vcpu(sim, ev->u.cr3.vcpu)) < 0)
 			return rc;
 		return vcpu_load_cr3(&sim->machine, ev->u.cr3.vcpu, (uint32_t)ev->u.cr3.value);
+	case TDPSIM_CMD_EPT12_MAP:
+		return do_ept12_map(sim, ev);
+	case TDPSIM_CMD_L2_ENTER:
+		return do_l2_enter(sim, ev);
+	case TDPSIM_CMD_L2_EXIT:
+		return do_l2_exit(sim, ev);
+	case TDPSIM_CMD_INVEPT:
+		return do_invept(sim, ev);
 	default:
 		return err_set(TDPSIM_EINVAL, "unknown command %d", (int)ev->cmd);
 	}

@@ -61,6 +61,11 @@ static const struct {
 	STAT(mmu_pde_zapped),
 	STAT(mmu_flooded),
 	STAT(mmu_unsync),
+	/* 0.4 */
+	STAT(nested_run),
+	STAT(nested_vmexits),
+	STAT(nested_ept_violations),
+	STAT(invept),
 };
 
 /* The counters of 0.1: those before the first one added since. */

@@ -81,6 +81,11 @@ typedef struct tdpsim_stats {
 	uint64_t mmu_pde_zapped;    /* upper-level SPTEs zapped by such writes */
 	uint64_t mmu_flooded;       /* shadow pages zapped for write flooding or misaligned writes */
 	uint64_t mmu_unsync;        /* guest-table pages unsync now */
+	/* ---- added in 0.4: nested virtualization (L2 on shadow EPT) ---- */
+	uint64_t nested_run;            /* L1's VMLAUNCH/VMRESUME into L2 */
+	uint64_t nested_vmexits;        /* exits from L2 reflected to L1 (of them ...) */
+	uint64_t nested_ept_violations; /* ... EPT12 walks that failed: EPT violations for L1 */
+	uint64_t invept;                /* L1's INVEPTs KVM handled */
 } tdpsim_stats;
 
 /* The counters KVM keeps per vCPU (kvm_vcpu_stat), for one vCPU. */

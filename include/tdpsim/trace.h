@@ -18,7 +18,8 @@
 extern "C" {
 #endif
 
-/* The commands of trace format v1, in the order FORMAT.md lists them. */
+/* The commands of the trace format, in the order FORMAT.md lists them (and the binary
+ * encoding numbers them); those of version 2 follow those of version 1. */
 typedef enum tdpsim_cmd {
 	TDPSIM_CMD_NONE = 0,
 	TDPSIM_CMD_SET,             /* set KEY=VALUE */
@@ -39,6 +40,11 @@ typedef enum tdpsim_cmd {
 	TDPSIM_CMD_CR3,             /* guest CR3 load */
 	TDPSIM_CMD_ADVANCE,         /* simulated time passes */
 	TDPSIM_CMD_MARK,            /* a phase boundary */
+	/* version 2: nested virtualization (L1's hypervisor runs an L2 guest on EPT12) */
+	TDPSIM_CMD_EPT12_MAP,       /* L1 maps L2 memory in one of its EPT12 tables */
+	TDPSIM_CMD_L2_ENTER,        /* L1's VMLAUNCH/VMRESUME into L2 */
+	TDPSIM_CMD_L2_EXIT,         /* a nested VM exit from L2 to L1 */
+	TDPSIM_CMD_INVEPT,          /* L1's INVEPT */
 	TDPSIM_CMD__COUNT
 } tdpsim_cmd;
 
@@ -100,6 +106,12 @@ typedef enum tdpsim_advice {
 	TDPSIM_ADVICE_NOHUGEPAGE = 4
 } tdpsim_advice;
 
+/* INVEPT's types (the SDM's: 1 single-context, 2 all-context). */
+typedef enum tdpsim_invept_type {
+	TDPSIM_INVEPT_SINGLE = 1,
+	TDPSIM_INVEPT_GLOBAL = 2
+} tdpsim_invept_type;
+
 /*
  * One event.  `cmd` says which member of `u` is meaningful.  Strings (set, mark) point into
  * memory owned by whoever produced the event: a reader keeps them valid until its next call.
@@ -110,12 +122,13 @@ typedef struct tdpsim_event {
 		struct { const char *key; const char *value; } set;
 		struct { uint32_t slot; uint32_t flags; uint64_t gpa, size, hva; } memslot;
 		struct { uint64_t hva, size; uint32_t kind, populate; } backing;
-		struct { uint64_t gpa, size; } guest_pt;
+		struct { uint64_t gpa, size; uint32_t l2; } guest_pt; /* l2: version 2 */
 		struct {
 			uint64_t gva, gpa, size;
 			uint32_t page_level; /* 1 = 4K, 2 = 2M, 3 = 1G */
 			uint32_t prot;       /* TDPSIM_PROT_* */
 			uint32_t user, ad, cr3;
+			uint32_t l2;         /* version 2: L2's own tables, not L1's */
 		} guest_map;
 		struct { uint32_t vcpu, op, cpl; uint64_t gva; } access;
 		struct { uint32_t vcpu, op, cpl; uint64_t gva, len, stride, repeat; } sweep;
@@ -132,6 +145,14 @@ typedef struct tdpsim_event {
 		struct { uint32_t vcpu; uint64_t value; } cr3;
 		struct { uint64_t ns; } advance;
 		struct { const char *label; } mark;
+		/* version 2 */
+		struct {
+			uint64_t l2gpa, gpa, size;
+			uint32_t page_level, prot, ad, ept;
+		} ept12_map;
+		struct { uint32_t vcpu, ept, cr3, ad; } l2_enter;
+		struct { uint32_t vcpu; } l2_exit;
+		struct { uint32_t vcpu, type, ept; } invept; /* type: TDPSIM_INVEPT_* */
 	} u;
 } tdpsim_event;
 
@@ -172,6 +193,8 @@ TDPSIM_EXTERN const char *tdpsim_trace_where(const tdpsim_trace *t);
 
 TDPSIM_EXTERN tdpsim_encoding tdpsim_trace_encoding(const tdpsim_trace *t);
 TDPSIM_EXTERN int tdpsim_trace_compressed(const tdpsim_trace *t);
+/* The format version its header gives (1 or 2; writers write 2). */
+TDPSIM_EXTERN unsigned int tdpsim_trace_version(const tdpsim_trace *t);
 
 /* Progress: bytes of the file consumed so far, and its size (0 when unknown, e.g. a pipe). */
 TDPSIM_EXTERN uint64_t tdpsim_trace_bytes_read(const tdpsim_trace *t);

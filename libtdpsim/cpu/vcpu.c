@@ -871,6 +871,10 @@ static int check_entry(void *ctx, const char *kind, const struct tlb_entry *e)
 	uint64_t spte;
 	int level;
 
+	/* Entries made on another EPT root (L1's while L2 runs, or the reverse) are not used
+	 * until that root is loaded again; they are checked then, against it. */
+	if (e->ep4ta != vcpu_ep4ta(c->m->vcpus[c->vcpu].eptp))
+		return 0;
 	if (strncmp(kind, "psc_ept", 7) == 0) {
 		uint64_t gpa = e->vpn << level_shift(e->size_level);
 

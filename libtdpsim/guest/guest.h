@@ -44,6 +44,8 @@ int guest_ept12_map(struct guest_mm *g, uint32_t ept, uint64_t l2gpa, uint64_t g
 		    uint64_t size, int page_level, uint32_t prot, int ad);
 /* The gpa of EPT12 number `ept`'s root table (its EPTP's address), created on first use. */
 int guest_ept_root(struct guest_mm *g, uint32_t ept, uint64_t *root_gpa);
+/* The same without making it: 1 with *root_gpa set if EPT12 number `ept` exists, else 0. */
+int guest_ept_root_find(const struct guest_mm *g, uint32_t ept, uint64_t *root_gpa);
 /* The EPT12 entry at `level` on the walk of l2gpa (0 if not reached); for tests. */
 uint64_t guest_ept12_read(const struct guest_mm *g, uint32_t ept, uint64_t l2gpa, int level);
 /* guest_map's entries as guest stores: `hook` hears of each (its gpa and new value) before

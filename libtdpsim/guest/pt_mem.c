@@ -325,6 +325,15 @@ int guest_ept_root(struct guest_mm *g, uint32_t ept, uint64_t *root_gpa)
 	return gpt_space_root(g, GPT_EPT_SPACE | ept, what, root_gpa);
 }
 
+int guest_ept_root_find(const struct guest_mm *g, uint32_t ept, uint64_t *root_gpa)
+{
+	const struct addr_space *s = gpt_space(g, GPT_EPT_SPACE | ept);
+
+	if (s)
+		*root_gpa = s->root;
+	return s != NULL;
+}
+
 int gpt_space_root(struct guest_mm *g, uint64_t id, const char *what, uint64_t *root_gpa)
 {
 	size_t i = space_lower(g, id);

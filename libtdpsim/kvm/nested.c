@@ -43,6 +43,7 @@ static void nested_ept_invalidate_addr(struct kvm_vcpu *vcpu, uint64_t eptp, uin
 static void nested_ept_inject_page_fault(struct kvm_vcpu *vcpu, uint32_t error_code,
 					 uint64_t addr, uint64_t exit_qualification)
 {
+	vcpu->kvm->stats->nested_ept_violations++;
 	vcpu->nested.ept_violation_pending = true;
 	vcpu->nested.exit_qualification =
 		(error_code & TDPSIM_PFERR_RSVD) ? 0 : exit_qualification;
@@ -67,6 +68,7 @@ static void nested_ept_init_mmu_context(struct kvm_vcpu *vcpu)
 
 void nested_vmx_enter_non_root_mode(struct kvm_vcpu *vcpu, uint64_t eptp, uint64_t l2_cr3)
 {
+	vcpu->kvm->stats->nested_run++;
 	vcpu->nested.guest_mode = true;
 	vcpu->nested.ept_pointer = eptp;
 	vcpu->nested.l2_cr3 = l2_cr3;
@@ -77,6 +79,7 @@ void nested_vmx_enter_non_root_mode(struct kvm_vcpu *vcpu, uint64_t eptp, uint64
 /* nested_ept_uninit_mmu_context, with the rest of the exit left out. */
 void nested_vmx_vmexit(struct kvm_vcpu *vcpu)
 {
+	vcpu->kvm->stats->nested_vmexits++;
 	vcpu->nested.guest_mode = false;
 	vcpu->arch.mmu = &vcpu->arch.root_mmu;
 	vcpu->arch.walk_mmu = &vcpu->arch.root_mmu;
@@ -88,9 +91,10 @@ void handle_invept(struct kvm_vcpu *vcpu, int type, uint64_t eptp)
 	struct kvm_mmu *mmu = &vcpu->arch.guest_mmu;
 	unsigned roots_to_free = 0;
 
+	vcpu->kvm->stats->invept++;
 	if (type == VMX_EPT_EXTENT_GLOBAL) {
 		roots_to_free = KVM_MMU_ROOTS_ALL;
-	} else {
+	} else if (type == VMX_EPT_EXTENT_CONTEXT) {
 		if (nested_ept_root_matches(mmu->root.hpa, mmu->root.pgd, eptp))
 			roots_to_free |= KVM_MMU_ROOT_CURRENT;
 		for (int i = 0; i < KVM_MMU_NUM_PREV_ROOTS; i++)

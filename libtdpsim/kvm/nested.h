@@ -22,6 +22,8 @@
 
 /* INVEPT's types (VMX_EPT_EXTENT_*). */
 enum { VMX_EPT_EXTENT_CONTEXT = 1, VMX_EPT_EXTENT_GLOBAL = 2 };
+/* Ours: a single-context INVEPT whose EPTP names no EPT12 L1 built - nothing matches. */
+#define VMX_EPT_EXTENT_NONE 0
 
 /* VMLAUNCH/VMRESUME: L2 runs with vmcs12's EPTP `eptp` (its root gpa in L1 memory, its A/D
  * bit) and CR3 `l2_cr3`; guest_mmu becomes the MMU in use and walk_mmu the nested one. */

@@ -23,10 +23,12 @@ int binary_header(struct tdpsim_trace *t)
 	if (n < BINARY_MAGIC_LEN + 1)
 		return reader_fail(t, TDPSIM_EPARSE, "truncated binary header");
 	version = t->data[t->pos + BINARY_MAGIC_LEN];
-	if (version != FORMAT_VERSION)
+	if (version < FORMAT_VERSION_MIN || version > FORMAT_VERSION)
 		return reader_fail(t, TDPSIM_EPARSE,
 				   "binary trace format version %u is not supported "
-				   "(this tdpsim reads version %d)", version, FORMAT_VERSION);
+				   "(this tdpsim reads versions %d to %d)", version,
+				   FORMAT_VERSION_MIN, FORMAT_VERSION);
+	t->version = version;
 	t->pos += BINARY_MAGIC_LEN + 1;
 	return 0;
 }
@@ -81,7 +83,8 @@ static int read_generic(struct tdpsim_trace *t, size_t *i, tdpsim_event *ev)
 		uint64_t v, present = 1;
 		int rc;
 
-		if (!key_is_first_of_field(c, k))
+		/* A key newer than the stream's version has no field: its default stands. */
+		if (!key_is_first_of_field(c, k) || !spec_key_in(key, t->version))
 			continue;
 		if (key->type == KT_STR) {
 			rc = read_string(t, i, t->bstr[nstr], key->name);
@@ -178,6 +181,11 @@ int binary_next(struct tdpsim_trace *t, tdpsim_event *ev)
 	}
 	if (tag & TAG_COMPACT) {
 		rc = read_compact_access(t, &i, ev);
+	} else if (tag < TDPSIM_CMD__COUNT && !spec_cmd_in(spec_of((tdpsim_cmd)tag), t->version)) {
+		return reader_fail(t, TDPSIM_EPARSE, "record tag 0x%02x (%s) is new in format "
+				   "version %u, but the stream is version %u", tag,
+				   tdpsim_cmd_name((tdpsim_cmd)tag), spec_of((tdpsim_cmd)tag)->since,
+				   t->version);
 	} else if (tag < TDPSIM_CMD__COUNT) {
 		i++;
 		ev->cmd = (tdpsim_cmd)tag;

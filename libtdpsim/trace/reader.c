@@ -192,6 +192,11 @@ int tdpsim_trace_compressed(const tdpsim_trace *t)
 	return t->compressed;
 }
 
+unsigned int tdpsim_trace_version(const tdpsim_trace *t)
+{
+	return t->version;
+}
+
 uint64_t tdpsim_trace_bytes_read(const tdpsim_trace *t)
 {
 	if (!t->compressed)

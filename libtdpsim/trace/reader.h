@@ -16,7 +16,6 @@
 /* The magic that opens a binary trace, followed by one version byte. */
 #define BINARY_MAGIC "TDPB\r\n\x1a"
 #define BINARY_MAGIC_LEN 7
-#define FORMAT_VERSION 1
 
 struct tdpsim_trace {
 	struct zread z;
@@ -24,6 +23,7 @@ struct tdpsim_trace {
 	uint64_t file_size;       /* 0 when unknown */
 	tdpsim_encoding enc;
 	int compressed;
+	unsigned version;         /* the format version the header gave */
 	int failed;               /* an error is sticky: later calls return it again */
 	int done;
 

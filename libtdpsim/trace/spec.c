@@ -20,19 +20,23 @@
 		    (t) == KT_HVA || (t) == KT_DUR)
 
 /* Shorthands: name, type, required, field, default, max. */
-#define K(n, t, req, m, d, mx) { n, t, req, WIDE_OF(t), 0, 0, OFF(m), -1, d, mx, 0, 0, NULL, 0 }
-#define KW(n, t, req, m, d, w, base) { n, t, req, 0, 0, 0, OFF(m), -1, d, UINT32_MAX, 0, base, w, 0 }
-#define KHEX(n, req, wide, m, mx) { n, KT_HEX, req, wide, 0, 0, OFF(m), -1, 0, mx, 0, 0, NULL, 0 }
+#define K(n, t, req, m, d, mx) { n, t, req, WIDE_OF(t), 0, 0, OFF(m), -1, d, mx, 0, 0, NULL, 0, 0 }
+#define KW(n, t, req, m, d, w, base) \
+	{ n, t, req, 0, 0, 0, OFF(m), -1, d, UINT32_MAX, 0, base, w, 0, 0 }
+#define KHEX(n, req, wide, m, mx) { n, KT_HEX, req, wide, 0, 0, OFF(m), -1, 0, mx, 0, 0, NULL, 0, 0 }
 /* A 64-bit hex value kept in two uint32_t fields (low, high). */
 #define KHEX_SPLIT(n, req, lo, hi) \
-	{ n, KT_HEX, req, 2, 0, 0, OFF(lo), -1, 0, UINT64_MAX, 0, 0, NULL, OFF(hi) }
+	{ n, KT_HEX, req, 2, 0, 0, OFF(lo), -1, 0, UINT64_MAX, 0, 0, NULL, OFF(hi), 0 }
+/* A key added in format version 2 (name, type, field, default, max). */
+#define K2(n, t, m, d, mx) { n, t, 0, WIDE_OF(t), 0, 0, OFF(m), -1, d, mx, 0, 0, NULL, 0, 2 }
 #define KDUR(n, scale, alias) \
-	{ n, KT_DUR, 1, 1, 1, alias, OFF(advance.ns), -1, 0, 1ull << 62, scale, 0, NULL, 0 }
+	{ n, KT_DUR, 1, 1, 1, alias, OFF(advance.ns), -1, 0, 1ull << 62, scale, 0, NULL, 0, 0 }
 
 static const char *const w_memslot_flags[] = { "dirty_log", "readonly", NULL };
 static const char *const w_backing[] = { "4k", "thp", "hugetlb2m", "hugetlb1g", NULL };
 static const char *const w_page[] = { "4k", "2m", "1g", NULL };
 static const char *const w_op[] = { "r", "w", "x", NULL };
+static const char *const w_invept[] = { "single", "global", NULL };
 static const char *const w_advice[] = { "dontneed", "pageout", "collapse", "hugepage",
 					"nohugepage", NULL };
 
@@ -59,6 +63,7 @@ static const struct key_spec k_backing[] = {
 static const struct key_spec k_guest_pt[] = {
 	K("gpa", KT_GPA, 1, guest_pt.gpa, 0, ADDR_MAX),
 	K("size", KT_SIZE, 1, guest_pt.size, 0, SIZE_MAX_BYTES),
+	K2("l2", KT_U32, guest_pt.l2, 0, 1),
 };
 
 static const struct key_spec k_guest_map[] = {
@@ -70,6 +75,7 @@ static const struct key_spec k_guest_map[] = {
 	K("user", KT_U32, 0, guest_map.user, 0, 1),
 	K("ad", KT_U32, 0, guest_map.ad, 0, 1),
 	K("cr3", KT_U32, 0, guest_map.cr3, 0, UINT32_MAX),
+	K2("l2", KT_U32, guest_map.l2, 0, 1),
 };
 
 static const struct key_spec k_access[] = {
@@ -93,7 +99,7 @@ static const struct key_spec k_fault[] = {
 	K("vcpu", KT_U32, 1, fault.vcpu, 0, VCPU_MAX),
 	K("gpa", KT_GPA, 1, fault.gpa, 0, ADDR_MAX),
 	{ "gva", KT_GVA, 0, 1, 0, 0, OFF(fault.gva), PRESENT(fault.has_gva), 0, UINT64_MAX, 0, 0,
-	  NULL, 0 },
+	  NULL, 0, 0 },
 	KHEX_SPLIT("err", 1, fault.err, fault.err_hi),
 };
 
@@ -146,6 +152,34 @@ static const struct key_spec k_advance[] = {
 
 static const struct key_spec k_mark[] = {
 	K("label", KT_STR, 1, mark.label, 0, STR_MAX),
+};
+
+/* Version 2: nested virtualization. */
+static const struct key_spec k_ept12_map[] = {
+	K("ept", KT_U32, 1, ept12_map.ept, 0, UINT32_MAX),
+	K("l2gpa", KT_GPA, 1, ept12_map.l2gpa, 0, ADDR_MAX),
+	K("gpa", KT_GPA, 1, ept12_map.gpa, 0, ADDR_MAX),
+	K("size", KT_SIZE, 1, ept12_map.size, 0, SIZE_MAX_BYTES),
+	KW("page", KT_ENUM, 1, ept12_map.page_level, 1, w_page, 1),
+	K("prot", KT_PROT, 0, ept12_map.prot, 7, 7),
+	K("ad", KT_U32, 0, ept12_map.ad, 0, 1),
+};
+
+static const struct key_spec k_l2_enter[] = {
+	K("vcpu", KT_U32, 1, l2_enter.vcpu, 0, VCPU_MAX),
+	K("ept", KT_U32, 1, l2_enter.ept, 0, UINT32_MAX),
+	K("cr3", KT_U32, 0, l2_enter.cr3, 0, UINT32_MAX),
+	K("ad", KT_U32, 0, l2_enter.ad, 1, 1),
+};
+
+static const struct key_spec k_l2_exit[] = {
+	K("vcpu", KT_U32, 1, l2_exit.vcpu, 0, VCPU_MAX),
+};
+
+static const struct key_spec k_invept[] = {
+	K("vcpu", KT_U32, 1, invept.vcpu, 0, VCPU_MAX),
+	KW("type", KT_ENUM, 1, invept.type, TDPSIM_INVEPT_SINGLE, w_invept, TDPSIM_INVEPT_SINGLE),
+	K("ept", KT_U32, 0, invept.ept, 0, UINT32_MAX),
 };
 
 static const char *check_memslot(const tdpsim_event *ev, uint32_t given)
@@ -218,7 +252,25 @@ static const char *check_gpte(const tdpsim_event *ev, uint32_t given)
 	return ev->u.gpte.level >= 1 ? NULL : "level must be 1..5";
 }
 
-#define CMD(n, k, chk) { n, k, sizeof(k) / sizeof(k[0]), chk }
+static const char *check_ept12_map(const tdpsim_event *ev, uint32_t given)
+{
+	(void)given;
+	if (ev->u.ept12_map.size &&
+	    ev->u.ept12_map.size - 1 > ADDR_MAX - ev->u.ept12_map.l2gpa)
+		return "l2gpa + size passes 2^52";
+	return NULL;
+}
+
+static const char *check_invept(const tdpsim_event *ev, uint32_t given)
+{
+	/* A global INVEPT names no EPTP (key 2 is ept=). */
+	if (ev->u.invept.type == TDPSIM_INVEPT_GLOBAL && (given & 4) && ev->u.invept.ept)
+		return "type=global invalidates every EPT context: it takes no ept=";
+	return NULL;
+}
+
+#define CMD(n, k, chk) { n, k, sizeof(k) / sizeof(k[0]), chk, 0 }
+#define CMD2(n, k, chk) { n, k, sizeof(k) / sizeof(k[0]), chk, 2 }
 
 static const struct cmd_spec cmds[TDPSIM_CMD__COUNT] = {
 	[TDPSIM_CMD_SET] = CMD("set", k_set, NULL),
@@ -239,6 +291,10 @@ static const struct cmd_spec cmds[TDPSIM_CMD__COUNT] = {
 	[TDPSIM_CMD_CR3] = CMD("cr3", k_cr3, NULL),
 	[TDPSIM_CMD_ADVANCE] = CMD("advance", k_advance, NULL),
 	[TDPSIM_CMD_MARK] = CMD("mark", k_mark, NULL),
+	[TDPSIM_CMD_EPT12_MAP] = CMD2("ept12-map", k_ept12_map, check_ept12_map),
+	[TDPSIM_CMD_L2_ENTER] = CMD2("l2-enter", k_l2_enter, NULL),
+	[TDPSIM_CMD_L2_EXIT] = CMD2("l2-exit", k_l2_exit, NULL),
+	[TDPSIM_CMD_INVEPT] = CMD2("invept", k_invept, check_invept),
 };
 
 const struct cmd_spec *spec_of(tdpsim_cmd cmd)

@@ -49,6 +49,7 @@ struct key_spec {
 	uint32_t enum_base;
 	const char *const *words; /* KT_ENUM, KT_FLAGS: NULL-terminated */
 	uint16_t offset_hi;       /* wide 2: the field of the high 32 bits */
+	uint8_t since;            /* the format version that added it (0: version 1) */
 };
 
 struct cmd_spec {
@@ -57,7 +58,24 @@ struct cmd_spec {
 	unsigned nkeys;
 	/* Rules across keys; returns a message or NULL.  `given` has bit i for key i. */
 	const char *(*check)(const tdpsim_event *ev, uint32_t given);
+	uint8_t since; /* the format version that added it (0: version 1) */
 };
+
+/* The oldest and newest format versions read; writers write the newest (FORMAT.md 6). */
+#define FORMAT_VERSION_MIN 1
+#define FORMAT_VERSION 2
+#define FORMAT_VERSION_TEXT "2" /* the same, for the text header */
+
+/* Whether a command or a key exists in format `version`: a version-1 trace has none of the
+ * later ones, in either encoding (its binary records lack their fields). */
+static inline int spec_cmd_in(const struct cmd_spec *c, unsigned version)
+{
+	return (c->since ? c->since : 1) <= version;
+}
+static inline int spec_key_in(const struct key_spec *k, unsigned version)
+{
+	return (k->since ? k->since : 1) <= version;
+}
 
 #define STR_MAX 4095 /* longest string value (mark label, set key or value) */
 

@@ -379,6 +379,10 @@ static int parse_command(struct tdpsim_trace *t, struct line *l, const struct cm
 
 		if (i < 0)
 			return fail_unknown_key(t, c, &tok);
+		if (!spec_key_in(&c->keys[i], t->version))
+			return reader_fail(t, TDPSIM_EPARSE, "key '%s' of %s is new in trace format "
+					   "version %u, but the trace says version %u",
+					   c->keys[i].name, c->name, c->keys[i].since, t->version);
 		if (given & (1u << i))
 			return reader_fail(t, TDPSIM_EPARSE, "key '%s' is given twice",
 					   c->keys[i].type == KT_ONOFF ? "on|off" : c->keys[i].name);
@@ -510,18 +514,18 @@ int text_header(struct tdpsim_trace *t)
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
-		return reader_fail(t, TDPSIM_EPARSE, "empty trace: expected 'tdpsim-trace 1'");
+		return reader_fail(t, TDPSIM_EPARSE, "empty trace: expected 'tdpsim-trace 2'");
 	l.out = t->strbuf;
 	if ((size_t)(l.end - l.p) < sizeof(magic) - 1 || memcmp(l.p, magic, sizeof(magic) - 1) != 0)
 		return reader_fail(t, TDPSIM_EPARSE,
-				   "not a tdpsim trace: the first line must be 'tdpsim-trace 1'%s",
+				   "not a tdpsim trace: the first line must be 'tdpsim-trace 2'%s",
 				   what_it_looks_like(l.p, l.end));
 	rc = next_token(t, &l, &tok);
 	if (rc < 0)
 		return rc;
 	if (tok.key || tok.vlen != sizeof(magic) - 1 || memcmp(tok.val, magic, tok.vlen) != 0)
 		return reader_fail(t, TDPSIM_EPARSE,
-				   "not a tdpsim trace: the first line must be 'tdpsim-trace 1'");
+				   "not a tdpsim trace: the first line must be 'tdpsim-trace 2'");
 	rc = next_token(t, &l, &tok);
 	if (rc < 0)
 		return rc;
@@ -530,10 +534,12 @@ int text_header(struct tdpsim_trace *t)
 				   "line ends");
 	if (rc == 0 || tok.key || num_parse_u64(tok.val, tok.vlen, 0, &version) != NUM_OK)
 		return reader_fail(t, TDPSIM_EPARSE, "'tdpsim-trace' must be followed by a version");
-	if (version != FORMAT_VERSION)
+	if (version < FORMAT_VERSION_MIN || version > FORMAT_VERSION)
 		return reader_fail(t, TDPSIM_EPARSE,
 				   "trace format version %" PRIu64 " is not supported "
-				   "(this tdpsim reads version %d)", version, FORMAT_VERSION);
+				   "(this tdpsim reads versions %d to %d)", version,
+				   FORMAT_VERSION_MIN, FORMAT_VERSION);
+	t->version = (unsigned)version;
 	if ((rc = next_token(t, &l, &tok)) != 0)
 		return rc < 0 ? rc : reader_fail(t, TDPSIM_EPARSE, "text after the version");
 	return 0;
@@ -570,6 +576,10 @@ int text_next(struct tdpsim_trace *t, tdpsim_event *ev)
 		return emit_set(t, ev);
 	}
 	c = spec_of(cmd);
+	if (!spec_cmd_in(c, t->version))
+		return reader_fail(t, TDPSIM_EPARSE, "command '%s' is new in trace format version "
+				   "%u, but the trace says version %u (its first line)", c->name,
+				   c->since, t->version);
 	ev->cmd = cmd;
 	return parse_command(t, &l, c, ev);
 }

@@ -114,11 +114,12 @@ int tdpsim_trace_writer_new(tdpsim_trace_writer **out, const char *path)
 	}
 	gzbuffer(w->gz, 1u << 18);
 	if (w->enc == TDPSIM_ENCODING_BINARY) {
-		static const unsigned char hdr[] = BINARY_MAGIC "\x01";
+		static const unsigned char hdr[] = { 'T', 'D', 'P', 'B', '\r', '\n', 0x1a,
+						     FORMAT_VERSION };
 
 		writer_put(w, hdr, BINARY_MAGIC_LEN + 1);
 	} else {
-		static const char hdr[] = "tdpsim-trace 1\n";
+		static const char hdr[] = "tdpsim-trace " FORMAT_VERSION_TEXT "\n";
 
 		writer_put(w, hdr, sizeof(hdr) - 1);
 	}

@@ -16,7 +16,7 @@ fi
 name=$1
 out=$2
 
-# The 8-byte binary header: magic "TDPB\r\n\x1a" and version 1.
+# The 8-byte binary header: magic "TDPB\r\n\x1a" and version 1 (still read).
 hdr() { printf 'TDPB\r\n\032\001'; }
 # A compact access (vcpu 0, read, cpl 3), gva 0x1000 past the previous one: 3 bytes.
 acc() { printf '\200\200\100'; }
@@ -62,7 +62,7 @@ lines() {
 
 	# ---- binary ----
 	binary-bad-version.tdpb)
-		printf 'TDPB\r\n\032\002\000\000' ;;
+		printf 'TDPB\r\n\032\003\000\000' ;;
 	binary-truncated-header.tdpb)
 		printf 'TDPB\r\n\032' ;;
 	binary-bad-magic.tdpb)
@@ -79,7 +79,9 @@ lines() {
 	binary-truncated-string.tdpb)
 		hdr; printf '\022\012abc' ;;             # mark, label of 10 bytes, 3 given
 	binary-unknown-tag.tdpb)
-		hdr; acc; printf '\023\000\000\002' ;;   # tag 19 = TDPSIM_CMD__COUNT, at byte 11
+		hdr; acc; printf '\027\000\000\002' ;;   # tag 23 = TDPSIM_CMD__COUNT, at byte 11
+	binary-v1-with-a-v2-record.tdpb)
+		hdr; acc; printf '\025\000\000\002' ;;   # tag 21 = l2-exit (version 2), at byte 11
 	binary-data-after-end.tdpb)
 		hdr; acc; printf '\000\001x' ;;          # end record at 11, then a stray byte
 	binary-malformed-varint.tdpb)

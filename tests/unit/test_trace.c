@@ -149,11 +149,138 @@ START_TEST(text_errors_name_file_line_and_reason)
 	expect_error("tdpsim-trace 1\naccess vcpu=0 vcpu=1 gva=0 op=r\n", 2, "given twice");
 	expect_error("tdpsim-trace 1\nmark label=\"open\n", 2, "unterminated quoted value");
 	expect_error("tdpsim-trace 1\nadvance ms=1 us=2\n", 2, "exactly one of ns= us= ms= s=");
-	expect_error("tdpsim-trace 2\n", 1, "version 2 is not supported");
-	expect_error("hello\n", 1, "first line must be 'tdpsim-trace 1'");
+	expect_error("tdpsim-trace 3\n", 1, "version 3 is not supported");
+	expect_error("tdpsim-trace 0\n", 1, "version 0 is not supported");
+	expect_error("hello\n", 1, "first line must be 'tdpsim-trace 2'");
 	expect_error("", 1, "empty trace");
 	expect_error("tdpsim-trace 1\nguest-map gva=0 gpa=0 size=4K page=4k prot=wx\n", 2,
 		     "must include r");
+}
+END_TEST
+
+static const char nested_commands[] =
+	"tdpsim-trace 2\n"
+	"guest-pt gpa=0x200000 size=64K l2=1\n"
+	"guest-map gva=0x400000 gpa=0x300000 size=8K page=4k cr3=2 l2=1\n"
+	"ept12-map ept=4 l2gpa=0x200000 gpa=0x600000 size=2M page=2m prot=rw ad=1\n"
+	"l2-enter vcpu=1 ept=4 cr3=2 ad=0\n"
+	"l2-exit vcpu=1\n"
+	"invept vcpu=0 type=global\n"
+	"invept vcpu=0 type=single ept=4\n";
+
+/* The fields of nested_commands' events, in order. */
+static void check_nested_events(tdpsim_trace *t)
+{
+	tdpsim_event ev;
+
+	ck_assert_int_eq(tdpsim_trace_next(t, &ev), 1);
+	ck_assert_int_eq(ev.cmd, TDPSIM_CMD_GUEST_PT);
+	ck_assert_uint_eq(ev.u.guest_pt.l2, 1);
+	ck_assert_int_eq(tdpsim_trace_next(t, &ev), 1);
+	ck_assert_uint_eq(ev.u.guest_map.l2, 1);
+	ck_assert_uint_eq(ev.u.guest_map.cr3, 2);
+	ck_assert_uint_eq(ev.u.guest_map.gpa, 0x300000);
+	ck_assert_int_eq(tdpsim_trace_next(t, &ev), 1);
+	ck_assert_int_eq(ev.cmd, TDPSIM_CMD_EPT12_MAP);
+	ck_assert_uint_eq(ev.u.ept12_map.ept, 4);
+	ck_assert_uint_eq(ev.u.ept12_map.l2gpa, 0x200000);
+	ck_assert_uint_eq(ev.u.ept12_map.gpa, 0x600000);
+	ck_assert_uint_eq(ev.u.ept12_map.size, 2u << 20);
+	ck_assert_uint_eq(ev.u.ept12_map.page_level, TDPSIM_LEVEL_2M);
+	ck_assert_uint_eq(ev.u.ept12_map.prot, TDPSIM_PROT_R | TDPSIM_PROT_W);
+	ck_assert_uint_eq(ev.u.ept12_map.ad, 1);
+	ck_assert_int_eq(tdpsim_trace_next(t, &ev), 1);
+	ck_assert_int_eq(ev.cmd, TDPSIM_CMD_L2_ENTER);
+	ck_assert_uint_eq(ev.u.l2_enter.vcpu, 1);
+	ck_assert_uint_eq(ev.u.l2_enter.ept, 4);
+	ck_assert_uint_eq(ev.u.l2_enter.cr3, 2);
+	ck_assert_uint_eq(ev.u.l2_enter.ad, 0);
+	ck_assert_int_eq(tdpsim_trace_next(t, &ev), 1);
+	ck_assert_int_eq(ev.cmd, TDPSIM_CMD_L2_EXIT);
+	ck_assert_uint_eq(ev.u.l2_exit.vcpu, 1);
+	ck_assert_int_eq(tdpsim_trace_next(t, &ev), 1);
+	ck_assert_int_eq(ev.cmd, TDPSIM_CMD_INVEPT);
+	ck_assert_uint_eq(ev.u.invept.type, TDPSIM_INVEPT_GLOBAL);
+	ck_assert_int_eq(tdpsim_trace_next(t, &ev), 1);
+	ck_assert_uint_eq(ev.u.invept.type, TDPSIM_INVEPT_SINGLE);
+	ck_assert_uint_eq(ev.u.invept.ept, 4);
+	ck_assert_int_eq(tdpsim_trace_next(t, &ev), 0);
+}
+
+/* Copy every event of `in` to a writer on `path`. */
+static void copy_trace(const char *in, const char *path)
+{
+	tdpsim_trace *t = NULL;
+	tdpsim_trace_writer *w = NULL;
+	tdpsim_event ev;
+
+	ck_assert_int_eq(tdpsim_trace_open(&t, in), 0);
+	ck_assert_int_eq(tdpsim_trace_writer_new(&w, path), 0);
+	while (tdpsim_trace_next(t, &ev) > 0)
+		ck_assert_int_eq(tdpsim_trace_write(w, &ev), 0);
+	ck_assert_int_eq(tdpsim_trace_writer_close(w), 0);
+	tdpsim_trace_free(t);
+}
+
+START_TEST(version_2_nested_commands_parse_and_survive_both_encodings)
+{
+	const char *dir = scratch_dir();
+	char bin[512], txt[512];
+	tdpsim_trace *t = open_text(nested_commands);
+
+	ck_assert_uint_eq(tdpsim_trace_version(t), 2);
+	check_nested_events(t);
+	tdpsim_trace_free(t);
+	snprintf(bin, sizeof(bin), "%s/n.tdpb", dir);
+	snprintf(txt, sizeof(txt), "%s/n2.tdpt", dir);
+	copy_trace(write_file(dir, "n.tdpt", nested_commands), bin);
+	copy_trace(bin, txt);
+	ck_assert_int_eq(tdpsim_trace_open(&t, bin), 0);
+	ck_assert_uint_eq(tdpsim_trace_version(t), 2); /* writers write the newest */
+	check_nested_events(t);
+	tdpsim_trace_free(t);
+	ck_assert_int_eq(tdpsim_trace_open(&t, txt), 0);
+	check_nested_events(t);
+	tdpsim_trace_free(t);
+}
+END_TEST
+
+/*
+ * A version-1 binary record has no field for a key added in version 2: a v1 guest-map is
+ * its eight fields (gva gpa size page prot user ad cr3), and the record after it starts right
+ * after them.  Bytes: header with version 1; tag 5; gva +0x1000 (zigzag 0x2000: 80 40), gpa
+ * +0x2000 (zigzag 0x4000: 80 80 01), size 0x1000 (80 20), page 1, prot 7, user 0, ad 0,
+ * cr3 3; then a mark (tag 0x12, label "x"); then the end record for 2 records.
+ */
+START_TEST(a_version_1_binary_guest_map_reads_without_the_l2_field)
+{
+	static const unsigned char v1[] = { 'T', 'D', 'P', 'B', '\r', '\n', 0x1a, 1,
+					    5, 0x80, 0x40, 0x80, 0x80, 0x01, 0x80, 0x20, 1, 7, 0,
+					    0, 3, 0x12, 1, 'x', 0, 2 };
+	const char *dir = scratch_dir();
+	char path[512];
+	tdpsim_trace *t = NULL;
+	tdpsim_event ev;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/v1.tdpb", dir);
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(v1, 1, sizeof(v1), f), sizeof(v1));
+	fclose(f);
+	ck_assert_int_eq(tdpsim_trace_open(&t, path), 0);
+	ck_assert_uint_eq(tdpsim_trace_version(t), 1);
+	ck_assert_int_eq(tdpsim_trace_next(t, &ev), 1);
+	ck_assert_int_eq(ev.cmd, TDPSIM_CMD_GUEST_MAP);
+	ck_assert_uint_eq(ev.u.guest_map.gva, 0x1000);
+	ck_assert_uint_eq(ev.u.guest_map.gpa, 0x2000);
+	ck_assert_uint_eq(ev.u.guest_map.cr3, 3);
+	ck_assert_uint_eq(ev.u.guest_map.l2, 0); /* the default: L1's tables */
+	ck_assert_int_eq(tdpsim_trace_next(t, &ev), 1);
+	ck_assert_int_eq(ev.cmd, TDPSIM_CMD_MARK);
+	ck_assert_str_eq(ev.u.mark.label, "x");
+	ck_assert_int_eq(tdpsim_trace_next(t, &ev), 0);
+	tdpsim_trace_free(t);
 }
 END_TEST
 
@@ -651,6 +778,8 @@ static Suite *trace_suite(void)
 	tcase_add_test(tc, every_keys_field_width_matches_its_type);
 	tcase_add_test(tc, text_errors_name_file_line_and_reason);
 	tcase_add_test(tc, an_error_is_sticky_and_the_library_prints_nothing);
+	tcase_add_test(tc, version_2_nested_commands_parse_and_survive_both_encodings);
+	tcase_add_test(tc, a_version_1_binary_guest_map_reads_without_the_l2_field);
 	tcase_add_test(tc, single_accesses_at_a_4k_stride_cost_at_most_3_bytes_each_in_binary);
 	tcase_add_loop_test(tc, every_encoding_gives_the_same_events_and_replay_digest, 0, 5);
 	tcase_add_test(tc, a_pipe_streams_like_a_file);

@@ -43,7 +43,7 @@ static void widen(struct range *r, uint64_t start, uint64_t len)
 struct info {
 	uint64_t by_cmd[TDPSIM_CMD__COUNT];
 	uint64_t events, accesses, ns;
-	struct range gva, gpa, hva;
+	struct range gva, gpa, hva, l2gpa; /* l2gpa: L2's guest-physical addresses (nested) */
 };
 
 static void note_event(struct info *in, const tdpsim_event *ev)
@@ -61,10 +61,16 @@ static void note_event(struct info *in, const tdpsim_event *ev)
 		}
 		break;
 	case TDPSIM_CMD_BACKING: widen(&in->hva, u->backing.hva, u->backing.size); break;
-	case TDPSIM_CMD_GUEST_PT: widen(&in->gpa, u->guest_pt.gpa, u->guest_pt.size); break;
+	case TDPSIM_CMD_GUEST_PT:
+		widen(u->guest_pt.l2 ? &in->l2gpa : &in->gpa, u->guest_pt.gpa, u->guest_pt.size);
+		break;
 	case TDPSIM_CMD_GUEST_MAP:
 		widen(&in->gva, u->guest_map.gva, u->guest_map.size);
-		widen(&in->gpa, u->guest_map.gpa, u->guest_map.size);
+		widen(u->guest_map.l2 ? &in->l2gpa : &in->gpa, u->guest_map.gpa, u->guest_map.size);
+		break;
+	case TDPSIM_CMD_EPT12_MAP:
+		widen(&in->l2gpa, u->ept12_map.l2gpa, u->ept12_map.size);
+		widen(&in->gpa, u->ept12_map.gpa, u->ept12_map.size);
 		break;
 	case TDPSIM_CMD_ACCESS: widen(&in->gva, u->access.gva, 1); break;
 	case TDPSIM_CMD_SWEEP: widen(&in->gva, u->sweep.gva, u->sweep.len); break;
@@ -202,6 +208,7 @@ int cmd_info(int argc, char **argv)
 	printf("encoding  %s%s\n", tdpsim_trace_encoding(t) == TDPSIM_ENCODING_BINARY ? "binary"
 										  : "text",
 	       tdpsim_trace_compressed(t) ? ", gzip" : "");
+	printf("version   %u (of the trace format)\n", tdpsim_trace_version(t));
 	printf("kind      %s\n", trace_kind(&in));
 	printf("events    %" PRIu64 "\n", in.events);
 	printf("accesses  %" PRIu64 "\n", in.accesses);
@@ -214,6 +221,8 @@ int cmd_info(int argc, char **argv)
 	print_range("gva", &in.gva);
 	print_range("gpa", &in.gpa);
 	print_range("hva", &in.hva);
+	if (in.l2gpa.seen) /* a nested trace: L2's guest-physical space apart */
+		print_range("l2gpa", &in.l2gpa);
 	tdpsim_trace_free(t);
 	return EXIT_DONE;
 }
