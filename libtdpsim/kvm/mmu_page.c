@@ -38,6 +38,36 @@ void sp_pool_free(struct sp_pool *p)
 	sp_pool_init(p, p->with_translations, p->mem);
 }
 
+int sp_pool_enable_translations(struct sp_pool *p)
+{
+	const uint64_t table = (uint64_t)SP_CHUNK * PT_ENTRIES * sizeof(uint64_t);
+	uint64_t **xlat;
+	int rc;
+
+	if (p->with_translations)
+		return 0;
+	if ((rc = mem_charge(p->mem, MEM_SHADOW_PAGES, p->nchunks * table)) < 0)
+		return rc;
+	xlat = calloc(p->nchunks ? p->nchunks : 1, sizeof(*xlat));
+	for (uint32_t c = 0; xlat && c < p->nchunks; c++)
+		if (!(xlat[c] = malloc((size_t)table))) {
+			while (c-- > 0)
+				free(xlat[c]);
+			free(xlat);
+			xlat = NULL;
+		}
+	if (!xlat) {
+		mem_uncharge(p->mem, MEM_SHADOW_PAGES, p->nchunks * table);
+		return err_set(TDPSIM_ENOMEM, "kvm: out of memory for shadow pages");
+	}
+	for (uint32_t c = 0; c < p->nchunks; c++)
+		for (uint32_t i = 0; i < SP_CHUNK; i++)
+			p->chunks[c][i].shadowed_translation = xlat[c] + (size_t)i * PT_ENTRIES;
+	p->xlat = xlat;
+	p->with_translations = true;
+	return 0;
+}
+
 /* The memory of chunk c = p->nchunks: the arrays' room for it, its pages and tables. */
 static int sp_pool_alloc_chunk(struct sp_pool *p)
 {

@@ -87,6 +87,10 @@ struct sp_pool {
 
 void sp_pool_init(struct sp_pool *p, bool with_translations, struct mem_meter *mem);
 void sp_pool_free(struct sp_pool *p);
+/* From now on every page has its shadowed_translation, those made already too: the pool of
+ * a TDP host gets them when the shadow EPT MMU is first used (nested), as KVM gives one to
+ * every indirect page (kvm_mmu_alloc_shadow_page).  0 or ENOMEM. */
+int sp_pool_enable_translations(struct sp_pool *p);
 
 /* A zeroed SP (every SPTE non-present) with `role` mapping from `gfn`; NULL when out of
  * memory (with the error set). */

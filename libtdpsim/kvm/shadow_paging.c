@@ -531,9 +531,11 @@ static int mmu_first_shadow_root_alloc(struct kvm *kvm)
 
 	if (kvm->mmu_page_hash)
 		return 0;
-	if ((r = kvm_shadow_mmu_init_vm(kvm)) < 0)
+	/* The slots' metadata first: kvm_shadow_mmu_init_vm marks the memslots as having rmaps
+	 * (a shadow-paging VM's slots get them as they are made). */
+	if ((r = memslots_alloc_shadow_metadata(&kvm->memslots)) < 0)
 		return r;
-	return memslots_alloc_shadow_metadata(&kvm->memslots);
+	return kvm_shadow_mmu_init_vm(kvm);
 }
 
 int mmu_alloc_shadow_roots(struct kvm_vcpu *vcpu)
