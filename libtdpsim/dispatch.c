@@ -440,8 +440,13 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 	case TDPSIM_CMD_GPTE: { /* a guest store: EPT (and so dirty logging) sees it first */
 		uint64_t gpa;
 
-		if ((rc = check_vcpu(sim, ev->u.gpte.vcpu)) < 0 ||
-		    (rc = guest_pte_gpa(sim->machine.guest, sim->machine.vcpus[ev->u.gpte.vcpu].cr3,
+		if ((rc = check_vcpu(sim, ev->u.gpte.vcpu)) < 0)
+			return rc;
+		if (sim->machine.vcpus[ev->u.gpte.vcpu].in_l2)
+			return err_set(TDPSIM_EINPUT, "gpte: vcpu %u runs L2, and L2's stores to its "
+				       "own page tables are not modelled (guest-map l2=1 builds them)",
+				       ev->u.gpte.vcpu);
+		if ((rc = guest_pte_gpa(sim->machine.guest, sim->machine.vcpus[ev->u.gpte.vcpu].cr3,
 					ev->u.gpte.gva, (int)ev->u.gpte.level, &gpa)) < 0)
 			return rc;
 		if (sim->machine.kvm.tdp_enabled)
