@@ -450,7 +450,8 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 					ev->u.gpte.gva, (int)ev->u.gpte.level, &gpa)) < 0)
 			return rc;
 		if (sim->machine.kvm.tdp_enabled)
-			rc = vcpu_store_gpa(&sim->machine, ev->u.gpte.vcpu, gpa);
+			rc = vcpu_store_gpa(&sim->machine, ev->u.gpte.vcpu, gpa,
+					    ev->u.gpte.value);
 		else
 			rc = vcpu_shadow_gpte_store(&sim->machine, ev->u.gpte.vcpu, gpa,
 						    ev->u.gpte.value);

@@ -63,9 +63,10 @@ int vcpu_ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint64_t err)
  * logs the page.  The guest's linear mapping of its tables is not modelled: no guest TLB
  * lookup or walk is made or charged.  0, or a negative code (EINPUT when the gpa is in no
  * writable memslot: KVM would emulate the store, and the guest memory modelled here would
- * not hold it).
+ * not hold it).  A store KVM write-tracks (a table it shadows for L2) is emulated with
+ * `value`, as vcpu_l1_table_store does.
  */
-int vcpu_store_gpa(struct machine *m, unsigned vcpu, uint64_t gpa);
+int vcpu_store_gpa(struct machine *m, unsigned vcpu, uint64_t gpa, uint64_t value);
 
 /* A VM exit whose only work is draining vcpu's PML buffer (cpu/vcpu.c): a PML-full exit, or
  * the kick of kvm_arch_sync_dirty_log (`ipi_cycles` the IPI's cost, else 0). */

@@ -423,7 +423,15 @@ int vcpu_ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint64_t err)
 	return r;
 }
 
-int vcpu_store_gpa(struct machine *m, unsigned vcpu, uint64_t gpa)
+/*
+ * A guest store of 8 bytes to gpa through EPT, the part vcpu_store_gpa and
+ * vcpu_l1_table_store share: EPT violations through KVM's fault path until EPT lets the write
+ * through (the processor then sets the leaf's D, and PML logs it), or KVM takes the store to
+ * emulate it.  0 when it went through; RET_PF_EMULATE (no writable memslot) or
+ * RET_PF_WRITE_PROTECTED (a write-tracked gfn: page_fault_handle_page_track) when KVM
+ * emulates; or a negative code.
+ */
+static int ept_store(struct machine *m, unsigned vcpu, uint64_t gpa)
 {
 	struct vcpu *v = &m->vcpus[vcpu];
 
@@ -438,15 +446,33 @@ int vcpu_store_gpa(struct machine *m, unsigned vcpu, uint64_t gpa)
 			return 0;
 		}
 		r = vcpu_ept_fault(m, vcpu, gpa, err);
-		if (r == RET_PF_EMULATE)
-			return err_set(TDPSIM_EINPUT, "vcpu %u: the store to the guest page table at "
-				       "gpa 0x%" PRIx64 " is not to writable guest memory (no memslot, "
-				       "or a read-only one): KVM would emulate it", vcpu, gpa);
-		if (r < 0)
+		if (r == RET_PF_EMULATE || r == RET_PF_WRITE_PROTECTED || r < 0)
 			return r;
 	}
 	return err_set(TDPSIM_EINTERNAL, "vcpu %u: the store to gpa 0x%" PRIx64 " took %d faults "
 		       "without completing", vcpu, gpa, MAX_FAULTS_PER_ACCESS);
+}
+
+/* x86_emulate_instruction's write of the store KVM took (kvm_mmu_track_write sees it). */
+static void emulate_store(struct machine *m, unsigned vcpu, uint64_t gpa, uint64_t value)
+{
+	struct kvm_work background = vcpu_work_begin(m);
+
+	kvm_emulate_gpa_write(&m->kvm.vcpus[vcpu], gpa, value);
+	vcpu_work_end(m, vcpu, &background);
+}
+
+int vcpu_store_gpa(struct machine *m, unsigned vcpu, uint64_t gpa, uint64_t value)
+{
+	int r = ept_store(m, vcpu, gpa);
+
+	if (r == RET_PF_EMULATE)
+		return err_set(TDPSIM_EINPUT, "vcpu %u: the store to the guest page table at "
+			       "gpa 0x%" PRIx64 " is not to writable guest memory (no memslot, "
+			       "or a read-only one): KVM would emulate it", vcpu, gpa);
+	if (r == RET_PF_WRITE_PROTECTED) /* a table KVM shadows for L2 (nested) */
+		emulate_store(m, vcpu, gpa, value);
+	return r < 0 ? r : 0;
 }
 
 /* After a translation: a fetch looks for a multihit; a machine check halts. */
@@ -596,32 +622,12 @@ int vcpu_shadow_gpte_store(struct machine *m, unsigned vcpu, uint64_t gpa, uint6
 
 int vcpu_l1_table_store(struct machine *m, unsigned vcpu, uint64_t gpa, uint64_t value)
 {
-	struct vcpu *v = &m->vcpus[vcpu];
+	int r = ept_store(m, vcpu, gpa);
 
-	for (int faults = 0; faults < MAX_FAULTS_PER_ACCESS; faults++) {
-		uint64_t spte = 0;
-		int leaf = 0, r;
-		uint32_t err = ept_translate(&m->kvm.pool, v->eptp, gpa, TDPSIM_OP_WRITE, &spte,
-					     &leaf);
-
-		if (!err) {
-			ept_write_sets_dirty(m, vcpu, gpa, spte);
-			return 0;
-		}
-		r = vcpu_ept_fault(m, vcpu, gpa, err);
-		if (r == RET_PF_EMULATE || r == RET_PF_WRITE_PROTECTED) {
-			/* page_fault_handle_page_track: x86_emulate_instruction does the write */
-			struct kvm_work background = vcpu_work_begin(m);
-
-			kvm_emulate_gpa_write(&m->kvm.vcpus[vcpu], gpa, value);
-			vcpu_work_end(m, vcpu, &background);
-			return 0;
-		}
-		if (r < 0)
-			return r;
-	}
-	return err_set(TDPSIM_EINTERNAL, "vcpu %u: the store to gpa 0x%" PRIx64 " took %d faults "
-		       "without completing", vcpu, gpa, MAX_FAULTS_PER_ACCESS);
+	/* page_fault_handle_page_track, or a table outside writable memory: emulated */
+	if (r == RET_PF_EMULATE || r == RET_PF_WRITE_PROTECTED)
+		emulate_store(m, vcpu, gpa, value);
+	return r < 0 ? r : 0;
 }
 
 /* A VM exit to KVM for one of L1's VMX instructions, and KVM's work for it, charged; then

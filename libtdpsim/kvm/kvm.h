@@ -151,7 +151,9 @@ struct kvm_vcpu {
 		bool guest_mode;           /* L2 runs (is_guest_mode) */
 		uint64_t ept_pointer;      /* vmcs12's EPTP: EPT12's root gpa, bit 6 A/D enable */
 		uint64_t l2_cr3;           /* L2's CR3: its top-level table's L2 gpa */
-		bool ept_violation_pending; /* a nested VM exit L1 has yet to take */
+		/* vmcs12's exit fields as a reflected EPT violation leaves them for L1
+		 * (nested_ept_inject_page_fault); not reported yet, and the qualification
+		 * lacks the GVA bits 7:8 KVM copies from the real exit */
 		uint64_t exit_qualification;
 		uint64_t guest_physical_address;
 	} nested;

@@ -44,7 +44,6 @@ static void nested_ept_inject_page_fault(struct kvm_vcpu *vcpu, uint32_t error_c
 					 uint64_t addr, uint64_t exit_qualification)
 {
 	vcpu->kvm->stats->nested_ept_violations++;
-	vcpu->nested.ept_violation_pending = true;
 	vcpu->nested.exit_qualification =
 		(error_code & TDPSIM_PFERR_RSVD) ? 0 : exit_qualification;
 	vcpu->nested.guest_physical_address = addr;
@@ -72,7 +71,6 @@ void nested_vmx_enter_non_root_mode(struct kvm_vcpu *vcpu, uint64_t eptp, uint64
 	vcpu->nested.guest_mode = true;
 	vcpu->nested.ept_pointer = eptp;
 	vcpu->nested.l2_cr3 = l2_cr3;
-	vcpu->nested.ept_violation_pending = false;
 	nested_ept_init_mmu_context(vcpu);
 }
 
