@@ -651,7 +651,7 @@ int vcpu_l2_enter(struct machine *m, unsigned vcpu, uint64_t eptp, uint32_t cr3)
 	uint64_t l2_root;
 	int rc = guest_root(m->l2_guest, cr3, &l2_root);
 
-	if (rc < 0 || (rc = sp_pool_enable_translations(&m->kvm.pool)) < 0)
+	if (rc < 0)
 		return rc;
 	v->other_cr3 = cr3; /* switch_level at the entry makes it current */
 	background = vcpu_work_begin(m);

@@ -524,7 +524,8 @@ void kvm_mmu_track_write(struct kvm_vcpu *vcpu, uint64_t gpa, uint64_t new_gpte,
 
 /* mmu_first_shadow_root_alloc: a TDP VM's first shadow page (for L2) brings what the rmap
  * MMU needs - mmu_page_hash and the lists here, rmaps and write tracking for every memslot
- * (kvm_shadow_root_allocated from then on). */
+ * (kvm_shadow_root_allocated from then on), and the pages' shadowed_translation arrays
+ * (kvm_mmu_alloc_shadow_page gives every indirect page one). */
 static int mmu_first_shadow_root_alloc(struct kvm *kvm)
 {
 	int r;
@@ -533,7 +534,8 @@ static int mmu_first_shadow_root_alloc(struct kvm *kvm)
 		return 0;
 	/* The slots' metadata first: kvm_shadow_mmu_init_vm marks the memslots as having rmaps
 	 * (a shadow-paging VM's slots get them as they are made). */
-	if ((r = memslots_alloc_shadow_metadata(&kvm->memslots)) < 0)
+	if ((r = memslots_alloc_shadow_metadata(&kvm->memslots)) < 0 ||
+	    (r = sp_pool_enable_translations(&kvm->pool)) < 0)
 		return r;
 	return kvm_shadow_mmu_init_vm(kvm);
 }
