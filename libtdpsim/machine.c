@@ -52,6 +52,8 @@ void machine_refresh_config(tdpsim_sim *sim, bool initial)
 	/* enable_pml needs EPT (vmx.c hardware_setup): never under shadow paging. */
 	c->pml = st->s[SET_PML].v != 0 && sim->machine.cpu->pml && sim->machine.kvm.tdp_enabled;
 	c->initially_set = st->s[SET_MANUAL_DIRTY_LOG_PROTECT].v == 2; /* the word "3" */
+	if (st->s[SET_NR_MMU_PAGES].v != kvm->n_requested_mmu_pages)
+		kvm_vm_set_nr_mmu_pages(kvm, st->s[SET_NR_MMU_PAGES].v);
 	/* set_nx_huge_pages: when the mitigation flips at run time, KVM zaps every mapping of
 	 * every VM (kvm_mmu_zap_all_fast), since huge leaves' X bit and the NX tables were
 	 * built for the old value (mmu.c set_nx_huge_pages), and wakes the recovery worker. */

@@ -69,6 +69,10 @@ static const struct setting_spec specs[SET__COUNT] = {
 	/* The Linux release the host's mm runs (host/host.h: its behaviour switches); auto is
 	 * the kernel profile's release, as KVM is part of the host kernel. */
 	[SET_HOST_KERNEL] = { "host_kernel", VERSION, NULL, 0, 0, 0, 1 },
+	/* KVM_SET_NR_MMU_PAGES: the shadow-page budget (n_max_mmu_pages) the VMM asks for; 0,
+	 * the default, is KVM's own (memslot pages / 50, at least 64).  KVM refuses fewer than
+	 * 64 (KVM_MIN_ALLOC_MMU_PAGES). */
+	[SET_NR_MMU_PAGES] = { "nr_mmu_pages", UINT, NULL, 64, UINT32_MAX, 0, 0 },
 };
 
 void settings_init(struct settings *st)

@@ -27,6 +27,7 @@ enum setting_id {
 	SET_MULTIHIT_RULE,
 	SET_PML,
 	SET_HOST_KERNEL,
+	SET_NR_MMU_PAGES,
 	SET__COUNT
 };
 

@@ -63,6 +63,7 @@ work_cycles(const struct cpu_model *c, const struct kvm_work *w)
 	       w->map_levels * c->cyc_map_per_level +
 	       w->make_spte * c->cyc_make_spte +
 	       w->split_tables * c->cyc_split_per_table +
+	       w->split_topups * c->cyc_topup +
 	       w->zapped * c->cyc_zap_per_spte +
 	       w->pml_drained * c->cyc_pml_entry;
 }

@@ -50,6 +50,7 @@ struct kvm_work {
 	uint64_t map_levels;     /* SPTEs visited by map walks */
 	uint64_t make_spte;      /* leaf SPTEs built */
 	uint64_t split_tables;   /* tables filled by splitting a huge leaf */
+	uint64_t split_topups;   /* top-ups of the split caches (nested eager splitting) */
 	uint64_t zapped;         /* present SPTEs zapped */
 	uint64_t pml_drained;    /* PML buffer entries moved into dirty bitmaps */
 };
@@ -70,6 +71,7 @@ struct pte_list_pool {
 	struct pte_list_desc *descs;
 	uint32_t n, cap;
 	uint32_t free_head;           /* linked through `more` */
+	uint64_t allocated;           /* blocks handed out, ever (what a split's cache gave) */
 };
 
 /* struct kvm_mmu_root_info: a root as a vCPU loads it - the guest's pgd it shadows (0 for a
@@ -209,6 +211,10 @@ struct kvm {
 	uint64_t indirect_shadow_pages; /* shadow pages of guest tables (account_shadowed) */
 	uint64_t tlbs_dirty;            /* 5.10: SPTEs a sync dropped, their flush deferred */
 	struct pte_list_pool pte_lists; /* pte_list_desc blocks for rmaps and parent_ptes */
+	/* kvm->arch.split_desc_cache and split_{page_header,shadow_page}_cache (one count for
+	 * both page caches: a split takes one of each): objects held for eager splits of
+	 * nested MMUs (shadow_mmu.c topup_split_caches). */
+	uint32_t split_desc_cache, split_page_cache;
 	/* KVM_REQ_MMU_FREE_OBSOLETE_ROOTS: every vCPU reloads its MMU before it runs again
 	 * (the machine's). */
 	void (*reload_vcpus)(void *ctx);

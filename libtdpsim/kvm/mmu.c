@@ -961,11 +961,14 @@ void kvm_mmu_slot_leaf_clear_dirty(struct kvm *kvm, const struct kvm_memory_slot
 void kvm_mmu_try_split_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *slot,
 				  uint64_t start, uint64_t end, int target_level)
 {
-	/* Eager splitting is the TDP MMU's (and, 6.0+, nested MMUs'): without the TDP MMU,
-	 * huge pages split lazily, by faults. */
-	(void)slot;
-	if (kvm->tdp_mmu_enabled)
-		kvm_tdp_mmu_try_split_huge_pages(kvm, start, end, target_level);
+	/* Eager splitting is the TDP MMU's and, 6.0+, nested MMUs' (the rmap part, first):
+	 * without the TDP MMU, huge pages split lazily, by faults.  No flush: the split SPTEs
+	 * keep the huge one's W and D, and write protection or dirty clearing comes next. */
+	if (!kvm->tdp_mmu_enabled)
+		return;
+	if (kvm->memslots.have_rmaps && kvm->profile->nested_eager_page_split)
+		kvm_shadow_mmu_try_split_huge_pages(kvm, slot, start, end, target_level);
+	kvm_tdp_mmu_try_split_huge_pages(kvm, start, end, target_level);
 }
 
 void kvm_mmu_slot_try_split_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *slot,

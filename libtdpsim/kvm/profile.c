@@ -57,6 +57,7 @@ static const struct ini_key keys[] = {
 	KEY(tdp_fast_zap, K_TDP_FAST_ZAP),
 	KEY(shadow_sync, K_SHADOW_SYNC),
 	KEY(invlpg_prefetch, K_BOOL),
+	KEY(nested_eager_page_split, K_BOOL),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 #define FIRST_SWITCH 2

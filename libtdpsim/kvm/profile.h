@@ -99,6 +99,10 @@ struct kvm_profile {
 	 * it was present) and prefetched it again from the gpte; 6.4 (Lai Jiangshan's series
 	 * ending mmu->invlpg) syncs it in place with FNAME(sync_spte). */
 	bool invlpg_prefetch;
+	/* 6.0 eager splitting of nested MMUs' huge pages too (kvm_shadow_mmu_try_split_huge_pages,
+	 * David Matlack's series); before, only the TDP MMU's split eagerly and L2's EPT02 huge
+	 * leaves split by faults.  No effect without eager_page_split. */
+	bool nested_eager_page_split;
 };
 
 /* The profile called `name` - a built-in one, or one loaded from a file by

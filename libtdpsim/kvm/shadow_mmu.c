@@ -8,6 +8,7 @@
  * MMU's direct_map with direct_pte_prefetch.  An SPTE is named by a handle, its page's id
  * and its index (sp id << 9 | index), where KVM keeps a pointer.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,7 @@ static int pte_list_desc_alloc(struct kvm *kvm, uint32_t *out)
 	struct pte_list_pool *p = &kvm->pte_lists;
 
 	if (p->free_head != SP_NONE) {
+		p->allocated++;
 		*out = p->free_head;
 		p->free_head = p->descs[*out].more;
 		return 0;
@@ -83,6 +85,7 @@ static int pte_list_desc_alloc(struct kvm *kvm, uint32_t *out)
 		p->cap = cap;
 	}
 	*out = p->n++;
+	p->allocated++;
 	return 0;
 }
 
@@ -342,10 +345,9 @@ static void active_list_del(struct kvm *kvm, struct kvm_mmu_page *sp)
  * none is found); an unsync 4K table at a gfn the guest now uses as an upper-level table is
  * zapped, since the new page will write-protect the gfn.
  */
-static struct kvm_mmu_page *kvm_mmu_find_shadow_page(struct kvm_vcpu *vcpu, uint64_t gfn,
-						     union kvm_mmu_page_role role)
+static struct kvm_mmu_page *kvm_mmu_find_shadow_page(struct kvm *kvm, struct kvm_vcpu *vcpu,
+						     uint64_t gfn, union kvm_mmu_page_role role)
 {
-	struct kvm *kvm = vcpu->kvm;
 	struct kvm_mmu_page *found = NULL;
 
 	for (uint32_t id = kvm->mmu_page_hash[hash_64(gfn, KVM_MMU_HASH_SHIFT)]; id != SP_NONE;) {
@@ -365,6 +367,8 @@ static struct kvm_mmu_page *kvm_mmu_find_shadow_page(struct kvm_vcpu *vcpu, uint
 			break;
 		}
 		if (sp->unsync) {
+			if (!vcpu) /* KVM_BUG_ON: only direct pages are asked for without one */
+				break;
 			if ((ret = kvm_sync_page(vcpu, sp)) < 0)
 				break;
 			if (shadow_flushes_current(kvm)) /* before 5.16 */
@@ -403,12 +407,20 @@ static struct kvm_mmu_page *kvm_mmu_alloc_shadow_page(struct kvm *kvm, uint64_t 
 	return sp;
 }
 
+/* __kvm_mmu_get_shadow_page: found or made; `vcpu` may be NULL for a direct page (eager
+ * splitting runs outside any vCPU). */
+static struct kvm_mmu_page *__kvm_mmu_get_shadow_page(struct kvm *kvm, struct kvm_vcpu *vcpu,
+						      uint64_t gfn, union kvm_mmu_page_role role)
+{
+	struct kvm_mmu_page *sp = kvm_mmu_find_shadow_page(kvm, vcpu, gfn, role);
+
+	return sp ? sp : kvm_mmu_alloc_shadow_page(kvm, gfn, role);
+}
+
 struct kvm_mmu_page *kvm_mmu_get_shadow_page(struct kvm_vcpu *vcpu, uint64_t gfn,
 					     union kvm_mmu_page_role role)
 {
-	struct kvm_mmu_page *sp = kvm_mmu_find_shadow_page(vcpu, gfn, role);
-
-	return sp ? sp : kvm_mmu_alloc_shadow_page(vcpu->kvm, gfn, role);
+	return __kvm_mmu_get_shadow_page(vcpu->kvm, vcpu, gfn, role);
 }
 
 /* kvm_mmu_free_shadow_page: out of the hash and back to the pool. */
@@ -583,10 +595,28 @@ void kvm_mmu_update_default_mmu_pages(struct kvm *kvm)
 		return;
 	if (goal < KVM_MIN_ALLOC_MMU_PAGES)
 		goal = KVM_MIN_ALLOC_MMU_PAGES;
-	/* kvm_mmu_change_mmu_pages */
-	if (kvm->n_used_mmu_pages > goal)
+	kvm_mmu_change_mmu_pages(kvm, goal);
+}
+
+/* kvm_mmu_change_mmu_pages: over the new budget, the oldest pages are zapped; what could not
+ * be (roots in use) raises the budget to what is used. */
+void kvm_mmu_change_mmu_pages(struct kvm *kvm, uint64_t goal)
+{
+	if (kvm->n_used_mmu_pages > goal) {
 		kvm_mmu_zap_oldest_mmu_pages(kvm, kvm->n_used_mmu_pages - goal);
+		if (kvm->n_used_mmu_pages > goal)
+			goal = kvm->n_used_mmu_pages;
+	}
 	kvm->n_max_mmu_pages = goal;
+}
+
+/* kvm_vm_ioctl_set_nr_mmu_pages (x86.c): the budget the VMM asks for, kept from now on
+ * (memslot changes no longer recompute it).  The setting refuses fewer than
+ * KVM_MIN_ALLOC_MMU_PAGES, as KVM does (-EINVAL). */
+void kvm_vm_set_nr_mmu_pages(struct kvm *kvm, uint64_t nr)
+{
+	kvm_mmu_change_mmu_pages(kvm, nr);
+	kvm->n_requested_mmu_pages = nr;
 }
 
 bool kvm_shadow_mmu_zap_all_fast(struct kvm *kvm)
@@ -727,17 +757,18 @@ int mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot, struct kvm
 	return ret;
 }
 
-/* __link_shadow_page: a huge leaf in the way is dropped (with a flush), then the link; a
- * child that is (or leads to) an unsync page marks the way to it. */
-int link_shadow_page(struct kvm *kvm, struct kvm_mmu_page *parent, unsigned i,
-		     struct kvm_mmu_page *sp)
+/* __link_shadow_page: a huge leaf in the way is dropped (drop_large_spte: with a flush if
+ * asked), then the link; a child that is (or leads to) an unsync page marks the way to it. */
+static int __link_shadow_page(struct kvm *kvm, struct kvm_mmu_page *parent, unsigned i,
+			      struct kvm_mmu_page *sp, bool flush)
 {
 	if (is_shadow_present_pte(parent->spt[i])) { /* drop_large_spte */
 		if (kvm->hooks->on_zap)
 			kvm->hooks->on_zap(sp_spte_gfn(parent, i), parent->role.level,
 					   parent->spt[i], kvm->hooks->payload);
 		drop_spte(kvm, parent, i);
-		kvm_flush_remote_tlbs(kvm);
+		if (flush)
+			kvm_flush_remote_tlbs(kvm); /* kvm_flush_remote_tlbs_sptep */
 	}
 	mmu_spte_set(kvm, parent, i, make_nonleaf_spte(kvm->spte, sp_pfn(sp)));
 	if (pte_list_add(kvm, &sp->parent_ptes, spte_handle(parent, i)) < 0)
@@ -745,6 +776,13 @@ int link_shadow_page(struct kvm *kvm, struct kvm_mmu_page *parent, unsigned i,
 	if (sp->unsync_children || sp->unsync)
 		mark_unsync(kvm, parent, i);
 	return 0;
+}
+
+/* link_shadow_page: a fault's link (the huge leaf it replaces is always flushed). */
+int link_shadow_page(struct kvm *kvm, struct kvm_mmu_page *parent, unsigned i,
+		     struct kvm_mmu_page *sp)
+{
+	return __link_shadow_page(kvm, parent, i, sp, true);
 }
 
 /* kvm_mmu_mark_parents_unsync: every SPTE that links sp marks it in its page's bitmap, up
@@ -974,6 +1012,32 @@ static bool rmap_clear_bits(struct kvm *kvm, uint64_t head, uint64_t bits)
 	return flush;
 }
 
+/*
+ * kvm_mmu_page_ad_need_write_protect (spte.h): with PML the processor would log the gpas of
+ * the EPT it runs on, and for L2 that is EPT02 - L2's gpas, not L1's gfns the dirty bitmap
+ * counts.  So L2's leaves (role.guest_mode) are write-protected where others lose D
+ * (__rmap_clear_dirty: spte_wrprot_for_clear_dirty, W only - MMU-writable stays), and the
+ * next write faults and is logged by make_spte.
+ */
+static bool rmap_clear_dirty_bits(struct kvm *kvm, uint64_t head)
+{
+	struct rmap_iterator it;
+	bool flush = false;
+	uint64_t h;
+
+	for_each_rmap_spte(kvm, head, &it, h) {
+		struct kvm_mmu_page *sp = handle_sp(kvm, h);
+		unsigned idx = (unsigned)(h & 511);
+		uint64_t bits = sp->role.guest_mode ? VMX_EPT_WRITABLE_MASK : kvm->spte->dirty;
+
+		if (!(sp->spt[idx] & bits))
+			continue;
+		mmu_spte_set(kvm, sp, idx, sp->spt[idx] & ~bits);
+		flush = true;
+	}
+	return flush;
+}
+
 static bool slot_rmap_write_protect(struct kvm *kvm, uint64_t *head,
 				    const struct kvm_memory_slot *slot)
 {
@@ -984,7 +1048,7 @@ static bool slot_rmap_write_protect(struct kvm *kvm, uint64_t *head,
 static bool rmap_clear_dirty(struct kvm *kvm, uint64_t *head, const struct kvm_memory_slot *slot)
 {
 	(void)slot;
-	return rmap_clear_bits(kvm, *head, kvm->spte->dirty);
+	return rmap_clear_dirty_bits(kvm, *head);
 }
 
 bool kvm_rmap_write_protect_slot(struct kvm *kvm, const struct kvm_memory_slot *slot,
@@ -1006,8 +1070,10 @@ void kvm_rmap_clear_pt_masked(struct kvm *kvm, struct kvm_memory_slot *slot, uin
 	for (; mask; mask &= mask - 1) {
 		uint64_t *head = gfn_to_rmap(slot, gfn + (uint64_t)__builtin_ctzll(mask), PG_LEVEL_4K);
 
-		if (head)
-			rmap_clear_bits(kvm, *head, wrprot ? VMX_EPT_WRITABLE_MASK : kvm->spte->dirty);
+		if (head && wrprot)
+			rmap_clear_bits(kvm, *head, VMX_EPT_WRITABLE_MASK);
+		else if (head)
+			rmap_clear_dirty_bits(kvm, *head);
 	}
 }
 
@@ -1060,6 +1126,123 @@ bool kvm_rmap_zap_collapsible_sptes(struct kvm *kvm, const struct kvm_memory_slo
 {
 	return walk_rmaps(kvm, slot, slot->base_gfn, slot->base_gfn + slot->npages, PG_LEVEL_4K,
 			  KVM_MAX_HUGEPAGE_LEVEL - 1, zap_collapsible_rmap);
+}
+
+/* ---- eager page splitting of nested MMUs (mmu.c kvm_shadow_mmu_try_split_huge_pages; 6.0,
+ * David Matlack's "Extend Eager Page Splitting to nested MMUs") ---- */
+
+/* A worst-case split adds 512 rmap entries and one parent link, each of which may need a
+ * descriptor (SPLIT_DESC_CACHE_MIN_NR_OBJECTS); a cache below its minimum is filled to its
+ * capacity, 40 objects more (KVM_ARCH_NR_OBJS_PER_MEMORY_CACHE). */
+#define SPLIT_DESC_CACHE_MIN_NR_OBJECTS (PT_ENTRIES + 1)
+#define KVM_ARCH_NR_OBJS_PER_MEMORY_CACHE 40
+
+/* need_topup_split_caches_or_resched, then topup_split_caches: KVM drops mmu_lock to fill
+ * the caches, and the rmap walk starts again (-EAGAIN).  True if it had to. */
+static bool topup_split_caches(struct kvm *kvm)
+{
+	if (kvm->split_desc_cache >= SPLIT_DESC_CACHE_MIN_NR_OBJECTS && kvm->split_page_cache)
+		return false;
+	if (kvm->split_desc_cache < SPLIT_DESC_CACHE_MIN_NR_OBJECTS)
+		kvm->split_desc_cache = SPLIT_DESC_CACHE_MIN_NR_OBJECTS +
+					KVM_ARCH_NR_OBJS_PER_MEMORY_CACHE;
+	if (!kvm->split_page_cache)
+		kvm->split_page_cache = KVM_ARCH_NR_OBJS_PER_MEMORY_CACHE;
+	kvm->work.split_topups++;
+	return true;
+}
+
+/*
+ * shadow_mmu_split_huge_page: the huge leaf's region gets a direct page one level down
+ * (shadow_mmu_get_sp_for_split: direct whatever the huge leaf's page is, since the region
+ * is now mapped directly; role from the leaf's recorded access), found in mmu_page_hash if
+ * one exists.  Its empty entries get the huge page's pieces; present ones stay - a leaf maps
+ * the same gfn to the same pfn in a direct page, but a link may lead to a table that maps
+ * less than the huge page did, and installing that unmaps guest memory, which needs a TLB
+ * flush before the new table is linked (__link_shadow_page's drop_large_spte).
+ */
+static int shadow_mmu_split_huge_page(struct kvm *kvm, const struct kvm_memory_slot *slot,
+				      struct kvm_mmu_page *huge_sp, unsigned hi)
+{
+	uint64_t huge_spte = huge_sp->spt[hi], used = kvm->n_used_mmu_pages;
+	uint64_t gfn = kvm_mmu_page_get_gfn(huge_sp, hi), descs = kvm->pte_lists.allocated;
+	union kvm_mmu_page_role role = kvm_mmu_child_role(huge_sp, true,
+							  kvm_mmu_page_get_access(huge_sp, hi));
+	/* make_huge_page_split_spte: exec comes back at 4K where the access allows it */
+	bool exec = is_nx_huge_page_enabled(kvm) && (role.access & ACC_EXEC_MASK);
+	struct kvm_mmu_page *sp = __kvm_mmu_get_shadow_page(kvm, NULL, gfn, role);
+	bool flush = false;
+	int r = 0;
+
+	if (!sp)
+		return TDPSIM_ENOMEM;
+	if (kvm->n_used_mmu_pages != used)
+		kvm->split_page_cache--;
+	for (unsigned i = 0; i < PT_ENTRIES && r == 0; i++) {
+		if (is_shadow_present_pte(sp->spt[i])) {
+			flush |= !is_last_spte(sp->spt[i], role.level);
+			continue;
+		}
+		mmu_spte_set(kvm, sp, i, make_small_spte(huge_spte, role.level, i, exec));
+		r = rmap_add(kvm, slot, sp, i, kvm_mmu_page_get_gfn(sp, i), role.access);
+	}
+	if (r == 0)
+		r = __link_shadow_page(kvm, huge_sp, hi, sp, flush);
+	descs = kvm->pte_lists.allocated - descs;
+	kvm->split_desc_cache -= descs < kvm->split_desc_cache ? (uint32_t)descs
+							       : kvm->split_desc_cache;
+	kvm->work.split_tables++;
+	if (r == 0 && kvm->hooks->on_split)
+		kvm->hooks->on_split(gfn, huge_sp->role.level, kvm->hooks->payload);
+	return r;
+}
+
+/* shadow_mmu_try_split_huge_page: refused while the shadow-page budget has
+ * KVM_MIN_FREE_MMU_PAGES or fewer free (-ENOSPC); -EAGAIN after a cache top-up. */
+static int shadow_mmu_try_split_huge_page(struct kvm *kvm, const struct kvm_memory_slot *slot,
+					  struct kvm_mmu_page *huge_sp, unsigned hi)
+{
+	if (kvm_mmu_available_pages(kvm) <= KVM_MIN_FREE_MMU_PAGES)
+		return -ENOSPC;
+	if (topup_split_caches(kvm))
+		return -EAGAIN;
+	return shadow_mmu_split_huge_page(kvm, slot, huge_sp, hi);
+}
+
+/* shadow_mmu_try_split_huge_pages: the huge leaves on one rmap.  Under the TDP MMU only
+ * nested MMUs' pages (role.guest_mode) are on rmaps; invalid pages are left alone.  After a
+ * split or a top-up the walk starts again; any other failure ends this rmap's walk (and the
+ * next rmap tries again: a refusal repeats for every huge leaf left). */
+static bool shadow_mmu_try_split_huge_pages(struct kvm *kvm, uint64_t *head,
+					    const struct kvm_memory_slot *slot)
+{
+	struct rmap_iterator it;
+	uint64_t h;
+
+restart:
+	for_each_rmap_spte(kvm, *head, &it, h) {
+		struct kvm_mmu_page *sp = handle_sp(kvm, h);
+		unsigned idx = (unsigned)(h & 511);
+		int r;
+
+		if (!sp->role.guest_mode || !is_large_pte(sp->spt[idx]) || sp->unsync ||
+		    sp->role.invalid)
+			continue;
+		r = shadow_mmu_try_split_huge_page(kvm, slot, sp, idx);
+		if (r == 0 || r == -EAGAIN)
+			goto restart;
+		break;
+	}
+	return false;
+}
+
+/* kvm_shadow_mmu_try_split_huge_pages: level by level from the largest, so that a 1G leaf
+ * becomes 2M leaves that the 2M pass then splits. */
+void kvm_shadow_mmu_try_split_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *slot,
+					 uint64_t start, uint64_t end, int target_level)
+{
+	for (int level = KVM_MAX_HUGEPAGE_LEVEL; level > target_level; level--)
+		walk_rmaps(kvm, slot, start, end, level, level, shadow_mmu_try_split_huge_pages);
 }
 
 /* ---- the VM ---- */

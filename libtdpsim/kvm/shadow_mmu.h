@@ -41,6 +41,8 @@ int make_mmu_pages_available(struct kvm_vcpu *vcpu);
 /* kvm_mmu_change_mmu_pages with kvm_mmu_calculate_default_mmu_pages (a memslot created or
  * deleted, KVM_SET_NR_MMU_PAGES not used). */
 void kvm_mmu_update_default_mmu_pages(struct kvm *kvm);
+void kvm_mmu_change_mmu_pages(struct kvm *kvm, uint64_t goal);
+void kvm_vm_set_nr_mmu_pages(struct kvm *kvm, uint64_t nr);
 
 /* The entry the walk to gfn ends at in a root (fast_pf_get_last_sptep), and its level. */
 uint64_t *shadow_mmu_get_last_sptep(const struct kvm *kvm, uint64_t root_hpa, uint64_t gfn,
@@ -57,6 +59,10 @@ void kvm_rmap_clear_pt_masked(struct kvm *kvm, struct kvm_memory_slot *slot, uin
 bool kvm_rmap_write_protect_gfn(struct kvm *kvm, struct kvm_memory_slot *slot, uint64_t gfn,
 				int min_level);
 bool kvm_rmap_zap_collapsible_sptes(struct kvm *kvm, const struct kvm_memory_slot *slot);
+/* kvm_shadow_mmu_try_split_huge_pages: eager splitting of nested MMUs' huge leaves in
+ * [start, end) down to target_level, through the rmaps (6.0+). */
+void kvm_shadow_mmu_try_split_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *slot,
+					 uint64_t start, uint64_t end, int target_level);
 
 /* kvm_mmu_prepare_zap_page / kvm_mmu_commit_zap_page (the commit flushes if any). */
 void kvm_mmu_prepare_zap_page(struct kvm *kvm, struct kvm_mmu_page *sp);

@@ -126,6 +126,7 @@ START_TEST(each_switch_turns_on_with_the_release_of_its_change)
 		{ "write_protected_result", 612 },    /* RET_PF_WRITE_PROTECTED */
 		{ "recovery_worker_lazy", 613 },      /* 6.13.y/6.14 [H] */
 		{ "per_mmu_nx_lists", 618 },
+		{ "nested_eager_page_split", 600 },   /* eager splitting of nested MMUs */
 	};
 
 	/* Every switch but the four enums (log_off_recovery, make_spte_old_writable,
@@ -252,7 +253,8 @@ static char *valid_profile(const char *name)
 		 "tdp_fast_zap = invalidate\n"               /* 19 */
 		 "log_enable_flushes_always = true\n"        /* 20 */
 		 "shadow_sync = flush\n"                     /* 21 */
-		 "invlpg_prefetch = true\n",                 /* 22 */
+		 "invlpg_prefetch = true\n"                  /* 22 */
+		 "nested_eager_page_split = true\n",         /* 23 */
 		 name);
 	n = strlen(text);
 	ck_assert_uint_lt(n, sizeof(text) - 1);
