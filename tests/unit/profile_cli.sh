@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The kernel profiles on the command line: `tdpsim info --profiles` lists the built-in ones
 # with their switches, `--set kvm=6.1` selects one, a profile file is selected by its path,
-# and an unknown name exits 2 naming the known ones.
+# an unknown name exits 2 naming the known ones, and a switch turned off in a file takes effect.
 # Usage: profile_cli.sh TDPSIM SRCDIR SCRATCH
 set -eu
 tdpsim=$1 src=$2 scratch=$3
@@ -44,4 +44,28 @@ expect_in out.txt '"kvm": "my-6.1"'
 sed 's/^nx_never = true .*/nx_never = maybe/' my.ini > bad.ini
 run "$tdpsim" replay "$quick" --set kvm=./bad.ini; expect_status 2
 expect_line err.txt "\./bad\.ini:[0-9]+: nx_never = 'maybe': not a boolean"
+
+# A profile file with one switch turned off changes what KVM does: without
+# nested_eager_page_split (6.0), logging on leaves L2's four 2M EPT02 leaves in place
+# (only write-protected, one flush), and each splits at L2's first write to it, with a
+# flush for the dropped leaf: 4 more flushes by "written" (the golden's 5.15 contrast).
+sed 's/^name = 6\.18$/name = 6.18-no-nested-split/; s/^nested_eager_page_split = true/nested_eager_page_split = false/' \
+  "$src/models/kvm/6.18.ini" > ns.ini
+grep -q '^nested_eager_page_split = false' ns.ini || fail "ns.ini: switch not turned off"
+nested=$src/traces/golden/nested-dirty-logging-while-l2-runs-splits-its-2m-ept02-leaves-eagerly.tdpt
+run "$tdpsim" replay "$nested" --set kvm=./ns.ini --json -o ns.json; expect_status 0
+python3 - ns.json <<'PY' || fail "ns.json: nested split not switched off"
+import json, sys
+def marks(d):
+    if isinstance(d, dict):
+        if "marks" in d: return d["marks"]
+        d = list(d.values())
+    for v in d if isinstance(d, list) else []:
+        r = marks(v)
+        if r: return r
+m = {x["label"]: x.get("stats", x) for x in marks(json.load(open(sys.argv[1])))}
+assert m["logging-on"]["pages_2m"] == 4, m["logging-on"]
+assert m["logging-on"]["remote_tlb_flush_requests"] == 1
+assert m["written"]["pages_2m"] == 0 and m["written"]["remote_tlb_flush_requests"] == 5
+PY
 echo "ok"
