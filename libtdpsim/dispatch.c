@@ -325,7 +325,8 @@ static int do_l2_enter(tdpsim_sim *sim, const tdpsim_event *ev)
 	if ((rc = machine_l2_guest(&sim->machine, &l2)) < 0)
 		return rc;
 	vcpu_run(sim);
-	return vcpu_l2_enter(&sim->machine, le->vcpu, eptp_of(root, le->ad), le->cr3);
+	return vcpu_l2_enter(&sim->machine, le->vcpu, eptp_of(root, le->ad), le->cr3,
+			     (uint16_t)le->vpid);
 }
 
 static int do_l2_exit(tdpsim_sim *sim, const tdpsim_event *ev)

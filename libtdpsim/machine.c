@@ -119,6 +119,15 @@ static void machine_flush_tlb_current(void *ctx, unsigned vcpu)
 		tlb_flush_vpid(v->tlb, v->vpid);
 }
 
+/* flush_tlb_guest (vmx_flush_tlb_guest): INVVPID single-context of vpid02 or vpid01. */
+static void machine_flush_tlb_guest(void *ctx, unsigned vcpu, bool vpid02)
+{
+	struct machine *m = ctx;
+	struct vcpu *v = &m->vcpus[vcpu];
+
+	tlb_flush_vpid(v->tlb, vpid02 ? v->vpid02 : v->vpid01);
+}
+
 /* Under shadow paging a guest-map is the guest OS writing its tables: each entry is a guest
  * store (by vCPU 0) that KVM sees where it shadows the table.  Entries outside guest memory
  * (no writable memslot) are only the simulator's. */
@@ -308,6 +317,7 @@ int machine_start(tdpsim_sim *sim)
 	m->kvm.flush_tlbs = machine_flush_tlbs;
 	m->kvm.flush_tlb_gva = machine_flush_tlb_gva;
 	m->kvm.flush_tlb_current = machine_flush_tlb_current;
+	m->kvm.flush_tlb_guest = machine_flush_tlb_guest;
 	m->kvm.kick_vcpus = machine_kick_vcpus;
 	m->kvm.reload_vcpus = machine_reload_vcpus;
 	m->kvm.flush_ctx = m;

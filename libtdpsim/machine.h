@@ -86,9 +86,10 @@ int machine_l2_guest(struct machine *m, struct guest_mm **out);
  * and reaches the shadow pages (kvm_mmu_track_write), a 4K table in sync goes unsync - on
  * `vcpu`, in L1.  0 or a negative code. */
 int vcpu_l1_table_store(struct machine *m, unsigned vcpu, uint64_t gpa, uint64_t value);
-/* L1's VMLAUNCH/VMRESUME into L2 (EPT12 root eptp, L2's CR3 id cr3), its INVEPT, and a
- * nested VM exit to L1 (cpu/vcpu.c): each an exit to KVM, charged.  0 or a negative code. */
-int vcpu_l2_enter(struct machine *m, unsigned vcpu, uint64_t eptp, uint32_t cr3);
+/* L1's VMLAUNCH/VMRESUME into L2 (EPT12 root eptp, L2's CR3 id cr3, vmcs12's VPID vpid12,
+ * 0 for none), its INVEPT, and a nested VM exit to L1 (cpu/vcpu.c): each an exit to KVM,
+ * charged.  0 or a negative code. */
+int vcpu_l2_enter(struct machine *m, unsigned vcpu, uint64_t eptp, uint32_t cr3, uint16_t vpid12);
 int vcpu_l2_exit(struct machine *m, unsigned vcpu);
 int vcpu_invept(struct machine *m, unsigned vcpu, int type, uint64_t eptp);
 /* A VM entry: the vCPU runs on the root KVM's MMU in use has loaded (cpu/vcpu.c). */

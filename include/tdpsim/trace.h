@@ -150,7 +150,7 @@ typedef struct tdpsim_event {
 			uint64_t l2gpa, gpa, size;
 			uint32_t page_level, prot, ad, ept;
 		} ept12_map;
-		struct { uint32_t vcpu, ept, cr3, ad; } l2_enter;
+		struct { uint32_t vcpu, ept, cr3, ad, vpid; } l2_enter;
 		struct { uint32_t vcpu; } l2_exit;
 		struct { uint32_t vcpu, type, ept; } invept; /* type: TDPSIM_INVEPT_* */
 	} u;

@@ -349,15 +349,17 @@ static void guest_psc_fill(struct vcpu *v, uint64_t gva, int leaf_level, int sta
 /* ---- the access ---- */
 
 /* The processor switches between L1 and L2 with the VMCS: L2 walks its own tables, from
- * its CR3, under vpid02 (VM entries and exits of the nested guest, vmcs01 and vmcs02). */
+ * its CR3, under vmcs02's VPID - vpid02 if vmcs12 enables VPID, else L1's vpid01, as L2
+ * would share VPID 0 with L1 on hardware (vmx/nested.c prepare_vmcs02_early_rare). */
 static void switch_level(struct machine *m, struct vcpu *v, bool l2)
 {
 	uint32_t cr3 = v->cr3;
+	bool own_vpid = m->kvm.vcpus[v - m->vcpus].nested.vpid12 != 0;
 
 	v->cr3 = v->other_cr3;
 	v->other_cr3 = cr3;
 	v->in_l2 = l2;
-	v->vpid = l2 ? v->vpid02 : v->vpid01;
+	v->vpid = l2 && own_vpid ? v->vpid02 : v->vpid01;
 	v->guest = l2 ? m->l2_guest : m->guest;
 }
 
@@ -645,7 +647,7 @@ static int vmx_instruction_exit(struct machine *m, unsigned vcpu, struct kvm_wor
 	return r < 0 ? r : 0;
 }
 
-int vcpu_l2_enter(struct machine *m, unsigned vcpu, uint64_t eptp, uint32_t cr3)
+int vcpu_l2_enter(struct machine *m, unsigned vcpu, uint64_t eptp, uint32_t cr3, uint16_t vpid12)
 {
 	struct vcpu *v = &m->vcpus[vcpu];
 	struct kvm_work background;
@@ -656,7 +658,7 @@ int vcpu_l2_enter(struct machine *m, unsigned vcpu, uint64_t eptp, uint32_t cr3)
 		return rc;
 	v->other_cr3 = cr3; /* switch_level at the entry makes it current */
 	background = vcpu_work_begin(m);
-	nested_vmx_enter_non_root_mode(&m->kvm.vcpus[vcpu], eptp, l2_root);
+	nested_vmx_enter_non_root_mode(&m->kvm.vcpus[vcpu], eptp, l2_root, vpid12);
 	return vmx_instruction_exit(m, vcpu, &background);
 }
 

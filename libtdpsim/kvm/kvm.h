@@ -153,6 +153,9 @@ struct kvm_vcpu {
 		bool guest_mode;           /* L2 runs (is_guest_mode) */
 		uint64_t ept_pointer;      /* vmcs12's EPTP: EPT12's root gpa, bit 6 A/D enable */
 		uint64_t l2_cr3;           /* L2's CR3: its top-level table's L2 gpa */
+		/* vmcs12's VPID (0: VPID off for L2) and the last one entered
+		 * (vmx->nested.last_vpid) */
+		uint16_t vpid12, last_vpid;
 		/* vmcs12's exit fields as a reflected EPT violation leaves them for L1
 		 * (nested_ept_inject_page_fault); not reported yet, and the qualification
 		 * lacks the GVA bits 7:8 KVM copies from the real exit */
@@ -182,6 +185,9 @@ struct kvm {
 	/* The entries of one vCPU's current context (flush_tlb_current: INVEPT single-context
 	 * of the vCPU's root under EPT, its VPID under shadow paging). */
 	void (*flush_tlb_current)(void *ctx, unsigned vcpu);
+	/* The linear and combined mappings of one of the vCPU's VPIDs, vpid02 (L2's own) or
+	 * vpid01 (vmx_flush_tlb_guest: INVVPID single-context). */
+	void (*flush_tlb_guest)(void *ctx, unsigned vcpu, bool vpid02);
 	void *flush_ctx;
 	struct kvm_config config;
 	/* kvm_arch_sync_dirty_log kicks every vCPU out of the guest, so that each drains its

@@ -2,7 +2,8 @@
 /*
  * Nested EPT: L1's entries to and exits from L2 and its INVEPT, as vmx/nested.c makes them
  * reach the MMU (nested_ept_init_mmu_context, nested_ept_uninit_mmu_context,
- * nested_ept_inject_page_fault, handle_invept).  The rest of a VMCS is not modelled.
+ * nested_ept_inject_page_fault, handle_invept), and the TLB flushes of the transitions
+ * (nested_vmx_transition_tlb_flush).  The rest of a VMCS is not modelled.
  */
 #include "kvm/nested.h"
 #include "kvm/mmu.h"
@@ -52,6 +53,43 @@ static void nested_ept_inject_page_fault(struct kvm_vcpu *vcpu, uint32_t error_c
 	nested_vmx_vmexit(vcpu);
 }
 
+/* vmx_get_current_vpid: the VPID the vCPU runs under - vpid02 for an L2 with a vmcs12
+ * VPID, vpid01 for L1 and (6.12+) for an L2 without; before 6.12 vpid02 whenever L2 ran,
+ * though such an L2 ran under vpid01 (profile vpid01_current_without_vpid12). */
+static bool vmx_current_vpid_is_vpid02(const struct kvm_vcpu *vcpu)
+{
+	if (!vcpu->nested.guest_mode)
+		return false;
+	return vcpu->nested.vpid12 != 0 || !vcpu->kvm->profile->vpid01_current_without_vpid12;
+}
+
+/* kvm_vcpu_flush_tlb_guest (KVM_REQ_TLB_FLUSH_GUEST, done before the next entry): the guest's
+ * view of a TLB flush.  Under EPT that is vmx_flush_tlb_guest alone, INVVPID of the current
+ * VPID; EPT's guest-physical mappings stay (no nested MMU sync either: tdp_enabled). */
+static void kvm_vcpu_flush_tlb_guest(struct kvm_vcpu *vcpu)
+{
+	if (vcpu->kvm->flush_tlb_guest)
+		vcpu->kvm->flush_tlb_guest(vcpu->kvm->flush_ctx, vcpu->vcpu_idx,
+					   vmx_current_vpid_is_vpid02(vcpu));
+}
+
+/* nested_vmx_transition_tlb_flush: what L1 may expect of a VM entry or exit.  Without a
+ * vmcs12 VPID, L2 shares L1's tag (VPID 0 on hardware, vpid01 here), and both transitions
+ * flush it.  With one, L2 runs under vpid02, which stands for whichever vpid12 came last:
+ * a new vpid12 at entry is a new address space, so vpid02 is flushed.  With EPT L2 always
+ * has a TLB tag of its own, so no flush of the current context is needed. */
+static void nested_vmx_transition_tlb_flush(struct kvm_vcpu *vcpu, bool is_vmenter)
+{
+	if (!vcpu->nested.vpid12) {
+		kvm_vcpu_flush_tlb_guest(vcpu);
+		return;
+	}
+	if (is_vmenter && vcpu->nested.vpid12 != vcpu->nested.last_vpid) {
+		vcpu->nested.last_vpid = vcpu->nested.vpid12;
+		kvm_vcpu_flush_tlb_guest(vcpu);
+	}
+}
+
 /* nested_ept_init_mmu_context: guest_mmu in use, shadowing vmcs12's EPTP. */
 static void nested_ept_init_mmu_context(struct kvm_vcpu *vcpu)
 {
@@ -65,13 +103,16 @@ static void nested_ept_init_mmu_context(struct kvm_vcpu *vcpu)
 	vcpu->arch.walk_mmu = &vcpu->arch.nested_mmu;
 }
 
-void nested_vmx_enter_non_root_mode(struct kvm_vcpu *vcpu, uint64_t eptp, uint64_t l2_cr3)
+void nested_vmx_enter_non_root_mode(struct kvm_vcpu *vcpu, uint64_t eptp, uint64_t l2_cr3,
+				    uint16_t vpid12)
 {
 	vcpu->kvm->stats->nested_run++;
 	vcpu->nested.guest_mode = true;
 	vcpu->nested.ept_pointer = eptp;
 	vcpu->nested.l2_cr3 = l2_cr3;
+	vcpu->nested.vpid12 = vpid12;
 	nested_ept_init_mmu_context(vcpu);
+	nested_vmx_transition_tlb_flush(vcpu, true); /* prepare_vmcs02 */
 }
 
 /* nested_ept_uninit_mmu_context, with the rest of the exit left out. */
@@ -81,6 +122,7 @@ void nested_vmx_vmexit(struct kvm_vcpu *vcpu)
 	vcpu->nested.guest_mode = false;
 	vcpu->arch.mmu = &vcpu->arch.root_mmu;
 	vcpu->arch.walk_mmu = &vcpu->arch.root_mmu;
+	nested_vmx_transition_tlb_flush(vcpu, false); /* load_vmcs12_host_state */
 }
 
 void handle_invept(struct kvm_vcpu *vcpu, int type, uint64_t eptp)

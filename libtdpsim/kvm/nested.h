@@ -27,7 +27,8 @@ enum { VMX_EPT_EXTENT_CONTEXT = 1, VMX_EPT_EXTENT_GLOBAL = 2 };
 
 /* VMLAUNCH/VMRESUME: L2 runs with vmcs12's EPTP `eptp` (its root gpa in L1 memory, its A/D
  * bit) and CR3 `l2_cr3`; guest_mmu becomes the MMU in use and walk_mmu the nested one. */
-void nested_vmx_enter_non_root_mode(struct kvm_vcpu *vcpu, uint64_t eptp, uint64_t l2_cr3);
+void nested_vmx_enter_non_root_mode(struct kvm_vcpu *vcpu, uint64_t eptp, uint64_t l2_cr3,
+				    uint16_t vpid12);
 /* A nested VM exit: L1 runs again, on root_mmu; guest_mmu keeps its roots. */
 void nested_vmx_vmexit(struct kvm_vcpu *vcpu);
 /* L1's INVEPT of `type` (single-context for `eptp`, or global): the shadow EPT roots that

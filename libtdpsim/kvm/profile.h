@@ -103,6 +103,11 @@ struct kvm_profile {
 	 * David Matlack's series); before, only the TDP MMU's split eagerly and L2's EPT02 huge
 	 * leaves split by faults.  No effect without eager_page_split. */
 	bool nested_eager_page_split;
+	/* 6.12 "KVM: nVMX: Treat vpid01 as current if L2 is active, but with VPID disabled":
+	 * a guest TLB flush while L2 runs without a vmcs12 VPID (under vpid01) flushes vpid01.
+	 * Before, it flushed vpid02 - the tag of L2s with VPID - and left L1's entries across
+	 * the nested VM entry (vmx.c vmx_get_current_vpid). */
+	bool vpid01_current_without_vpid12;
 };
 
 /* The profile called `name` - a built-in one, or one loaded from a file by

@@ -29,6 +29,8 @@
 	{ n, KT_HEX, req, 2, 0, 0, OFF(lo), -1, 0, UINT64_MAX, 0, 0, NULL, OFF(hi), 0 }
 /* A key added in format version 2 (name, type, field, default, max). */
 #define K2(n, t, m, d, mx) { n, t, 0, WIDE_OF(t), 0, 0, OFF(m), -1, d, mx, 0, 0, NULL, 0, 2 }
+/* A key added in format version 3. */
+#define K3(n, t, m, d, mx) { n, t, 0, WIDE_OF(t), 0, 0, OFF(m), -1, d, mx, 0, 0, NULL, 0, 3 }
 #define KDUR(n, scale, alias) \
 	{ n, KT_DUR, 1, 1, 1, alias, OFF(advance.ns), -1, 0, 1ull << 62, scale, 0, NULL, 0, 0 }
 
@@ -170,6 +172,9 @@ static const struct key_spec k_l2_enter[] = {
 	K("ept", KT_U32, 1, l2_enter.ept, 0, UINT32_MAX),
 	K("cr3", KT_U32, 0, l2_enter.cr3, 0, UINT32_MAX),
 	K("ad", KT_U32, 0, l2_enter.ad, 1, 1),
+	/* vmcs12's VPID: 0 when L1 does not enable VPID for L2 (VM entry refuses "enable
+	 * VPID" with VPID 0, so 0 can only mean off) */
+	K3("vpid", KT_U32, l2_enter.vpid, 1, 65535),
 };
 
 static const struct key_spec k_l2_exit[] = {

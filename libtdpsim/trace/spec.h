@@ -63,8 +63,8 @@ struct cmd_spec {
 
 /* The oldest and newest format versions read; writers write the newest (FORMAT.md 6). */
 #define FORMAT_VERSION_MIN 1
-#define FORMAT_VERSION 2
-#define FORMAT_VERSION_TEXT "2" /* the same, for the text header */
+#define FORMAT_VERSION 3
+#define FORMAT_VERSION_TEXT "3" /* the same, for the text header */
 
 /* Whether a command or a key exists in format `version`: a version-1 trace has none of the
  * later ones, in either encoding (its binary records lack their fields). */

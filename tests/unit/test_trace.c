@@ -149,7 +149,7 @@ START_TEST(text_errors_name_file_line_and_reason)
 	expect_error("tdpsim-trace 1\naccess vcpu=0 vcpu=1 gva=0 op=r\n", 2, "given twice");
 	expect_error("tdpsim-trace 1\nmark label=\"open\n", 2, "unterminated quoted value");
 	expect_error("tdpsim-trace 1\nadvance ms=1 us=2\n", 2, "exactly one of ns= us= ms= s=");
-	expect_error("tdpsim-trace 3\n", 1, "version 3 is not supported");
+	expect_error("tdpsim-trace 4\n", 1, "version 4 is not supported");
 	expect_error("tdpsim-trace 0\n", 1, "version 0 is not supported");
 	expect_error("hello\n", 1, "first line must be 'tdpsim-trace 2'");
 	expect_error("", 1, "empty trace");
@@ -195,6 +195,7 @@ static void check_nested_events(tdpsim_trace *t)
 	ck_assert_uint_eq(ev.u.l2_enter.ept, 4);
 	ck_assert_uint_eq(ev.u.l2_enter.cr3, 2);
 	ck_assert_uint_eq(ev.u.l2_enter.ad, 0);
+	ck_assert_uint_eq(ev.u.l2_enter.vpid, 1); /* a version-2 l2-enter: vmcs12 has a VPID */
 	ck_assert_int_eq(tdpsim_trace_next(t, &ev), 1);
 	ck_assert_int_eq(ev.cmd, TDPSIM_CMD_L2_EXIT);
 	ck_assert_uint_eq(ev.u.l2_exit.vcpu, 1);
@@ -236,12 +237,46 @@ START_TEST(version_2_nested_commands_parse_and_survive_both_encodings)
 	copy_trace(write_file(dir, "n.tdpt", nested_commands), bin);
 	copy_trace(bin, txt);
 	ck_assert_int_eq(tdpsim_trace_open(&t, bin), 0);
-	ck_assert_uint_eq(tdpsim_trace_version(t), 2); /* writers write the newest */
+	ck_assert_uint_eq(tdpsim_trace_version(t), 3); /* writers write the newest */
 	check_nested_events(t);
 	tdpsim_trace_free(t);
 	ck_assert_int_eq(tdpsim_trace_open(&t, txt), 0);
 	check_nested_events(t);
 	tdpsim_trace_free(t);
+}
+END_TEST
+
+/* Version 3's vpid= of l2-enter (vmcs12's VPID, 0 for none) reads in text and survives
+ * the binary encoding, where it is the record's last field. */
+START_TEST(version_3_l2_enter_vpid_parses_and_survives_both_encodings)
+{
+	static const char text[] = "tdpsim-trace 3\n"
+				   "l2-enter vcpu=0 ept=1 vpid=0\n"
+				   "l2-enter vcpu=1 ept=1 vpid=65535\n"
+				   "l2-enter vcpu=2 ept=1\n";
+	static const uint32_t want[] = { 0, 65535, 1 };
+	const char *dir = scratch_dir();
+	char bin[512];
+	tdpsim_trace *t = NULL;
+	tdpsim_event ev;
+
+	snprintf(bin, sizeof(bin), "%s/v3.tdpb", dir);
+	copy_trace(write_file(dir, "v3.tdpt", text), bin);
+	for (int pass = 0; pass < 2; pass++) {
+		ck_assert_int_eq(tdpsim_trace_open(&t, pass ? bin : write_file(dir, "v3.tdpt", text)),
+				 0);
+		ck_assert_uint_eq(tdpsim_trace_version(t), 3);
+		for (unsigned i = 0; i < 3; i++) {
+			ck_assert_int_eq(tdpsim_trace_next(t, &ev), 1);
+			ck_assert_int_eq(ev.cmd, TDPSIM_CMD_L2_ENTER);
+			ck_assert_uint_eq(ev.u.l2_enter.vcpu, i);
+			ck_assert_uint_eq(ev.u.l2_enter.vpid, want[i]);
+		}
+		ck_assert_int_eq(tdpsim_trace_next(t, &ev), 0);
+		tdpsim_trace_free(t);
+		t = NULL;
+	}
+	expect_error("tdpsim-trace 3\nl2-enter vcpu=0 ept=1 vpid=65536\n", 2, "vpid");
 }
 END_TEST
 
@@ -779,6 +814,7 @@ static Suite *trace_suite(void)
 	tcase_add_test(tc, text_errors_name_file_line_and_reason);
 	tcase_add_test(tc, an_error_is_sticky_and_the_library_prints_nothing);
 	tcase_add_test(tc, version_2_nested_commands_parse_and_survive_both_encodings);
+	tcase_add_test(tc, version_3_l2_enter_vpid_parses_and_survives_both_encodings);
 	tcase_add_test(tc, a_version_1_binary_guest_map_reads_without_the_l2_field);
 	tcase_add_test(tc, single_accesses_at_a_4k_stride_cost_at_most_3_bytes_each_in_binary);
 	tcase_add_loop_test(tc, every_encoding_gives_the_same_events_and_replay_digest, 0, 5);
