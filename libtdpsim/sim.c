@@ -231,7 +231,8 @@ static size_t hooks_size(unsigned version)
 {
 	/* An older caller's struct is a prefix of today's: copy no more than it has. */
 	return version == 3 ? offsetof(tdpsim_hooks, on_spte_event)
-	     : version == 4 ? offsetof(tdpsim_hooks, on_tlb_miss) : sizeof(tdpsim_hooks);
+	     : version == 4 ? offsetof(tdpsim_hooks, on_tlb_miss)
+	     : version == 5 ? offsetof(tdpsim_hooks, on_nested_exit) : sizeof(tdpsim_hooks);
 }
 
 int tdpsim_hooks_init(tdpsim_hooks *hooks, unsigned int version)

@@ -19,7 +19,7 @@
 extern "C" {
 #endif
 
-#define TDPSIM_HOOKS_VERSION 5
+#define TDPSIM_HOOKS_VERSION 6
 
 /* Which of KVM's MMUs a fault or an SPTE belongs to. */
 typedef enum tdpsim_mmu_kind {
@@ -143,6 +143,34 @@ typedef struct tdpsim_walk {
 	int page_level;         /* OK: the TLB entry's size, 1 = 4K, 2 = 2M, 3 = 1G; else 0 */
 } tdpsim_walk;
 
+/* Why L2 stopped and L1 runs again (on_nested_exit): the basic exit reason KVM writes to
+ * vmcs12 (SDM Appendix C), or the trace's own l2-exit. */
+typedef enum tdpsim_nested_exit_reason {
+	TDPSIM_NESTED_EXIT_BY_TRACE = -1,       /* `l2-exit`: an exit the trace does not name */
+	TDPSIM_NESTED_EXIT_EPT_VIOLATION = 48,  /* EPT12 did not allow the access */
+	TDPSIM_NESTED_EXIT_EPT_MISCONFIG = 49   /* an EPT12 entry with reserved bits */
+} tdpsim_nested_exit_reason;
+
+/* Bits of tdpsim_nested_exit.exit_qualification for an EPT violation (SDM Table 28-7). */
+#define TDPSIM_EPT_QUAL_READ (1u << 0)        /* the access was a read */
+#define TDPSIM_EPT_QUAL_WRITE (1u << 1)       /* ... a write */
+#define TDPSIM_EPT_QUAL_FETCH (1u << 2)       /* ... an instruction fetch */
+#define TDPSIM_EPT_QUAL_READABLE (1u << 3)    /* EPT12 allowed reads of the gpa */
+#define TDPSIM_EPT_QUAL_WRITABLE (1u << 4)    /* ... writes */
+#define TDPSIM_EPT_QUAL_EXECUTABLE (1u << 5)  /* ... fetches */
+#define TDPSIM_EPT_QUAL_GLA_VALID (1u << 7)   /* guest_linear_address is the access's */
+#define TDPSIM_EPT_QUAL_GLA_FINAL (1u << 8)   /* the gpa was the data's (set), or an entry
+					       * of L2's own page walk (clear) */
+
+/* A nested VM exit as L1 sees it in vmcs12 (on_nested_exit). */
+typedef struct tdpsim_nested_exit {
+	uint32_t vcpu;
+	tdpsim_nested_exit_reason reason;
+	uint64_t exit_qualification;     /* EPT violation: TDPSIM_EPT_QUAL_*; else 0 */
+	uint64_t guest_physical_address; /* EPT exits: the L2 gpa; else 0 */
+	uint64_t guest_linear_address;   /* with TDPSIM_EPT_QUAL_GLA_VALID: L2's gva; else 0 */
+} tdpsim_nested_exit;
+
 typedef struct tdpsim_hooks {
 	unsigned int version; /* TDPSIM_HOOKS_VERSION */
 
@@ -185,11 +213,17 @@ typedef struct tdpsim_hooks {
 
 	/* A page walk, with its references and how it ended. */
 	void (*on_walk)(const tdpsim_walk *walk, void *payload);
+
+	/* ---- added in version 6 (0.2): nested virtualization ---- */
+
+	/* A nested VM exit from L2 to L1: an EPT violation or misconfiguration KVM reflected
+	 * to L1 (nested_ept_inject_page_fault), or the trace's l2-exit. */
+	void (*on_nested_exit)(const tdpsim_nested_exit *exit, void *payload);
 } tdpsim_hooks;
 
 #define TDPSIM_HOOKS_INIT                                                                    \
 	{ TDPSIM_HOOKS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,    \
-	  NULL }
+	  NULL, NULL }
 
 /* Initialise `hooks` as TDPSIM_HOOKS_INIT does, for a caller written against `version`
  * (3 up to TDPSIM_HOOKS_VERSION; bindings that cannot use the macro call this).  0 or

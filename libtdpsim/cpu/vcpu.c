@@ -168,15 +168,24 @@ struct walk_ctx {
 	uint32_t pt_err;    /* the EPT violation of a page-table read (GUEST_WALK_EPT) */
 };
 
-/* The walker's read of a page-table entry: can EPT translate it?  Counts references. */
+/* The walker's read of a page-table entry: can EPT translate it?  Counts references.
+ * `write`: with EPT A/D on, the processor treats the access as a write for EPT - EPT01
+ * always (KVM enables A/D), EPT02 only if L1 enabled them in EPT12's EPTP (vmx.c
+ * construct_eptp) - and an EPT violation of it reports a read and a write (SDM Table
+ * 28-7, bits 0 and 1). */
 static int walker_gpa_access(void *ctx, uint64_t gpa, int write)
 {
 	struct walk_ctx *w = ctx;
 	int level = w->level--, leaf;
 	uint64_t spte;
+	const struct kvm_vcpu *kv = &w->m->kvm.vcpus[w->v - w->m->vcpus];
 
+	if (w->v->in_l2 && !(kv->nested.ept_pointer & VMX_EPTP_AD_ENABLE_BIT))
+		write = 0;
 	w->pt_err = ept_translate(&w->m->kvm.pool, w->v->eptp, gpa,
 				  write ? TDPSIM_OP_WRITE : TDPSIM_OP_READ, &spte, &leaf);
+	if (w->pt_err && write)
+		w->pt_err |= TDPSIM_PFERR_USER;
 	if (w->pt_err) { /* an EPT violation first: the EPT walk read up to it, not the entry */
 		if (level <= w->start)
 			w->refs += ept_refs(w->v, gpa, leaf, &w->cached);
@@ -423,7 +432,20 @@ int vcpu_ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint64_t err)
 
 	charge(m, vcpu, CYC_EXIT, m->cpu->cyc_vmexit);
 	vcpu_work_end(m, vcpu, &background);
+	kv->arch.exit_qual = kv->arch.exit_gla = 0; /* handled: the next exit sets its own */
 	return r;
+}
+
+/* What the processor writes to the VMCS of an EPT violation in a walk for a linear
+ * address (SDM 28.2.1): the address, valid, and whether the gpa was the data's (`final`)
+ * or an entry of the guest's own page walk.  KVM reads them with the exit. */
+static void ept_exit_linear(struct machine *m, unsigned vcpu, uint64_t gva, bool final)
+{
+	struct kvm_vcpu *kv = &m->kvm.vcpus[vcpu];
+
+	kv->arch.exit_qual = EPT_VIOLATION_GVA_IS_VALID |
+			     (final ? EPT_VIOLATION_GVA_TRANSLATED : 0);
+	kv->arch.exit_gla = gva;
 }
 
 /*
@@ -666,7 +688,7 @@ int vcpu_l2_exit(struct machine *m, unsigned vcpu)
 {
 	struct kvm_work background = vcpu_work_begin(m);
 
-	nested_vmx_vmexit(&m->kvm.vcpus[vcpu]);
+	nested_vmx_vmexit(&m->kvm.vcpus[vcpu], TDPSIM_NESTED_EXIT_BY_TRACE, 0);
 	return vmx_instruction_exit(m, vcpu, &background);
 }
 
@@ -795,6 +817,7 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 			return 0;
 		}
 		if (st == GUEST_WALK_EPT) {
+			ept_exit_linear(m, vcpu, gva, false);
 			r = vcpu_ept_fault(m, vcpu, w.pt_gpa, ctx.pt_err);
 			if (r == RET_PF_EMULATE)
 				return err_set(TDPSIM_EINPUT,
@@ -807,6 +830,7 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 				fill_tlb(m, v, gva, op, &w, spte, leaf, hit != NULL);
 				return after_translation(m, vcpu, gva, op);
 			}
+			ept_exit_linear(m, vcpu, gva, true);
 			r = vcpu_ept_fault(m, vcpu, w.gpa, err);
 			if (r == RET_PF_EMULATE) /* MMIO or a read-only slot: KVM emulated it */
 				return 0;

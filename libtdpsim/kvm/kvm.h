@@ -141,6 +141,10 @@ struct kvm_vcpu {
 		struct kvm_mmu nested_mmu; /* walks L2's own tables (nested) */
 		struct kvm_mmu *walk_mmu;  /* the MMU that translates gvas */
 		uint64_t cr3;              /* the guest's CR3: the gpa of its top-level table */
+		/* The EPT violation KVM is handling, as it reads it from the VMCS
+		 * (vmx_get_exit_qual, GUEST_LINEAR_ADDRESS): the processor sets both at
+		 * each EPT exit; only bits 7:8 of the qualification are kept here. */
+		uint64_t exit_qual, exit_gla;
 		/* A #PF KVM injected (kvm_inject_page_fault): the guest takes it at entry. */
 		bool pf_pending;
 		uint32_t pf_error_code;
@@ -156,11 +160,12 @@ struct kvm_vcpu {
 		/* vmcs12's VPID (0: VPID off for L2) and the last one entered
 		 * (vmx->nested.last_vpid) */
 		uint16_t vpid12, last_vpid;
-		/* vmcs12's exit fields as a reflected EPT violation leaves them for L1
-		 * (nested_ept_inject_page_fault); not reported yet, and the qualification
-		 * lacks the GVA bits 7:8 KVM copies from the real exit */
+		/* vmcs12's exit fields as the last nested VM exit left them for L1
+		 * (nested_vmx_vmexit, nested_ept_inject_page_fault; on_nested_exit) */
+		int exit_reason;
 		uint64_t exit_qualification;
 		uint64_t guest_physical_address;
+		uint64_t guest_linear_address;
 	} nested;
 	struct kvm_vcpu_stat stat;
 };

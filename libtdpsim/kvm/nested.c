@@ -39,18 +39,26 @@ static void nested_ept_invalidate_addr(struct kvm_vcpu *vcpu, uint64_t eptp, uin
 /*
  * nested_ept_inject_page_fault: guest_mmu's inject_page_fault.  The walk of EPT12 failed:
  * L1 gets an EPT violation (or, for reserved bits, an EPT misconfiguration) with the L2 gpa
- * and the qualification the walk built, by a nested VM exit.  Not a #PF: no pf_guest.
+ * and the qualification the walk built - bits 7:8 (is the linear address valid, and was the
+ * gpa the data's or an entry of L2's own walk) copied from the hardware exit - by a nested
+ * VM exit.  Not a #PF: no pf_guest.
  */
 static void nested_ept_inject_page_fault(struct kvm_vcpu *vcpu, uint32_t error_code,
 					 uint64_t addr, uint64_t exit_qualification)
 {
+	int reason = EXIT_REASON_EPT_MISCONFIG;
+
 	vcpu->kvm->stats->nested_ept_violations++;
-	vcpu->nested.exit_qualification =
-		(error_code & TDPSIM_PFERR_RSVD) ? 0 : exit_qualification;
-	vcpu->nested.guest_physical_address = addr;
-	if (!(error_code & TDPSIM_PFERR_RSVD))
+	if (!(error_code & TDPSIM_PFERR_RSVD)) {
+		reason = EXIT_REASON_EPT_VIOLATION;
+		exit_qualification |= vcpu->arch.exit_qual &
+				      (EPT_VIOLATION_GVA_IS_VALID | EPT_VIOLATION_GVA_TRANSLATED);
 		nested_ept_invalidate_addr(vcpu, vcpu->nested.ept_pointer, addr);
-	nested_vmx_vmexit(vcpu);
+	} else {
+		exit_qualification = 0;
+	}
+	vcpu->nested.guest_physical_address = addr;
+	nested_vmx_vmexit(vcpu, reason, exit_qualification);
 }
 
 /* vmx_get_current_vpid: the VPID the vCPU runs under - vpid02 for an L2 with a vmcs12
@@ -115,10 +123,38 @@ void nested_vmx_enter_non_root_mode(struct kvm_vcpu *vcpu, uint64_t eptp, uint64
 	nested_vmx_transition_tlb_flush(vcpu, true); /* prepare_vmcs02 */
 }
 
-/* nested_ept_uninit_mmu_context, with the rest of the exit left out. */
-void nested_vmx_vmexit(struct kvm_vcpu *vcpu)
+/* The exit as vmcs12 shows it to L1 (prepare_vmcs12), for on_nested_exit.  The linear
+ * address is the access's when the qualification says so (bit 7), else 0. */
+static void prepare_vmcs12(struct kvm_vcpu *vcpu, int reason, uint64_t exit_qualification)
+{
+	const tdpsim_hooks *hooks = vcpu->kvm->hooks;
+	bool ept = reason == EXIT_REASON_EPT_VIOLATION || reason == EXIT_REASON_EPT_MISCONFIG;
+
+	vcpu->nested.exit_reason = reason;
+	vcpu->nested.exit_qualification = exit_qualification;
+	if (!ept)
+		vcpu->nested.guest_physical_address = 0;
+	vcpu->nested.guest_linear_address =
+		(exit_qualification & EPT_VIOLATION_GVA_IS_VALID) ? vcpu->arch.exit_gla : 0;
+	if (hooks && hooks->on_nested_exit) {
+		tdpsim_nested_exit e = {
+			.vcpu = vcpu->vcpu_idx,
+			.reason = (tdpsim_nested_exit_reason)reason,
+			.exit_qualification = exit_qualification,
+			.guest_physical_address = vcpu->nested.guest_physical_address,
+			.guest_linear_address = vcpu->nested.guest_linear_address,
+		};
+
+		hooks->on_nested_exit(&e, hooks->payload);
+	}
+}
+
+/* nested_vmx_vmexit: vmcs12 gets the exit (prepare_vmcs12), then L1's state comes back
+ * (nested_ept_uninit_mmu_context, load_vmcs12_host_state); the rest of the exit is left out. */
+void nested_vmx_vmexit(struct kvm_vcpu *vcpu, int reason, uint64_t exit_qualification)
 {
 	vcpu->kvm->stats->nested_vmexits++;
+	prepare_vmcs12(vcpu, reason, exit_qualification);
 	vcpu->nested.guest_mode = false;
 	vcpu->arch.mmu = &vcpu->arch.root_mmu;
 	vcpu->arch.walk_mmu = &vcpu->arch.root_mmu;

@@ -29,8 +29,17 @@ enum { VMX_EPT_EXTENT_CONTEXT = 1, VMX_EPT_EXTENT_GLOBAL = 2 };
  * bit) and CR3 `l2_cr3`; guest_mmu becomes the MMU in use and walk_mmu the nested one. */
 void nested_vmx_enter_non_root_mode(struct kvm_vcpu *vcpu, uint64_t eptp, uint64_t l2_cr3,
 				    uint16_t vpid12);
-/* A nested VM exit: L1 runs again, on root_mmu; guest_mmu keeps its roots. */
-void nested_vmx_vmexit(struct kvm_vcpu *vcpu);
+/* The basic exit reasons KVM reflects to L1 here (uapi/asm/vmx.h); the trace's l2-exit
+ * names none (TDPSIM_NESTED_EXIT_BY_TRACE). */
+#define EXIT_REASON_EPT_VIOLATION 48
+#define EXIT_REASON_EPT_MISCONFIG 49
+/* The EPT violation qualification's linear-address bits (vmx.h). */
+#define EPT_VIOLATION_GVA_IS_VALID (1ull << 7)
+#define EPT_VIOLATION_GVA_TRANSLATED (1ull << 8)
+
+/* A nested VM exit for `reason` with its qualification: vmcs12 shows it to L1 (and the
+ * on_nested_exit hook), then L1 runs again, on root_mmu; guest_mmu keeps its roots. */
+void nested_vmx_vmexit(struct kvm_vcpu *vcpu, int reason, uint64_t exit_qualification);
 /* L1's INVEPT of `type` (single-context for `eptp`, or global): the shadow EPT roots that
  * match are freed (a new one is built, and flushed, at the next entry to L2). */
 void handle_invept(struct kvm_vcpu *vcpu, int type, uint64_t eptp);

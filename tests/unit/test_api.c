@@ -47,10 +47,12 @@ START_TEST(options_and_hooks_of_every_released_version_are_accepted)
 	ck_assert_int_eq(tdpsim_options_init(&o, 1), 0);
 	ck_assert_uint_eq(o.version, 1);
 	ck_assert_int_eq(tdpsim_sim_new(&sim, &o), 0);
-	/* hooks 3 (0.1), 4 and 5 (today) */
+	/* hooks 3 (0.1), 4, 5 and 6 (today) */
 	ck_assert_int_eq(tdpsim_hooks_init(&h, 3), 0);
 	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
 	ck_assert_int_eq(tdpsim_hooks_init(&h, 4), 0);
+	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
+	ck_assert_int_eq(tdpsim_hooks_init(&h, 5), 0);
 	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
 	ck_assert_int_eq(tdpsim_hooks_init(&h, TDPSIM_HOOKS_VERSION), 0);
 	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
@@ -175,8 +177,29 @@ static const char two_sweeps[] =
 	"mark label=first\n"
 	"sweep vcpu=0 gva=0x40000000 len=512K stride=4K op=r\n";
 
+/* L2 reads through a table page EPT12 does not map, then (mapped) writes to a data page
+ * EPT12 maps read-only, then leaves by the trace's l2-exit.  L2's tables are the first
+ * pages of its guest-pt region, in walk order: PML4 0x200000, PDPT 0x201000, PD 0x202000,
+ * PT 0x203000. */
+static const char nested_exits[] =
+	"tdpsim-trace 3\n"
+	"memslot slot=0 gpa=0 size=64M hva=0x7f0000000000\n"
+	"backing hva=0x7f0000000000 size=64M kind=4k\n"
+	"guest-pt gpa=0x100000 size=1M\n"
+	"guest-pt gpa=0x200000 size=1M l2=1\n"
+	"guest-map gva=0x40000000 gpa=0x1000000 size=4K page=4k user=1 ad=1 l2=1\n"
+	"ept12-map ept=0 l2gpa=0x200000 gpa=0x800000 size=12K page=4k ad=1\n"
+	"ept12-map ept=0 l2gpa=0x1000000 gpa=0x2000000 size=4K page=4k prot=r ad=1\n"
+	"l2-enter vcpu=0 ept=0\n"
+	"access vcpu=0 gva=0x40000000 op=r\n"
+	"ept12-map ept=0 l2gpa=0x203000 gpa=0x803000 size=4K page=4k ad=1\n"
+	"l2-enter vcpu=0 ept=0\n"
+	"access vcpu=0 gva=0x40000000 op=w\n"
+	"l2-enter vcpu=0 ept=0\n"
+	"l2-exit vcpu=0\n";
+
 /* An older caller's struct is a prefix of today's: a version-3 one ends at payload, a
- * version-4 one at on_spte_event.  Callbacks set beyond that prefix must never run. */
+ * version-4 one at on_spte_event, a version-5 one at on_walk.  Callbacks set beyond that prefix must never run. */
 static int beyond_calls;
 
 static void beyond_spte_event(const tdpsim_spte_change *c, void *payload)
@@ -200,22 +223,37 @@ static void beyond_walk(const tdpsim_walk *w, void *payload)
 	beyond_calls++;
 }
 
+static void beyond_nested_exit(const tdpsim_nested_exit *e, void *payload)
+{
+	(void)e;
+	(void)payload;
+	beyond_calls++;
+}
+
 START_TEST(an_older_hooks_struct_is_read_no_further_than_it_reaches)
 {
-	unsigned version = 3 + (unsigned)_i; /* 3 (0.1), 4 */
+	unsigned version = 3 + (unsigned)_i; /* 3 (0.1), 4, 5 */
 	tdpsim_hooks h = TDPSIM_HOOKS_INIT;
 	tdpsim_sim *sim = NULL;
 
 	h.version = version;
 	if (version < 4)
 		h.on_spte_event = beyond_spte_event;
-	h.on_tlb_miss = beyond_tlb_miss;
-	h.on_walk = beyond_walk;
+	if (version < 5) {
+		h.on_tlb_miss = beyond_tlb_miss;
+		h.on_walk = beyond_walk;
+	}
+	h.on_nested_exit = beyond_nested_exit;
 	beyond_calls = 0;
 	ck_assert_int_eq(tdpsim_sim_new(&sim, NULL), 0);
 	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
-	/* the sweeps change SPTEs, miss in the TLBs and walk: every callback would run */
+	/* the sweeps change SPTEs, miss in the TLBs and walk; L2 exits: every callback would
+	 * run */
 	ck_assert_int_gt(replay_text(sim, two_sweeps), 0);
+	tdpsim_sim_free(sim);
+	ck_assert_int_eq(tdpsim_sim_new(&sim, NULL), 0);
+	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
+	ck_assert_int_gt(replay_text(sim, nested_exits), 0);
 	ck_assert_int_eq(beyond_calls, 0);
 	tdpsim_sim_free(sim);
 }
@@ -301,6 +339,91 @@ START_TEST(tlb_miss_and_walk_hooks_see_each_miss_and_walk_as_the_stats_count_the
 	ck_assert_uint_eq(s.walks_guest_pf + s.walks_other, 0);
 	ck_assert_uint_eq(s.refs, st.walk_refs);
 	ck_assert_uint_eq(s.refs_cached, st.walk_refs_cached);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
+struct exits_seen {
+	unsigned n;
+	tdpsim_nested_exit e[4];
+};
+
+static void on_nested_exit_seen(const tdpsim_nested_exit *e, void *payload)
+{
+	struct exits_seen *s = payload;
+
+	if (s->n < 4)
+		s->e[s->n] = *e;
+	s->n++;
+}
+
+static void exit_is(const tdpsim_nested_exit *e, int reason, uint64_t qual, uint64_t gpa,
+		    uint64_t gla)
+{
+	ck_assert_uint_eq(e->vcpu, 0);
+	ck_assert_int_eq(e->reason, reason);
+	ck_assert_msg(e->exit_qualification == qual, "qualification 0x%llx, wanted 0x%llx",
+		      (unsigned long long)e->exit_qualification, (unsigned long long)qual);
+	ck_assert_uint_eq(e->guest_physical_address, gpa);
+	ck_assert_uint_eq(e->guest_linear_address, gla);
+}
+
+START_TEST(nested_exit_hook_gives_vmcs12s_exit_reason_qualification_and_addresses)
+{
+	tdpsim_hooks h = TDPSIM_HOOKS_INIT;
+	struct exits_seen s = { 0 };
+	tdpsim_sim *sim = NULL;
+	tdpsim_stats st;
+
+	h.on_nested_exit = on_nested_exit_seen;
+	h.payload = &s;
+	ck_assert_int_eq(tdpsim_sim_new(&sim, NULL), 0);
+	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
+	ck_assert_int_gt(replay_text(sim, nested_exits), 0);
+	tdpsim_sim_stats(sim, &st);
+	ck_assert_uint_eq(s.n, 3);
+	ck_assert_uint_eq(st.nested_vmexits, 3);
+	ck_assert_uint_eq(st.nested_ept_violations, 2);
+	/* The read of L2's PT page, which EPT12 does not map: an EPT violation (48) for the
+	 * table's gpa.  SDM Table 28-7: with EPT A/D on (l2-enter's ad=1: EPT02 has them too),
+	 * an access to a guest paging-structure entry counts as a write, and its violation
+	 * sets bits 0 and 1; bits 5:3 are the AND of the EPT12 entries' R/W/X down to the one
+	 * that stopped the walk - not present, so 0 (KVM's FNAME(walk_addr_generic) ANDs each
+	 * entry in before testing it); bit 7 the linear address is valid; bit 8 clear: the gpa
+	 * was an entry of L2's own walk, not the data (bits 7:8 come from the hardware exit,
+	 * nested_ept_inject_page_fault). */
+	exit_is(&s.e[0], TDPSIM_NESTED_EXIT_EPT_VIOLATION, 0x1 | 0x2 | 0x80, 0x203000, 0x40000000);
+	/* The write to the data page EPT12 maps read-only: bit 1 a write; bits 5:3 read only
+	 * (0x8, the AND of RWX upper entries and the R leaf); bits 7 and 8: the data's gpa. */
+	exit_is(&s.e[1], TDPSIM_NESTED_EXIT_EPT_VIOLATION, 0x2 | 0x8 | 0x80 | 0x100, 0x1000000,
+		0x40000000);
+	/* The trace's l2-exit names no reason and no address. */
+	exit_is(&s.e[2], TDPSIM_NESTED_EXIT_BY_TRACE, 0, 0, 0);
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
+/* The same first exit when L1's EPTP leaves EPT A/D off: EPT02 has none either
+ * (construct_eptp), the table access is a plain read: bit 0 alone, with bit 7. */
+START_TEST(without_ept_ad_an_l2_table_access_is_a_read_for_ept)
+{
+	char text[sizeof(nested_exits) + 16];
+	const char *first = strstr(nested_exits, "l2-enter vcpu=0 ept=0\n");
+	tdpsim_hooks h = TDPSIM_HOOKS_INIT;
+	struct exits_seen s = { 0 };
+	tdpsim_sim *sim = NULL;
+
+	ck_assert_ptr_nonnull(first);
+	snprintf(text, sizeof(text), "%.*sl2-enter vcpu=0 ept=0 ad=0\n%s",
+		 (int)(first - nested_exits), nested_exits,
+		 first + strlen("l2-enter vcpu=0 ept=0\n"));
+	h.on_nested_exit = on_nested_exit_seen;
+	h.payload = &s;
+	ck_assert_int_eq(tdpsim_sim_new(&sim, NULL), 0);
+	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
+	ck_assert_int_gt(replay_text(sim, text), 0);
+	ck_assert_uint_ge(s.n, 1);
+	exit_is(&s.e[0], TDPSIM_NESTED_EXIT_EPT_VIOLATION, 0x1 | 0x80, 0x203000, 0x40000000);
 	tdpsim_sim_free(sim);
 }
 END_TEST
@@ -605,8 +728,10 @@ static Suite *api_suite(void)
 	tcase_add_test(tc, options_and_hooks_of_every_released_version_are_accepted);
 	tcase_add_test(tc, versions_past_the_current_one_are_refused_with_a_message);
 	tcase_add_test(tc, hooks_say_which_mmu_and_role_a_fault_and_an_spte_belong_to);
-	tcase_add_loop_test(tc, an_older_hooks_struct_is_read_no_further_than_it_reaches, 0, 2);
+	tcase_add_loop_test(tc, an_older_hooks_struct_is_read_no_further_than_it_reaches, 0, 3);
 	tcase_add_test(tc, tlb_miss_and_walk_hooks_see_each_miss_and_walk_as_the_stats_count_them);
+	tcase_add_test(tc, nested_exit_hook_gives_vmcs12s_exit_reason_qualification_and_addresses);
+	tcase_add_test(tc, without_ept_ad_an_l2_table_access_is_a_read_for_ept);
 	tcase_add_test(tc, a_write_to_a_page_read_clean_is_a_permission_miss);
 	tcase_add_test(tc, a_fault_keeps_kvms_64_bit_error_code_and_decides_by_its_low_bits);
 	tcase_add_test(tc, the_model_sets_are_listed_with_their_fields);
