@@ -439,16 +439,16 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 	case TDPSIM_CMD_HOST_MUNMAP:
 		return host_munmap(sim->machine.host, ev->u.host_munmap.hva, ev->u.host_munmap.size);
 	case TDPSIM_CMD_GPTE: { /* a guest store: EPT (and so dirty logging) sees it first */
+		struct guest_mm *g;
+		uint32_t cr3;
 		uint64_t gpa;
 
 		if ((rc = check_vcpu(sim, ev->u.gpte.vcpu)) < 0)
 			return rc;
-		if (sim->machine.vcpus[ev->u.gpte.vcpu].in_l2)
-			return err_set(TDPSIM_EINPUT, "gpte: vcpu %u runs L2, and L2's stores to its "
-				       "own page tables are not modelled (guest-map l2=1 builds them)",
-				       ev->u.gpte.vcpu);
-		if ((rc = guest_pte_gpa(sim->machine.guest, sim->machine.vcpus[ev->u.gpte.vcpu].cr3,
-					ev->u.gpte.gva, (int)ev->u.gpte.level, &gpa)) < 0)
+		/* the tables of the level the vCPU runs: L2's own (L2 gpas) while it runs L2 */
+		g = sim->machine.vcpus[ev->u.gpte.vcpu].guest;
+		cr3 = sim->machine.vcpus[ev->u.gpte.vcpu].cr3;
+		if ((rc = guest_pte_gpa(g, cr3, ev->u.gpte.gva, (int)ev->u.gpte.level, &gpa)) < 0)
 			return rc;
 		if (sim->machine.kvm.tdp_enabled)
 			rc = vcpu_store_gpa(&sim->machine, ev->u.gpte.vcpu, gpa,
@@ -456,10 +456,10 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 		else
 			rc = vcpu_shadow_gpte_store(&sim->machine, ev->u.gpte.vcpu, gpa,
 						    ev->u.gpte.value);
-		if (rc < 0)
-			return rc;
-		return guest_write_pte(sim->machine.guest, sim->machine.vcpus[ev->u.gpte.vcpu].cr3,
-				       ev->u.gpte.gva, (int)ev->u.gpte.level, ev->u.gpte.value);
+		if (rc != 0) /* an error, or L2's store reflected to L1 (not done) */
+			return rc < 0 ? rc : 0;
+		return guest_write_pte(g, cr3, ev->u.gpte.gva, (int)ev->u.gpte.level,
+				       ev->u.gpte.value);
 	}
 	case TDPSIM_CMD_INVLPG:
 		if ((rc = check_vcpu(sim, ev->u.invlpg.vcpu)) < 0)

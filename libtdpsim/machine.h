@@ -64,7 +64,9 @@ int vcpu_ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint64_t err)
  * lookup or walk is made or charged.  0, or a negative code (EINPUT when the gpa is in no
  * writable memslot: KVM would emulate the store, and the guest memory modelled here would
  * not hold it).  A store KVM write-tracks (a table it shadows for L2) is emulated with
- * `value`, as vcpu_l1_table_store does.
+ * `value`, as vcpu_l1_table_store does.  From a vCPU in L2, `gpa` is an L2 gpa, stored
+ * through EPT02; 1 when EPT12 refuses the write: an EPT violation reflected to L1, which
+ * now runs, and the store has not happened.
  */
 int vcpu_store_gpa(struct machine *m, unsigned vcpu, uint64_t gpa, uint64_t value);
 

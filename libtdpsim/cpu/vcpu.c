@@ -454,11 +454,14 @@ static void ept_exit_linear(struct machine *m, unsigned vcpu, uint64_t gva, bool
  * through (the processor then sets the leaf's D, and PML logs it), or KVM takes the store to
  * emulate it.  0 when it went through; RET_PF_EMULATE (no writable memslot) or
  * RET_PF_WRITE_PROTECTED (a write-tracked gfn: page_fault_handle_page_track) when KVM
- * emulates; or a negative code.
+ * emulates; STORE_REFLECTED when an L2 store became a nested exit (EPT12 refused it: L1
+ * runs, the store undone); or a negative code.
  */
+#define STORE_REFLECTED 100
 static int ept_store(struct machine *m, unsigned vcpu, uint64_t gpa)
 {
 	struct vcpu *v = &m->vcpus[vcpu];
+	const bool in_l2 = v->in_l2;
 
 	for (int faults = 0; faults < MAX_FAULTS_PER_ACCESS; faults++) {
 		uint64_t spte = 0;
@@ -473,6 +476,8 @@ static int ept_store(struct machine *m, unsigned vcpu, uint64_t gpa)
 		r = vcpu_ept_fault(m, vcpu, gpa, err);
 		if (r == RET_PF_EMULATE || r == RET_PF_WRITE_PROTECTED || r < 0)
 			return r;
+		if (v->in_l2 != in_l2)
+			return STORE_REFLECTED;
 	}
 	return err_set(TDPSIM_EINTERNAL, "vcpu %u: the store to gpa 0x%" PRIx64 " took %d faults "
 		       "without completing", vcpu, gpa, MAX_FAULTS_PER_ACCESS);
@@ -489,12 +494,20 @@ static void emulate_store(struct machine *m, unsigned vcpu, uint64_t gpa, uint64
 
 int vcpu_store_gpa(struct machine *m, unsigned vcpu, uint64_t gpa, uint64_t value)
 {
+	const bool in_l2 = m->vcpus[vcpu].in_l2;
 	int r = ept_store(m, vcpu, gpa);
 
+	if (r == STORE_REFLECTED)
+		return 1;
 	if (r == RET_PF_EMULATE)
 		return err_set(TDPSIM_EINPUT, "vcpu %u: the store to the guest page table at "
-			       "gpa 0x%" PRIx64 " is not to writable guest memory (no memslot, "
-			       "or a read-only one): KVM would emulate it", vcpu, gpa);
+			       "%s 0x%" PRIx64 " is not to writable guest memory (no memslot, "
+			       "or a read-only one): KVM would emulate it", vcpu,
+			       in_l2 ? "L2 gpa" : "gpa", gpa);
+	if (r == RET_PF_WRITE_PROTECTED && in_l2)
+		return err_set(TDPSIM_EINPUT, "vcpu %u: L2's page-table store at L2 gpa 0x%" PRIx64
+			       " lands on a page KVM write-tracks (a table it shadows): KVM would "
+			       "emulate it, which is not modelled", vcpu, gpa);
 	if (r == RET_PF_WRITE_PROTECTED) /* a table KVM shadows for L2 (nested) */
 		emulate_store(m, vcpu, gpa, value);
 	return r < 0 ? r : 0;
