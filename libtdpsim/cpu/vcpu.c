@@ -214,7 +214,7 @@ static int op_kind(int op)
 static inline bool entry_permits(const struct tlb_entry *e, int op, int cpl)
 {
 	return ((cpl != 3) | e->user) & ((op != TDPSIM_OP_WRITE) | e->write) &
-	       ((op != TDPSIM_OP_EXEC) | e->exec);
+	       ((op != TDPSIM_OP_EXEC) | e->exec) & ((op == TDPSIM_OP_EXEC) | !e->noread);
 }
 
 void vcpu_counters_init(struct machine *m)
@@ -294,6 +294,9 @@ static void fill_tlb(struct machine *m, struct vcpu *v, uint64_t gva, int op,
 	e.write = (w->leaf_pte & PT_WRITABLE_MASK) && (w->leaf_pte & PT_DIRTY_MASK) &&
 		  is_writable_pte(spte) && (spte & SPTE_DIRTY_MASK); /* EPT's D too (PML) */
 	e.exec = !(w->leaf_pte & PT64_NX_MASK) && is_executable_pte(spte);
+	/* A combined mapping permits what both stages do: an execute-only EPT leaf (L2 on an
+	 * execute-only EPT12 page) gives a fetch-only entry. */
+	e.noread = !(spte & VMX_EPT_READABLE_MASK);
 	tlb_insert(v->tlb, op == TDPSIM_OP_EXEC ? TLB_FETCH : TLB_DATA, gva, &e);
 	count_tlb(m, op, size, false);
 	m->stats->stlb_misses++;
@@ -936,7 +939,7 @@ static int check_entry(void *ctx, const char *kind, const struct tlb_entry *e)
 		uint64_t in_leaf;
 
 		if (ept_translate(&kvm->pool, c->m->vcpus[c->vcpu].eptp, gfn << PAGE_SHIFT,
-				  TDPSIM_OP_READ, &spte, &level))
+				  e->noread ? TDPSIM_OP_EXEC : TDPSIM_OP_READ, &spte, &level))
 			return stale(c, kind, e, gfn, spte, level);
 		in_leaf = gfn & (pages_per_hpage(level) - 1);
 		if (spte_to_pfn(spte) + in_leaf != e->pfn + off ||

@@ -5,8 +5,11 @@
 #include "kvm/shadow_mmu.h"
 #include "tdpsim/trace.h"
 
+/* kvm_mmu_set_ept_masks with has_exec_only (vmx.c: cpu_has_vmx_ept_execute_only, which the
+ * modelled processors have): R is the user bit only, so that an SPTE for an execute-only
+ * EPT12 page is execute-only too; SPTE_MMU_PRESENT_MASK says present. */
 const struct spte_masks spte_masks_ept = {
-	.present = VMX_EPT_READABLE_MASK,
+	.present = 0,
 	.user = VMX_EPT_READABLE_MASK,
 	.x = VMX_EPT_EXECUTABLE_MASK,
 	.nx = 0,

@@ -30,6 +30,7 @@ struct tlb_entry {
 	uint8_t memtype;     /* EPT memory type (WB = 6, UC = 0) */
 	bool global;
 	bool exec, write, user; /* what the translation permits */
+	bool noread;         /* fetches only: an execute-only EPT page (x86 pages are readable) */
 	/* The guest's page size for this translation (level, as size_level); 0 = size_level.
 	 * A combined mapping smaller than the guest page (a guest 2M page over 4K EPT, or a
 	 * 1G page smashed into a 2M array) is one piece of that page: INVLPG anywhere in the

@@ -163,7 +163,7 @@ static const struct key_spec k_ept12_map[] = {
 	K("gpa", KT_GPA, 1, ept12_map.gpa, 0, ADDR_MAX),
 	K("size", KT_SIZE, 1, ept12_map.size, 0, SIZE_MAX_BYTES),
 	KW("page", KT_ENUM, 1, ept12_map.page_level, 1, w_page, 1),
-	K("prot", KT_PROT, 0, ept12_map.prot, 7, 7),
+	K("prot", KT_EPT_PROT, 0, ept12_map.prot, 7, 7),
 	K("ad", KT_U32, 0, ept12_map.ad, 0, 1),
 };
 
@@ -302,6 +302,20 @@ static const struct cmd_spec cmds[TDPSIM_CMD__COUNT] = {
 	[TDPSIM_CMD_INVEPT] = CMD2("invept", k_invept, check_invept),
 };
 
+/* What is wrong with permissions v of key k, or NULL: an x86 page is readable once present;
+ * an EPT entry needs one of R and X, and W only beside R (W alone is a misconfiguration,
+ * SDM 29.3.3.1; X alone is execute-only, which the modelled processors support). */
+const char *spec_prot_problem(const struct key_spec *k, uint64_t v)
+{
+	if (k->type == KT_PROT && !(v & TDPSIM_PROT_R))
+		return "must include r: a present x86 page is always readable";
+	if (k->type == KT_EPT_PROT && !(v & (TDPSIM_PROT_R | TDPSIM_PROT_X)))
+		return "must include r or x: an EPT entry without them is not present";
+	if (k->type == KT_EPT_PROT && (v & TDPSIM_PROT_W) && !(v & TDPSIM_PROT_R))
+		return "has w without r: an EPT misconfiguration";
+	return NULL;
+}
+
 const struct cmd_spec *spec_of(tdpsim_cmd cmd)
 {
 	if (cmd <= TDPSIM_CMD_NONE || cmd >= TDPSIM_CMD__COUNT)
@@ -378,9 +392,8 @@ static const char *validate_word(const struct key_spec *k, uint64_t v, char *buf
 		snprintf(buf, n, "%s=%" PRIu64 " has bits without a name", k->name, v);
 		return buf;
 	}
-	if (k->type == KT_PROT && !(v & TDPSIM_PROT_R)) {
-		snprintf(buf, n, "%s=%" PRIu64 " must include r: a present x86 page is always "
-			 "readable", k->name, v);
+	if ((k->type == KT_PROT || k->type == KT_EPT_PROT) && spec_prot_problem(k, v)) {
+		snprintf(buf, n, "%s=%" PRIu64 " %s", k->name, v, spec_prot_problem(k, v));
 		return buf;
 	}
 	return NULL;

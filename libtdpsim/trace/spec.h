@@ -22,7 +22,8 @@ enum key_type {
 	KT_HVA,   /* host virtual address -> uint64_t; below 2^52 */
 	KT_ENUM,  /* one word of `words` -> uint32_t (enum_base + index) */
 	KT_FLAGS, /* comma list of `words` -> uint32_t bits (1 << index) */
-	KT_PROT,  /* letters from "rwx" -> uint32_t TDPSIM_PROT_* */
+	KT_PROT,  /* letters from "rwx" -> uint32_t TDPSIM_PROT_*, r among them (x86) */
+	KT_EPT_PROT, /* the same for EPT: r, x or both, w only beside r */
 	KT_STR,   /* text -> const char * (bare word or "quoted") */
 	KT_ONOFF, /* the bare word on|off -> uint32_t 1|0 (dirty-log) */
 	KT_DUR,   /* duration in units of `scale` ns -> uint64_t ns; keys of a group share a field */
@@ -76,6 +77,9 @@ static inline int spec_key_in(const struct key_spec *k, unsigned version)
 {
 	return (k->since ? k->since : 1) <= version;
 }
+
+/* What is wrong with the permissions v of a KT_PROT or KT_EPT_PROT key, or NULL. */
+const char *spec_prot_problem(const struct key_spec *k, uint64_t v);
 
 #define STR_MAX 4095 /* longest string value (mark label, set key or value) */
 

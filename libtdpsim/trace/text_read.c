@@ -226,10 +226,9 @@ static int parse_prot(struct tdpsim_trace *t, const struct key_spec *k,
 					   k->name, (int)tok->vlen, tok->val);
 		*v |= bit;
 	}
-	if (!(*v & TDPSIM_PROT_R))
-		return reader_fail(t, TDPSIM_EPARSE,
-				   "%s='%.*s' must include r: a present x86 page is always readable",
-				   k->name, (int)tok->vlen, tok->val);
+	if (spec_prot_problem(k, *v))
+		return reader_fail(t, TDPSIM_EPARSE, "%s='%.*s' %s", k->name, (int)tok->vlen,
+				   tok->val, spec_prot_problem(k, *v));
 	return 0;
 }
 
@@ -291,6 +290,7 @@ static int parse_value(struct tdpsim_trace *t, struct line *l, const struct key_
 		rc = parse_flags(t, k, tok, &v);
 		break;
 	case KT_PROT:
+	case KT_EPT_PROT:
 		rc = parse_prot(t, k, tok, &v);
 		break;
 	default:

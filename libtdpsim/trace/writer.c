@@ -216,6 +216,7 @@ static void put_value(char **o, const struct cmd_spec *c, unsigned i, const tdps
 			}
 		break;
 	case KT_PROT:
+	case KT_EPT_PROT:
 		for (int b = 0; b < 3; b++)
 			if (v & (1u << b))
 				*(*o)++ = "rwx"[b];
