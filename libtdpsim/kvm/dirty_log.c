@@ -18,6 +18,7 @@
 #include "cpu/vcpu.h"
 #include "kvm/dirty_log.h"
 #include "kvm/mmu.h"
+#include "kvm/shadow_mmu.h"
 
 static bool manual_and_initially_set(const struct kvm *kvm)
 {
@@ -65,6 +66,8 @@ int kvm_mmu_slot_apply_flags(struct kvm *kvm, struct kvm_memory_slot *slot, uint
 		slot->dirty_bitmap = NULL;
 		if (!(slot->flags & TDPSIM_MEM_READONLY))
 			kvm_mmu_recover_huge_pages(kvm, slot);
+		/* whatever the eager_page_split parameter says now: it may have changed */
+		kvm_mmu_free_eager_page_split_caches(kvm);
 		return 0;
 	}
 	if (!slot->dirty_bitmap && (rc = alloc_dirty_bitmap(kvm, slot)) < 0)

@@ -16,3 +16,7 @@ set_tests_properties(unit.kvm_dirty_log_on_splits_and_off_recovers_huge_pages
 add_executable(test_shadow unit/test_shadow.c)
 target_link_libraries(test_shadow PRIVATE tdpsim_static tdpsim_internal PkgConfig::check)
 add_test(NAME unit.shadow_mmu_walk_and_check_rules COMMAND test_shadow)
+# Nested eager page splitting's split caches: top-ups, what a split takes, freed at log off.
+add_executable(test_nested_split unit/test_nested_split.c)
+target_link_libraries(test_nested_split PRIVATE tdpsim_static tdpsim_internal PkgConfig::check)
+add_test(NAME unit.nested_split_caches_fill_drain_and_free_as_kvms COMMAND test_nested_split)
