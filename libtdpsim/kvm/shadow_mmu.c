@@ -993,8 +993,9 @@ bool kvm_rmap_zap_gfn_range(struct kvm *kvm, uint64_t start, uint64_t end)
 	return flush;
 }
 
-/* Clear `bits` on every SPTE of one rmap (spte_write_protect, spte_clear_dirty). */
-static bool rmap_clear_bits(struct kvm *kvm, uint64_t head, uint64_t bits)
+/* Clear `bits` on every SPTE of one rmap (spte_write_protect, spte_clear_dirty), or
+ * `l2_bits` on those of L2's pages (role.guest_mode). */
+static bool rmap_clear_bits(struct kvm *kvm, uint64_t head, uint64_t bits, uint64_t l2_bits)
 {
 	struct rmap_iterator it;
 	bool flush = false;
@@ -1003,10 +1004,11 @@ static bool rmap_clear_bits(struct kvm *kvm, uint64_t head, uint64_t bits)
 	for_each_rmap_spte(kvm, head, &it, h) {
 		struct kvm_mmu_page *sp = handle_sp(kvm, h);
 		unsigned idx = (unsigned)(h & 511);
+		uint64_t clear = sp->role.guest_mode ? l2_bits : bits;
 
-		if (!(sp->spt[idx] & bits))
+		if (!(sp->spt[idx] & clear))
 			continue;
-		mmu_spte_set(kvm, sp, idx, sp->spt[idx] & ~bits);
+		mmu_spte_set(kvm, sp, idx, sp->spt[idx] & ~clear);
 		flush = true;
 	}
 	return flush;
@@ -1021,28 +1023,14 @@ static bool rmap_clear_bits(struct kvm *kvm, uint64_t head, uint64_t bits)
  */
 static bool rmap_clear_dirty_bits(struct kvm *kvm, uint64_t head)
 {
-	struct rmap_iterator it;
-	bool flush = false;
-	uint64_t h;
-
-	for_each_rmap_spte(kvm, head, &it, h) {
-		struct kvm_mmu_page *sp = handle_sp(kvm, h);
-		unsigned idx = (unsigned)(h & 511);
-		uint64_t bits = sp->role.guest_mode ? VMX_EPT_WRITABLE_MASK : kvm->spte->dirty;
-
-		if (!(sp->spt[idx] & bits))
-			continue;
-		mmu_spte_set(kvm, sp, idx, sp->spt[idx] & ~bits);
-		flush = true;
-	}
-	return flush;
+	return rmap_clear_bits(kvm, head, kvm->spte->dirty, VMX_EPT_WRITABLE_MASK);
 }
 
 static bool slot_rmap_write_protect(struct kvm *kvm, uint64_t *head,
 				    const struct kvm_memory_slot *slot)
 {
 	(void)slot; /* pt_protect=false: MMU-writable stays, the fast path restores W */
-	return rmap_clear_bits(kvm, *head, VMX_EPT_WRITABLE_MASK);
+	return rmap_clear_bits(kvm, *head, VMX_EPT_WRITABLE_MASK, VMX_EPT_WRITABLE_MASK);
 }
 
 static bool rmap_clear_dirty(struct kvm *kvm, uint64_t *head, const struct kvm_memory_slot *slot)
@@ -1071,7 +1059,7 @@ void kvm_rmap_clear_pt_masked(struct kvm *kvm, struct kvm_memory_slot *slot, uin
 		uint64_t *head = gfn_to_rmap(slot, gfn + (uint64_t)__builtin_ctzll(mask), PG_LEVEL_4K);
 
 		if (head && wrprot)
-			rmap_clear_bits(kvm, *head, VMX_EPT_WRITABLE_MASK);
+			rmap_clear_bits(kvm, *head, VMX_EPT_WRITABLE_MASK, VMX_EPT_WRITABLE_MASK);
 		else if (head)
 			rmap_clear_dirty_bits(kvm, *head);
 	}
@@ -1088,6 +1076,7 @@ bool kvm_rmap_write_protect_gfn(struct kvm *kvm, struct kvm_memory_slot *slot, u
 
 		if (head)
 			flush |= rmap_clear_bits(kvm, *head,
+						 VMX_EPT_WRITABLE_MASK | kvm->spte->mmu_writable,
 						 VMX_EPT_WRITABLE_MASK | kvm->spte->mmu_writable);
 	}
 	return flush;
