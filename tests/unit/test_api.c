@@ -407,7 +407,7 @@ END_TEST
  * (construct_eptp), the table access is a plain read: bit 0 alone, with bit 7. */
 START_TEST(without_ept_ad_an_l2_table_access_is_a_read_for_ept)
 {
-	char text[sizeof(nested_exits) + 16];
+	char text[2 * sizeof(nested_exits) + 64]; /* room the compiler can prove */
 	const char *first = strstr(nested_exits, "l2-enter vcpu=0 ept=0\n");
 	tdpsim_hooks h = TDPSIM_HOOKS_INIT;
 	struct exits_seen s = { 0 };
