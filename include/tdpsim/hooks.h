@@ -144,14 +144,15 @@ typedef struct tdpsim_walk {
 } tdpsim_walk;
 
 /* Why L2 stopped and L1 runs again (on_nested_exit): the basic exit reason KVM writes to
- * vmcs12 (SDM Appendix C), or the trace's own l2-exit. */
+ * vmcs12 (EXIT_REASON_* of the kernel's uapi/asm/vmx.h), or the trace's own l2-exit. */
 typedef enum tdpsim_nested_exit_reason {
 	TDPSIM_NESTED_EXIT_BY_TRACE = -1,       /* `l2-exit`: an exit the trace does not name */
 	TDPSIM_NESTED_EXIT_EPT_VIOLATION = 48,  /* EPT12 did not allow the access */
 	TDPSIM_NESTED_EXIT_EPT_MISCONFIG = 49   /* an EPT12 entry with reserved bits */
 } tdpsim_nested_exit_reason;
 
-/* Bits of tdpsim_nested_exit.exit_qualification for an EPT violation (SDM Table 28-7). */
+/* Bits of tdpsim_nested_exit.exit_qualification for an EPT violation (the kernel's
+ * asm/vmx.h EPT_VIOLATION_*). */
 #define TDPSIM_EPT_QUAL_READ (1u << 0)        /* the access was a read */
 #define TDPSIM_EPT_QUAL_WRITE (1u << 1)       /* ... a write */
 #define TDPSIM_EPT_QUAL_FETCH (1u << 2)       /* ... an instruction fetch */

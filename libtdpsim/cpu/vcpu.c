@@ -171,8 +171,8 @@ struct walk_ctx {
 /* The walker's read of a page-table entry: can EPT translate it?  Counts references.
  * `write`: with EPT A/D on, the processor treats the access as a write for EPT - EPT01
  * always (KVM enables A/D), EPT02 only if L1 enabled them in EPT12's EPTP (vmx.c
- * construct_eptp) - and an EPT violation of it reports a read and a write (SDM Table
- * 28-7, bits 0 and 1). */
+ * construct_eptp) - and the processor reports its EPT violation as a read and a write,
+ * which vmx.c __vmx_handle_ept_violation turns into PFERR_USER | PFERR_WRITE. */
 static int walker_gpa_access(void *ctx, uint64_t gpa, int write)
 {
 	struct walk_ctx *w = ctx;
@@ -440,8 +440,9 @@ int vcpu_ept_fault(struct machine *m, unsigned vcpu, uint64_t gpa, uint64_t err)
 }
 
 /* What the processor writes to the VMCS of an EPT violation in a walk for a linear
- * address (SDM 28.2.1): the address, valid, and whether the gpa was the data's (`final`)
- * or an entry of the guest's own page walk.  KVM reads them with the exit. */
+ * address: the address, valid, and whether the gpa was the data's (`final`) or an entry
+ * of the guest's own page walk (vmx.h EPT_VIOLATION_GVA_IS_VALID, _GVA_TRANSLATED).  KVM
+ * reads them with the exit (vmx_get_exit_qual; nested_ept_inject_page_fault). */
 static void ept_exit_linear(struct machine *m, unsigned vcpu, uint64_t gva, bool final)
 {
 	struct kvm_vcpu *kv = &m->kvm.vcpus[vcpu];

@@ -304,7 +304,7 @@ static const struct cmd_spec cmds[TDPSIM_CMD__COUNT] = {
 
 /* What is wrong with permissions v of key k, or NULL: an x86 page is readable once present;
  * an EPT entry needs one of R and X, and W only beside R (W alone is a misconfiguration,
- * SDM 29.3.3.1; X alone is execute-only, which the modelled processors support). */
+ * mmu.c __is_bad_mt_xwr; X alone is execute-only, which the modelled processors support). */
 const char *spec_prot_problem(const struct key_spec *k, uint64_t v)
 {
 	if (k->type == KT_PROT && !(v & TDPSIM_PROT_R))

@@ -385,7 +385,7 @@ START_TEST(nested_exit_hook_gives_vmcs12s_exit_reason_qualification_and_addresse
 	ck_assert_uint_eq(st.nested_vmexits, 3);
 	ck_assert_uint_eq(st.nested_ept_violations, 2);
 	/* The read of L2's PT page, which EPT12 does not map: an EPT violation (48) for the
-	 * table's gpa.  SDM Table 28-7: with EPT A/D on (l2-enter's ad=1: EPT02 has them too),
+	 * table's gpa.  The qualification (vmx.h EPT_VIOLATION_*): with EPT A/D on (l2-enter's ad=1: EPT02 has them too),
 	 * an access to a guest paging-structure entry counts as a write, and its violation
 	 * sets bits 0 and 1; bits 5:3 are the AND of the EPT12 entries' R/W/X down to the one
 	 * that stopped the walk - not present, so 0 (KVM's FNAME(walk_addr_generic) ANDs each
