@@ -178,9 +178,9 @@ static int walker_gpa_access(void *ctx, uint64_t gpa, int write)
 	struct walk_ctx *w = ctx;
 	int level = w->level--, leaf;
 	uint64_t spte;
-	const struct kvm_vcpu *kv = &w->m->kvm.vcpus[w->v - w->m->vcpus];
 
-	if (w->v->in_l2 && !(kv->nested.ept_pointer & VMX_EPTP_AD_ENABLE_BIT))
+	if (w->v->in_l2 && !(w->m->kvm.vcpus[w->v - w->m->vcpus].nested.ept_pointer &
+			     VMX_EPTP_AD_ENABLE_BIT))
 		write = 0;
 	w->pt_err = ept_translate(&w->m->kvm.pool, w->v->eptp, gpa,
 				  write ? TDPSIM_OP_WRITE : TDPSIM_OP_READ, &spte, &leaf);

@@ -18,7 +18,6 @@
 #include "cpu/vcpu.h"
 #include "kvm/dirty_log.h"
 #include "kvm/mmu.h"
-#include "kvm/shadow_mmu.h"
 
 static bool manual_and_initially_set(const struct kvm *kvm)
 {

@@ -162,7 +162,6 @@ struct kvm_vcpu {
 		uint16_t vpid12, last_vpid;
 		/* vmcs12's exit fields as the last nested VM exit left them for L1
 		 * (nested_vmx_vmexit, nested_ept_inject_page_fault; on_nested_exit) */
-		int exit_reason;
 		uint64_t exit_qualification;
 		uint64_t guest_physical_address;
 		uint64_t guest_linear_address;

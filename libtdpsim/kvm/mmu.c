@@ -978,6 +978,14 @@ void kvm_mmu_slot_try_split_huge_pages(struct kvm *kvm, const struct kvm_memory_
 				     target_level);
 }
 
+/* kvm_mmu_free_eager_page_split_caches: the VM's split caches, which only the rmap part
+ * (nested MMUs) fills, given back. */
+void kvm_mmu_free_eager_page_split_caches(struct kvm *kvm)
+{
+	kvm->split_desc_cache = 0;
+	kvm->split_page_cache = 0;
+}
+
 /* kvm_mmu_slot_gfn_write_protect: the leaf mapping gfn at min_level or above. */
 bool kvm_mmu_slot_gfn_write_protect(struct kvm *kvm, struct kvm_memory_slot *slot,
 					   uint64_t gfn, int min_level)

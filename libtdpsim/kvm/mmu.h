@@ -59,6 +59,8 @@ void kvm_mmu_slot_try_split_huge_pages(struct kvm *kvm, const struct kvm_memory_
 				       int target_level);
 void kvm_mmu_try_split_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *slot,
 				  uint64_t start, uint64_t end, int target_level);
+/* Logging off gives back what eager splitting kept in its caches. */
+void kvm_mmu_free_eager_page_split_caches(struct kvm *kvm);
 void kvm_arch_mmu_enable_log_dirty_pt_masked(struct kvm *kvm, struct kvm_memory_slot *slot,
 					     uint64_t gfn_offset, uint64_t mask);
 /* Dirty logging off: huge pages back, as the profile's kernel does it

@@ -130,7 +130,6 @@ static void prepare_vmcs12(struct kvm_vcpu *vcpu, int reason, uint64_t exit_qual
 	const tdpsim_hooks *hooks = vcpu->kvm->hooks;
 	bool ept = reason == EXIT_REASON_EPT_VIOLATION || reason == EXIT_REASON_EPT_MISCONFIG;
 
-	vcpu->nested.exit_reason = reason;
 	vcpu->nested.exit_qualification = exit_qualification;
 	if (!ept)
 		vcpu->nested.guest_physical_address = 0;

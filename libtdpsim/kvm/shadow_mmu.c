@@ -1141,12 +1141,6 @@ static bool topup_split_caches(struct kvm *kvm)
 	return true;
 }
 
-void kvm_mmu_free_eager_page_split_caches(struct kvm *kvm)
-{
-	kvm->split_desc_cache = 0;
-	kvm->split_page_cache = 0;
-}
-
 /*
  * shadow_mmu_split_huge_page: the huge leaf's region gets a direct page one level down
  * (shadow_mmu_get_sp_for_split: direct whatever the huge leaf's page is, since the region

@@ -59,8 +59,6 @@ void kvm_rmap_clear_pt_masked(struct kvm *kvm, struct kvm_memory_slot *slot, uin
 bool kvm_rmap_write_protect_gfn(struct kvm *kvm, struct kvm_memory_slot *slot, uint64_t gfn,
 				int min_level);
 bool kvm_rmap_zap_collapsible_sptes(struct kvm *kvm, const struct kvm_memory_slot *slot);
-/* kvm_mmu_free_eager_page_split_caches: logging off gives back what eager splitting kept. */
-void kvm_mmu_free_eager_page_split_caches(struct kvm *kvm);
 /* kvm_shadow_mmu_try_split_huge_pages: eager splitting of nested MMUs' huge leaves in
  * [start, end) down to target_level, through the rmaps (6.0+). */
 void kvm_shadow_mmu_try_split_huge_pages(struct kvm *kvm, const struct kvm_memory_slot *slot,
