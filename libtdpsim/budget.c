@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "core/error.h"
+#include "host/host.h"
 #include "kvm/nx_recovery.h"
 #include "sim_internal.h"
 #include "x86/paging.h"
@@ -42,17 +43,21 @@ static uint64_t timeline_samples(const tdpsim_sim *sim, uint64_t ns)
 	return (end - t->next_ns) / t->cfg.every + 1;
 }
 
+/* A populate's work: a unit per page it maps - per huge page for hugetlb, per 2M where
+ * MADV_HUGEPAGE asks for THPs, per 4K elsewhere. */
 static uint64_t backing_pages(const tdpsim_event *ev)
 {
-	switch (ev->u.backing.kind) {
-	case TDPSIM_BACKING_HUGETLB1G:
-		return ev->u.backing.size >> 30;
-	case TDPSIM_BACKING_HUGETLB2M:
-	case TDPSIM_BACKING_THP:
+	struct host_vma vma;
+
+	if (host_backing_resolve(ev->u.backing.kind, ev->u.backing.share, ev->u.backing.hugetlb,
+				 ev->u.backing.hugetlbsize, ev->u.backing.fs, ev->u.backing.huge,
+				 &vma) != 0)
+		return 1; /* refused when applied */
+	if (vma.type == VMA_HUGETLB)
+		return ev->u.backing.size / level_size(vma.level);
+	if (vma.flags & VMA_HUGEPAGE)
 		return ev->u.backing.size >> 21;
-	default:
-		return ev->u.backing.size >> PAGE_SHIFT;
-	}
+	return ev->u.backing.size >> PAGE_SHIFT;
 }
 
 /* The event's units of work.  The words for the message are made only when it is refused
@@ -68,7 +73,7 @@ static uint64_t event_work(const tdpsim_sim *sim, const tdpsim_event *ev)
 		return 1 + recovery_passes(sim, ev->u.advance.ns) +
 		       timeline_samples(sim, ev->u.advance.ns);
 	case TDPSIM_CMD_BACKING:
-		return ev->u.backing.populate ? backing_pages(ev) : 1;
+		return ev->u.backing.populate || ev->u.backing.prealloc ? backing_pages(ev) : 1;
 	case TDPSIM_CMD_GUEST_MAP:
 		if (ev->u.guest_map.page_level < 1 || ev->u.guest_map.page_level > 3)
 			return 1; /* refused by guest_map */
@@ -92,7 +97,7 @@ static void event_work_text(const tdpsim_sim *sim, const tdpsim_event *ev, uint6
 			 recovery_passes(sim, ev->u.advance.ns), timeline_samples(sim, ev->u.advance.ns));
 		return;
 	case TDPSIM_CMD_BACKING:
-		if (ev->u.backing.populate) {
+		if (ev->u.backing.populate || ev->u.backing.prealloc) {
 			snprintf(what, size, "%" PRIu64 " pages populated", cost);
 			return;
 		}

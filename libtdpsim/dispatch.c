@@ -55,6 +55,20 @@ static void sync_memslot_stats(tdpsim_sim *sim)
 	sim->stats.memslot_pages = sim->machine.kvm.memslots.npages;
 }
 
+/* `backing`: the VMA its kind and QEMU's properties make; prealloc=on is QEMU's populate. */
+static int do_backing(tdpsim_sim *sim, const tdpsim_event *ev)
+{
+	struct host_vma vma;
+	int rc;
+
+	if ((rc = host_backing_resolve(ev->u.backing.kind, ev->u.backing.share,
+				       ev->u.backing.hugetlb, ev->u.backing.hugetlbsize,
+				       ev->u.backing.fs, ev->u.backing.huge, &vma)) != 0)
+		return rc;
+	return host_backing_add(sim->machine.host, ev->u.backing.hva, ev->u.backing.size, &vma,
+				ev->u.backing.populate || ev->u.backing.prealloc);
+}
+
 static int do_memslot(tdpsim_sim *sim, const tdpsim_event *ev)
 {
 	int rc = kvm_set_memory_region(&sim->machine.kvm, ev->u.memslot.slot, ev->u.memslot.flags,
@@ -410,8 +424,7 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 	case TDPSIM_CMD_MEMSLOT:
 		return do_memslot(sim, ev);
 	case TDPSIM_CMD_BACKING:
-		return host_backing_add(sim->machine.host, ev->u.backing.hva, ev->u.backing.size,
-					ev->u.backing.kind, (int)ev->u.backing.populate);
+		return do_backing(sim, ev);
 	case TDPSIM_CMD_GUEST_PT:
 		return do_guest_pt(sim, ev);
 	case TDPSIM_CMD_GUEST_MAP:

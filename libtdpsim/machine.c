@@ -52,6 +52,15 @@ void machine_refresh_config(tdpsim_sim *sim, bool initial)
 	/* enable_pml needs EPT (vmx.c hardware_setup): never under shadow paging. */
 	c->pml = st->s[SET_PML].v != 0 && sim->machine.cpu->pml && sim->machine.kvm.tdp_enabled;
 	c->initially_set = st->s[SET_MANUAL_DIRTY_LOG_PROTECT].v == 2; /* the word "3" */
+	host_mm_set_thp(sim->machine.host, &(struct host_thp_config){
+		.enabled = (int)st->s[SET_THP_ENABLED].v,
+		.defrag = (int)st->s[SET_THP_DEFRAG].v,
+		.use_zero_page = st->s[SET_THP_USE_ZERO_PAGE].v != 0,
+		.shmem_enabled = (int)st->s[SET_THP_SHMEM_ENABLED].v,
+		.fail_ppm = (uint32_t)st->s[SET_HOST_FRAGMENTATION].v,
+		.compact_fail_ppm = (uint32_t)st->s[SET_HOST_COMPACTION_FAIL].v,
+		.seed = st->s[SET_SEED].v,
+	});
 	if (st->s[SET_NR_MMU_PAGES].v != kvm->n_requested_mmu_pages)
 		kvm_vm_set_nr_mmu_pages(kvm, st->s[SET_NR_MMU_PAGES].v);
 	/* set_nx_huge_pages: when the mitigation flips at run time, KVM zaps every mapping of

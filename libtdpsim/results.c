@@ -8,8 +8,22 @@
 #include "kvm/profile.h"
 #include "sim_internal.h"
 
+/* The host's vmstat counters, which the host keeps. */
+static void host_stats_now(const struct host_vmstat *v, tdpsim_stats *out)
+{
+	out->thp_fault_alloc = v->thp_fault_alloc;
+	out->thp_fault_fallback = v->thp_fault_fallback;
+	out->thp_file_alloc = v->thp_file_alloc;
+	out->thp_file_fallback = v->thp_file_fallback;
+	out->thp_file_mapped = v->thp_file_mapped;
+	out->thp_split_pmd = v->thp_split_pmd;
+	out->compact_stall = v->compact_stall;
+	out->compact_fail = v->compact_fail;
+	out->compact_success = v->compact_success;
+}
+
 /*
- * The stats as of now.  Two counters are kept off the per-event path and filled in here:
+ * The stats as of now.  Some counters are kept off the per-event path and filled in here:
  * the host's 4K frames in use (the host keeps that count), and the cycles of KVM's work that
  * no vCPU fault consumed - work done by the VMM's ioctls or a worker thread, which is left
  * in kvm.work (the sum is the same whenever it is taken: kvm_work_cycles is linear).
@@ -20,6 +34,7 @@ void sim_stats_now(const tdpsim_sim *sim, tdpsim_stats *out)
 	if (!sim->started)
 		return;
 	out->host_pages_4k = host_frames_4k(sim->machine.host);
+	host_stats_now(host_mm_vmstat(sim->machine.host), out);
 	out->shadow_mmu_pages = sim->machine.kvm.n_used_mmu_pages;
 	out->cycles_background += kvm_work_cycles(sim->machine.cpu, &sim->machine.kvm.work);
 }

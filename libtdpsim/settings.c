@@ -14,7 +14,8 @@
 /* PROFILE: a kernel profile (kvm/profile.h), held as its kvm_profile_lookup number.
  * CPU: a CPU model (cpu/model.h), held as its cpu_model_resolve number. */
 /* VERSION: auto (0) or a Linux release MAJOR.MINOR (SETTINGS_VERSION). */
-enum kind { WORDS, UINT, BOOL, PROFILE, CPU, VERSION };
+/* FRACTION: a share from 0 to 1 ("0.25" or "25%"), held in millionths. */
+enum kind { WORDS, UINT, BOOL, PROFILE, CPU, VERSION, FRACTION };
 
 struct setting_spec {
 	const char *name;
@@ -37,6 +38,13 @@ static const char *const w_manual[] = { "0", "1", "3", NULL };
 static const char *const w_tdp_mmu[] = { "auto", "0", "1", NULL };
 static const char *const w_multihit[] = { "auto", "none", "count", "machine-check", NULL };
 static const char *const w_multihit_rule[] = { "broad", "strict", NULL };
+
+/* The host's sysfs words, in host/host.h's THP_*, DEFRAG_* and SHMEM_HUGE_* order. */
+static const char *const w_thp_enabled[] = { "always", "madvise", "never", NULL };
+static const char *const w_thp_defrag[] = { "always", "defer", "defer+madvise", "madvise",
+					    "never", NULL };
+static const char *const w_shmem_enabled[] = { "never", "always", "within_size", "advise",
+					       "deny", "force", NULL };
 
 static const struct setting_spec specs[SET__COUNT] = {
 	[SET_MMU] = { "mmu", WORDS, w_mmu, 0, 0, MMU_TDP, 1 },
@@ -73,6 +81,19 @@ static const struct setting_spec specs[SET__COUNT] = {
 	 * the default, is KVM's own (memslot pages / 50, at least 64).  KVM refuses fewer than
 	 * 64 (KVM_MIN_ALLOC_MMU_PAGES). */
 	[SET_NR_MMU_PAGES] = { "nr_mmu_pages", UINT, NULL, 64, UINT32_MAX, 0, 0 },
+	/* /sys/kernel/mm/transparent_hugepage/{enabled,defrag,use_zero_page,shmem_enabled}:
+	 * Linux's defaults with CONFIG_TRANSPARENT_HUGEPAGE_MADVISE (these machines' kernel);
+	 * they may be written at any time, as the files can. */
+	[SET_THP_ENABLED] = { "thp_enabled", WORDS, w_thp_enabled, 0, 0, 1, 0 },
+	[SET_THP_DEFRAG] = { "thp_defrag", WORDS, w_thp_defrag, 0, 0, 3, 0 },
+	[SET_THP_USE_ZERO_PAGE] = { "thp_use_zero_page", BOOL, NULL, 0, 1, 1, 0 },
+	[SET_THP_SHMEM_ENABLED] = { "thp_shmem_enabled", WORDS, w_shmem_enabled, 0, 0, 0, 0 },
+	/* The host's fragmentation: the share of 2M allocations that find no free 2M block
+	 * without compaction, and of direct compactions that cannot make one (host/thp.c),
+	 * drawn from `seed`. */
+	[SET_HOST_FRAGMENTATION] = { "host_fragmentation", FRACTION, NULL, 0, 1000000, 0, 0 },
+	[SET_HOST_COMPACTION_FAIL] = { "host_compaction_fail", FRACTION, NULL, 0, 1000000, 0,
+				       0 },
 };
 
 void settings_init(struct settings *st)
@@ -221,6 +242,32 @@ static int parse_version(const struct setting_spec *s, const char *value, uint64
 	return 0;
 }
 
+/* "0.25", "1", "25%": a share from 0 to 1 in millionths (at most 6 decimals, 4 with %). */
+static int parse_fraction(const struct setting_spec *s, const char *value, uint64_t *out)
+{
+	uint64_t whole = 0, frac = 0, scale = 1000000;
+	const char *p = value;
+	int digits = 0;
+
+	while (*p >= '0' && *p <= '9' && digits < 8)
+		whole = whole * 10 + (uint64_t)(*p++ - '0'), digits++;
+	if (*p == '.' && digits)
+		for (p++; *p >= '0' && *p <= '9' && scale > 1; p++) {
+			scale /= 10;
+			frac += (uint64_t)(*p - '0') * scale;
+		}
+	if (digits && *p == '%' && p[1] == '\0' && (whole * 1000000 + frac) % 100 == 0)
+		*out = (whole * 1000000 + frac) / 100;
+	else if (digits && *p == '\0')
+		*out = whole * 1000000 + frac;
+	else
+		*out = UINT64_MAX;
+	if (*out > 1000000)
+		return err_set(TDPSIM_EINPUT, "%s='%s' is not a share from 0 to 1 (e.g. 0.25 or "
+			       "25%%, to a millionth)", s->name, value);
+	return 0;
+}
+
 int settings_parse(int id, const char *value, uint64_t *out)
 {
 	const struct setting_spec *s = &specs[id];
@@ -249,6 +296,8 @@ int settings_parse(int id, const char *value, uint64_t *out)
 		return parse_model(s, value, out, &cpu_kind);
 	case VERSION:
 		return parse_version(s, value, out);
+	case FRACTION:
+		return parse_fraction(s, value, out);
 	case UINT:
 		if (num_parse_u64(value, strlen(value), 0, out) != NUM_OK || *out < s->min ||
 		    *out > s->max)
@@ -282,6 +331,18 @@ const char *settings_text(const struct settings *st, int id, char *buf, size_t n
 		snprintf(buf, n, "%" PRIu64 ".%" PRIu64, st->s[id].v >> 16, st->s[id].v & 0xffff);
 		return buf;
 	}
+	if (s->kind == FRACTION) { /* the shortest decimal: 0, 1, 0.25, 0.000001 */
+		size_t len;
+
+		snprintf(buf, n, "%" PRIu64 ".%06" PRIu64, st->s[id].v / 1000000,
+			 st->s[id].v % 1000000);
+		len = strlen(buf);
+		while (len && buf[len - 1] == '0')
+			buf[--len] = '\0';
+		if (len && buf[len - 1] == '.')
+			buf[--len] = '\0';
+		return buf;
+	}
 	snprintf(buf, n, "%" PRIu64, st->s[id].v);
 	return buf;
 }
@@ -311,7 +372,7 @@ const char *settings_resolved(const struct settings *st, int id, char *buf, size
 
 const char *settings_names(void)
 {
-	static char names[512];
+	static char names[1024];
 
 	if (!names[0])
 		for (int i = 0; i < SET__COUNT; i++) {

@@ -66,6 +66,11 @@ static const struct {
 	STAT(nested_vmexits),
 	STAT(nested_ept_violations),
 	STAT(invept),
+	/* 0.5 */
+	STAT(thp_fault_alloc), STAT(thp_fault_fallback),
+	STAT(thp_file_alloc), STAT(thp_file_fallback), STAT(thp_file_mapped),
+	STAT(thp_split_pmd),
+	STAT(compact_stall), STAT(compact_fail), STAT(compact_success),
 };
 
 /* The counters of 0.1: those before the first one added since. */

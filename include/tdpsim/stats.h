@@ -86,6 +86,16 @@ typedef struct tdpsim_stats {
 	uint64_t nested_vmexits;        /* exits from L2 reflected to L1 (of them ...) */
 	uint64_t nested_ept_violations; /* ... EPT12 walks that failed: EPT violations for L1 */
 	uint64_t invept;                /* L1's INVEPTs KVM handled */
+	/* ---- added in 0.5: the host's THP, by their /proc/vmstat names ---- */
+	uint64_t thp_fault_alloc;    /* anonymous THPs allocated at a fault */
+	uint64_t thp_fault_fallback; /* ... whose 2M allocation failed: 4K instead */
+	uint64_t thp_file_alloc;     /* shmem huge pages allocated */
+	uint64_t thp_file_fallback;  /* ... that failed */
+	uint64_t thp_file_mapped;    /* shmem huge pages mapped by a PMD */
+	uint64_t thp_split_pmd;      /* PMD leaves split into PTEs */
+	uint64_t compact_stall;      /* direct compactions for a THP */
+	uint64_t compact_fail;       /* ... that made no 2M block */
+	uint64_t compact_success;    /* ... that made one */
 } tdpsim_stats;
 
 /* The counters KVM keeps per vCPU (kvm_vcpu_stat), for one vCPU. */

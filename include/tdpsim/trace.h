@@ -95,8 +95,35 @@ typedef enum tdpsim_backing_kind {
 	TDPSIM_BACKING_4K = 0,
 	TDPSIM_BACKING_THP = 1,
 	TDPSIM_BACKING_HUGETLB2M = 2,
-	TDPSIM_BACKING_HUGETLB1G = 3
+	TDPSIM_BACKING_HUGETLB1G = 3,
+	/* format version 4 */
+	TDPSIM_BACKING_ANON = 4,        /* private anonymous memory, no madvise: enabled=always */
+	TDPSIM_BACKING_SHMEM = 5,       /* shared memory (memfd, MAP_SHARED|MAP_ANONYMOUS) */
+	TDPSIM_BACKING_QEMU_RAM = 6,    /* QEMU's memory-backend-ram */
+	TDPSIM_BACKING_QEMU_MEMFD = 7,  /* QEMU's memory-backend-memfd */
+	TDPSIM_BACKING_QEMU_FILE = 8    /* QEMU's memory-backend-file */
 } tdpsim_backing_kind;
+
+/* backing's QEMU properties (format version 4); 0 is always "not given". */
+typedef enum tdpsim_backing_share {
+	TDPSIM_SHARE_DEFAULT = 0, /* the backend's own default: on for memfd, else off */
+	TDPSIM_SHARE_OFF = 1,
+	TDPSIM_SHARE_ON = 2
+} tdpsim_backing_share;
+
+/* memory-backend-file: the filesystem mem-path is on. */
+typedef enum tdpsim_backing_fs {
+	TDPSIM_FS_HUGETLBFS = 0,
+	TDPSIM_FS_TMPFS = 1
+} tdpsim_backing_fs;
+
+/* A tmpfs mount's huge= option (Documentation/admin-guide/mm/transhuge.rst). */
+typedef enum tdpsim_tmpfs_huge {
+	TDPSIM_TMPFS_HUGE_NEVER = 0,
+	TDPSIM_TMPFS_HUGE_ALWAYS = 1,
+	TDPSIM_TMPFS_HUGE_WITHIN_SIZE = 2,
+	TDPSIM_TMPFS_HUGE_ADVISE = 3
+} tdpsim_tmpfs_huge;
 
 typedef enum tdpsim_advice {
 	TDPSIM_ADVICE_DONTNEED = 0,
@@ -121,7 +148,14 @@ typedef struct tdpsim_event {
 	union {
 		struct { const char *key; const char *value; } set;
 		struct { uint32_t slot; uint32_t flags; uint64_t gpa, size, hva; } memslot;
-		struct { uint64_t hva, size; uint32_t kind, populate; } backing;
+		/* kind: TDPSIM_BACKING_*; version 4 adds QEMU's properties: share
+		 * (TDPSIM_SHARE_*), hugetlb (0/1), hugetlbsize (0: 2M, 1: 1G), fs
+		 * (TDPSIM_FS_*), huge (TDPSIM_TMPFS_HUGE_*) and prealloc (0/1, as populate) */
+		struct {
+			uint64_t hva, size;
+			uint32_t kind, populate;
+			uint32_t share, hugetlb, hugetlbsize, fs, huge, prealloc;
+		} backing;
 		struct { uint64_t gpa, size; uint32_t l2; } guest_pt; /* l2: version 2 */
 		struct {
 			uint64_t gva, gpa, size;

@@ -34,6 +34,10 @@ int host_mm_new(struct host_mm **out, struct mem_meter *mem)
 	}
 	mm->pgd = host_pt_table(&mm->pool, pgd_pfn);
 	mm->behaviour.huge_zero_wp_allocates_thp = 1;
+	/* Linux's defaults (CONFIG_TRANSPARENT_HUGEPAGE_MADVISE, as on these machines) */
+	mm->thp = (struct host_thp_config){ .enabled = THP_MADVISE, .defrag = DEFRAG_MADVISE,
+					    .use_zero_page = 1,
+					    .shmem_enabled = SHMEM_HUGE_NEVER };
 	*out = mm;
 	return 0;
 }
@@ -99,24 +103,25 @@ static const struct host_backing *backing_find(struct host_mm *mm, uint64_t hva)
 	return b;
 }
 
-static int backing_check(uint64_t hva, uint64_t size, uint32_t kind)
+static int backing_check(uint64_t hva, uint64_t size, const struct host_vma *vma)
 {
-	uint64_t align;
+	struct host_backing nb = { hva, size, *vma };
+	uint64_t align = backing_align(&nb);
 
-	if (kind > TDPSIM_BACKING_HUGETLB1G)
-		return err_set(TDPSIM_EINPUT, "backing hva=0x%" PRIx64 ": unknown kind %u", hva,
-			       kind);
 	if (size == 0)
 		return err_set(TDPSIM_EINPUT, "backing hva=0x%" PRIx64 ": size is 0", hva);
 	if (size > HOST_HVA_LIMIT || hva > HOST_HVA_LIMIT - size)
 		return err_set(TDPSIM_EINPUT, "backing [0x%" PRIx64 ", 0x%" PRIx64 ") ends above "
 			       "0x%llx, the top of the host's user address space", hva, hva + size,
 			       (unsigned long long)HOST_HVA_LIMIT);
-	align = kind_align(kind);
 	if ((hva | size) & (align - 1))
 		return err_set(TDPSIM_EINPUT, "backing [0x%" PRIx64 ", 0x%" PRIx64 ") kind=%s: "
 			       "hva and size must be multiples of 0x%" PRIx64, hva, hva + size,
-			       kind_name(kind), align);
+			       backing_name(&nb), align);
+	if (vma->type == VMA_SHMEM && (hva & (SZ_2M - 1)))
+		return err_set(TDPSIM_EINPUT, "backing [0x%" PRIx64 ", 0x%" PRIx64 ") kind=%s: "
+			       "shared memory starts 2M-aligned (shmem_get_unmapped_area aligns "
+			       "it, so that a PMD can map it)", hva, hva + size, backing_name(&nb));
 	return 0;
 }
 
@@ -124,7 +129,7 @@ static int backing_overlap_error(const struct host_backing *a, const struct host
 {
 	return err_set(TDPSIM_EINPUT, "backing [0x%" PRIx64 ", 0x%" PRIx64 ") kind=%s overlaps "
 		       "backing [0x%" PRIx64 ", 0x%" PRIx64 ") kind=%s", a->hva, backing_end(a),
-		       kind_name(a->kind), b->hva, backing_end(b), kind_name(b->kind));
+		       backing_name(a), b->hva, backing_end(b), backing_name(b));
 }
 
 static int backing_insert(struct host_mm *mm, size_t pos, const struct host_backing *nb)
@@ -148,27 +153,13 @@ static int backing_insert(struct host_mm *mm, size_t pos, const struct host_back
 
 /* ---- faultin ---- */
 
-/* THP maps a 2M page only where the whole 2M-aligned range is inside the one backing. */
-static int thp_eligible(const struct host_backing *b, uint64_t hva)
+/* The level a new mapping of hva gets by the VMA's rules, before looking at the tables or
+ * allocating: a hugetlb VMA's page; a PMD where THP allows one; else 4K. */
+static int backing_level(const struct host_mm *mm, const struct host_backing *b, uint64_t hva)
 {
-	uint64_t start = hva & ~(SZ_2M - 1);
-
-	return start >= b->hva && start + SZ_2M <= backing_end(b);
-}
-
-/* The level a new mapping of hva gets, before looking at the tables. */
-static int backing_level(const struct host_backing *b, uint64_t hva)
-{
-	switch (b->kind) {
-	case TDPSIM_BACKING_HUGETLB1G:
-		return PG_LEVEL_1G;
-	case TDPSIM_BACKING_HUGETLB2M:
-		return PG_LEVEL_2M;
-	case TDPSIM_BACKING_THP:
-		return thp_eligible(b, hva) ? PG_LEVEL_2M : PG_LEVEL_4K;
-	default:
-		return PG_LEVEL_4K;
-	}
+	if (backing_is_hugetlb(b))
+		return b->vma.level;
+	return thp_pmd_allowed(mm, b, hva) ? PG_LEVEL_2M : PG_LEVEL_4K;
 }
 
 static void fill_page(uint64_t pte, int level, uint64_t hva, struct host_page *out)
@@ -182,65 +173,88 @@ static void fill_page(uint64_t pte, int level, uint64_t hva, struct host_page *o
 }
 
 /*
+ * The frame a hole gets: anonymous memory read before it is written gets a zero page, read-
+ * only - the huge zero page for a THP range unless use_zero_page is off (do_huge_pmd_
+ * anonymous_page); hugetlb and shmem allocate.  A THP whose 2M allocation fails falls back
+ * to a 4K page (*level becomes 4K).  Returns the PTE's writability, or a negative code.
+ */
+static int hole_frame(struct host_mm *mm, const struct host_backing *b, int write, int *level,
+		      uint64_t *pfn)
+{
+	int anon = b->vma.type == VMA_ANON, rc;
+
+	if (anon && !write && (*level == PG_LEVEL_4K || mm->thp.use_zero_page)) {
+		*pfn = *level == PG_LEVEL_2M ? HOST_HUGE_ZERO_PFN : HOST_ZERO_PFN;
+		return 0;
+	}
+	if (*level == PG_LEVEL_2M && !backing_is_hugetlb(b)) {
+		rc = thp_alloc(mm, b, pfn);
+		if (rc <= 0)
+			return rc < 0 ? rc : 1;
+		*level = PG_LEVEL_4K;
+		if (anon && !write) {
+			*pfn = HOST_ZERO_PFN;
+			return 0;
+		}
+	}
+	rc = host_frames_get(&mm->frames, *level, pfn);
+	return rc < 0 ? rc : 1;
+}
+
+/*
  * Map hva where the walk found a hole.  The level is the backing's, but never above the
- * hole: a PTE table already under an eligible PMD (a split THP) keeps taking 4K pages, as
- * the kernel only tries a huge page where the PMD is none.  Anonymous memory read before
- * it is written gets a zero page, read-only; hugetlb has no zero page.
+ * hole: a PTE table already under an eligible PMD (a split THP, a fallback) keeps taking 4K
+ * pages, as the kernel only tries a huge page where the PMD is none.
  */
 static int map_hole(struct host_mm *mm, const struct host_backing *b, uint64_t hva, int write,
 		    struct host_walk *w)
 {
-	int level = backing_level(b, hva);
-	int anon = b->kind == TDPSIM_BACKING_4K || b->kind == TDPSIM_BACKING_THP;
+	int level = backing_level(mm, b, hva);
 	uint64_t pfn;
-	int rc;
+	int writable, rc;
 
 	if (level > w->level)
 		level = w->level;
-	/* Tables first: if the frame then fails, an empty table is all that is left. */
-	if ((rc = host_pt_fill_hole(&mm->pool, w, hva, level)) != 0)
+	/* Decide the frame first: a THP that falls back needs a PTE table, not a PMD leaf. */
+	if ((writable = hole_frame(mm, b, write, &level, &pfn)) < 0)
+		return writable;
+	/* If the tables then fail, the frame goes back: an empty table is all that is left. */
+	if ((rc = host_pt_fill_hole(&mm->pool, w, hva, level)) != 0) {
+		if (!host_pfn_is_zero_page(pfn))
+			host_frames_put(&mm->frames, level, pfn);
 		return rc;
-	if (anon && !write)
-		pfn = level == PG_LEVEL_2M ? HOST_HUGE_ZERO_PFN : HOST_ZERO_PFN;
-	else if ((rc = host_frames_get(&mm->frames, level, &pfn)) != 0)
-		return rc;
-	*w->ptep = host_mk_leaf_pte(pfn, level, !(anon && !write));
+	}
+	*w->ptep = host_mk_leaf_pte(pfn, level, writable);
 	return 0;
 }
 
 /*
- * A write to a read-only (zero page) leaf: copy on write.  The new frame has the old leaf's
- * size - a huge zero page becomes a 2M THP (6.13+: do_huge_zero_wp_pmd), the 4K zero page
- * a 4K frame (wp_page_copy) - and KVM hears of the whole old mapping's range first, so it
- * drops what it mapped of the zero page.  A huge zero page still mapped after `nohugepage`
- * made its range 4k memory becomes a THP all the same: the kernel's write fault on a huge
- * zero PMD does not look at VM_NOHUGEPAGE (seen on 6.18).
+ * A write to a read-only (zero page) leaf: copy on write into `pfn`, a frame of the old
+ * leaf's size - a huge zero page becomes a 2M THP (6.13+: do_huge_zero_wp_pmd), the 4K zero
+ * page a 4K frame (wp_page_copy) - and KVM hears of the whole old mapping's range first, so
+ * it drops what it mapped of the zero page.
  */
-static int break_cow(struct host_mm *mm, uint64_t hva, struct host_walk *w)
+static void break_cow(struct host_mm *mm, uint64_t hva, struct host_walk *w, uint64_t pfn)
 {
 	uint64_t size = level_size(w->level);
 	uint64_t start = hva & ~(size - 1);
-	uint64_t pfn;
-	int rc;
 
-	/* Allocate before the notifier runs, so nothing can fail between start and end. */
-	if ((rc = host_frames_get(&mm->frames, w->level, &pfn)) != 0)
-		return rc;
 	notify_start(mm, start, start + size);
 	*w->ptep = host_mk_leaf_pte(pfn, w->level, 1);
 	notify_end(mm, start, start + size);
-	return 0;
 }
 
 /*
- * Before 6.13, do_huge_pmd_wp_page on the huge zero PMD falls back: __split_huge_pmd turns
- * it into 512 read-only PTEs of the 4K zero page (a notifier round over the 2M), and the
- * retried fault is a 4K write fault on a zero PTE, which wp_page_copy breaks with one new
- * 4K frame (a round over the 4K).  The other 511 PTEs keep the zero page; the PTE table
- * stays, so later faults in the 2M see 4K host mappings.
+ * Before 6.13, and from 6.13 when the THP cannot be allocated, do_huge_pmd_wp_page on the
+ * huge zero PMD falls back: __split_huge_pmd turns it into 512 read-only PTEs of the 4K
+ * zero page (a notifier round over the 2M), and the retried fault is a 4K write fault on a
+ * zero PTE, which wp_page_copy breaks with one new 4K frame (a round over the 4K).  The
+ * other 511 PTEs keep the zero page; the PTE table stays, so later faults in the 2M see 4K
+ * host mappings.
  */
 static int split_huge_zero(struct host_mm *mm, uint64_t hva, struct host_walk *w)
 {
+	uint64_t pfn;
 	int rc;
 
 	if ((rc = host_split_pmd(mm, w->ptep, hva & ~(SZ_2M - 1))) != 0)
@@ -248,15 +262,34 @@ static int split_huge_zero(struct host_mm *mm, uint64_t hva, struct host_walk *w
 	if (!host_pt_walk(&mm->pool, mm->pgd, hva, w))
 		return err_set(TDPSIM_EINTERNAL, "host: split of the huge zero page at 0x%" PRIx64
 			       " left no PTE", hva);
-	return break_cow(mm, hva, w);
+	if ((rc = host_frames_get(&mm->frames, PG_LEVEL_4K, &pfn)) != 0)
+		return rc;
+	break_cow(mm, hva, w, pfn);
+	return 0;
 }
 
-static int write_fault_readonly(struct host_mm *mm, uint64_t hva, struct host_walk *w)
+/*
+ * The new frame is allocated before the notifier runs, so nothing can fail between start
+ * and end.  A huge zero page still mapped after `nohugepage` made its range 4k memory
+ * becomes a THP all the same: the kernel's write fault on a huge zero PMD does not look at
+ * VM_NOHUGEPAGE (seen on 6.18).
+ */
+static int write_fault_readonly(struct host_mm *mm, const struct host_backing *b, uint64_t hva,
+				struct host_walk *w)
 {
-	if (w->level == PG_LEVEL_2M && host_pte_pfn(*w->ptep) == HOST_HUGE_ZERO_PFN &&
-	    !mm->behaviour.huge_zero_wp_allocates_thp)
-		return split_huge_zero(mm, hva, w);
-	return break_cow(mm, hva, w);
+	uint64_t pfn;
+	int rc;
+
+	if (w->level == PG_LEVEL_2M && host_pte_pfn(*w->ptep) == HOST_HUGE_ZERO_PFN) {
+		if (!mm->behaviour.huge_zero_wp_allocates_thp)
+			return split_huge_zero(mm, hva, w);
+		if ((rc = thp_alloc(mm, b, &pfn)) != 0)
+			return rc < 0 ? rc : split_huge_zero(mm, hva, w);
+	} else if ((rc = host_frames_get(&mm->frames, w->level, &pfn)) != 0) {
+		return rc;
+	}
+	break_cow(mm, hva, w, pfn);
+	return 0;
 }
 
 int host_faultin(struct host_mm *mm, uint64_t hva, int write, struct host_page *out)
@@ -271,7 +304,7 @@ int host_faultin(struct host_mm *mm, uint64_t hva, int write, struct host_page *
 	if (!host_pt_walk(&mm->pool, mm->pgd, hva, &w))
 		rc = map_hole(mm, b, hva, write, &w);
 	else if (write && !host_pte_writable(*w.ptep))
-		rc = write_fault_readonly(mm, hva, &w);
+		rc = write_fault_readonly(mm, b, hva, &w);
 	if (rc)
 		return rc;
 	mm->leaf_hva = hva & ~(level_size(w.level) - 1);
@@ -363,7 +396,8 @@ static int populate_4k(struct host_mm *mm, uint64_t start, uint64_t end)
 	return 0;
 }
 
-/* THP: 2M pages over the 2M-aligned middle, 4K pages for a head or tail that is not. */
+/* The 2M-aligned middle of a backing, where THP could map 2M pages; a head or tail that is
+ * not whole 2M takes 4K pages. */
 static void thp_split_range(const struct host_backing *b, uint64_t *huge_start,
 			    uint64_t *huge_end)
 {
@@ -376,25 +410,43 @@ static void thp_split_range(const struct host_backing *b, uint64_t *huge_start,
 	*huge_end = e;
 }
 
-static int populate(struct host_mm *mm, const struct host_backing *b)
+/* Anonymous or shared memory, 2M at a time: a PMD leaf of a new 2M frame where a write
+ * fault would map one and its allocation succeeds, else 4K frames. */
+static int populate_thp(struct host_mm *mm, const struct host_backing *b)
 {
-	uint64_t hs, he;
+	uint64_t hs, he, hva, pfn;
 	int rc;
 
-	switch (b->kind) {
-	case TDPSIM_BACKING_HUGETLB1G:
-		return populate_huge(mm, b->hva, backing_end(b), PG_LEVEL_1G);
-	case TDPSIM_BACKING_HUGETLB2M:
-		return populate_huge(mm, b->hva, backing_end(b), PG_LEVEL_2M);
-	case TDPSIM_BACKING_THP:
-		thp_split_range(b, &hs, &he);
-		if ((rc = populate_4k(mm, b->hva, hs)) != 0 ||
-		    (rc = populate_huge(mm, hs, he, PG_LEVEL_2M)) != 0)
+	thp_split_range(b, &hs, &he);
+	if ((rc = populate_4k(mm, b->hva, hs)) != 0)
+		return rc;
+	for (hva = hs; hva < he; hva += SZ_2M) {
+		struct host_walk w;
+
+		if (!thp_pmd_allowed(mm, b, hva) || (rc = thp_alloc(mm, b, &pfn)) == 1) {
+			if ((rc = populate_4k(mm, hva, hva + SZ_2M)) != 0)
+				return rc;
+			continue;
+		}
+		if (rc < 0)
 			return rc;
-		return populate_4k(mm, he, backing_end(b));
-	default:
-		return populate_4k(mm, b->hva, backing_end(b));
+		if (host_pt_walk(&mm->pool, mm->pgd, hva, &w) ||
+		    (rc = host_pt_fill_hole(&mm->pool, &w, hva, PG_LEVEL_2M)) != 0) {
+			host_frames_put(&mm->frames, PG_LEVEL_2M, pfn);
+			if (rc)
+				return rc;
+			continue; /* cannot happen in a new backing: nothing maps it yet */
+		}
+		*w.ptep = host_mk_leaf_pte(pfn, PG_LEVEL_2M, 1);
 	}
+	return populate_4k(mm, he, backing_end(b));
+}
+
+static int populate(struct host_mm *mm, const struct host_backing *b)
+{
+	if (backing_is_hugetlb(b))
+		return populate_huge(mm, b->hva, backing_end(b), b->vma.level);
+	return populate_thp(mm, b);
 }
 
 /*
@@ -416,26 +468,28 @@ static int populate_memory_check(const struct host_mm *mm, const struct host_bac
 				 what);
 }
 
-/* Refuse a populate the simulated host memory cannot hold before anything changes. */
+/*
+ * Refuse a populate the simulated host memory cannot hold before anything changes.  THP
+ * counts 2M pages over the middle where its rules allow them - and, when 2M allocations can
+ * fail, 4K pages over all of it as well, the most a fallback can take.
+ */
 static int populate_check(const struct host_mm *mm, const struct host_backing *b)
 {
 	uint64_t need[3] = { 0, 0, 0 }, hs, he;
 	int level;
 
-	switch (b->kind) {
-	case TDPSIM_BACKING_HUGETLB1G:
-		need[2] = b->size / level_size(PG_LEVEL_1G);
-		break;
-	case TDPSIM_BACKING_HUGETLB2M:
-		need[1] = b->size / SZ_2M;
-		break;
-	case TDPSIM_BACKING_THP:
+	if (backing_is_hugetlb(b)) {
+		need[b->vma.level - 1] = b->size / level_size(b->vma.level);
+	} else {
 		thp_split_range(b, &hs, &he);
-		need[1] = (he - hs) / SZ_2M;
-		need[0] = (b->size - (he - hs)) / PAGE_SIZE;
-		break;
-	default:
-		need[0] = b->size / PAGE_SIZE;
+		if (hs < he && thp_pmd_allowed(mm, b, hs)) {
+			need[1] = (he - hs) / SZ_2M;
+			need[0] = (b->size - (he - hs)) / PAGE_SIZE;
+		} else {
+			need[0] = b->size / PAGE_SIZE;
+		}
+		if (need[1] && mm->thp.fail_ppm)
+			need[0] = b->size / PAGE_SIZE;
 	}
 	for (level = PG_LEVEL_4K; level <= PG_LEVEL_1G; level++) {
 		if (need[level - 1] > host_frames_left(&mm->frames, level))
@@ -446,14 +500,14 @@ static int populate_check(const struct host_mm *mm, const struct host_backing *b
 	return populate_memory_check(mm, b, need);
 }
 
-int host_backing_add(struct host_mm *mm, uint64_t hva, uint64_t size, uint32_t kind,
-		     int populate_now)
+int host_backing_add(struct host_mm *mm, uint64_t hva, uint64_t size,
+		     const struct host_vma *vma, int populate_now)
 {
-	struct host_backing nb = { hva, size, kind };
+	struct host_backing nb = { hva, size, *vma };
 	size_t pos;
 	int rc;
 
-	if ((rc = backing_check(hva, size, kind)) != 0)
+	if ((rc = backing_check(hva, size, vma)) != 0)
 		return rc;
 	pos = backing_upper_bound(mm, hva);
 	if (pos > 0 && backing_end(&mm->backings[pos - 1]) > hva)

@@ -49,13 +49,80 @@ struct host_behaviour {
 void host_mm_set_behaviour(struct host_mm *mm, const struct host_behaviour *b);
 
 /*
- * `backing hva= size= kind= populate=`: [hva, hva+size) is now backed as `kind`.  Ranges of
- * different backings must not overlap (an error, EINPUT, naming both).  With `populate`, the
- * whole range is touched for write at once (THP gets 2M pages where a 2M-aligned 2M range
- * lies wholly inside the backing; hugetlb gets its huge pages; 4K gets 4K pages).
+ * A VMA as far as THP and KVM can tell them apart (host/vma.c).  type: private anonymous
+ * memory, shared memory (shmem: memfd, MAP_SHARED|MAP_ANONYMOUS, a tmpfs file) or hugetlbfs;
+ * flags: VM_HUGEPAGE / VM_NOHUGEPAGE (MADV_[NO]HUGEPAGE); level: a hugetlb page's;
+ * mnt_huge: shmem's mount's huge= option - SHMEM_HUGE_* for a tmpfs file, or
+ * SHMEM_MNT_INTERNAL for the kernel's internal mount (memfd, shared anonymous), whose
+ * huge= is the sysfs shmem_enabled (mm/shmem.c shmem_enabled_store sets both).
  */
-int host_backing_add(struct host_mm *mm, uint64_t hva, uint64_t size, uint32_t kind,
-		     int populate);
+enum { VMA_ANON, VMA_SHMEM, VMA_HUGETLB };
+#define VMA_HUGEPAGE 1u
+#define VMA_NOHUGEPAGE 2u
+enum { SHMEM_HUGE_NEVER, SHMEM_HUGE_ALWAYS, SHMEM_HUGE_WITHIN_SIZE, SHMEM_HUGE_ADVISE,
+       SHMEM_HUGE_DENY, SHMEM_HUGE_FORCE };
+#define SHMEM_MNT_INTERNAL 0xffu
+
+struct host_vma {
+	uint8_t type, flags, level, mnt_huge;
+};
+
+/*
+ * What `backing kind=... [QEMU's properties]` maps: the plain kinds (4k: anonymous with
+ * VM_NOHUGEPAGE; thp: with VM_HUGEPAGE; anon: with neither; shmem: shared memory on the
+ * internal mount; hugetlb2m, hugetlb1g) and QEMU's memory backends as QEMU creates them.
+ * 0 with *out, or EINPUT naming what is not modelled.
+ */
+int host_backing_resolve(uint32_t kind, uint32_t share, uint32_t hugetlb,
+			 uint32_t hugetlbsize, uint32_t fs, uint32_t huge,
+			 struct host_vma *out);
+
+/* The VMA's name in messages: "4k", "thp", "anon", "shmem", "shmem+hugepage", ... */
+const char *host_vma_name(const struct host_vma *vma);
+
+/*
+ * The host's THP knobs (Documentation/admin-guide/mm/transhuge.rst), settings of their own:
+ *   enabled        transparent_hugepage/enabled: THP_ALWAYS, THP_MADVISE, THP_NEVER
+ *   defrag         transparent_hugepage/defrag: DEFRAG_* - which faults compact directly
+ *   use_zero_page  transparent_hugepage/use_zero_page: a read maps the huge zero page
+ *   shmem_enabled  transparent_hugepage/shmem_enabled: SHMEM_HUGE_*
+ *   fail_ppm       fragmentation: per million 2M allocations, those that find no free 2M
+ *                  block without compaction (drawn from `seed`, one draw per allocation)
+ *   compact_fail_ppm  per million direct compactions, those that cannot make one either
+ *   seed           the draws' stream
+ */
+enum { THP_ALWAYS, THP_MADVISE, THP_NEVER };
+enum { DEFRAG_ALWAYS, DEFRAG_DEFER, DEFRAG_DEFER_MADVISE, DEFRAG_MADVISE, DEFRAG_NEVER };
+
+struct host_thp_config {
+	int enabled, defrag, use_zero_page, shmem_enabled;
+	uint32_t fail_ppm, compact_fail_ppm;
+	uint64_t seed;
+};
+
+void host_mm_set_thp(struct host_mm *mm, const struct host_thp_config *cfg);
+
+/* The host's /proc/vmstat counters the THP paths move, by their names there. */
+struct host_vmstat {
+	uint64_t thp_fault_alloc, thp_fault_fallback;  /* anonymous THP at a fault */
+	uint64_t thp_file_alloc, thp_file_fallback;    /* shmem huge folios */
+	uint64_t thp_file_mapped;                      /* ... mapped by a PMD */
+	uint64_t thp_split_pmd;                        /* PMD leaves split (__split_huge_pmd) */
+	uint64_t compact_stall, compact_fail, compact_success; /* direct compaction */
+};
+
+const struct host_vmstat *host_mm_vmstat(const struct host_mm *mm);
+
+/*
+ * `backing hva= size= kind= populate=`: [hva, hva+size) is now backed as `vma`.  Ranges of
+ * different backings must not overlap (an error, EINPUT, naming both).  With `populate`, the
+ * whole range is touched for write at once, in hva order (a 2M page where a fault would map
+ * one and its allocation succeeds; hugetlb gets its huge pages; else 4K pages).  Shared
+ * memory starts 2M-aligned: shmem_get_unmapped_area aligns it so that file offsets and
+ * addresses agree mod 2M, which a PMD mapping needs.
+ */
+int host_backing_add(struct host_mm *mm, uint64_t hva, uint64_t size,
+		     const struct host_vma *vma, int populate);
 
 /* The result of resolving one 4K page of an HVA, as GUP (hva_to_pfn) would. */
 struct host_page {
@@ -67,11 +134,12 @@ struct host_page {
 
 /*
  * Fault the page at `hva` in, as KVM's faultin does through GUP with FOLL_WRITE for writes:
- *   - not yet mapped, read: anonymous memory (4k, thp) maps the shared zero page read-only
- *     (a THP range eligible for a huge page maps the huge zero page at 2M); hugetlb
- *     allocates its huge page, writable;
- *   - not yet mapped, write: allocates (a 2M THP where eligible, the backing's huge page for
- *     hugetlb, else 4K), writable;
+ *   - not yet mapped, read: anonymous memory maps the shared zero page read-only (where a
+ *     THP may be mapped, the huge zero page at 2M - unless use_zero_page is off: then a
+ *     THP); shmem allocates (a huge folio where shmem's rules allow one), writable, as a
+ *     shared mapping without write-notify does; hugetlb allocates its huge page, writable;
+ *   - not yet mapped, write: allocates (a 2M THP where one may be mapped and the
+ *     allocation succeeds, the backing's huge page for hugetlb, else 4K), writable;
  *   - mapped to a zero page, write: breaks it - the notifier's invalidate_range_start/end run
  *     for the old mapping's range - and maps a new writable frame: a 4K frame for the 4K zero
  *     page; for the huge zero page a 2M THP (huge_zero_wp_allocates_thp), else the PMD is

@@ -113,14 +113,14 @@ static int check_backed(const struct host_mm *mm, const struct op *op, size_t i0
 static int hugetlb_cut(const struct op *op, const struct host_backing *b, int end_too)
 {
 	uint64_t s = max_u64(op->hva, b->hva), e = min_u64(op->end, backing_end(b));
-	uint64_t mask = kind_align(b->kind) - 1;
+	uint64_t mask = backing_align(b) - 1;
 
 	if (!(s & mask) && (!end_too || !(e & mask)))
 		return 0;
 	return err_set(TDPSIM_EINPUT, "%s: [0x%" PRIx64 ", 0x%" PRIx64 ") cuts a huge page of "
 		       "backing [0x%" PRIx64 ", 0x%" PRIx64 ") kind=%s (hugetlb memory goes in "
 		       "whole 0x%" PRIx64 "-byte pages)", op->name, s, e, b->hva, backing_end(b),
-		       kind_name(b->kind), mask + 1);
+		       backing_name(b), mask + 1);
 }
 
 /* Room for `extra` more backings, so that a splice cannot fail. */
@@ -216,6 +216,7 @@ int host_split_pmd(struct host_mm *mm, uint64_t *pmdp, uint64_t start)
 			host_mk_leaf_pte(HOST_ZERO_PFN, PG_LEVEL_4K, 0) :
 			host_mk_leaf_pte(pfn + i, PG_LEVEL_4K, writable);
 	}
+	mm->vmstat.thp_split_pmd++; /* THP_SPLIT_PMD, counted for the huge zero page too */
 	notify_start(mm, start, start + SZ_2M);
 	*pmdp = host_mk_table_pte(table_pfn);
 	notify_end(mm, start, start + SZ_2M);
@@ -239,7 +240,7 @@ static int split_at(struct host_mm *mm, uint64_t x)
 	if (!pmdp || !pmd_is_leaf(*pmdp))
 		return 0;
 	b = backing_at(mm, start);
-	if (b && kind_is_hugetlb(b->kind))
+	if (b && backing_is_hugetlb(b))
 		return 0;
 	return host_split_pmd(mm, pmdp, start);
 }
@@ -361,7 +362,7 @@ static int madvise_dontneed(struct host_mm *mm, const struct op *op, size_t i0, 
 	int rc;
 
 	for (i = i0; i < i1; i++) {
-		if (kind_is_hugetlb(mm->backings[i].kind) &&
+		if (backing_is_hugetlb(&mm->backings[i]) &&
 		    (rc = hugetlb_cut(op, &mm->backings[i], 0)) != 0)
 			return rc;
 	}
@@ -373,8 +374,8 @@ static int madvise_dontneed(struct host_mm *mm, const struct op *op, size_t i0, 
 		struct zap z;
 
 		/* hugetlb: the end rounds down to a huge page ("avoid unexpected data loss") */
-		if (kind_is_hugetlb(b->kind))
-			e &= ~(kind_align(b->kind) - 1);
+		if (backing_is_hugetlb(b))
+			e &= ~(backing_align(b) - 1);
 		if (e <= s)
 			continue;
 		zap_init(&z, s, e);
@@ -404,7 +405,7 @@ static int madvise_pageout(struct host_mm *mm, const struct op *op, size_t i0, s
 		uint64_t a = max_u64(op->hva, b->hva) & ~(SZ_2M - 1);
 		uint64_t e = min_u64(op->end, backing_end(b));
 
-		if (kind_is_hugetlb(b->kind))
+		if (backing_is_hugetlb(b))
 			return 0;
 		while (a < e) {
 			uint64_t next, *pmdp = entry_at(mm, a, PG_LEVEL_2M, &next);
@@ -424,11 +425,14 @@ static int madvise_pageout(struct host_mm *mm, const struct op *op, size_t i0, s
 
 /*
  * Whether MADV_COLLAPSE takes a VMA: not VM_NOHUGEPAGE (a 4k backing) and not hugetlb, both
- * EINVAL (seen); it ignores the sysfs `enabled` setting, which never matters here.
+ * EINVAL (seen); it ignores the sysfs `enabled` and the mounts' huge= (thp_vma_allowable_
+ * orders without TVA_ENFORCE_SYSFS, shmem's shmem_huge_force) - but not shmem_enabled=deny.
  */
-static int collapse_allowed(uint32_t kind)
+static int collapse_allowed(const struct host_mm *mm, const struct host_backing *b)
 {
-	return kind == TDPSIM_BACKING_THP;
+	if (b->vma.type == VMA_SHMEM && mm->thp.shmem_enabled == SHMEM_HUGE_DENY)
+		return 0;
+	return !backing_is_hugetlb(b) && !(b->vma.flags & VMA_NOHUGEPAGE);
 }
 
 /*
@@ -488,7 +492,7 @@ static int madvise_collapse(struct host_mm *mm, const struct op *op, size_t i0, 
 		uint64_t e = min_u64(op->end, backing_end(b)) & ~(SZ_2M - 1);
 		int failed = 0;
 
-		if (!collapse_allowed(b->kind) || a >= e)
+		if (!collapse_allowed(mm, b) || a >= e)
 			return 0;
 		while (a < e) {
 			uint64_t next, *pmdp = entry_at(mm, a, PG_LEVEL_2M, &next);
@@ -511,16 +515,25 @@ static int madvise_collapse(struct host_mm *mm, const struct op *op, size_t i0, 
 }
 
 /*
- * MADV_HUGEPAGE / MADV_NOHUGEPAGE: the VMA flag, i.e. the kind of the anonymous backings in
- * the range, changes; pages already mapped stay (seen), except a THP that a new boundary
- * cuts (__split_vma splits it: seen).  The changed pieces then merge with adjacent backings
- * of the same kind, as vma_merge does (seen: flags set back, the VMAs are one again);
+ * MADV_HUGEPAGE / MADV_NOHUGEPAGE: the VMA flag of the anonymous and shared backings in the
+ * range changes (hugepage_madvise: VM_HUGEPAGE set and VM_NOHUGEPAGE cleared, or the other
+ * way round); pages already mapped stay (seen), except a THP that a new boundary cuts
+ * (__split_vma splits it: seen).  The changed pieces then merge with adjacent backings of
+ * the same VMA kind, as vma_merge does (seen: flags set back, the VMAs are one again);
  * backings the call does not change never merge, so `backing`s that were separate stay so.
  * hugetlb backings keep their kind: Linux only sets a flag there (returns 0, seen) - but a
  * boundary inside a huge page is refused (EINVAL, seen).
  */
+static struct host_vma vma_advised(const struct host_vma *v, unsigned flag)
+{
+	struct host_vma nv = *v;
+
+	nv.flags = (uint8_t)flag;
+	return nv;
+}
+
 static int madvise_thp_flag(struct host_mm *mm, const struct op *op, size_t i0, size_t i1,
-			    uint32_t kind)
+			    unsigned flag)
 {
 	size_t lo = i0 > 0 ? i0 - 1 : i0, hi = i1 < mm->nbackings ? i1 + 1 : i1;
 	size_t cap = hi - lo + 2, n = 0, m = 0, i;
@@ -531,9 +544,9 @@ static int madvise_thp_flag(struct host_mm *mm, const struct op *op, size_t i0, 
 	for (i = i0; i < i1; i++) {
 		const struct host_backing *b = &mm->backings[i];
 
-		if (kind_is_hugetlb(b->kind) && (rc = hugetlb_cut(op, b, 1)) != 0)
+		if (backing_is_hugetlb(b) && (rc = hugetlb_cut(op, b, 1)) != 0)
 			return rc;
-		change |= !kind_is_hugetlb(b->kind) && b->kind != kind;
+		change |= !backing_is_hugetlb(b) && b->vma.flags != flag;
 	}
 	if (!change)
 		return 0;
@@ -546,26 +559,26 @@ static int madvise_thp_flag(struct host_mm *mm, const struct op *op, size_t i0, 
 		const struct host_backing *b = &mm->backings[i];
 		uint64_t s = max_u64(op->hva, b->hva), e = min_u64(op->end, backing_end(b));
 
-		if (i < i0 || i >= i1 || kind_is_hugetlb(b->kind) || b->kind == kind) {
+		if (i < i0 || i >= i1 || backing_is_hugetlb(b) || b->vma.flags == flag) {
 			nb[n] = *b;
 			changed[n++] = 0;
 			continue;
 		}
 		if (b->hva < s) {
-			nb[n] = (struct host_backing){ b->hva, s - b->hva, b->kind };
+			nb[n] = (struct host_backing){ b->hva, s - b->hva, b->vma };
 			changed[n++] = 0;
 			cut_lo = 1;
 		}
-		nb[n] = (struct host_backing){ s, e - s, kind };
+		nb[n] = (struct host_backing){ s, e - s, vma_advised(&b->vma, flag) };
 		changed[n++] = 1;
 		if (e < backing_end(b)) {
-			nb[n] = (struct host_backing){ e, backing_end(b) - e, b->kind };
+			nb[n] = (struct host_backing){ e, backing_end(b) - e, b->vma };
 			changed[n++] = 0;
 			cut_hi = 1;
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (m && backing_end(&nb[m - 1]) == nb[i].hva && nb[m - 1].kind == nb[i].kind &&
+		if (m && backing_end(&nb[m - 1]) == nb[i].hva && vma_equal(&nb[m - 1].vma, &nb[i].vma) &&
 		    (changed[m - 1] || changed[i])) {
 			nb[m - 1].size += nb[i].size;
 			changed[m - 1] = 1;
@@ -580,6 +593,26 @@ static int madvise_thp_flag(struct host_mm *mm, const struct op *op, size_t i0, 
 		backings_splice(mm, lo, hi, nb, m);
 	free(nb);
 	return rc;
+}
+
+/*
+ * MADV_DONTNEED over shared memory unmaps without freeing (the pages stay in the file and
+ * come back at the next fault), and MADV_PAGEOUT reclaims shmem through its own writeout:
+ * neither is modelled - refused rather than treated as anonymous memory.
+ */
+static int shmem_reclaim_check(const struct host_mm *mm, const struct op *op, size_t i0,
+			       size_t i1, uint32_t advice)
+{
+	if (advice != TDPSIM_ADVICE_DONTNEED && advice != TDPSIM_ADVICE_PAGEOUT)
+		return 0;
+	for (size_t i = i0; i < i1; i++)
+		if (mm->backings[i].vma.type == VMA_SHMEM)
+			return err_set(TDPSIM_EINPUT, "%s: backing [0x%" PRIx64 ", 0x%" PRIx64
+				       ") kind=%s: %s of shared memory (the pages stay in the "
+				       "file) is not modelled", op->name, mm->backings[i].hva,
+				       backing_end(&mm->backings[i]),
+				       backing_name(&mm->backings[i]), advice_name[advice]);
+	return 0;
 }
 
 int host_madvise(struct host_mm *mm, uint64_t hva, uint64_t size, uint32_t advice)
@@ -598,6 +631,8 @@ int host_madvise(struct host_mm *mm, uint64_t hva, uint64_t size, uint32_t advic
 	backings_overlapping(mm, hva, op.end, &i0, &i1);
 	if ((rc = check_backed(mm, &op, i0, i1)) != 0)
 		return rc;
+	if ((rc = shmem_reclaim_check(mm, &op, i0, i1, advice)) != 0)
+		return rc;
 	switch (advice) {
 	case TDPSIM_ADVICE_DONTNEED:
 		return madvise_dontneed(mm, &op, i0, i1);
@@ -606,9 +641,9 @@ int host_madvise(struct host_mm *mm, uint64_t hva, uint64_t size, uint32_t advic
 	case TDPSIM_ADVICE_COLLAPSE:
 		return madvise_collapse(mm, &op, i0, i1);
 	case TDPSIM_ADVICE_HUGEPAGE:
-		return madvise_thp_flag(mm, &op, i0, i1, TDPSIM_BACKING_THP);
+		return madvise_thp_flag(mm, &op, i0, i1, VMA_HUGEPAGE);
 	default:
-		return madvise_thp_flag(mm, &op, i0, i1, TDPSIM_BACKING_4K);
+		return madvise_thp_flag(mm, &op, i0, i1, VMA_NOHUGEPAGE);
 	}
 }
 
@@ -632,7 +667,7 @@ int host_munmap(struct host_mm *mm, uint64_t hva, uint64_t size)
 		return err_set(TDPSIM_EINPUT, "%s: size is 0 (munmap's EINVAL)", op.name);
 	backings_overlapping(mm, hva, op.end, &i0, &i1);
 	for (i = i0; i < i1; i++) {
-		if (kind_is_hugetlb(mm->backings[i].kind) &&
+		if (backing_is_hugetlb(&mm->backings[i]) &&
 		    (rc = hugetlb_cut(&op, &mm->backings[i], 1)) != 0)
 			return rc;
 	}
@@ -641,10 +676,10 @@ int host_munmap(struct host_mm *mm, uint64_t hva, uint64_t size)
 
 		if (first->hva < hva)
 			keep[nkeep++] = (struct host_backing){ first->hva, hva - first->hva,
-							       first->kind };
+							       first->vma };
 		if (backing_end(last) > op.end)
 			keep[nkeep++] = (struct host_backing){ op.end, backing_end(last) - op.end,
-							       last->kind };
+							       last->vma };
 	}
 	if ((rc = backings_reserve(mm, nkeep > i1 - i0 ? nkeep - (i1 - i0) : 0)) != 0 ||
 	    (rc = split_at(mm, hva)) != 0 || (rc = split_at(mm, op.end)) != 0)

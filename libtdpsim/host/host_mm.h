@@ -18,7 +18,7 @@
 /* One VMA, as far as the simulator tells VMAs apart: a range and how it is backed. */
 struct host_backing {
 	uint64_t hva, size;
-	uint32_t kind; /* TDPSIM_BACKING_*; 4k is anonymous memory with VM_NOHUGEPAGE */
+	struct host_vma vma;
 };
 
 struct host_mm {
@@ -30,6 +30,9 @@ struct host_mm {
 	size_t last;                   /* the backing the last fault hit: faults come in runs */
 	struct host_notifier notifier; /* callbacks may be NULL */
 	struct host_behaviour behaviour;
+	struct host_thp_config thp;    /* the sysfs knobs (host_mm_set_thp) */
+	struct host_vmstat vmstat;
+	uint64_t thp_allocs;           /* 2M allocations drawn so far: the fragmentation stream */
 	struct mem_meter *mem;         /* what the host's arrays are charged to */
 	/*
 	 * The present leaf the last faultin found, for host_pfn_mapping_level, which KVM calls
@@ -50,39 +53,39 @@ struct host_mm {
  */
 int host_split_pmd(struct host_mm *mm, uint64_t *pmdp, uint64_t start);
 
+/*
+ * host/thp.c: whether a fault may map hva's 2M range of backing b with a PMD leaf (the
+ * range inside b, and b's THP rules), and the 2M allocation for one: 0 with *pfn, 1 when
+ * it fails (fragmentation) and the fault falls back to 4K, or a negative code.
+ */
+int thp_pmd_allowed(const struct host_mm *mm, const struct host_backing *b, uint64_t hva);
+int thp_alloc(struct host_mm *mm, const struct host_backing *b, uint64_t *pfn);
+
 static inline uint64_t backing_end(const struct host_backing *b)
 {
 	return b->hva + b->size;
 }
 
-static inline int kind_is_hugetlb(uint32_t kind)
+static inline int backing_is_hugetlb(const struct host_backing *b)
 {
-	return kind == TDPSIM_BACKING_HUGETLB2M || kind == TDPSIM_BACKING_HUGETLB1G;
+	return b->vma.type == VMA_HUGETLB;
 }
 
 /* mmap(MAP_HUGETLB) wants the huge page size's alignment; everything else wants 4K. */
-static inline uint64_t kind_align(uint32_t kind)
+static inline uint64_t backing_align(const struct host_backing *b)
 {
-	switch (kind) {
-	case TDPSIM_BACKING_HUGETLB2M:
-		return level_size(PG_LEVEL_2M);
-	case TDPSIM_BACKING_HUGETLB1G:
-		return level_size(PG_LEVEL_1G);
-	default:
-		return PAGE_SIZE;
-	}
+	return backing_is_hugetlb(b) ? level_size(b->vma.level) : PAGE_SIZE;
 }
 
-static inline const char *kind_name(uint32_t kind)
+static inline const char *backing_name(const struct host_backing *b)
 {
-	static const char *const name[] = {
-		[TDPSIM_BACKING_4K] = "4k",
-		[TDPSIM_BACKING_THP] = "thp",
-		[TDPSIM_BACKING_HUGETLB2M] = "hugetlb2m",
-		[TDPSIM_BACKING_HUGETLB1G] = "hugetlb1g",
-	};
+	return host_vma_name(&b->vma);
+}
 
-	return kind <= TDPSIM_BACKING_HUGETLB1G ? name[kind] : "?";
+static inline int vma_equal(const struct host_vma *a, const struct host_vma *b)
+{
+	return a->type == b->type && a->flags == b->flags && a->level == b->level &&
+	       a->mnt_huge == b->mnt_huge;
 }
 
 /* Index of the first backing that starts above hva. */

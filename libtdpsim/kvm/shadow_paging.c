@@ -631,8 +631,9 @@ void kvm_mmu_free_obsolete_prev_roots(struct kvm_vcpu *vcpu)
  * faults, and the writable SPTE the fault makes lets the table go unsync
  * (mmu_try_to_unsync_pages); an unsync or unshadowed table takes the store directly -
  * unless dirty logging write-protected the page since it was last logged: then the store
- * faults as any write would.  The write is logged where the slot is dirty-logged.  RET_PF_EMULATE, RET_PF_FIXED (a fault
- * the caller charges as an exit), 0 (no exit), or a negative code.
+ * faults as any write would.  The write is logged where the slot is dirty-logged.
+ * RET_PF_EMULATE, RET_PF_FIXED (a fault the caller charges as an exit), 0 (no exit), or a
+ * negative code.
  */
 int kvm_mmu_guest_pte_store(struct kvm_vcpu *vcpu, uint64_t gpa, uint64_t value)
 {

@@ -202,6 +202,8 @@ int binary_next(struct tdpsim_trace *t, tdpsim_event *ev)
 	if ((tag & TAG_COMPACT) && gva_is_canonical(ev->u.access.gva))
 		return 1;
 	msg = spec_validate(ev, UINT32_MAX, buf, sizeof(buf));
+	if (!msg)
+		msg = spec_version_problem(ev, t->version, buf, sizeof(buf));
 	if (msg)
 		return reader_fail(t, TDPSIM_EPARSE, "%s: %s", tdpsim_cmd_name(ev->cmd), msg);
 	return 1;

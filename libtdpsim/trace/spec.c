@@ -20,22 +20,35 @@
 		    (t) == KT_HVA || (t) == KT_DUR)
 
 /* Shorthands: name, type, required, field, default, max. */
-#define K(n, t, req, m, d, mx) { n, t, req, WIDE_OF(t), 0, 0, OFF(m), -1, d, mx, 0, 0, NULL, 0, 0 }
+#define K(n, t, req, m, d, mx) \
+	{ n, t, req, WIDE_OF(t), 0, 0, OFF(m), -1, d, mx, 0, 0, NULL, 0, 0, NULL }
 #define KW(n, t, req, m, d, w, base) \
-	{ n, t, req, 0, 0, 0, OFF(m), -1, d, UINT32_MAX, 0, base, w, 0, 0 }
-#define KHEX(n, req, wide, m, mx) { n, KT_HEX, req, wide, 0, 0, OFF(m), -1, 0, mx, 0, 0, NULL, 0, 0 }
+	{ n, t, req, 0, 0, 0, OFF(m), -1, d, UINT32_MAX, 0, base, w, 0, 0, NULL }
+#define KHEX(n, req, wide, m, mx) \
+	{ n, KT_HEX, req, wide, 0, 0, OFF(m), -1, 0, mx, 0, 0, NULL, 0, 0, NULL }
 /* A 64-bit hex value kept in two uint32_t fields (low, high). */
 #define KHEX_SPLIT(n, req, lo, hi) \
-	{ n, KT_HEX, req, 2, 0, 0, OFF(lo), -1, 0, UINT64_MAX, 0, 0, NULL, OFF(hi), 0 }
+	{ n, KT_HEX, req, 2, 0, 0, OFF(lo), -1, 0, UINT64_MAX, 0, 0, NULL, OFF(hi), 0, NULL }
 /* A key added in format version 2 (name, type, field, default, max). */
-#define K2(n, t, m, d, mx) { n, t, 0, WIDE_OF(t), 0, 0, OFF(m), -1, d, mx, 0, 0, NULL, 0, 2 }
+#define K2(n, t, m, d, mx) { n, t, 0, WIDE_OF(t), 0, 0, OFF(m), -1, d, mx, 0, 0, NULL, 0, 2, NULL }
 /* A key added in format version 3. */
-#define K3(n, t, m, d, mx) { n, t, 0, WIDE_OF(t), 0, 0, OFF(m), -1, d, mx, 0, 0, NULL, 0, 3 }
+#define K3(n, t, m, d, mx) { n, t, 0, WIDE_OF(t), 0, 0, OFF(m), -1, d, mx, 0, 0, NULL, 0, 3, NULL }
+/* A word-valued key added in format version 4 (name, field, default, words). */
+#define KW4(n, m, d, w) { n, KT_ENUM, 0, 0, 0, 0, OFF(m), -1, d, UINT32_MAX, 0, 0, w, 0, 4, NULL }
 #define KDUR(n, scale, alias) \
-	{ n, KT_DUR, 1, 1, 1, alias, OFF(advance.ns), -1, 0, 1ull << 62, scale, 0, NULL, 0, 0 }
+	{ n, KT_DUR, 1, 1, 1, alias, OFF(advance.ns), -1, 0, 1ull << 62, scale, 0, NULL, 0, 0, NULL }
 
 static const char *const w_memslot_flags[] = { "dirty_log", "readonly", NULL };
-static const char *const w_backing[] = { "4k", "thp", "hugetlb2m", "hugetlb1g", NULL };
+static const char *const w_backing[] = { "4k", "thp", "hugetlb2m", "hugetlb1g", "anon", "shmem",
+					 "memory-backend-ram", "memory-backend-memfd",
+					 "memory-backend-file", NULL };
+/* The format version each backing kind came in. */
+static const uint8_t w_backing_since[] = { 1, 1, 1, 1, 4, 4, 4, 4, 4 };
+static const char *const w_share[] = { "default", "off", "on", NULL };
+static const char *const w_onoff[] = { "off", "on", NULL };
+static const char *const w_hpsize[] = { "2M", "1G", NULL };
+static const char *const w_fs[] = { "hugetlbfs", "tmpfs", NULL };
+static const char *const w_tmpfs_huge[] = { "never", "always", "within_size", "advise", NULL };
 static const char *const w_page[] = { "4k", "2m", "1g", NULL };
 static const char *const w_op[] = { "r", "w", "x", NULL };
 static const char *const w_invept[] = { "single", "global", NULL };
@@ -58,8 +71,16 @@ static const struct key_spec k_memslot[] = {
 static const struct key_spec k_backing[] = {
 	K("hva", KT_HVA, 1, backing.hva, 0, ADDR_MAX),
 	K("size", KT_SIZE, 1, backing.size, 0, SIZE_MAX_BYTES),
-	KW("kind", KT_ENUM, 1, backing.kind, 0, w_backing, 0),
+	{ "kind", KT_ENUM, 1, 0, 0, 0, OFF(backing.kind), -1, 0, UINT32_MAX, 0, 0, w_backing, 0, 0,
+	  w_backing_since },
 	K("populate", KT_U32, 0, backing.populate, 0, 1),
+	/* QEMU's memory-backend-* properties */
+	KW4("share", backing.share, TDPSIM_SHARE_DEFAULT, w_share),
+	KW4("hugetlb", backing.hugetlb, 0, w_onoff),
+	KW4("hugetlbsize", backing.hugetlbsize, 0, w_hpsize),
+	KW4("fs", backing.fs, TDPSIM_FS_HUGETLBFS, w_fs),
+	KW4("huge", backing.huge, TDPSIM_TMPFS_HUGE_NEVER, w_tmpfs_huge),
+	KW4("prealloc", backing.prealloc, 0, w_onoff),
 };
 
 static const struct key_spec k_guest_pt[] = {
@@ -101,7 +122,7 @@ static const struct key_spec k_fault[] = {
 	K("vcpu", KT_U32, 1, fault.vcpu, 0, VCPU_MAX),
 	K("gpa", KT_GPA, 1, fault.gpa, 0, ADDR_MAX),
 	{ "gva", KT_GVA, 0, 1, 0, 0, OFF(fault.gva), PRESENT(fault.has_gva), 0, UINT64_MAX, 0, 0,
-	  NULL, 0, 0 },
+	  NULL, 0, 0, NULL },
 	KHEX_SPLIT("err", 1, fault.err, fault.err_hi),
 };
 
@@ -195,6 +216,32 @@ static const char *check_memslot(const tdpsim_event *ev, uint32_t given)
 	return NULL;
 }
 
+/* QEMU's properties exist only on the backends that have them (hostmem-memfd.c: hugetlb,
+ * hugetlbsize; hostmem-file.c: mem-path, here the filesystem it is on; tmpfs's huge=). */
+static const char *check_backing(const tdpsim_event *ev, uint32_t given)
+{
+	uint32_t kind = ev->u.backing.kind;
+	int qemu = kind >= TDPSIM_BACKING_QEMU_RAM;
+	int file = kind == TDPSIM_BACKING_QEMU_FILE;
+
+	(void)given;
+	if (!qemu && (ev->u.backing.share || ev->u.backing.prealloc))
+		return "share= and prealloc= are properties of QEMU's memory-backend-* kinds";
+	if (kind != TDPSIM_BACKING_QEMU_MEMFD && ev->u.backing.hugetlb)
+		return "hugetlb= is a property of memory-backend-memfd";
+	if (kind == TDPSIM_BACKING_QEMU_MEMFD && ev->u.backing.hugetlbsize && !ev->u.backing.hugetlb)
+		return "hugetlbsize= needs hugetlb=on";
+	if (!file && (ev->u.backing.fs || ev->u.backing.huge))
+		return "fs= and huge= describe memory-backend-file's mem-path";
+	if (file && ev->u.backing.fs == TDPSIM_FS_TMPFS && ev->u.backing.hugetlbsize)
+		return "hugetlbsize= is the page size of a hugetlbfs mount, not of tmpfs";
+	if (file && ev->u.backing.fs == TDPSIM_FS_HUGETLBFS && ev->u.backing.huge)
+		return "huge= is a tmpfs mount option";
+	if (!file && kind != TDPSIM_BACKING_QEMU_MEMFD && ev->u.backing.hugetlbsize)
+		return "hugetlbsize= is for memory-backend-memfd and memory-backend-file";
+	return NULL;
+}
+
 static const char *check_cpl(uint32_t cpl)
 {
 	return cpl == 0 || cpl == 3 ? NULL : "cpl must be 0 or 3";
@@ -280,7 +327,7 @@ static const char *check_invept(const tdpsim_event *ev, uint32_t given)
 static const struct cmd_spec cmds[TDPSIM_CMD__COUNT] = {
 	[TDPSIM_CMD_SET] = CMD("set", k_set, NULL),
 	[TDPSIM_CMD_MEMSLOT] = CMD("memslot", k_memslot, check_memslot),
-	[TDPSIM_CMD_BACKING] = CMD("backing", k_backing, NULL),
+	[TDPSIM_CMD_BACKING] = CMD("backing", k_backing, check_backing),
 	[TDPSIM_CMD_GUEST_PT] = CMD("guest-pt", k_guest_pt, NULL),
 	[TDPSIM_CMD_GUEST_MAP] = CMD("guest-map", k_guest_map, check_guest_map),
 	[TDPSIM_CMD_ACCESS] = CMD("access", k_access, check_access),
@@ -408,6 +455,26 @@ static const char *validate_set(const tdpsim_event *ev)
 	for (const char *p = key; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
 			return "setting name may use only a-z, 0-9 and _";
+	return NULL;
+}
+
+const char *spec_version_problem(const tdpsim_event *ev, unsigned version, char *buf, size_t n)
+{
+	const struct cmd_spec *c = spec_of(ev->cmd);
+
+	for (unsigned i = 0; c && i < c->nkeys; i++) {
+		const struct key_spec *k = &c->keys[i];
+		uint64_t w;
+
+		if (!k->word_since)
+			continue;
+		w = key_get(ev, k) - k->enum_base;
+		if (k->word_since[w] > version) {
+			snprintf(buf, n, "%s=%s is new in trace format version %u, but the trace says "
+				 "version %u", k->name, k->words[w], k->word_since[w], version);
+			return buf;
+		}
+	}
 	return NULL;
 }
 

@@ -51,6 +51,7 @@ struct key_spec {
 	const char *const *words; /* KT_ENUM, KT_FLAGS: NULL-terminated */
 	uint16_t offset_hi;       /* wide 2: the field of the high 32 bits */
 	uint8_t since;            /* the format version that added it (0: version 1) */
+	const uint8_t *word_since; /* KT_ENUM: the version each word came in (NULL: the key's) */
 };
 
 struct cmd_spec {
@@ -64,8 +65,8 @@ struct cmd_spec {
 
 /* The oldest and newest format versions read; writers write the newest (FORMAT.md 6). */
 #define FORMAT_VERSION_MIN 1
-#define FORMAT_VERSION 3
-#define FORMAT_VERSION_TEXT "3" /* the same, for the text header */
+#define FORMAT_VERSION 4
+#define FORMAT_VERSION_TEXT "4" /* the same, for the text header */
 
 /* Whether a command or a key exists in format `version`: a version-1 trace has none of the
  * later ones, in either encoding (its binary records lack their fields). */
@@ -152,5 +153,9 @@ void spec_defaults(tdpsim_event *ev);
  * message (in `buf` or static).  `given` has bit i set for each key i that was given.
  */
 const char *spec_validate(const tdpsim_event *ev, uint32_t given, char *buf, size_t n);
+
+/* A word of the event newer than format `version` (a backing kind of version 4 in a
+ * version-3 trace), as a message in `buf`; NULL when every value exists in `version`. */
+const char *spec_version_problem(const tdpsim_event *ev, unsigned version, char *buf, size_t n);
 
 #endif

@@ -397,6 +397,8 @@ static int parse_command(struct tdpsim_trace *t, struct line *l, const struct cm
 	if ((rc = check_required(t, c, given)) < 0)
 		return rc;
 	msg = spec_validate(ev, given, buf, sizeof(buf));
+	if (!msg)
+		msg = spec_version_problem(ev, t->version, buf, sizeof(buf));
 	if (msg)
 		return reader_fail(t, TDPSIM_EPARSE, "%s: %s", c->name, msg);
 	return 1;

@@ -62,7 +62,7 @@ lines() {
 
 	# ---- binary ----
 	binary-bad-version.tdpb)
-		printf 'TDPB\r\n\032\004\000\000' ;;
+		printf 'TDPB\r\n\032\005\000\000' ;;
 	binary-truncated-header.tdpb)
 		printf 'TDPB\r\n\032' ;;
 	binary-bad-magic.tdpb)

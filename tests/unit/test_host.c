@@ -115,7 +115,7 @@ START_TEST(hugetlb2m_backing_maps_2m_pmd_leaves_and_reports_level_2)
 	struct host_mm *mm = new_mm(&m);
 	uint64_t hva = 0x40000000;
 
-	ck_assert_int_eq(host_backing_add(mm, hva, 2 * SZ_2M, TDPSIM_BACKING_HUGETLB2M, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, hva, 2 * SZ_2M, TDPSIM_BACKING_HUGETLB2M, 0), 0);
 	ck_assert_int_eq(host_pfn_mapping_level(mm, hva), 1); /* nothing mapped yet */
 	ck_assert_int_eq(host_frames_4k(mm), 0);
 
@@ -142,7 +142,7 @@ START_TEST(hugetlb1g_backing_maps_a_1g_pud_leaf)
 	struct host_mm *mm = new_mm(&m);
 	uint64_t hva = 2 * SZ_1G;
 
-	ck_assert_int_eq(host_backing_add(mm, hva, SZ_1G, TDPSIM_BACKING_HUGETLB1G, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, hva, SZ_1G, TDPSIM_BACKING_HUGETLB1G, 0), 0);
 	assert_page(fault(mm, hva + 0x12345000, 1), HOST_PFN_BASE_1G + 0x12345, 3, 1, 0);
 	ck_assert_int_eq(host_pfn_mapping_level(mm, hva), 3);
 	ck_assert_int_eq(host_pfn_mapping_level(mm, hva + SZ_1G - 1), 3);
@@ -159,7 +159,7 @@ START_TEST(thp_read_before_write_maps_the_huge_zero_page_read_only)
 	struct host_mm *mm = new_mm(&m);
 	uint64_t hva = 0x7f0000000000ull;
 
-	ck_assert_int_eq(host_backing_add(mm, hva, 2 * SZ_2M, TDPSIM_BACKING_THP, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, hva, 2 * SZ_2M, TDPSIM_BACKING_THP, 0), 0);
 	assert_page(fault(mm, hva + 0x3000, 0), HOST_HUGE_ZERO_PFN + 3, 2, 0, 1);
 	ck_assert_int_eq(host_pfn_mapping_level(mm, hva), 2);
 	ck_assert_uint_eq(host_frames_4k(mm), 0); /* the zero page is nobody's memory */
@@ -178,7 +178,7 @@ START_TEST(first_write_to_the_huge_zero_page_breaks_it_with_one_notifier_round_o
 	struct host_mm *mm = new_mm(&m);
 	uint64_t hva = 0x7f0000000000ull;
 
-	ck_assert_int_eq(host_backing_add(mm, hva, 2 * SZ_2M, TDPSIM_BACKING_THP, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, hva, 2 * SZ_2M, TDPSIM_BACKING_THP, 0), 0);
 	fault(mm, hva + SZ_2M + 0x5000, 0);
 	assert_page(fault(mm, hva + SZ_2M + 0x5000, 1), HOST_PFN_BASE_2M + 5, 2, 1, 0);
 
@@ -213,7 +213,7 @@ START_TEST(before_6_13_a_write_to_the_huge_zero_page_splits_it_and_copies_one_4k
 	uint64_t hva = 0x7f0000000000ull, pt_before;
 
 	host_mm_set_behaviour(mm, &pre_6_13);
-	ck_assert_int_eq(host_backing_add(mm, hva, SZ_2M, TDPSIM_BACKING_THP, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, hva, SZ_2M, TDPSIM_BACKING_THP, 0), 0);
 	fault(mm, hva + 0x5000, 0); /* the huge zero page, a PMD leaf */
 	pt_before = host_pt_pages(mm);
 	/* do_huge_pmd_wp_page falls back to __split_huge_pmd, then wp_page_copy copies the one
@@ -254,7 +254,7 @@ START_TEST(thp_range_not_wholly_inside_the_backing_gets_4k_pages)
 	/* [3M, 6M): the 2M range [2M, 4M) is only half inside, [4M, 6M) wholly. */
 	uint64_t hva = 3 * SZ_2M / 2;
 
-	ck_assert_int_eq(host_backing_add(mm, hva, 3 * SZ_2M / 2, TDPSIM_BACKING_THP, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, hva, 3 * SZ_2M / 2, TDPSIM_BACKING_THP, 0), 0);
 	assert_page(fault(mm, hva, 0), HOST_ZERO_PFN, 1, 0, 1);
 	ck_assert_int_eq(host_pfn_mapping_level(mm, hva), 1);
 	assert_page(fault(mm, hva + SZ_4K, 1), HOST_PFN_BASE_4K, 1, 1, 0);
@@ -262,8 +262,8 @@ START_TEST(thp_range_not_wholly_inside_the_backing_gets_4k_pages)
 	ck_assert_int_eq(host_pfn_mapping_level(mm, 2 * SZ_2M), 2);
 
 	/* Two THP backings that split one 2M range between them: neither holds it whole. */
-	ck_assert_int_eq(host_backing_add(mm, 8 * SZ_2M, SZ_2M / 2, TDPSIM_BACKING_THP, 0), 0);
-	ck_assert_int_eq(host_backing_add(mm, 8 * SZ_2M + SZ_2M / 2, SZ_2M / 2,
+	ck_assert_int_eq(host_backing_add_kind(mm, 8 * SZ_2M, SZ_2M / 2, TDPSIM_BACKING_THP, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, 8 * SZ_2M + SZ_2M / 2, SZ_2M / 2,
 					  TDPSIM_BACKING_THP, 0), 0);
 	assert_page(fault(mm, 8 * SZ_2M, 1), HOST_PFN_BASE_4K + 1, 1, 1, 0);
 	assert_page(fault(mm, 9 * SZ_2M - SZ_4K, 1), HOST_PFN_BASE_4K + 2, 1, 1, 0);
@@ -280,7 +280,7 @@ START_TEST(anonymous_4k_read_maps_the_zero_page_then_write_allocates)
 	struct host_mm *mm = new_mm(&m);
 	uint64_t hva = SZ_1G; /* 2M-aligned and large, still never huge: it is 4k memory */
 
-	ck_assert_int_eq(host_backing_add(mm, hva, 4 * SZ_2M, TDPSIM_BACKING_4K, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, hva, 4 * SZ_2M, TDPSIM_BACKING_4K, 0), 0);
 	assert_page(fault(mm, hva + 0x7000, 0), HOST_ZERO_PFN, 1, 0, 1);
 	ck_assert_int_eq(host_pfn_mapping_level(mm, hva + 0x7000), 1);
 	ck_assert_uint_eq(host_frames_4k(mm), 0);
@@ -327,7 +327,7 @@ START_TEST(populate_makes_every_page_writable_up_front_without_notifier_calls)
 	uint64_t i;
 
 	ck_assert_uint_eq(npages, 1028);
-	ck_assert_int_eq(host_backing_add(mm, hva, size, TDPSIM_BACKING_THP, 1), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, hva, size, TDPSIM_BACKING_THP, 1), 0);
 	ck_assert_int_eq(m.n, 0);
 	ck_assert_uint_eq(host_frames_4k(mm), 2 + 2 * 512 + 2);
 	snapshot(mm, hva, size, pop);
@@ -347,7 +347,7 @@ START_TEST(populate_makes_every_page_writable_up_front_without_notifier_calls)
 
 	/* Populate is what write faults on every page, in hva order, would have done. */
 	ref = new_mm(NULL);
-	ck_assert_int_eq(host_backing_add(ref, hva, size, TDPSIM_BACKING_THP, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(ref, hva, size, TDPSIM_BACKING_THP, 0), 0);
 	for (i = 0; i < npages; i++)
 		fault(ref, hva + i * SZ_4K, 1);
 	snapshot(ref, hva, size, touched);
@@ -357,9 +357,9 @@ START_TEST(populate_makes_every_page_writable_up_front_without_notifier_calls)
 	host_mm_free(ref);
 
 	/* hugetlb and 4k backings populate the same way. */
-	ck_assert_int_eq(host_backing_add(mm, SZ_1G, 2 * SZ_2M, TDPSIM_BACKING_HUGETLB2M, 1), 0);
-	ck_assert_int_eq(host_backing_add(mm, 2 * SZ_1G, SZ_1G, TDPSIM_BACKING_HUGETLB1G, 1), 0);
-	ck_assert_int_eq(host_backing_add(mm, 3 * SZ_1G, 3 * SZ_4K, TDPSIM_BACKING_4K, 1), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, SZ_1G, 2 * SZ_2M, TDPSIM_BACKING_HUGETLB2M, 1), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, 2 * SZ_1G, SZ_1G, TDPSIM_BACKING_HUGETLB1G, 1), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, 3 * SZ_1G, 3 * SZ_4K, TDPSIM_BACKING_4K, 1), 0);
 	ck_assert_uint_eq(host_frames_4k(mm), 1028 + 1024 + 262144 + 3);
 	assert_page(fault(mm, SZ_1G + SZ_2M, 0), HOST_PFN_BASE_2M + 3 * 512, 2, 1, 0);
 	assert_page(fault(mm, 2 * SZ_1G, 0), HOST_PFN_BASE_1G, 3, 1, 0);
@@ -373,23 +373,23 @@ START_TEST(overlapping_backings_are_refused_naming_both)
 {
 	struct host_mm *mm = new_mm(NULL);
 
-	ck_assert_int_eq(host_backing_add(mm, 0x40000000, 2 * SZ_2M, TDPSIM_BACKING_THP, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, 0x40000000, 2 * SZ_2M, TDPSIM_BACKING_THP, 0), 0);
 	/* overlapping the end of one that starts below it */
-	assert_error_names(host_backing_add(mm, 0x40200000, 3 * SZ_2M, TDPSIM_BACKING_4K, 1),
+	assert_error_names(host_backing_add_kind(mm, 0x40200000, 3 * SZ_2M, TDPSIM_BACKING_4K, 1),
 			   TDPSIM_EINPUT, "[0x40200000, 0x40800000)", "[0x40000000, 0x40400000)");
 	/* overlapping the start of one that starts above it */
-	assert_error_names(host_backing_add(mm, 0x3fe00000, 2 * SZ_2M, TDPSIM_BACKING_HUGETLB2M,
+	assert_error_names(host_backing_add_kind(mm, 0x3fe00000, 2 * SZ_2M, TDPSIM_BACKING_HUGETLB2M,
 					    0),
 			   TDPSIM_EINPUT, "[0x3fe00000, 0x40200000)", "[0x40000000, 0x40400000)");
 	/* the very same range again */
-	assert_error_names(host_backing_add(mm, 0x40000000, 2 * SZ_2M, TDPSIM_BACKING_THP, 0),
+	assert_error_names(host_backing_add_kind(mm, 0x40000000, 2 * SZ_2M, TDPSIM_BACKING_THP, 0),
 			   TDPSIM_EINPUT, "overlaps", "[0x40000000, 0x40400000)");
 	/* A refused backing changed nothing: its pages were never populated... */
 	ck_assert_uint_eq(host_frames_4k(mm), 0);
 	ck_assert_int_eq(host_faultin(mm, 0x40600000, 1, NULL), TDPSIM_EINPUT);
 	/* ...and neighbours that only touch are fine. */
-	ck_assert_int_eq(host_backing_add(mm, 0x40400000, SZ_4K, TDPSIM_BACKING_4K, 0), 0);
-	ck_assert_int_eq(host_backing_add(mm, 0x3fe00000, SZ_2M, TDPSIM_BACKING_HUGETLB2M, 0),
+	ck_assert_int_eq(host_backing_add_kind(mm, 0x40400000, SZ_4K, TDPSIM_BACKING_4K, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, 0x3fe00000, SZ_2M, TDPSIM_BACKING_HUGETLB2M, 0),
 			 0);
 	host_mm_free(mm);
 }
@@ -402,7 +402,7 @@ START_TEST(unbacked_hva_is_an_error_naming_it)
 
 	assert_error_names(host_faultin(mm, 0x12345000, 0, &p), TDPSIM_EINPUT, "0x12345000",
 			   "not backed");
-	ck_assert_int_eq(host_backing_add(mm, 0x10000000, SZ_2M, TDPSIM_BACKING_4K, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, 0x10000000, SZ_2M, TDPSIM_BACKING_4K, 0), 0);
 	/* just past the end, and just below the start */
 	assert_error_names(host_faultin(mm, 0x10200000, 1, &p), TDPSIM_EINPUT, "0x10200000",
 			   NULL);
@@ -422,24 +422,24 @@ START_TEST(backings_need_their_page_size_alignment_and_a_sane_range)
 	struct host_mm *mm = new_mm(NULL);
 
 	/* mmap(MAP_HUGETLB) needs huge-page-aligned addresses and lengths. */
-	assert_error_names(host_backing_add(mm, SZ_2M + SZ_4K, SZ_2M, TDPSIM_BACKING_HUGETLB2M, 0),
+	assert_error_names(host_backing_add_kind(mm, SZ_2M + SZ_4K, SZ_2M, TDPSIM_BACKING_HUGETLB2M, 0),
 			   TDPSIM_EINPUT, "hugetlb2m", "0x200000");
-	assert_error_names(host_backing_add(mm, SZ_2M, SZ_4K, TDPSIM_BACKING_HUGETLB2M, 0),
+	assert_error_names(host_backing_add_kind(mm, SZ_2M, SZ_4K, TDPSIM_BACKING_HUGETLB2M, 0),
 			   TDPSIM_EINPUT, "hugetlb2m", NULL);
-	assert_error_names(host_backing_add(mm, SZ_2M, SZ_1G, TDPSIM_BACKING_HUGETLB1G, 0),
+	assert_error_names(host_backing_add_kind(mm, SZ_2M, SZ_1G, TDPSIM_BACKING_HUGETLB1G, 0),
 			   TDPSIM_EINPUT, "hugetlb1g", "0x40000000");
-	assert_error_names(host_backing_add(mm, 0x800, SZ_4K, TDPSIM_BACKING_4K, 0),
+	assert_error_names(host_backing_add_kind(mm, 0x800, SZ_4K, TDPSIM_BACKING_4K, 0),
 			   TDPSIM_EINPUT, "0x800", NULL);
-	assert_error_names(host_backing_add(mm, SZ_4K, 0, TDPSIM_BACKING_THP, 0),
+	assert_error_names(host_backing_add_kind(mm, SZ_4K, 0, TDPSIM_BACKING_THP, 0),
 			   TDPSIM_EINPUT, "size is 0", NULL);
-	assert_error_names(host_backing_add(mm, 1ull << 47, SZ_4K, TDPSIM_BACKING_4K, 0),
+	assert_error_names(host_backing_add_kind(mm, 1ull << 47, SZ_4K, TDPSIM_BACKING_4K, 0),
 			   TDPSIM_EINPUT, "0x800000000000", NULL);
-	assert_error_names(host_backing_add(mm, SZ_4K, UINT64_MAX & ~0xfffull, TDPSIM_BACKING_4K,
+	assert_error_names(host_backing_add_kind(mm, SZ_4K, UINT64_MAX & ~0xfffull, TDPSIM_BACKING_4K,
 					    0),
 			   TDPSIM_EINPUT, "address space", NULL);
-	assert_error_names(host_backing_add(mm, 0, SZ_4K, 7, 0), TDPSIM_EINPUT, "kind 7", NULL);
+	assert_error_names(host_backing_add_kind(mm, 0, SZ_4K, 99, 0), TDPSIM_EINPUT, "kind 99", NULL);
 	/* THP only needs 4K alignment, like any anonymous mmap. */
-	ck_assert_int_eq(host_backing_add(mm, SZ_4K, SZ_4K, TDPSIM_BACKING_THP, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, SZ_4K, SZ_4K, TDPSIM_BACKING_THP, 0), 0);
 	host_mm_free(mm);
 }
 END_TEST
@@ -447,11 +447,11 @@ END_TEST
 /* One fault of each size, in a fixed order; the pfns it got into out[]. */
 static void fault_one_of_each(struct host_mm *mm, uint64_t out[6])
 {
-	ck_assert_int_eq(host_backing_add(mm, 0, 4 * SZ_2M, TDPSIM_BACKING_THP, 0), 0);
-	ck_assert_int_eq(host_backing_add(mm, SZ_1G, SZ_2M, TDPSIM_BACKING_4K, 0), 0);
-	ck_assert_int_eq(host_backing_add(mm, 2 * SZ_1G, 2 * SZ_1G, TDPSIM_BACKING_HUGETLB1G, 0),
+	ck_assert_int_eq(host_backing_add_kind(mm, 0, 4 * SZ_2M, TDPSIM_BACKING_THP, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, SZ_1G, SZ_2M, TDPSIM_BACKING_4K, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, 2 * SZ_1G, 2 * SZ_1G, TDPSIM_BACKING_HUGETLB1G, 0),
 			 0);
-	ck_assert_int_eq(host_backing_add(mm, 4 * SZ_1G, 2 * SZ_2M, TDPSIM_BACKING_HUGETLB2M, 0),
+	ck_assert_int_eq(host_backing_add_kind(mm, 4 * SZ_1G, 2 * SZ_2M, TDPSIM_BACKING_HUGETLB2M, 0),
 			 0);
 	out[0] = fault(mm, SZ_1G, 1).pfn;               /* 4K */
 	out[1] = fault(mm, 0, 1).pfn;                   /* 2M THP */
@@ -505,10 +505,10 @@ START_TEST(pfn_offsets_within_a_huge_page_follow_the_hva)
 	struct host_mm *mm = new_mm(NULL);
 	unsigned i;
 
-	ck_assert_int_eq(host_backing_add(mm, SZ_2M, SZ_2M, TDPSIM_BACKING_HUGETLB2M, 0), 0);
-	ck_assert_int_eq(host_backing_add(mm, 2 * SZ_2M, SZ_2M, TDPSIM_BACKING_THP, 0), 0);
-	ck_assert_int_eq(host_backing_add(mm, 3 * SZ_2M, SZ_2M, TDPSIM_BACKING_THP, 0), 0);
-	ck_assert_int_eq(host_backing_add(mm, SZ_1G, SZ_1G, TDPSIM_BACKING_HUGETLB1G, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, SZ_2M, SZ_2M, TDPSIM_BACKING_HUGETLB2M, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, 2 * SZ_2M, SZ_2M, TDPSIM_BACKING_THP, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, 3 * SZ_2M, SZ_2M, TDPSIM_BACKING_THP, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, SZ_1G, SZ_1G, TDPSIM_BACKING_HUGETLB1G, 0), 0);
 	fault(mm, 3 * SZ_2M, 0); /* the huge zero page, read-only */
 	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
 		uint64_t off = k[i] * SZ_4K;
@@ -529,7 +529,7 @@ START_TEST(a_null_notifier_is_never_called)
 	struct host_mm *mm = new_mm(&m);
 
 	host_mm_set_notifier(mm, NULL);
-	ck_assert_int_eq(host_backing_add(mm, 0, SZ_2M, TDPSIM_BACKING_THP, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, 0, SZ_2M, TDPSIM_BACKING_THP, 0), 0);
 	fault(mm, 0, 0);
 	assert_page(fault(mm, 0, 1), HOST_PFN_BASE_2M, 2, 1, 0);
 	ck_assert_int_eq(m.n, 0);
@@ -588,7 +588,7 @@ START_TEST(mapping_1g_of_4k_memory_page_by_page_costs_at_most_8_1_bytes_of_table
 	struct host_mm *mm = new_mm(NULL);
 	uint64_t i, bytes;
 
-	ck_assert_int_eq(host_backing_add(mm, hva, SZ_1G, TDPSIM_BACKING_4K, 0), 0);
+	ck_assert_int_eq(host_backing_add_kind(mm, hva, SZ_1G, TDPSIM_BACKING_4K, 0), 0);
 	for (i = 0; i < npages; i++) {
 		struct host_page p;
 
@@ -628,7 +628,7 @@ static void unmap(struct host_mm *mm, uint64_t hva, uint64_t size)
 
 static void add(struct host_mm *mm, uint64_t hva, uint64_t size, uint32_t kind, int populate)
 {
-	ck_assert_msg(host_backing_add(mm, hva, size, kind, populate) == 0, "backing 0x%" PRIx64
+	ck_assert_msg(host_backing_add_kind(mm, hva, size, kind, populate) == 0, "backing 0x%" PRIx64
 		      ": %s", hva, tdpsim_error_last() ? tdpsim_error_last()->message : "?");
 }
 
@@ -1328,7 +1328,7 @@ static void random_backings(struct host_mm *mm, uint64_t *x, uint64_t hva, uint6
 		}
 		if (len > size || (kind == TDPSIM_BACKING_HUGETLB2M && (size - len) % SZ_2M))
 			len = kind == TDPSIM_BACKING_HUGETLB2M ? SZ_2M : size;
-		ck_assert_int_eq(host_backing_add(mm, hva, len, kind, (int)(rnd_next(x) % 2)), 0);
+		ck_assert_int_eq(host_backing_add_kind(mm, hva, len, kind, (int)(rnd_next(x) % 2)), 0);
 		hva += len;
 		size -= len;
 	}

@@ -13,6 +13,8 @@
 #include "kvm/profile.h"
 #include "machine.h"
 #include "tdpsim/tdpsim.h"
+#include "host/host.h"
+#include "test_util.h"
 
 #define SLOT_GPA 0x40000000ull
 #define SLOT_HVA 0x7f0000000000ull
@@ -61,9 +63,9 @@ static void rig_start(struct rig *r)
 	m->kvm.flush_ctx = r;
 	m->kvm.hooks = &r->hooks;
 	ck_assert_int_eq(kvm_set_memory_region(&m->kvm, 0, 0, 0, 2 << 20, PT_HVA), 0);
-	ck_assert_int_eq(host_backing_add(m->host, PT_HVA, 2 << 20, TDPSIM_BACKING_4K, 1), 0);
+	ck_assert_int_eq(host_backing_add_kind(m->host, PT_HVA, 2 << 20, TDPSIM_BACKING_4K, 1), 0);
 	ck_assert_int_eq(kvm_set_memory_region(&m->kvm, 1, 0, SLOT_GPA, 2 << 20, SLOT_HVA), 0);
-	ck_assert_int_eq(host_backing_add(m->host, SLOT_HVA, 2 << 20, TDPSIM_BACKING_4K, 1), 0);
+	ck_assert_int_eq(host_backing_add_kind(m->host, SLOT_HVA, 2 << 20, TDPSIM_BACKING_4K, 1), 0);
 	ck_assert_int_eq(guest_pt_add(m->guest, 0, 2 << 20), 0);
 	ck_assert_int_eq(guest_map(m->guest, 0, SLOT_GPA, SLOT_GPA, 2 << 20, 1,
 				   TDPSIM_PROT_R | TDPSIM_PROT_W, 1, 1), 0);
@@ -145,7 +147,7 @@ START_TEST(check_accepts_a_larger_entry_left_by_a_split_without_a_flush)
 	 * exec fault splits EPT's leaf. */
 	rig_start(&r);
 	ck_assert_int_eq(host_munmap(r.m.host, SLOT_HVA, 2 << 20), 0);
-	ck_assert_int_eq(host_backing_add(r.m.host, SLOT_HVA, 2 << 20, TDPSIM_BACKING_HUGETLB2M, 1),
+	ck_assert_int_eq(host_backing_add_kind(r.m.host, SLOT_HVA, 2 << 20, TDPSIM_BACKING_HUGETLB2M, 1),
 			 0);
 	ck_assert_int_eq(guest_map(r.m.guest, 0, SLOT_GPA, SLOT_GPA, 2 << 20, 2,
 				   TDPSIM_PROT_R | TDPSIM_PROT_W | TDPSIM_PROT_X, 1, 1), 0);

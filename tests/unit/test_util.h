@@ -67,4 +67,16 @@ static inline uint64_t rng_next(uint64_t *s)
 	return *s * 0x2545f4914f6cdd1dull;
 }
 
+#ifdef TDPSIM_HOST_HOST_H
+/* host_backing_add with a `backing kind=` (TDPSIM_BACKING_*), as the trace command gives it. */
+static inline int host_backing_add_kind(struct host_mm *mm, uint64_t hva, uint64_t size,
+					uint32_t kind, int populate)
+{
+	struct host_vma vma;
+	int rc = host_backing_resolve(kind, 0, 0, 0, 0, 0, &vma);
+
+	return rc ? rc : host_backing_add(mm, hva, size, &vma, populate);
+}
+#endif
+
 #endif
