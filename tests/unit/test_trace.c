@@ -246,6 +246,54 @@ START_TEST(version_2_nested_commands_parse_and_survive_both_encodings)
 }
 END_TEST
 
+/* Version 4's backing kinds and QEMU properties read in text and survive the binary
+ * encoding and the text writer. */
+START_TEST(version_4_qemu_backings_parse_and_survive_both_encodings)
+{
+	static const char text[] = "tdpsim-trace 4\n"
+		"backing hva=0x7f0000000000 size=2M kind=memory-backend-memfd hugetlb=on "
+		"hugetlbsize=1G prealloc=on\n"
+		"backing hva=0x7f4000000000 size=2M kind=memory-backend-file share=on fs=tmpfs "
+		"huge=within_size\n"
+		"backing hva=0x7f8000000000 size=2M kind=memory-backend-ram share=off\n"
+		"backing hva=0x7fc000000000 size=2M kind=shmem\n";
+	static const uint32_t want[4][8] = {
+		/* kind, populate, share, hugetlb, hugetlbsize, fs, huge, prealloc */
+		{ TDPSIM_BACKING_QEMU_MEMFD, 0, 0, 1, 1, 0, 0, 1 },
+		{ TDPSIM_BACKING_QEMU_FILE, 0, TDPSIM_SHARE_ON, 0, 0, TDPSIM_FS_TMPFS,
+		  TDPSIM_TMPFS_HUGE_WITHIN_SIZE, 0 },
+		{ TDPSIM_BACKING_QEMU_RAM, 0, TDPSIM_SHARE_OFF, 0, 0, 0, 0, 0 },
+		{ TDPSIM_BACKING_SHMEM, 0, 0, 0, 0, 0, 0, 0 },
+	};
+	const char *dir = scratch_dir();
+	char bin[512], txt[512];
+	tdpsim_trace *t = NULL;
+	tdpsim_event ev;
+
+	snprintf(bin, sizeof(bin), "%s/v4.tdpb", dir);
+	snprintf(txt, sizeof(txt), "%s/v4b.tdpt", dir);
+	copy_trace(write_file(dir, "v4.tdpt", text), bin);
+	copy_trace(bin, txt);
+	for (int pass = 0; pass < 3; pass++) {
+		const char *path = pass == 0 ? write_file(dir, "v4.tdpt", text) : pass == 1 ? bin : txt;
+
+		ck_assert_int_eq(tdpsim_trace_open(&t, path), 0);
+		for (unsigned i = 0; i < 4; i++) {
+			ck_assert_int_eq(tdpsim_trace_next(t, &ev), 1);
+			ck_assert_int_eq(ev.cmd, TDPSIM_CMD_BACKING);
+			const uint32_t got[8] = { ev.u.backing.kind, ev.u.backing.populate,
+						  ev.u.backing.share, ev.u.backing.hugetlb,
+						  ev.u.backing.hugetlbsize, ev.u.backing.fs,
+						  ev.u.backing.huge, ev.u.backing.prealloc };
+
+			ck_assert_msg(memcmp(got, want[i], sizeof(got)) == 0, "pass %d line %u", pass,
+				      i);
+		}
+		tdpsim_trace_free(t);
+	}
+}
+END_TEST
+
 /* Version 3's vpid= of l2-enter (vmcs12's VPID, 0 for none) reads in text and survives
  * the binary encoding, where it is the record's last field. */
 START_TEST(version_3_l2_enter_vpid_parses_and_survives_both_encodings)
@@ -816,6 +864,7 @@ static Suite *trace_suite(void)
 	tcase_add_test(tc, an_error_is_sticky_and_the_library_prints_nothing);
 	tcase_add_test(tc, version_2_nested_commands_parse_and_survive_both_encodings);
 	tcase_add_test(tc, version_3_l2_enter_vpid_parses_and_survives_both_encodings);
+	tcase_add_test(tc, version_4_qemu_backings_parse_and_survive_both_encodings);
 	tcase_add_test(tc, a_version_1_binary_guest_map_reads_without_the_l2_field);
 	tcase_add_test(tc, single_accesses_at_a_4k_stride_cost_at_most_3_bytes_each_in_binary);
 	tcase_add_loop_test(tc, every_encoding_gives_the_same_events_and_replay_digest, 0, 5);
