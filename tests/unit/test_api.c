@@ -38,6 +38,16 @@ static void map_one_fault(tdpsim_sim *sim)
 	ck_assert_int_eq(tdpsim_sim_apply(sim, &ev), 0);
 }
 
+/* A new simulator calling `h`. */
+static tdpsim_sim *sim_with_hooks(const tdpsim_hooks *h)
+{
+	tdpsim_sim *sim = NULL;
+
+	ck_assert_int_eq(tdpsim_sim_new(&sim, NULL), 0);
+	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, h), 0);
+	return sim;
+}
+
 START_TEST(options_and_hooks_of_every_released_version_are_accepted)
 {
 	tdpsim_options o;
@@ -118,8 +128,7 @@ static struct seen fault_under(const char *tdp_mmu)
 	h.on_fault = on_fault;
 	h.on_spte_event = on_spte_event;
 	h.payload = &s;
-	ck_assert_int_eq(tdpsim_sim_new(&sim, NULL), 0);
-	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
+	sim = sim_with_hooks(&h);
 	ck_assert_int_eq(set(sim, "tdp_mmu", tdp_mmu), 0);
 	map_one_fault(sim);
 	tdpsim_sim_free(sim);
@@ -245,14 +254,12 @@ START_TEST(an_older_hooks_struct_is_read_no_further_than_it_reaches)
 	}
 	h.on_nested_exit = beyond_nested_exit;
 	beyond_calls = 0;
-	ck_assert_int_eq(tdpsim_sim_new(&sim, NULL), 0);
-	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
+	sim = sim_with_hooks(&h);
 	/* the sweeps change SPTEs, miss in the TLBs and walk; L2 exits: every callback would
 	 * run */
 	ck_assert_int_gt(replay_text(sim, two_sweeps), 0);
 	tdpsim_sim_free(sim);
-	ck_assert_int_eq(tdpsim_sim_new(&sim, NULL), 0);
-	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
+	sim = sim_with_hooks(&h);
 	ck_assert_int_gt(replay_text(sim, nested_exits), 0);
 	ck_assert_int_eq(beyond_calls, 0);
 	tdpsim_sim_free(sim);
@@ -317,8 +324,7 @@ START_TEST(tlb_miss_and_walk_hooks_see_each_miss_and_walk_as_the_stats_count_the
 	h.on_walk = on_walk_seen;
 	h.on_mark = on_mark_phase;
 	h.payload = &s;
-	ck_assert_int_eq(tdpsim_sim_new(&sim, NULL), 0);
-	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
+	sim = sim_with_hooks(&h);
 	ck_assert_int_gt(replay_text(sim, two_sweeps), 0);
 	tdpsim_sim_stats(sim, &st);
 	/* First sweep: nothing cached, so every page is walked and filled once - 128 STLB
@@ -377,26 +383,28 @@ START_TEST(nested_exit_hook_gives_vmcs12s_exit_reason_qualification_and_addresse
 
 	h.on_nested_exit = on_nested_exit_seen;
 	h.payload = &s;
-	ck_assert_int_eq(tdpsim_sim_new(&sim, NULL), 0);
-	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
+	sim = sim_with_hooks(&h);
 	ck_assert_int_gt(replay_text(sim, nested_exits), 0);
 	tdpsim_sim_stats(sim, &st);
 	ck_assert_uint_eq(s.n, 3);
 	ck_assert_uint_eq(st.nested_vmexits, 3);
 	ck_assert_uint_eq(st.nested_ept_violations, 2);
 	/* The read of L2's PT page, which EPT12 does not map: an EPT violation (48) for the
-	 * table's gpa.  The qualification (vmx.h EPT_VIOLATION_*): with EPT A/D on (l2-enter's ad=1: EPT02 has them too),
-	 * an access to a guest paging-structure entry counts as a write, and its violation
+	 * table's gpa.  The qualification (vmx.h EPT_VIOLATION_*): with EPT A/D on (l2-enter's
+	 * ad=1: EPT02 has them too), an access to a guest paging-structure entry counts as a write, and its violation
 	 * sets bits 0 and 1; bits 5:3 are the AND of the EPT12 entries' R/W/X down to the one
 	 * that stopped the walk - not present, so 0 (KVM's FNAME(walk_addr_generic) ANDs each
 	 * entry in before testing it); bit 7 the linear address is valid; bit 8 clear: the gpa
 	 * was an entry of L2's own walk, not the data (bits 7:8 come from the hardware exit,
 	 * nested_ept_inject_page_fault). */
-	exit_is(&s.e[0], TDPSIM_NESTED_EXIT_EPT_VIOLATION, 0x1 | 0x2 | 0x80, 0x203000, 0x40000000);
+	exit_is(&s.e[0], TDPSIM_NESTED_EXIT_EPT_VIOLATION,
+		TDPSIM_EPT_QUAL_READ | TDPSIM_EPT_QUAL_WRITE | TDPSIM_EPT_QUAL_GLA_VALID, 0x203000,
+		0x40000000);
 	/* The write to the data page EPT12 maps read-only: bit 1 a write; bits 5:3 read only
 	 * (0x8, the AND of RWX upper entries and the R leaf); bits 7 and 8: the data's gpa. */
-	exit_is(&s.e[1], TDPSIM_NESTED_EXIT_EPT_VIOLATION, 0x2 | 0x8 | 0x80 | 0x100, 0x1000000,
-		0x40000000);
+	exit_is(&s.e[1], TDPSIM_NESTED_EXIT_EPT_VIOLATION,
+		TDPSIM_EPT_QUAL_WRITE | TDPSIM_EPT_QUAL_READABLE | TDPSIM_EPT_QUAL_GLA_VALID |
+		TDPSIM_EPT_QUAL_GLA_FINAL, 0x1000000, 0x40000000);
 	/* The trace's l2-exit names no reason and no address. */
 	exit_is(&s.e[2], TDPSIM_NESTED_EXIT_BY_TRACE, 0, 0, 0);
 	tdpsim_sim_free(sim);
@@ -419,11 +427,11 @@ START_TEST(without_ept_ad_an_l2_table_access_is_a_read_for_ept)
 		 first + strlen("l2-enter vcpu=0 ept=0\n"));
 	h.on_nested_exit = on_nested_exit_seen;
 	h.payload = &s;
-	ck_assert_int_eq(tdpsim_sim_new(&sim, NULL), 0);
-	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
+	sim = sim_with_hooks(&h);
 	ck_assert_int_gt(replay_text(sim, text), 0);
 	ck_assert_uint_ge(s.n, 1);
-	exit_is(&s.e[0], TDPSIM_NESTED_EXIT_EPT_VIOLATION, 0x1 | 0x80, 0x203000, 0x40000000);
+	exit_is(&s.e[0], TDPSIM_NESTED_EXIT_EPT_VIOLATION,
+		TDPSIM_EPT_QUAL_READ | TDPSIM_EPT_QUAL_GLA_VALID, 0x203000, 0x40000000);
 	tdpsim_sim_free(sim);
 }
 END_TEST
@@ -446,8 +454,7 @@ START_TEST(a_write_to_a_page_read_clean_is_a_permission_miss)
 
 	h.on_tlb_miss = on_tlb_miss_seen;
 	h.payload = &s;
-	ck_assert_int_eq(tdpsim_sim_new(&sim, NULL), 0);
-	ck_assert_int_eq(tdpsim_sim_set_hooks(sim, &h), 0);
+	sim = sim_with_hooks(&h);
 	ck_assert_int_gt(replay_text(sim, text), 0);
 	ck_assert_uint_eq(s.stlb[0], 2);
 	ck_assert_uint_eq(s.permission, 1);

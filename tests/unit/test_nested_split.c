@@ -43,18 +43,28 @@ static tdpsim_sim *nested_1g(const char *extra, const char *after)
 	return sim;
 }
 
+/* The split work and what the caches hold after it (-1: not checked). */
+static void expect_split_caches(const tdpsim_sim *sim, uint64_t splits, uint64_t topups,
+				int64_t pages, int64_t descs)
+{
+	const struct kvm *kvm = &sim->machine.kvm;
+
+	ck_assert_uint_eq(kvm->work.split_tables, splits);
+	ck_assert_uint_eq(kvm->work.split_topups, topups);
+	if (pages >= 0)
+		ck_assert_uint_eq(kvm->split_page_cache, (uint64_t)pages);
+	if (descs >= 0)
+		ck_assert_uint_eq(kvm->split_desc_cache, (uint64_t)descs);
+}
+
 /* 1 split at 1G and 512 at 2M, each making a page.  Top-ups before splits 1, 41, ..., 481
  * (the page caches hold 40): 13.  Left: 13 * 40 - 513 = 7 pages; no descriptor was
  * needed (every 4K gfn had no rmap entry yet), so the descriptor cache is still full. */
 START_TEST(splitting_513_pages_tops_the_caches_up_13_times)
 {
 	tdpsim_sim *sim = nested_1g("", "dirty-log slot=1 on\n");
-	const struct kvm *kvm = &sim->machine.kvm;
 
-	ck_assert_uint_eq(kvm->work.split_tables, 513);
-	ck_assert_uint_eq(kvm->work.split_topups, 13);
-	ck_assert_uint_eq(kvm->split_page_cache, 7);
-	ck_assert_uint_eq(kvm->split_desc_cache, 513 + 40);
+	expect_split_caches(sim, 513, 13, 7, 513 + 40);
 	tdpsim_sim_free(sim);
 }
 END_TEST
@@ -64,11 +74,8 @@ END_TEST
 START_TEST(a_split_refused_by_the_budget_tops_nothing_up)
 {
 	tdpsim_sim *sim = nested_1g("set nr_mmu_pages=64\n", "dirty-log slot=1 on\n");
-	const struct kvm *kvm = &sim->machine.kvm;
 
-	ck_assert_uint_eq(kvm->work.split_tables, 55);
-	ck_assert_uint_eq(kvm->work.split_topups, 2);
-	ck_assert_uint_eq(kvm->split_page_cache, 2 * 40 - 55);
+	expect_split_caches(sim, 55, 2, 2 * 40 - 55, -1);
 	tdpsim_sim_free(sim);
 }
 END_TEST
@@ -77,11 +84,8 @@ END_TEST
 START_TEST(logging_off_frees_the_split_caches)
 {
 	tdpsim_sim *sim = nested_1g("", "dirty-log slot=1 on\ndirty-log slot=1 off\n");
-	const struct kvm *kvm = &sim->machine.kvm;
 
-	ck_assert_uint_eq(kvm->work.split_topups, 13);
-	ck_assert_uint_eq(kvm->split_page_cache, 0);
-	ck_assert_uint_eq(kvm->split_desc_cache, 0);
+	expect_split_caches(sim, 513, 13, 0, 0);
 	tdpsim_sim_free(sim);
 }
 END_TEST

@@ -21,14 +21,23 @@ static const struct host_thp_config defaults = {
 	.shmem_enabled = SHMEM_HUGE_NEVER,
 };
 
+/* A new host with THP knobs `cfg` (NULL: Linux's defaults). */
+static struct host_mm *fresh_mm(const struct host_thp_config *cfg)
+{
+	struct host_mm *mm = NULL;
+
+	ck_assert_int_eq(host_mm_new(&mm, NULL), 0);
+	if (cfg)
+		host_mm_set_thp(mm, cfg);
+	return mm;
+}
+
 /* The level a first write at HVA maps, for a fresh mm with `cfg` and backing `vma`. */
 static int write_level(const struct host_thp_config *cfg, const struct host_vma *vma)
 {
-	struct host_mm *mm = NULL;
+	struct host_mm *mm = fresh_mm(cfg);
 	struct host_page p;
 
-	ck_assert_int_eq(host_mm_new(&mm, NULL), 0);
-	host_mm_set_thp(mm, cfg);
 	ck_assert_int_eq(host_backing_add(mm, HVA, 4 * SZ_2M, vma, 0), 0);
 	ck_assert_int_eq(host_faultin(mm, HVA, 1, &p), 0);
 	host_mm_free(mm);
@@ -133,10 +142,9 @@ END_TEST
 START_TEST(a_shmem_read_allocates_a_writable_page)
 {
 	struct host_vma v = resolve(TDPSIM_BACKING_SHMEM, 0, 0, 0, 0, 0);
-	struct host_mm *mm = NULL;
+	struct host_mm *mm = fresh_mm(NULL);
 	struct host_page p;
 
-	ck_assert_int_eq(host_mm_new(&mm, NULL), 0);
 	ck_assert_int_eq(host_backing_add(mm, HVA, SZ_2M, &v, 0), 0);
 	ck_assert_int_eq(host_faultin(mm, HVA, 0, &p), 0);
 	ck_assert(p.writable && !p.zero_page && p.level == 1);
@@ -148,9 +156,8 @@ END_TEST
 START_TEST(shared_memory_must_start_2m_aligned)
 {
 	struct host_vma v = resolve(TDPSIM_BACKING_SHMEM, 0, 0, 0, 0, 0);
-	struct host_mm *mm = NULL;
+	struct host_mm *mm = fresh_mm(NULL);
 
-	ck_assert_int_eq(host_mm_new(&mm, NULL), 0);
 	ck_assert_int_eq(host_backing_add(mm, HVA + 0x1000, SZ_2M, &v, 0), TDPSIM_EINPUT);
 	ck_assert_ptr_nonnull(strstr(tdpsim_error_last()->message, "2M-aligned"));
 	host_mm_free(mm);
@@ -160,9 +167,8 @@ END_TEST
 START_TEST(dontneed_and_pageout_of_shared_memory_are_refused)
 {
 	struct host_vma v = resolve(TDPSIM_BACKING_SHMEM, 0, 0, 0, 0, 0);
-	struct host_mm *mm = NULL;
+	struct host_mm *mm = fresh_mm(NULL);
 
-	ck_assert_int_eq(host_mm_new(&mm, NULL), 0);
 	ck_assert_int_eq(host_backing_add(mm, HVA, SZ_2M, &v, 1), 0);
 	ck_assert_int_eq(host_madvise(mm, HVA, SZ_2M, TDPSIM_ADVICE_DONTNEED), TDPSIM_EINPUT);
 	ck_assert_ptr_nonnull(strstr(tdpsim_error_last()->message, "not modelled"));
@@ -178,7 +184,7 @@ static struct host_vmstat populate_fragmented(int defrag, uint32_t fail, uint32_
 {
 	struct host_thp_config c = defaults;
 	struct host_vma v = { VMA_ANON, (uint8_t)flags, 0, 0 };
-	struct host_mm *mm = NULL;
+	struct host_mm *mm;
 	struct host_vmstat s;
 
 	c.enabled = THP_ALWAYS;
@@ -186,8 +192,7 @@ static struct host_vmstat populate_fragmented(int defrag, uint32_t fail, uint32_
 	c.fail_ppm = fail;
 	c.compact_fail_ppm = cfail;
 	c.seed = seed;
-	ck_assert_int_eq(host_mm_new(&mm, NULL), 0);
-	host_mm_set_thp(mm, &c);
+	mm = fresh_mm(&c);
 	ck_assert_int_eq(host_backing_add(mm, HVA, 1024 * SZ_2M, &v, 1), 0);
 	s = *host_mm_vmstat(mm);
 	/* every 2M range is mapped, by a THP or 512 4K pages */
