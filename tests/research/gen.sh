@@ -229,7 +229,7 @@ bad_workloads_and_values_exit_2_with_a_message)
   check "--count needs a value" uniform --count -o x.tdpt
   check "--mem 3M: guest memory is a multiple of 2M" uniform --mem 3M -o x.tdpt
   check "hugetlb1g backing needs a multiple of 1G" uniform --mem 1536M --size 64M --backing hugetlb1g -o x.tdpt
-  check "--backing takes 4k, thp, hugetlb2m or hugetlb1g, not 'huge'" uniform --backing huge -o x.tdpt
+  check "--backing takes 4k, thp, hugetlb2m, hugetlb1g, anon, shmem, memory-backend-ram, memory-backend-memfd or memory-backend-file, not 'huge'" uniform --backing huge -o x.tdpt
   check "--guest-pages takes 4k or 2m, not '1g'" uniform --guest-pages 1g -o x.tdpt
   check "uniform needs 2G of guest memory" uniform --size 2G -o x.tdpt
   check "jit: --code-size 3M: a multiple of 2M" jit --code-size 3M -o x.tdpt

@@ -15,7 +15,10 @@
 #include "cli.h"
 #include "gen.h"
 
-static const char *const backing_names[] = { "4k", "thp", "hugetlb2m", "hugetlb1g", NULL };
+/* In TDPSIM_BACKING_* order: the plain kinds, then QEMU's backends (FORMAT.md `backing`). */
+static const char *const backing_names[] = { "4k", "thp", "hugetlb2m", "hugetlb1g", "anon",
+					     "shmem", "memory-backend-ram",
+					     "memory-backend-memfd", "memory-backend-file", NULL };
 static const char *const guest_page_names[] = { "4k", "2m", NULL };
 
 #define OPT(f) offsetof(struct gen_opts, f)
@@ -26,7 +29,8 @@ static const struct gen_param common_params[] = {
 	  "guest memory: one memslot at gpa 0 (a multiple of 2M, of 1G for hugetlb1g); the "
 	  "guest's page tables take its top few megabytes", NULL, 0, 0 },
 	{ "backing", P_CHOICE, OPT(backing), "thp", "KIND",
-	  "the host backing of guest memory: 4k, thp, hugetlb2m or hugetlb1g", backing_names, 0,
+	  "the host backing of guest memory: 4k, thp, hugetlb2m, hugetlb1g, anon, shmem, or QEMU's "
+	  "memory-backend-ram, -memfd, -file (on hugetlbfs)", backing_names, 0,
 	  0 },
 	{ "populate", P_COUNT, OPT(populate), "1", "0|1",
 	  "1: the VMM touches all memory before the guest runs (backing populate=1)", NULL, 0, 1 },
