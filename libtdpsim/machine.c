@@ -60,6 +60,11 @@ void machine_refresh_config(tdpsim_sim *sim, bool initial)
 		.fail_ppm = (uint32_t)st->s[SET_HOST_FRAGMENTATION].v,
 		.compact_fail_ppm = (uint32_t)st->s[SET_HOST_COMPACTION_FAIL].v,
 		.seed = st->s[SET_SEED].v,
+		.khugepaged_pages_to_scan = (uint32_t)st->s[SET_KHUGEPAGED_PAGES_TO_SCAN].v,
+		.khugepaged_scan_sleep_ms = (uint32_t)st->s[SET_KHUGEPAGED_SCAN_SLEEP_MS].v,
+		.khugepaged_alloc_sleep_ms = (uint32_t)st->s[SET_KHUGEPAGED_ALLOC_SLEEP_MS].v,
+		.khugepaged_max_ptes_none = (uint32_t)st->s[SET_KHUGEPAGED_MAX_PTES_NONE].v,
+		.khugepaged_defrag = st->s[SET_KHUGEPAGED_DEFRAG].v != 0,
 	});
 	if (st->s[SET_NR_MMU_PAGES].v != kvm->n_requested_mmu_pages)
 		kvm_vm_set_nr_mmu_pages(kvm, st->s[SET_NR_MMU_PAGES].v);
@@ -261,6 +266,20 @@ static int host_behaviour_resolve(const tdpsim_sim *sim, const struct kvm_profil
 	return 0;
 }
 
+/*
+ * khugepaged's thread: a pass, then sleep for what the pass says.  It starts sleeping when
+ * the machine starts (the VMM's mm enters khugepaged's list as it maps guest RAM); a new
+ * scan_sleep_millisecs applies from the next sleep.
+ */
+static void khugepaged_wake(void *ctx, uint64_t now)
+{
+	tdpsim_sim *sim = ctx;
+	int64_t ms = host_khugepaged_pass(sim->machine.host);
+
+	if (ms > 0)
+		clock_schedule(&sim->clock, now + (uint64_t)ms * 1000000, khugepaged_wake, sim);
+}
+
 /* Build the machine the settings describe, at its first use. */
 int machine_start(tdpsim_sim *sim)
 {
@@ -339,6 +358,9 @@ int machine_start(tdpsim_sim *sim)
 	sim->started = 1;
 	machine_refresh_config(sim, true);
 	machine_refresh_multihit(sim);
+	clock_schedule(&sim->clock,
+		       sim->clock.now + sim->settings.s[SET_KHUGEPAGED_SCAN_SLEEP_MS].v * 1000000,
+		       khugepaged_wake, sim);
 	/* The recovery worker: with the VM (<= 6.12), else at the first KVM_RUN. */
 	if (!profile->recovery_worker_lazy)
 		kvm_nx_recovery_start(&m->kvm, sim->clock.now);

@@ -20,6 +20,10 @@ static void host_stats_now(const struct host_vmstat *v, tdpsim_stats *out)
 	out->compact_stall = v->compact_stall;
 	out->compact_fail = v->compact_fail;
 	out->compact_success = v->compact_success;
+	out->thp_collapse_alloc = v->thp_collapse_alloc;
+	out->thp_collapse_alloc_failed = v->thp_collapse_alloc_failed;
+	out->khugepaged_pages_collapsed = v->khugepaged_pages_collapsed;
+	out->khugepaged_full_scans = v->khugepaged_full_scans;
 }
 
 /*

@@ -94,6 +94,17 @@ static const struct setting_spec specs[SET__COUNT] = {
 	[SET_HOST_FRAGMENTATION] = { "host_fragmentation", FRACTION, NULL, 0, 1000000, 0, 0 },
 	[SET_HOST_COMPACTION_FAIL] = { "host_compaction_fail", FRACTION, NULL, 0, 1000000, 0,
 				       0 },
+	/* transparent_hugepage/khugepaged/ (host/khugepaged.c), Linux's defaults: 8 2M ranges
+	 * every 10 s, a minute's pause after a failed allocation, collapse with up to 511 of
+	 * 512 PTEs empty, direct compaction on. */
+	[SET_KHUGEPAGED_PAGES_TO_SCAN] = { "khugepaged_pages_to_scan", UINT, NULL, 1, UINT32_MAX,
+					   4096, 0 },
+	[SET_KHUGEPAGED_SCAN_SLEEP_MS] = { "khugepaged_scan_sleep_millisecs", UINT, NULL, 1,
+					   UINT32_MAX, 10000, 0 },
+	[SET_KHUGEPAGED_ALLOC_SLEEP_MS] = { "khugepaged_alloc_sleep_millisecs", UINT, NULL, 1,
+					    UINT32_MAX, 60000, 0 },
+	[SET_KHUGEPAGED_MAX_PTES_NONE] = { "khugepaged_max_ptes_none", UINT, NULL, 0, 511, 511, 0 },
+	[SET_KHUGEPAGED_DEFRAG] = { "khugepaged_defrag", BOOL, NULL, 0, 1, 1, 0 },
 };
 
 void settings_init(struct settings *st)

@@ -71,6 +71,8 @@ static const struct {
 	STAT(thp_file_alloc), STAT(thp_file_fallback), STAT(thp_file_mapped),
 	STAT(thp_split_pmd),
 	STAT(compact_stall), STAT(compact_fail), STAT(compact_success),
+	STAT(thp_collapse_alloc), STAT(thp_collapse_alloc_failed),
+	STAT(khugepaged_pages_collapsed), STAT(khugepaged_full_scans),
 };
 
 /* The counters of 0.1: those before the first one added since. */

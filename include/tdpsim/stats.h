@@ -96,6 +96,10 @@ typedef struct tdpsim_stats {
 	uint64_t compact_stall;      /* direct compactions for a THP */
 	uint64_t compact_fail;       /* ... that made no 2M block */
 	uint64_t compact_success;    /* ... that made one */
+	uint64_t thp_collapse_alloc;        /* khugepaged's THPs allocated for a collapse */
+	uint64_t thp_collapse_alloc_failed; /* ... allocations that failed */
+	uint64_t khugepaged_pages_collapsed; /* 2M ranges khugepaged collapsed */
+	uint64_t khugepaged_full_scans;      /* its scans of the whole mm */
 } tdpsim_stats;
 
 /* The counters KVM keeps per vCPU (kvm_vcpu_stat), for one vCPU. */

@@ -37,7 +37,12 @@ int host_mm_new(struct host_mm **out, struct mem_meter *mem)
 	/* Linux's defaults (CONFIG_TRANSPARENT_HUGEPAGE_MADVISE, as on these machines) */
 	mm->thp = (struct host_thp_config){ .enabled = THP_MADVISE, .defrag = DEFRAG_MADVISE,
 					    .use_zero_page = 1,
-					    .shmem_enabled = SHMEM_HUGE_NEVER };
+					    .shmem_enabled = SHMEM_HUGE_NEVER,
+					    .khugepaged_pages_to_scan = 4096,
+					    .khugepaged_scan_sleep_ms = 10000,
+					    .khugepaged_alloc_sleep_ms = 60000,
+					    .khugepaged_max_ptes_none = 511,
+					    .khugepaged_defrag = 1 };
 	*out = mm;
 	return 0;
 }

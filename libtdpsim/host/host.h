@@ -98,6 +98,11 @@ struct host_thp_config {
 	int enabled, defrag, use_zero_page, shmem_enabled;
 	uint32_t fail_ppm, compact_fail_ppm;
 	uint64_t seed;
+	/* transparent_hugepage/khugepaged/: pages_to_scan, scan_sleep_millisecs,
+	 * alloc_sleep_millisecs, max_ptes_none, defrag */
+	uint32_t khugepaged_pages_to_scan, khugepaged_scan_sleep_ms, khugepaged_alloc_sleep_ms;
+	uint32_t khugepaged_max_ptes_none;
+	int khugepaged_defrag;
 };
 
 void host_mm_set_thp(struct host_mm *mm, const struct host_thp_config *cfg);
@@ -109,7 +114,20 @@ struct host_vmstat {
 	uint64_t thp_file_mapped;                      /* ... mapped by a PMD */
 	uint64_t thp_split_pmd;                        /* PMD leaves split (__split_huge_pmd) */
 	uint64_t compact_stall, compact_fail, compact_success; /* direct compaction */
+	uint64_t thp_collapse_alloc, thp_collapse_alloc_failed; /* khugepaged's 2M allocations */
+	uint64_t khugepaged_pages_collapsed, khugepaged_full_scans; /* its sysfs counters */
 };
+
+/*
+ * One pass of khugepaged (mm/khugepaged.c khugepaged_do_scan) over the VMM's mm: from where
+ * the last pass stopped, khugepaged_pages_to_scan worth of 2M ranges (512 each; a VMA it may
+ * not collapse counts 1) in the VMAs where THP's rules allow a 2M page; each range whose PMD
+ * points to a PTE table with at most max_ptes_none empty or zero-page entries is collapsed
+ * into a new THP (a notifier round over its 2M, so KVM zaps its mappings).  Returns the
+ * milliseconds khugepaged then sleeps: scan_sleep, or alloc_sleep after a failed 2M
+ * allocation.  Negative on an internal error.
+ */
+int64_t host_khugepaged_pass(struct host_mm *mm);
 
 const struct host_vmstat *host_mm_vmstat(const struct host_mm *mm);
 

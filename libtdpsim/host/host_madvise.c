@@ -161,7 +161,7 @@ static void backings_splice(struct host_mm *mm, size_t i0, size_t i1,
  * The entry at `level` on the walk of hva, when the tables down to it exist.  Else NULL, and
  * *next is the end of the hole (or huge leaf) above `level` that stopped the walk.
  */
-static uint64_t *entry_at(const struct host_mm *mm, uint64_t hva, int level, uint64_t *next)
+uint64_t *host_entry_at(const struct host_mm *mm, uint64_t hva, int level, uint64_t *next)
 {
 	uint64_t *table = mm->pgd;
 	int l;
@@ -236,7 +236,7 @@ static int split_at(struct host_mm *mm, uint64_t x)
 
 	if (x == start)
 		return 0;
-	pmdp = entry_at(mm, start, PG_LEVEL_2M, &next);
+	pmdp = host_entry_at(mm, start, PG_LEVEL_2M, &next);
 	if (!pmdp || !pmd_is_leaf(*pmdp))
 		return 0;
 	b = backing_at(mm, start);
@@ -408,7 +408,7 @@ static int madvise_pageout(struct host_mm *mm, const struct op *op, size_t i0, s
 		if (backing_is_hugetlb(b))
 			return 0;
 		while (a < e) {
-			uint64_t next, *pmdp = entry_at(mm, a, PG_LEVEL_2M, &next);
+			uint64_t next, *pmdp = host_entry_at(mm, a, PG_LEVEL_2M, &next);
 
 			if (!pmdp) {
 				a = next;
@@ -440,7 +440,7 @@ static int collapse_allowed(const struct host_mm *mm, const struct host_backing 
  * the kernel does), the old 4K frames freed, the table freed, a writable PMD leaf - in one
  * notifier round over the 2M when anything was mapped there.
  */
-static int collapse_pmd(struct host_mm *mm, uint64_t *pmdp, uint64_t start)
+int host_collapse_pmd(struct host_mm *mm, uint64_t *pmdp, uint64_t start)
 {
 	uint64_t table_pfn = host_pte_pfn(*pmdp), *pt = host_pt_table(&mm->pool, table_pfn);
 	uint64_t pfn, frames = 0, mapped = 0;
@@ -495,7 +495,7 @@ static int madvise_collapse(struct host_mm *mm, const struct op *op, size_t i0, 
 		if (!collapse_allowed(mm, b) || a >= e)
 			return 0;
 		while (a < e) {
-			uint64_t next, *pmdp = entry_at(mm, a, PG_LEVEL_2M, &next);
+			uint64_t next, *pmdp = host_entry_at(mm, a, PG_LEVEL_2M, &next);
 
 			if (!pmdp) {
 				failed = 1;
@@ -504,7 +504,7 @@ static int madvise_collapse(struct host_mm *mm, const struct op *op, size_t i0, 
 			}
 			if (!host_pte_present(*pmdp))
 				return 0;
-			if (!pmd_is_leaf(*pmdp) && (rc = collapse_pmd(mm, pmdp, a)) != 0)
+			if (!pmd_is_leaf(*pmdp) && (rc = host_collapse_pmd(mm, pmdp, a)) != 0)
 				return rc;
 			a += SZ_2M;
 		}

@@ -33,6 +33,7 @@ struct host_mm {
 	struct host_thp_config thp;    /* the sysfs knobs (host_mm_set_thp) */
 	struct host_vmstat vmstat;
 	uint64_t thp_allocs;           /* 2M allocations drawn so far: the fragmentation stream */
+	uint64_t khugepaged_cursor;    /* where khugepaged's scan goes on (khugepaged_scan.address) */
 	struct mem_meter *mem;         /* what the host's arrays are charged to */
 	/*
 	 * The present leaf the last faultin found, for host_pfn_mapping_level, which KVM calls
@@ -60,6 +61,15 @@ int host_split_pmd(struct host_mm *mm, uint64_t *pmdp, uint64_t start);
  */
 int thp_pmd_allowed(const struct host_mm *mm, const struct host_backing *b, uint64_t hva);
 int thp_alloc(struct host_mm *mm, const struct host_backing *b, uint64_t *pfn);
+
+/* Whether a 2M block can be had: the first try, then direct compaction when `direct`
+ * (with its COMPACT* counters).  host/thp.c. */
+int thp_2m_available(struct host_mm *mm, int direct);
+
+/* host_madvise.c: the entry at `level` on hva's walk, when the tables down to it exist (else
+ * NULL, *next the end of the hole above); collapse_huge_page of the PTE table at *pmdp. */
+uint64_t *host_entry_at(const struct host_mm *mm, uint64_t hva, int level, uint64_t *next);
+int host_collapse_pmd(struct host_mm *mm, uint64_t *pmdp, uint64_t start);
 
 static inline uint64_t backing_end(const struct host_backing *b)
 {

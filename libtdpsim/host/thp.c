@@ -115,11 +115,11 @@ static int direct_compaction(const struct host_thp_config *c, unsigned flags)
 
 /* The 2M allocation: the buddy allocator's first try, then (where allowed) direct
  * compaction - COMPACTSTALL, then COMPACTSUCCESS or COMPACTFAIL (__alloc_pages_direct_compact). */
-static int thp_2m_available(struct host_mm *mm, unsigned flags)
+int thp_2m_available(struct host_mm *mm, int direct)
 {
 	if (!draw(mm, mm->thp.fail_ppm))
 		return 1;
-	if (!direct_compaction(&mm->thp, flags))
+	if (!direct)
 		return 0;
 	mm->vmstat.compact_stall++;
 	if (draw(mm, mm->thp.compact_fail_ppm)) {
@@ -135,7 +135,7 @@ int thp_alloc(struct host_mm *mm, const struct host_backing *b, uint64_t *pfn)
 	int shmem = b->vma.type == VMA_SHMEM;
 	int rc;
 
-	if (!thp_2m_available(mm, b->vma.flags)) {
+	if (!thp_2m_available(mm, direct_compaction(&mm->thp, b->vma.flags))) {
 		/* THP_FAULT_FALLBACK (vma_alloc_anon_folio_pmd), THP_FILE_FALLBACK
 		 * (shmem_alloc_and_add_folio): the fault goes on with a 4K page */
 		if (shmem)

@@ -239,6 +239,60 @@ START_TEST(direct_compaction_follows_defrag_and_rescues_its_share)
 }
 END_TEST
 
+/* One 2M range of anonymous memory with its first `mapped` 4K pages written while
+ * enabled=never, then enabled=always and khugepaged's knobs (defrag off). */
+static struct host_mm *range_with_pages(unsigned mapped, uint32_t max_none, uint32_t fail)
+{
+	struct host_thp_config c = defaults;
+	struct host_vma v = { VMA_ANON, 0, 0, 0 };
+	struct host_mm *mm;
+	struct host_page p;
+
+	c.enabled = THP_NEVER;
+	mm = fresh_mm(&c);
+	ck_assert_int_eq(host_backing_add(mm, HVA, SZ_2M, &v, 0), 0);
+	for (unsigned i = 0; i < mapped; i++)
+		ck_assert_int_eq(host_faultin(mm, HVA + i * 0x1000ull, 1, &p), 0);
+	c.enabled = THP_ALWAYS;
+	c.khugepaged_max_ptes_none = max_none;
+	c.fail_ppm = fail;
+	c.khugepaged_pages_to_scan = 4096;
+	c.khugepaged_scan_sleep_ms = 10000;
+	c.khugepaged_alloc_sleep_ms = 60000;
+	host_mm_set_thp(mm, &c);
+	return mm;
+}
+
+/* hpage_collapse_scan_pmd: a range collapses with at most max_ptes_none PTEs empty. */
+START_TEST(khugepaged_collapses_a_range_only_within_max_ptes_none)
+{
+	struct host_mm *mm = range_with_pages(1, 511, 0); /* 511 empty: allowed */
+
+	ck_assert_int_eq(host_khugepaged_pass(mm), 10000);
+	ck_assert_uint_eq(host_mm_vmstat(mm)->khugepaged_pages_collapsed, 1);
+	ck_assert_int_eq(host_pfn_mapping_level(mm, HVA), PG_LEVEL_2M);
+	host_mm_free(mm);
+	mm = range_with_pages(1, 510, 0); /* 511 empty, 510 allowed: stays */
+	ck_assert_int_eq(host_khugepaged_pass(mm), 10000);
+	ck_assert_uint_eq(host_mm_vmstat(mm)->khugepaged_pages_collapsed, 0);
+	ck_assert_int_eq(host_pfn_mapping_level(mm, HVA), PG_LEVEL_4K);
+	host_mm_free(mm);
+}
+END_TEST
+
+/* A failed collapse allocation (THP_COLLAPSE_ALLOC_FAILED): khugepaged sleeps
+ * alloc_sleep_millisecs instead of scan_sleep_millisecs. */
+START_TEST(khugepaged_sleeps_alloc_sleep_after_a_failed_allocation)
+{
+	struct host_mm *mm = range_with_pages(512, 511, 1000000);
+
+	ck_assert_int_eq(host_khugepaged_pass(mm), 60000);
+	ck_assert_uint_eq(host_mm_vmstat(mm)->thp_collapse_alloc_failed, 1);
+	ck_assert_uint_eq(host_mm_vmstat(mm)->compact_stall, 0); /* khugepaged_defrag 0 here */
+	host_mm_free(mm);
+}
+END_TEST
+
 static Suite *thp_suite(void)
 {
 	Suite *s = suite_create("thp");
@@ -253,6 +307,8 @@ static Suite *thp_suite(void)
 	tcase_add_test(tc, dontneed_and_pageout_of_shared_memory_are_refused);
 	tcase_add_test(tc, fragmentation_fails_its_share_of_2m_allocations_deterministically);
 	tcase_add_test(tc, direct_compaction_follows_defrag_and_rescues_its_share);
+	tcase_add_test(tc, khugepaged_collapses_a_range_only_within_max_ptes_none);
+	tcase_add_test(tc, khugepaged_sleeps_alloc_sleep_after_a_failed_allocation);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;
