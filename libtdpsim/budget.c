@@ -32,6 +32,27 @@ static uint64_t recovery_passes(const tdpsim_sim *sim, uint64_t ns)
 	return period ? (end - kvm->nx_next_wake) / period + 1 : 1;
 }
 
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* khugepaged's work in (now, now + ns]: a pass at its next wake, then one every
+ * scan_sleep_millisecs at most (an alloc_sleep is longer), each a unit per 2M range it
+ * scans (host/khugepaged.c). */
+static uint64_t khugepaged_work(const tdpsim_sim *sim, uint64_t ns)
+{
+	uint64_t end = sim->clock.now + ns, wake = sim->machine.khugepaged_wake;
+	uint64_t period = sim->settings.s[SET_KHUGEPAGED_SCAN_SLEEP_MS].v * NS_PER_MS;
+	uint64_t per_pass = 1 + sim->settings.s[SET_KHUGEPAGED_PAGES_TO_SCAN].v / 512;
+	uint64_t passes;
+
+	if (!sim->started || wake > end || period == 0)
+		return 0;
+	passes = (end - wake) / period + 1;
+	return passes > UINT64_MAX / per_pass ? UINT64_MAX : passes * per_pass;
+}
+
 /* Timeline samples an advance of ns crosses (timeline.c timeline_advance). */
 static uint64_t timeline_samples(const tdpsim_sim *sim, uint64_t ns)
 {
@@ -70,8 +91,9 @@ static uint64_t event_work(const tdpsim_sim *sim, const tdpsim_event *ev)
 	case TDPSIM_CMD_SWEEP:
 		return tdpsim_event_accesses(ev);
 	case TDPSIM_CMD_ADVANCE:
-		return 1 + recovery_passes(sim, ev->u.advance.ns) +
-		       timeline_samples(sim, ev->u.advance.ns);
+		return sat_add(sat_add(1 + recovery_passes(sim, ev->u.advance.ns),
+				       khugepaged_work(sim, ev->u.advance.ns)),
+			       timeline_samples(sim, ev->u.advance.ns));
 	case TDPSIM_CMD_BACKING:
 		return ev->u.backing.populate || ev->u.backing.prealloc ? backing_pages(ev) : 1;
 	case TDPSIM_CMD_GUEST_MAP:
@@ -93,8 +115,9 @@ static void event_work_text(const tdpsim_sim *sim, const tdpsim_event *ev, uint6
 		return;
 	case TDPSIM_CMD_ADVANCE:
 		snprintf(what, size, "%" PRIu64 " ns: %" PRIu64 " passes of the NX recovery worker, "
-			 "%" PRIu64 " timeline samples", ev->u.advance.ns,
-			 recovery_passes(sim, ev->u.advance.ns), timeline_samples(sim, ev->u.advance.ns));
+			 "%" PRIu64 " timeline samples, khugepaged %" PRIu64,
+			 ev->u.advance.ns, recovery_passes(sim, ev->u.advance.ns),
+			 timeline_samples(sim, ev->u.advance.ns), khugepaged_work(sim, ev->u.advance.ns));
 		return;
 	case TDPSIM_CMD_BACKING:
 		if (ev->u.backing.populate || ev->u.backing.prealloc) {

@@ -276,8 +276,10 @@ static void khugepaged_wake(void *ctx, uint64_t now)
 	tdpsim_sim *sim = ctx;
 	int64_t ms = host_khugepaged_pass(sim->machine.host);
 
-	if (ms > 0)
-		clock_schedule(&sim->clock, now + (uint64_t)ms * 1000000, khugepaged_wake, sim);
+	if (ms > 0) {
+		sim->machine.khugepaged_wake = now + (uint64_t)ms * 1000000;
+		clock_schedule(&sim->clock, sim->machine.khugepaged_wake, khugepaged_wake, sim);
+	}
 }
 
 /* Build the machine the settings describe, at its first use. */
@@ -358,9 +360,9 @@ int machine_start(tdpsim_sim *sim)
 	sim->started = 1;
 	machine_refresh_config(sim, true);
 	machine_refresh_multihit(sim);
-	clock_schedule(&sim->clock,
-		       sim->clock.now + sim->settings.s[SET_KHUGEPAGED_SCAN_SLEEP_MS].v * 1000000,
-		       khugepaged_wake, sim);
+	m->khugepaged_wake = sim->clock.now +
+			     sim->settings.s[SET_KHUGEPAGED_SCAN_SLEEP_MS].v * 1000000;
+	clock_schedule(&sim->clock, m->khugepaged_wake, khugepaged_wake, sim);
 	/* The recovery worker: with the VM (<= 6.12), else at the first KVM_RUN. */
 	if (!profile->recovery_worker_lazy)
 		kvm_nx_recovery_start(&m->kvm, sim->clock.now);

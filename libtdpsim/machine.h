@@ -24,6 +24,7 @@ struct machine {
 	struct guest_mm *guest;     /* L1's memory: its page tables, and its EPT12 for L2 */
 	struct guest_mm *l2_guest;  /* L2's own page tables (nested; NULL until used) */
 	struct mem_meter *mem;
+	uint64_t khugepaged_wake;   /* when khugepaged's next pass runs (ns) */
 	bool store_failed;          /* a hooked guest store failed (its error is set) */
 	struct kvm kvm;
 	struct vcpu *vcpus;
