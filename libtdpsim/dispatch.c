@@ -199,6 +199,26 @@ static int do_sweep(tdpsim_sim *sim, const tdpsim_event *ev)
 
 /* A recorded fault is an EPT violation the vCPU took: its exit and KVM's work are the
  * vCPU's cycles, as for one met on the access path. */
+/*
+ * An L1 guest-physical range the guest itself names (its page tables, its PTEs' targets, a
+ * recorded EPT violation): it lies below 2^MAXPHYADDR of the guest's CPUID.  Above, the
+ * guest's own PTEs would set reserved bits (a #PF(RSVD) where the processor checks them);
+ * a guest OS makes no such mapping, and what the hardware does with one under EPT (the
+ * host's wider MAXPHYADDR: allow_smaller_maxphyaddr's territory) is not modelled.
+ */
+static int check_guest_gpa(const tdpsim_sim *sim, const char *what, uint64_t gpa,
+			   uint64_t size)
+{
+	unsigned bits = sim->machine.kvm.guest_maxphyaddr;
+	uint64_t top = 1ull << bits;
+
+	if (gpa >= top || size > top - gpa)
+		return err_set(TDPSIM_EINPUT, "%s: gpa 0x%" PRIx64 "..0x%" PRIx64 " reaches above "
+			       "the guest's MAXPHYADDR (%u bits, guest_maxphyaddr): its own page "
+			       "tables could not map it", what, gpa, gpa + size, bits);
+	return 0;
+}
+
 static int do_fault(tdpsim_sim *sim, const tdpsim_event *ev)
 {
 	vcpu_run(sim);
@@ -211,6 +231,12 @@ static int do_fault(tdpsim_sim *sim, const tdpsim_event *ev)
 		return err_set(TDPSIM_EINPUT, "fault: err=0x%" PRIx64 " has bits above 31, but under "
 			       "mmu=shadow a fault is a #PF, whose error code has 32 bits",
 			       TDPSIM_FAULT_ERR(ev));
+	if (sim->machine.kvm.tdp_enabled && !sim->machine.vcpus[ev->u.fault.vcpu].in_l2) {
+		int rc = check_guest_gpa(sim, "fault", ev->u.fault.gpa, PAGE_SIZE);
+
+		if (rc < 0)
+			return rc;
+	}
 	int rc = vcpu_ept_fault(&sim->machine, ev->u.fault.vcpu,
 				sim->machine.kvm.tdp_enabled ? ev->u.fault.gpa : ev->u.fault.gva,
 				TDPSIM_FAULT_ERR(ev));
@@ -288,6 +314,8 @@ static int do_guest_map(tdpsim_sim *sim, const tdpsim_event *ev)
 		return rc;
 	if (!gm->l2 && sim->machine.l2_guest && (rc = check_l1_runs(sim, "guest-map")) < 0)
 		return rc;
+	if (!gm->l2 && (rc = check_guest_gpa(sim, "guest-map", gm->gpa, gm->size)) < 0)
+		return rc;
 	rc = guest_map(g, gm->cr3, gm->gva, gm->gpa, gm->size, (int)gm->page_level, gm->prot,
 		       (int)gm->user, (int)gm->ad);
 	return l1_stores_done(sim, rc);
@@ -298,6 +326,8 @@ static int do_guest_pt(tdpsim_sim *sim, const tdpsim_event *ev)
 	struct guest_mm *g;
 	int rc = guest_of(sim, ev->u.guest_pt.l2, "guest-pt", &g);
 
+	if (rc == 0 && !ev->u.guest_pt.l2)
+		rc = check_guest_gpa(sim, "guest-pt", ev->u.guest_pt.gpa, ev->u.guest_pt.size);
 	return rc < 0 ? rc : guest_pt_add(g, ev->u.guest_pt.gpa, ev->u.guest_pt.size);
 }
 

@@ -5,6 +5,7 @@
  * when one changes; and the machine's side of KVM's requests to every vCPU (flush, kick,
  * reload).
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -282,6 +283,49 @@ static void khugepaged_wake(void *ctx, uint64_t now)
 	}
 }
 
+/*
+ * The three page tables' depths and the address widths, each chosen where Linux, KVM and
+ * QEMU choose it: the host kernel's paging (5-level where the CPU has LA57, unless
+ * no5lvl), the guest's (its own choice; KVM offers LA57 from the hardware bit, cpuid.c
+ * kvm_set_cpu_caps), the guest's MAXPHYADDR (QEMU's phys-bits), and the TDP levels of
+ * kvm_configure_mmu: Intel offers 5-level EPT where the CPU walks it (vmx.c
+ * vmx_get_max_ept_level) and kvm_mmu_get_tdp_level uses it only for a guest MAXPHYADDR
+ * above 48; AMD forces NPT to the host's depth (svm.c get_npt_level).
+ */
+static int paging_resolve(const tdpsim_sim *sim, const struct kvm_profile *profile,
+			  const struct cpu_model *cpu, int *host_levels,
+			  struct kvm_mmu_setup *setup)
+{
+	uint64_t hl = sim->settings.s[SET_HOST_PAGING_LEVELS].v;
+	uint64_t phys = sim->settings.s[SET_GUEST_MAXPHYADDR].v;
+	bool amd = strcmp(cpu->vendor, "amd") == 0;
+
+	*host_levels = hl == HOST_LEVELS_5 || (hl == HOST_LEVELS_AUTO && cpu->la57) ? 5 : 4;
+	if (*host_levels == 5 && !cpu->la57)
+		return err_set(TDPSIM_EINPUT, "host_paging_levels=5: cpu=%s has no 5-level paging "
+			       "(la57 = false in its model)", cpu->name);
+	if (sim->settings.s[SET_GUEST_PAGING_LEVELS].v == 5 && !cpu->la57)
+		return err_set(TDPSIM_EINPUT, "guest_paging_levels=5: cpu=%s has no LA57, and KVM "
+			       "offers guests 5-level paging only where the hardware has it",
+			       cpu->name);
+	if (phys == 0)
+		phys = cpu->maxphyaddr;
+	if (phys < CPU_MAXPHYADDR_MIN || phys > cpu->maxphyaddr)
+		return err_set(TDPSIM_EINPUT, "guest_maxphyaddr=%" PRIu64 ": not from %u to cpu=%s's "
+			       "MAXPHYADDR, %u (a guest MAXPHYADDR above the host's is not modelled)",
+			       phys, CPU_MAXPHYADDR_MIN, cpu->name, cpu->maxphyaddr);
+	if (amd && *host_levels == 5 && !profile->npt_5level &&
+	    sim->settings.s[SET_MMU].v == MMU_TDP)
+		return err_set(TDPSIM_EINPUT, "kvm=%s on cpu=%s: kvm_amd does not load on a host "
+			       "with 5-level paging before 5.15 (has_svm); set host_paging_levels=4 "
+			       "(the kernel's no5lvl)", profile->name, cpu->name);
+	setup->tdp_forced_root_level = amd ? *host_levels : 0;
+	setup->tdp_max_root_level = amd ? *host_levels : cpu->ept_5level ? 5 : 4;
+	setup->host_maxphyaddr = cpu->maxphyaddr;
+	setup->guest_maxphyaddr = (unsigned)phys;
+	return 0;
+}
+
 /* Build the machine the settings describe, at its first use. */
 int machine_start(tdpsim_sim *sim)
 {
@@ -291,7 +335,8 @@ int machine_start(tdpsim_sim *sim)
 		kvm_profile_find(settings_text(&sim->settings, SET_KVM, buf, sizeof(buf)));
 	const struct cpu_model *cpu;
 	struct host_behaviour hb;
-	int rc;
+	struct kvm_mmu_setup setup;
+	int rc, host_levels;
 
 	if (!profile)
 		return err_set(TDPSIM_ENOTFOUND, "kvm=%s: no such kernel profile",
@@ -304,6 +349,10 @@ int machine_start(tdpsim_sim *sim)
 	cpu = cpu_model_lookup(settings_text(&sim->settings, SET_CPU, buf, sizeof(buf)));
 	if (!cpu)
 		return TDPSIM_ENOTFOUND;
+	if ((rc = paging_resolve(sim, profile, cpu, &host_levels, &setup)) != 0)
+		return rc;
+	setup.tdp_enabled = sim->settings.s[SET_MMU].v == MMU_TDP;
+	setup.tdp_mmu = tdp_mmu_enabled(sim, profile);
 	memset(m, 0, sizeof(*m));
 	m->stats = &sim->stats;
 	m->mem = &sim->mem;
@@ -327,12 +376,11 @@ int machine_start(tdpsim_sim *sim)
 			return rc;
 		}
 	}
-	if ((rc = host_mm_new(&m->host, &sim->mem)) < 0 ||
+	if ((rc = host_mm_new(&m->host, host_levels, &sim->mem)) < 0 ||
 	    (rc = guest_mm_new(&m->guest, (int)sim->settings.s[SET_GUEST_PAGING_LEVELS].v,
 			       &sim->mem)) < 0 ||
 	    (rc = kvm_init(&m->kvm, m->host, m->guest, &sim->stats, m->nr_vcpus, profile,
-			   sim->settings.s[SET_MMU].v == MMU_TDP,
-			   tdp_mmu_enabled(sim, profile), &sim->mem)) < 0) {
+			   &setup, &sim->mem)) < 0) {
 		guest_mm_free(m->guest);
 		host_mm_free(m->host);
 		for (unsigned v = 0; v < m->nr_vcpus; v++)

@@ -40,6 +40,7 @@ void sim_stats_now(const tdpsim_sim *sim, tdpsim_stats *out)
 	out->host_pages_4k = host_frames_4k(sim->machine.host);
 	host_stats_now(host_mm_vmstat(sim->machine.host), out);
 	out->shadow_mmu_pages = sim->machine.kvm.n_used_mmu_pages;
+	out->mmu_root_level = sim->machine.kvm.vcpus[0].arch.root_mmu.root_role.level;
 	out->cycles_background += kvm_work_cycles(sim->machine.cpu, &sim->machine.kvm.work);
 }
 

@@ -38,6 +38,7 @@ static const char *const w_manual[] = { "0", "1", "3", NULL };
 static const char *const w_tdp_mmu[] = { "auto", "0", "1", NULL };
 static const char *const w_multihit[] = { "auto", "none", "count", "machine-check", NULL };
 static const char *const w_multihit_rule[] = { "broad", "strict", NULL };
+static const char *const w_host_levels[] = { "auto", "4", "5", NULL };
 
 /* The host's sysfs words, in host/host.h's THP_*, DEFRAG_* and SHMEM_HUGE_* order. */
 static const char *const w_thp_enabled[] = { "always", "madvise", "never", NULL };
@@ -105,6 +106,14 @@ static const struct setting_spec specs[SET__COUNT] = {
 					    UINT32_MAX, 60000, 0 },
 	[SET_KHUGEPAGED_MAX_PTES_NONE] = { "khugepaged_max_ptes_none", UINT, NULL, 0, 511, 511, 0 },
 	[SET_KHUGEPAGED_DEFRAG] = { "khugepaged_defrag", BOOL, NULL, 0, 1, 1, 0 },
+	/* The host kernel's paging: auto is 5-level where the CPU has LA57, as a kernel built
+	 * with CONFIG_X86_5LEVEL (Debian's, and most distributions') boots; 4 is `no5lvl`. */
+	[SET_HOST_PAGING_LEVELS] = { "host_paging_levels", WORDS, w_host_levels, 0, 0,
+				     HOST_LEVELS_AUTO, 1 },
+	/* The guest's MAXPHYADDR (CPUID 0x80000008 EAX[7:0], QEMU's phys-bits); 0 is the
+	 * CPU's, as QEMU's `-cpu host` (host-phys-bits) gives it.  KVM picks 5-level EPT only
+	 * for a guest whose MAXPHYADDR is above 48 (mmu.c kvm_mmu_get_tdp_level). */
+	[SET_GUEST_MAXPHYADDR] = { "guest_maxphyaddr", UINT, NULL, 0, 52, 0, 1 },
 };
 
 void settings_init(struct settings *st)
@@ -374,6 +383,12 @@ const char *settings_resolved(const struct settings *st, int id, char *buf, size
 	/* enable_pml needs the CPU's PML and EPT (vmx.c hardware_setup). */
 	if (id == SET_PML && v && m && (!m->pml || st->s[SET_MMU].v == MMU_SHADOW))
 		return "0";
+	if (id == SET_HOST_PAGING_LEVELS && v == HOST_LEVELS_AUTO && m)
+		return m->la57 ? "5" : "4";
+	if (id == SET_GUEST_MAXPHYADDR && v == 0 && m) {
+		snprintf(buf, n, "%u", m->maxphyaddr);
+		return buf;
+	}
 	if (id == SET_HOST_KERNEL && v == 0 && p && (release = settings_version_of(p->name))) {
 		snprintf(buf, n, "%" PRIu64 ".%" PRIu64, release >> 16, release & 0xffff);
 		return buf;

@@ -73,6 +73,8 @@ static const struct {
 	STAT(compact_stall), STAT(compact_fail), STAT(compact_success),
 	STAT(thp_collapse_alloc), STAT(thp_collapse_alloc_failed),
 	STAT(khugepaged_pages_collapsed), STAT(khugepaged_full_scans),
+	/* 0.6 */
+	STAT(mmu_root_level), STAT(host_walk_refs),
 };
 
 /* The counters of 0.1: those before the first one added since. */

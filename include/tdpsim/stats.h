@@ -100,6 +100,9 @@ typedef struct tdpsim_stats {
 	uint64_t thp_collapse_alloc_failed; /* ... allocations that failed */
 	uint64_t khugepaged_pages_collapsed; /* 2M ranges khugepaged collapsed */
 	uint64_t khugepaged_full_scans;      /* its scans of the whole mm */
+	/* ---- added in 0.6: paging depths ---- */
+	uint64_t mmu_root_level;     /* the depth of root_mmu's tables: EPT's, or the guest's */
+	uint64_t host_walk_refs;     /* host page-table entries KVM's walks of them read */
 } tdpsim_stats;
 
 /* The counters KVM keeps per vCPU (kvm_vcpu_stat), for one vCPU. */

@@ -11,17 +11,17 @@
 
 #include "kvm/mmu_page.h"
 
-#define EPT_LEVELS 4 /* 4-level EPT (the EPTP's page-walk length 3) */
-
 /* The entry the walk to gfn ends at (a leaf, or an entry without R/W/X), and its level.
- * `mem` holds the tables: frame SP_PFN_BASE + id is table id. */
-uint64_t *ept_walk(const struct sp_pool *mem, uint64_t eptp, uint64_t gfn, int *level);
+ * `mem` holds the tables: frame SP_PFN_BASE + id is table id.  `levels`: the EPT's depth,
+ * 4 or 5 - the EPTP's page-walk length plus one (vmx.c construct_eptp). */
+uint64_t *ept_walk(const struct sp_pool *mem, uint64_t eptp, int levels, uint64_t gfn,
+		   int *level);
 
 /* What an access of kind `op` (TDPSIM_OP_*) to `gpa` finds: 0 when it translates;
  * otherwise the error code KVM builds from the EPT violation (or RSVD for a
  * misconfiguration, as KVM's MMIO SPTEs are).  Also the entry the walk ended at and its
- * level (0: gpa is beyond what 4-level EPT maps, nothing was read). */
-uint32_t ept_translate(const struct sp_pool *mem, uint64_t eptp, uint64_t gpa, int op,
-		       uint64_t *spte, int *level);
+ * level (0: gpa is beyond what an EPT of `levels` maps, nothing was read). */
+uint32_t ept_translate(const struct sp_pool *mem, uint64_t eptp, int levels, uint64_t gpa,
+		       int op, uint64_t *spte, int *level);
 
 #endif

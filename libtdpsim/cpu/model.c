@@ -36,6 +36,7 @@ enum key_kind {
 	K_PSC,          /* three entry counts */
 	K_CYCLES,
 	K_MHZ,
+	K_PHYS_BITS,    /* MAXPHYADDR, 36..52 */
 };
 
 #define KEY(field, kind) { #field, kind, offsetof(struct cpu_model, field) }
@@ -48,6 +49,9 @@ static const struct ini_key keys[] = {
 	KEY(itlb_multihit, K_BOOL),
 	KEY(pml, K_BOOL),
 	KEY(ept_1g, K_BOOL),
+	KEY(maxphyaddr, K_PHYS_BITS),
+	KEY(la57, K_BOOL),
+	KEY(ept_5level, K_BOOL),
 	KEY(itlb_4k, K_L1_GEOMETRY),
 	KEY(itlb_2m, K_L1_GEOMETRY),
 	KEY(itlb_1g, K_GEOMETRY),
@@ -315,6 +319,14 @@ static int handler(void *user, const char *section, const char *name, const char
 		}
 		*(uint32_t *)field = u;
 		return 1;
+	case K_PHYS_BITS:
+		if (parse_u32(value, &u) < 0 || u < CPU_MAXPHYADDR_MIN || u > CPU_MAXPHYADDR_MAX) {
+			fail(p, "%s = '%s': not a physical-address width from %u to %u bits", name,
+			     value, CPU_MAXPHYADDR_MIN, CPU_MAXPHYADDR_MAX);
+			return 0;
+		}
+		*(uint32_t *)field = u;
+		return 1;
 	}
 	return 0;
 }
@@ -351,6 +363,15 @@ static int parse_text(struct cpu_model *out, const char *file, const char *text,
 
 		return err_set(TDPSIM_EINPUT, "%s:%d: stlb_holds_2m = true but there is no stlb "
 			       "(0/0)", file, line);
+	}
+	/* AMD's nested paging uses the host's paging mode (its nCR3 tables are as deep as the
+	 * host's, svm.c get_npt_level): no separate 5-level capability. */
+	if (!strcmp(out->vendor, "amd") && out->ept_5level != out->la57) {
+		size_t a = KEY_INDEX(la57), b = KEY_INDEX(ept_5level);
+		int line = p.seen[a] > p.seen[b] ? p.seen[a] : p.seen[b];
+
+		return err_set(TDPSIM_EINPUT, "%s:%d: vendor = amd: ept_5level must equal la57 (NPT "
+			       "walks as deep as the host's paging)", file, line);
 	}
 	if (name_line)
 		*name_line = p.seen[0];
@@ -484,6 +505,7 @@ const char *cpu_model_field_text(const struct cpu_model *m, size_t i, char *buf,
 	}
 	case K_CYCLES:
 	case K_MHZ:
+	case K_PHYS_BITS:
 		snprintf(buf, n, "%u", *(const uint32_t *)field);
 		return buf;
 	}

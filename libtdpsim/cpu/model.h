@@ -32,6 +32,15 @@ struct cpu_model {
 	bool itlb_multihit;
 	bool pml;                        /* Page Modification Logging (Intel) */
 	bool ept_1g;                     /* EPT (or NPT) 1G leaves: KVM's max_huge_page_level */
+	/* Paging depths.  maxphyaddr: CPUID 0x80000008 EAX[7:0], the host's (kvm_host.maxphyaddr)
+	 * and, with `-cpu host`, the guest's.  la57: 5-level paging (CPUID 7.ECX LA57), for the
+	 * host kernel and - KVM offers it from the hardware bit, cpuid.c kvm_set_cpu_caps -
+	 * for guests.  ept_5level: 5-level EPT (IA32_VMX_EPT_VPID_CAP bit 7, vmx.c
+	 * vmx_get_max_ept_level); AMD's NPT walks as deep as the host's own paging, so there it
+	 * equals la57. */
+	uint32_t maxphyaddr;
+	bool la57;
+	bool ept_5level;
 
 	/* L1 instruction TLB, per page size; 1G fetches use the 2M array when itlb_1g is 0. */
 	struct tlb_geometry itlb_4k, itlb_2m, itlb_1g;
@@ -84,6 +93,8 @@ const struct cpu_model *cpu_model_at(size_t i);
 #define CPU_MAX_CYCLES 100000000u
 #define CPU_MHZ_MIN 100u
 #define CPU_MHZ_MAX 10000u
+#define CPU_MAXPHYADDR_MIN 36u /* x86-64's least (PAE's 36 bits) */
+#define CPU_MAXPHYADDR_MAX 52u
 
 /*
  * Resolve a value of the `cpu` setting: the name of a built-in model, or - when `value`

@@ -65,7 +65,8 @@ work_cycles(const struct cpu_model *c, const struct kvm_work *w)
 	       w->split_tables * c->cyc_split_per_table +
 	       w->split_topups * c->cyc_topup +
 	       w->zapped * c->cyc_zap_per_spte +
-	       w->pml_drained * c->cyc_pml_entry;
+	       w->pml_drained * c->cyc_pml_entry +
+	       w->host_walk_extra * c->cyc_walk_ref_cached;
 }
 
 uint64_t kvm_work_cycles(const struct cpu_model *c, const struct kvm_work *w)
@@ -120,7 +121,8 @@ static uint64_t ept_write_sets_dirty(struct machine *m, unsigned vcpu, uint64_t 
 
 	if (spte & SPTE_DIRTY_MASK)
 		return spte;
-	sptep = ept_walk(&m->kvm.pool, m->vcpus[vcpu].eptp, gpa >> PAGE_SHIFT, &level);
+	sptep = ept_walk(&m->kvm.pool, m->vcpus[vcpu].eptp, m->vcpus[vcpu].ept_levels,
+			 gpa >> PAGE_SHIFT, &level);
 	/* vmcs02 has PML off (KVM write-protects L2's SPTEs for dirty logging instead) */
 	if (!m->vcpus[vcpu].in_l2 && kvm_pml_logging(&m->kvm)) {
 		if (vcpu_pml_full(&m->vcpus[vcpu])) {
@@ -143,17 +145,20 @@ static uint64_t ept_write_sets_dirty(struct machine *m, unsigned vcpu, uint64_t 
 static unsigned ept_refs(struct vcpu *v, uint64_t gpa, int leaf, unsigned *cached)
 {
 	unsigned refs;
-	int start = TDP_ROOT_LEVEL;
+	int top = v->ept_levels, start = top;
 
 	if (!leaf)
 		return 0; /* beyond the tables: nothing read */
-	for (int l = leaf + 1; l <= TDP_ROOT_LEVEL && l <= 4; l++)
+	/* The caches hold PML4Es, PDPTEs and PDEs; with 5-level EPT a PML4E-cache entry is
+	 * found by GPA bits 56:39, so a hit skips the PML5E's read too.  No PML5E cache is
+	 * modelled: a walk that misses all three reads the PML5E from memory. */
+	for (int l = leaf + 1; l <= top && l <= 4; l++)
 		if (psc_lookup(v->tlb, true, l, gpa, 0, 0)) {
 			start = l - 1;
 			break;
 		}
 	refs = (unsigned)(start - leaf + 1);
-	*cached += (unsigned)(TDP_ROOT_LEVEL - start);
+	*cached += (unsigned)(top - start);
 	for (int l = leaf + 1; l <= start; l++)
 		psc_insert(v->tlb, true, l, gpa, 0, 0);
 	return refs;
@@ -182,7 +187,7 @@ static int walker_gpa_access(void *ctx, uint64_t gpa, int write)
 	if (w->v->in_l2 && !(w->m->kvm.vcpus[w->v - w->m->vcpus].nested.ept_pointer &
 			     VMX_EPTP_AD_ENABLE_BIT))
 		write = 0;
-	w->pt_err = ept_translate(&w->m->kvm.pool, w->v->eptp, gpa,
+	w->pt_err = ept_translate(&w->m->kvm.pool, w->v->eptp, w->v->ept_levels, gpa,
 				  write ? TDPSIM_OP_WRITE : TDPSIM_OP_READ, &spte, &leaf);
 	if (w->pt_err && write)
 		w->pt_err |= TDPSIM_PFERR_USER;
@@ -388,8 +393,10 @@ void vcpu_enter(struct machine *m, unsigned vcpu)
 	 * shadow root and the TLBs are tagged by VPID and PCID alone: a switch to another
 	 * root, a new one or a cached one (kvm_mmu_new_pgd), comes with KVM's
 	 * KVM_REQ_TLB_FLUSH_CURRENT, a flush of the vCPU's VPID. */
-	if (m->kvm.tdp_enabled)
+	if (m->kvm.tdp_enabled) {
 		tlb_set_ep4ta(v->tlb, vcpu_ep4ta(hpa));
+		v->ept_levels = (int)m->kvm.vcpus[vcpu].arch.mmu->root_role.level;
+	}
 	else if (v->eptp != hpa && v->eptp != 0)
 		tlb_flush_vpid(v->tlb, v->vpid);
 	v->eptp = hpa;
@@ -470,8 +477,8 @@ static int ept_store(struct machine *m, unsigned vcpu, uint64_t gpa)
 	for (int faults = 0; faults < MAX_FAULTS_PER_ACCESS; faults++) {
 		uint64_t spte = 0;
 		int leaf = 0, r;
-		uint32_t err = ept_translate(&m->kvm.pool, v->eptp, gpa, TDPSIM_OP_WRITE, &spte,
-					     &leaf);
+		uint32_t err = ept_translate(&m->kvm.pool, v->eptp, v->ept_levels, gpa,
+					     TDPSIM_OP_WRITE, &spte, &leaf);
 
 		if (!err) {
 			ept_write_sets_dirty(m, vcpu, gpa, spte);
@@ -816,7 +823,8 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 		ctx.start = guest_psc_start(v, gva, ctx.level);
 		st = guest_walk(v->guest, v->cr3, gva, op_kind(op), cpl, walker_gpa_access, &ctx, &w);
 		if (st == GUEST_WALK_OK) { /* the data's EPT walk, to its leaf or violation */
-			err = ept_translate(&m->kvm.pool, v->eptp, w.gpa, op, &spte, &leaf);
+			err = ept_translate(&m->kvm.pool, v->eptp, v->ept_levels, w.gpa, op, &spte,
+					    &leaf);
 			ctx.refs += ept_refs(v, w.gpa, leaf, &ctx.cached);
 			if (!err)
 				guest_psc_fill(v, gva, w.level, ctx.start);
@@ -928,7 +936,8 @@ static int check_entry(void *ctx, const char *kind, const struct tlb_entry *e)
 	if (strncmp(kind, "psc_ept", 7) == 0) {
 		uint64_t gpa = e->vpn << level_shift(e->size_level);
 
-		ept_walk(&kvm->pool, c->m->vcpus[c->vcpu].eptp, gpa >> PAGE_SHIFT, &level);
+		ept_walk(&kvm->pool, c->m->vcpus[c->vcpu].eptp, c->m->vcpus[c->vcpu].ept_levels,
+			 gpa >> PAGE_SHIFT, &level);
 		if (level >= e->size_level)
 			return err_set(TDPSIM_EINTERNAL, "check: vcpu %u's %s caches the table of "
 				       "gpa 0x%" PRIx64 " that EPT no longer has (the walk ends at "
@@ -939,7 +948,8 @@ static int check_entry(void *ctx, const char *kind, const struct tlb_entry *e)
 		const uint64_t gfn = e->gfn + off;
 		uint64_t in_leaf;
 
-		if (ept_translate(&kvm->pool, c->m->vcpus[c->vcpu].eptp, gfn << PAGE_SHIFT,
+		if (ept_translate(&kvm->pool, c->m->vcpus[c->vcpu].eptp,
+				  c->m->vcpus[c->vcpu].ept_levels, gfn << PAGE_SHIFT,
 				  e->noread ? TDPSIM_OP_EXEC : TDPSIM_OP_READ, &spte, &level))
 			return stale(c, kind, e, gfn, spte, level);
 		in_leaf = gfn & (pages_per_hpage(level) - 1);

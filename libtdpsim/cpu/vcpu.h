@@ -31,6 +31,7 @@ struct vcpu {
 	struct guest_mm *guest; /* the tables it walks: L1's, or in L2 L2's own */
 	uint64_t eptp;    /* the root KVM loaded at the last VM entry (vmx_load_mmu_pgd): EPT's,
 			   * or under shadow paging the shadow root the processor's CR3 holds */
+	int ept_levels;   /* that EPTP's page-walk length + 1 (construct_eptp): 4 or 5 */
 	bool cr3_loaded;  /* KVM has been told the guest's CR3 (shadow paging) */
 	tdpsim_vcpu_stats *stat; /* KVM's counters of this vCPU (kvm_vcpu.stat), charged here */
 	struct tlb *tlb;  /* its TLBs and paging-structure caches */

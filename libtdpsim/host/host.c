@@ -15,13 +15,15 @@
 #include "host/host_mm.h"
 #include "host/host_pt.h"
 
-int host_mm_new(struct host_mm **out, struct mem_meter *mem)
+int host_mm_new(struct host_mm **out, int levels, struct mem_meter *mem)
 {
 	struct host_mm *mm;
 	uint64_t pgd_pfn;
 
 	if (!out)
 		return err_set(TDPSIM_EINVAL, "host_mm_new: out is NULL");
+	if (levels != 4 && levels != 5)
+		return err_set(TDPSIM_EINVAL, "host_mm_new: %d-level paging (4 or 5)", levels);
 	mm = calloc(1, sizeof(*mm));
 	if (!mm)
 		return err_set(TDPSIM_ENOMEM, "host mm: out of memory");
@@ -33,6 +35,8 @@ int host_mm_new(struct host_mm **out, struct mem_meter *mem)
 		return TDPSIM_ENOMEM;
 	}
 	mm->pgd = host_pt_table(&mm->pool, pgd_pfn);
+	mm->levels = levels;
+	mm->task_size = host_task_size(levels);
 	mm->behaviour.huge_zero_wp_allocates_thp = 1;
 	/* Linux's defaults (CONFIG_TRANSPARENT_HUGEPAGE_MADVISE, as on these machines) */
 	mm->thp = (struct host_thp_config){ .enabled = THP_MADVISE, .defrag = DEFRAG_MADVISE,
@@ -108,17 +112,23 @@ static const struct host_backing *backing_find(struct host_mm *mm, uint64_t hva)
 	return b;
 }
 
-static int backing_check(uint64_t hva, uint64_t size, const struct host_vma *vma)
+int host_paging_levels(const struct host_mm *mm)
+{
+	return mm->levels;
+}
+
+static int backing_check(const struct host_mm *mm, uint64_t hva, uint64_t size,
+			 const struct host_vma *vma)
 {
 	struct host_backing nb = { hva, size, *vma };
 	uint64_t align = backing_align(&nb);
 
 	if (size == 0)
 		return err_set(TDPSIM_EINPUT, "backing hva=0x%" PRIx64 ": size is 0", hva);
-	if (size > HOST_HVA_LIMIT || hva > HOST_HVA_LIMIT - size)
+	if (size > mm->task_size || hva > mm->task_size - size)
 		return err_set(TDPSIM_EINPUT, "backing [0x%" PRIx64 ", 0x%" PRIx64 ") ends above "
-			       "0x%llx, the top of the host's user address space", hva, hva + size,
-			       (unsigned long long)HOST_HVA_LIMIT);
+			       "0x%" PRIx64 ", the top of the host's user address space (%d-level "
+			       "paging)", hva, hva + size, mm->task_size, mm->levels);
 	if ((hva | size) & (align - 1))
 		return err_set(TDPSIM_EINPUT, "backing [0x%" PRIx64 ", 0x%" PRIx64 ") kind=%s: "
 			       "hva and size must be multiples of 0x%" PRIx64, hva, hva + size,
@@ -264,7 +274,7 @@ static int split_huge_zero(struct host_mm *mm, uint64_t hva, struct host_walk *w
 
 	if ((rc = host_split_pmd(mm, w->ptep, hva & ~(SZ_2M - 1))) != 0)
 		return rc;
-	if (!host_pt_walk(&mm->pool, mm->pgd, hva, w))
+	if (!host_pt_walk(&mm->pool, mm->pgd, mm->levels, hva, w))
 		return err_set(TDPSIM_EINTERNAL, "host: split of the huge zero page at 0x%" PRIx64
 			       " left no PTE", hva);
 	if ((rc = host_frames_get(&mm->frames, PG_LEVEL_4K, &pfn)) != 0)
@@ -306,7 +316,7 @@ int host_faultin(struct host_mm *mm, uint64_t hva, int write, struct host_page *
 	if (!b)
 		return err_set(TDPSIM_EINPUT, "hva 0x%" PRIx64 " is not backed by any `backing`",
 			       hva);
-	if (!host_pt_walk(&mm->pool, mm->pgd, hva, &w))
+	if (!host_pt_walk(&mm->pool, mm->pgd, mm->levels, hva, &w))
 		rc = map_hole(mm, b, hva, write, &w);
 	else if (write && !host_pte_writable(*w.ptep))
 		rc = write_fault_readonly(mm, b, hva, &w);
@@ -324,7 +334,7 @@ int host_lookup(const struct host_mm *mm, uint64_t hva, struct host_page *out)
 {
 	struct host_walk w;
 
-	if (hva >= HOST_HVA_LIMIT || !host_pt_walk(&mm->pool, mm->pgd, hva, &w))
+	if (hva >= mm->task_size || !host_pt_walk(&mm->pool, mm->pgd, mm->levels, hva, &w))
 		return 0;
 	if (out)
 		fill_page(*w.ptep, w.level, hva, out);
@@ -341,7 +351,7 @@ int host_pfn_mapping_level(const struct host_mm *mm, uint64_t hva)
 	    hva - mm->leaf_hva < level_size(mm->leaf_level))
 		return mm->leaf_level;
 	/* A hole at any level, or a PTE, is 4K; only a PUD or PMD leaf is huge. */
-	if (hva >= HOST_HVA_LIMIT || !host_pt_walk(&mm->pool, mm->pgd, hva, &w))
+	if (hva >= mm->task_size || !host_pt_walk(&mm->pool, mm->pgd, mm->levels, hva, &w))
 		return PG_LEVEL_4K;
 	return w.level;
 }
@@ -358,7 +368,7 @@ static int populate_huge(struct host_mm *mm, uint64_t start, uint64_t end, int l
 		struct host_walk w;
 		uint64_t pfn;
 
-		if (host_pt_walk(&mm->pool, mm->pgd, hva, &w))
+		if (host_pt_walk(&mm->pool, mm->pgd, mm->levels, hva, &w))
 			continue; /* cannot happen in a new backing: nothing maps it yet */
 		if ((rc = host_pt_fill_hole(&mm->pool, &w, hva, level)) != 0 ||
 		    (rc = host_frames_get(&mm->frames, level, &pfn)) != 0)
@@ -381,7 +391,7 @@ static int populate_4k(struct host_mm *mm, uint64_t start, uint64_t end)
 
 		if (stop > end)
 			stop = end;
-		if (!host_pt_walk(&mm->pool, mm->pgd, hva, &w) &&
+		if (!host_pt_walk(&mm->pool, mm->pgd, mm->levels, hva, &w) &&
 		    (rc = host_pt_fill_hole(&mm->pool, &w, hva, PG_LEVEL_4K)) != 0)
 			return rc;
 		if (w.level != PG_LEVEL_4K) { /* a huge leaf: cannot happen in a new backing */
@@ -435,7 +445,7 @@ static int populate_thp(struct host_mm *mm, const struct host_backing *b)
 		}
 		if (rc < 0)
 			return rc;
-		if (host_pt_walk(&mm->pool, mm->pgd, hva, &w) ||
+		if (host_pt_walk(&mm->pool, mm->pgd, mm->levels, hva, &w) ||
 		    (rc = host_pt_fill_hole(&mm->pool, &w, hva, PG_LEVEL_2M)) != 0) {
 			host_frames_put(&mm->frames, PG_LEVEL_2M, pfn);
 			if (rc)
@@ -512,7 +522,7 @@ int host_backing_add(struct host_mm *mm, uint64_t hva, uint64_t size,
 	size_t pos;
 	int rc;
 
-	if ((rc = backing_check(hva, size, vma)) != 0)
+	if ((rc = backing_check(mm, hva, size, vma)) != 0)
 		return rc;
 	pos = backing_upper_bound(mm, hva);
 	if (pos > 0 && backing_end(&mm->backings[pos - 1]) > hva)

@@ -28,7 +28,9 @@ struct host_notifier {
 	void *ctx;
 };
 
-int host_mm_new(struct host_mm **out, struct mem_meter *mem);
+/* The host's mm under `levels`-level paging (4, or 5: LA57 without no5lvl). */
+int host_mm_new(struct host_mm **out, int levels, struct mem_meter *mem);
+int host_paging_levels(const struct host_mm *mm);
 void host_mm_free(struct host_mm *mm);
 void host_mm_set_notifier(struct host_mm *mm, const struct host_notifier *n);
 

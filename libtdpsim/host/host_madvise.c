@@ -49,8 +49,8 @@ static const char *const advice_name[] = {
 	[TDPSIM_ADVICE_NOHUGEPAGE] = "nohugepage",
 };
 
-static int op_init(struct op *op, const char *cmd, uint64_t hva, uint64_t size,
-		   const char *advice)
+static int op_init(const struct host_mm *mm, struct op *op, const char *cmd, uint64_t hva,
+		   uint64_t size, const char *advice)
 {
 	op->hva = hva;
 	op->size = size;
@@ -60,10 +60,9 @@ static int op_init(struct op *op, const char *cmd, uint64_t hva, uint64_t size,
 	if ((hva | size) & (PAGE_SIZE - 1))
 		return err_set(TDPSIM_EINPUT, "%s: hva and size must be multiples of 0x%llx",
 			       op->name, (unsigned long long)PAGE_SIZE);
-	if (size > HOST_HVA_LIMIT || hva > HOST_HVA_LIMIT - size)
-		return err_set(TDPSIM_EINPUT, "%s: the range ends above 0x%llx, the top of the "
-			       "host's user address space", op->name,
-			       (unsigned long long)HOST_HVA_LIMIT);
+	if (size > mm->task_size || hva > mm->task_size - size)
+		return err_set(TDPSIM_EINPUT, "%s: the range ends above 0x%" PRIx64 ", the top of "
+			       "the host's user address space", op->name, mm->task_size);
 	return 0;
 }
 
@@ -166,7 +165,7 @@ uint64_t *host_entry_at(const struct host_mm *mm, uint64_t hva, int level, uint6
 	uint64_t *table = mm->pgd;
 	int l;
 
-	for (l = HOST_PT_ROOT_LEVEL; l > level; l--) {
+	for (l = mm->levels; l > level; l--) {
 		uint64_t e = table[pt_index(hva, l)];
 
 		if (!host_pte_present(e) || host_pte_is_leaf(e, l)) {
@@ -322,7 +321,7 @@ static int zap_count(struct host_mm *mm, struct zap *z)
 {
 	int rc;
 
-	zap_table(mm, mm->pgd, HOST_PT_ROOT_LEVEL, 0, z);
+	zap_table(mm, mm->pgd, mm->levels, 0, z);
 	if (z->cut)
 		return err_set(TDPSIM_EINTERNAL, "host: a huge page crosses the edge of the zap "
 			       "[0x%" PRIx64 ", 0x%" PRIx64 ")", z->s, z->e);
@@ -342,7 +341,7 @@ static int zap_apply(struct host_mm *mm, struct zap *z)
 	z->apply = 1;
 	if (z->hi)
 		notify_start(mm, z->lo, z->hi);
-	zap_table(mm, mm->pgd, HOST_PT_ROOT_LEVEL, 0, z);
+	zap_table(mm, mm->pgd, mm->levels, 0, z);
 	if (z->hi)
 		notify_end(mm, z->lo, z->hi);
 	return z->rc;
@@ -624,7 +623,7 @@ int host_madvise(struct host_mm *mm, uint64_t hva, uint64_t size, uint32_t advic
 	if (advice > TDPSIM_ADVICE_NOHUGEPAGE)
 		return err_set(TDPSIM_EINPUT, "host-madvise hva=0x%" PRIx64 " size=0x%" PRIx64
 			       ": unknown advice %u", hva, size, advice);
-	if ((rc = op_init(&op, "host-madvise", hva, size, advice_name[advice])) != 0)
+	if ((rc = op_init(mm, &op, "host-madvise", hva, size, advice_name[advice])) != 0)
 		return rc;
 	if (size == 0)
 		return 0; /* madvise(addr, 0, advice) succeeds and does nothing */
@@ -661,7 +660,7 @@ int host_munmap(struct host_mm *mm, uint64_t hva, uint64_t size)
 	struct zap z;
 	int rc;
 
-	if ((rc = op_init(&op, "host-munmap", hva, size, NULL)) != 0)
+	if ((rc = op_init(mm, &op, "host-munmap", hva, size, NULL)) != 0)
 		return rc;
 	if (size == 0)
 		return err_set(TDPSIM_EINPUT, "%s: size is 0 (munmap's EINVAL)", op.name);
@@ -690,7 +689,7 @@ int host_munmap(struct host_mm *mm, uint64_t hva, uint64_t size)
 	backings_splice(mm, i0, i1, keep, nkeep);
 	i = backing_upper_bound(mm, hva);
 	z.floor = i ? backing_end(&mm->backings[i - 1]) : 0;
-	z.ceiling = i < mm->nbackings ? mm->backings[i].hva : HOST_HVA_LIMIT;
-	z.prune_level = HOST_PT_ROOT_LEVEL;
+	z.ceiling = i < mm->nbackings ? mm->backings[i].hva : mm->task_size;
+	z.prune_level = mm->levels;
 	return zap_apply(mm, &z);
 }

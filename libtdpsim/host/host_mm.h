@@ -23,7 +23,9 @@ struct host_backing {
 
 struct host_mm {
 	struct host_pt_pool pool;
-	uint64_t *pgd;                 /* the root table (the PML4) */
+	uint64_t *pgd;                 /* the root table (the PML4, or the PML5) */
+	int levels;                    /* 4, or 5 (5-level paging: the kernel's no5lvl not given) */
+	uint64_t task_size;            /* the top of the user address space (host_task_size) */
 	struct host_frames frames;
 	struct host_backing *backings; /* sorted by hva; ranges never overlap */
 	size_t nbackings, cap;

@@ -78,12 +78,13 @@ void host_pt_free(struct host_pt_pool *p, uint64_t pfn)
 	p->nfree++;
 }
 
-int host_pt_walk(const struct host_pt_pool *p, uint64_t *root, uint64_t hva, struct host_walk *w)
+int host_pt_walk(const struct host_pt_pool *p, uint64_t *root, int levels, uint64_t hva,
+		 struct host_walk *w)
 {
 	uint64_t *table = root;
 	int level;
 
-	for (level = HOST_PT_ROOT_LEVEL;; level--) {
+	for (level = levels;; level--) {
 		uint64_t *ptep = &table[pt_index(hva, level)];
 
 		if (!host_pte_present(*ptep) || host_pte_is_leaf(*ptep, level)) {

@@ -16,8 +16,12 @@
 #include "host/frames.h"
 #include "x86/paging.h"
 
-#define HOST_PT_ROOT_LEVEL 4        /* 4-level paging: the PGD is the PML4, the P4D is folded */
-#define HOST_HVA_LIMIT (1ull << 47) /* TASK_SIZE: the user half of a 48-bit address space */
+/* TASK_SIZE, the top of the user half of the address space: 47 bits of it under 4-level
+ * paging (the PGD is the PML4, the P4D folded), 56 under 5-level (the PGD a PML5). */
+static inline uint64_t host_task_size(int levels)
+{
+	return levels == 5 ? 1ull << 56 : 1ull << 47;
+}
 #define HOST_PT_CHUNK 64            /* tables per pool chunk: 256 KiB at a time */
 
 struct host_mm;
@@ -98,7 +102,8 @@ struct host_walk {
  * Read the tables for `hva` from the root down, one entry per level, as
  * host_pfn_mapping_level does.  1 if a present leaf maps hva, 0 if the walk hit a hole.
  */
-int host_pt_walk(const struct host_pt_pool *p, uint64_t *root, uint64_t hva, struct host_walk *w);
+int host_pt_walk(const struct host_pt_pool *p, uint64_t *root, int levels, uint64_t hva,
+		 struct host_walk *w);
 
 /*
  * Fill the hole a walk stopped at down to `level`: link a new table into each missing entry

@@ -21,8 +21,6 @@
 #include "tdpsim/models.h"
 #include "tdpsim/stats.h"
 
-#define TDP_ROOT_LEVEL 4  /* 4-level EPT: guest-physical addresses below 2^48 */
-#define KVM_MMU_MAX_GFN ((1ull << (48 - PAGE_SHIFT)) - 1) /* what 4-level EPT maps */
 #define KVM_PFN_NOSLOT (~0ull)
 
 /* The vCPU stats KVM keeps per vCPU (kvm_vcpu_stat): the public struct, field for field. */
@@ -53,6 +51,20 @@ struct kvm_work {
 	uint64_t split_topups;   /* top-ups of the split caches (nested eager splitting) */
 	uint64_t zapped;         /* present SPTEs zapped */
 	uint64_t pml_drained;    /* PML buffer entries moved into dirty bitmaps */
+	uint64_t host_walk_extra; /* host-table reads beyond a 4-level walk's (5-level host) */
+};
+
+/*
+ * What the vendor module's hardware setup and the VM's CPUID tell the MMU: tdp_enabled and
+ * the TDP levels of kvm_configure_mmu (vmx.c hardware_setup, svm.c svm_hardware_setup), the
+ * host's MAXPHYADDR (kvm_host.maxphyaddr) and the guest's (cpuid_maxphyaddr).
+ */
+struct kvm_mmu_setup {
+	bool tdp_enabled;
+	bool tdp_mmu;               /* kvm.tdp_mmu, resolved */
+	int tdp_forced_root_level;  /* AMD: the host's paging depth (get_npt_level); Intel: 0 */
+	int tdp_max_root_level;     /* Intel: 5 where the CPU walks 5-level EPT, else 4 */
+	unsigned host_maxphyaddr, guest_maxphyaddr;
 };
 
 struct kvm_page_fault;
@@ -205,6 +217,10 @@ struct kvm {
 	struct guest_mm *guest;
 	/* tdp_enabled (mmu.c): EPT, or shadow paging; the format of every SPTE follows. */
 	bool tdp_enabled;
+	/* mmu.c's tdp_root_level and max_tdp_level, and the address widths (per VM here,
+	 * globals in KVM: every VM of a host shares them). */
+	int tdp_root_level, max_tdp_level;
+	unsigned host_maxphyaddr, guest_maxphyaddr;
 	const struct spte_masks *spte;
 	struct sp_pool pool;          /* every shadow page, of every MMU: KVM's table memory */
 
@@ -257,8 +273,8 @@ struct kvm {
 /* The VM: EPT (tdp_enabled) with the TDP MMU or the legacy one (tdp_mmu), or shadow
  * paging, whose MMU reads the guest's tables from `guest`. */
 int kvm_init(struct kvm *kvm, struct host_mm *host, struct guest_mm *guest, tdpsim_stats *stats,
-	     unsigned nr_vcpus, const struct kvm_profile *profile, bool tdp_enabled,
-	     bool tdp_mmu, struct mem_meter *mem);
+	     unsigned nr_vcpus, const struct kvm_profile *profile,
+	     const struct kvm_mmu_setup *setup, struct mem_meter *mem);
 void kvm_destroy(struct kvm *kvm);
 
 /* is_nx_huge_page_enabled(kvm): the mitigation is on for this VM. */

@@ -28,7 +28,7 @@ int kvm_set_memory_region(struct kvm *kvm, uint32_t id, uint32_t flags, uint64_t
 	 * of guest tables in it let go of their write tracking there. */
 	if (gone && kvm_mmu_zap_all_fast(kvm))
 		kvm_flush_remote_tlbs(kvm);
-	rc = memslots_set(&kvm->memslots, id, flags, gpa, size, hva, KVM_MMU_MAX_GFN);
+	rc = memslots_set(&kvm->memslots, id, flags, gpa, size, hva, kvm_mmu_max_gfn(kvm));
 	if (rc < 0)
 		return rc;
 	kvm->memslots_generation++;
@@ -106,9 +106,10 @@ static int kvm_vcpu_create(struct kvm *kvm, unsigned idx)
 }
 
 int kvm_init(struct kvm *kvm, struct host_mm *host, struct guest_mm *guest, tdpsim_stats *stats,
-	     unsigned nr_vcpus, const struct kvm_profile *profile, bool tdp_enabled,
-	     bool tdp_mmu, struct mem_meter *mem)
+	     unsigned nr_vcpus, const struct kvm_profile *profile,
+	     const struct kvm_mmu_setup *setup, struct mem_meter *mem)
 {
+	bool tdp_enabled = setup->tdp_enabled;
 	struct host_notifier n = { kvm_mmu_invalidate_range_start, kvm_mmu_invalidate_range_end,
 				   kvm };
 	int rc = 0;
@@ -119,12 +120,17 @@ int kvm_init(struct kvm *kvm, struct host_mm *host, struct guest_mm *guest, tdps
 	kvm->host = host;
 	kvm->guest = guest;
 	kvm->tdp_enabled = tdp_enabled;
+	/* kvm_configure_mmu */
+	kvm->tdp_root_level = setup->tdp_forced_root_level;
+	kvm->max_tdp_level = setup->tdp_max_root_level;
+	kvm->host_maxphyaddr = setup->host_maxphyaddr;
+	kvm->guest_maxphyaddr = setup->guest_maxphyaddr;
 	kvm->spte = tdp_enabled ? &spte_masks_ept : &spte_masks_x86;
 	kvm->stats = stats;
 	kvm->nr_vcpus = nr_vcpus;
 	memslots_init(&kvm->memslots, mem);
 	sp_pool_init(&kvm->pool, !tdp_enabled, mem);
-	rc = kvm_mmu_init_vm(kvm, tdp_enabled && tdp_mmu);
+	rc = kvm_mmu_init_vm(kvm, tdp_enabled && setup->tdp_mmu);
 	/* the vCPUs: fixed, charged once (freed with the machine) */
 	if (rc == 0)
 		rc = mem_charge(mem, MEM_VCPUS, nr_vcpus * sizeof(*kvm->vcpus));

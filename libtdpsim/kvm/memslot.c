@@ -261,7 +261,8 @@ static int check_geometry(uint32_t id, uint64_t gpa, uint64_t size, uint64_t hva
 	if (((gpa + size) >> PAGE_SHIFT) - 1 > max_gfn)
 		return err_set(TDPSIM_EINPUT,
 			       "memslot %u: ends above gpa 0x%" PRIx64 ", the most the MMU maps "
-			       "(KVM refuses it with EINVAL)", id, (max_gfn + 1) << PAGE_SHIFT);
+			       "(kvm_mmu_max_gfn: under EPT the host's MAXPHYADDR; KVM refuses it "
+			       "with EINVAL)", id, (max_gfn + 1) << PAGE_SHIFT);
 	return 0;
 }
 

@@ -33,7 +33,21 @@ void kvm_count_pf(const struct kvm *kvm, uint64_t *vcpu_counter, uint64_t *vm_su
 /* ---- the hugepage decisions (kvm_mmu_hugepage_adjust, disallowed_hugepage_adjust) ---- */
 
 /* __kvm_mmu_max_mapping_level: lpage_info first, then what the host maps. */
-static int max_mapping_level(const struct kvm *kvm, const struct kvm_memory_slot *slot,
+/*
+ * A walk of the host's tables by KVM (GUP in hva_to_pfn, host_pfn_mapping_level) that
+ * ended at `level`: the entries it read are counted.  cyc_faultin and cyc_hugepage_adjust
+ * were measured on 4-level hosts, so what a 5-level host adds - the PML5E, one more read a
+ * walk - is charged apart, as a cached page-walk reference.
+ */
+static void count_host_walk(struct kvm *kvm, int level)
+{
+	int levels = host_paging_levels(kvm->host);
+
+	kvm->stats->host_walk_refs += (uint64_t)(levels - level + 1);
+	kvm->work.host_walk_extra += (uint64_t)(levels - 4);
+}
+
+static int max_mapping_level(struct kvm *kvm, const struct kvm_memory_slot *slot,
 			     uint64_t gfn, int max_level)
 {
 	uint64_t hva;
@@ -45,10 +59,11 @@ static int max_mapping_level(const struct kvm *kvm, const struct kvm_memory_slot
 		return PG_LEVEL_4K;
 	hva = slot->userspace_addr + ((gfn - slot->base_gfn) << PAGE_SHIFT);
 	host_level = host_pfn_mapping_level(kvm->host, hva);
+	count_host_walk(kvm, host_level);
 	return host_level < max_level ? host_level : max_level;
 }
 
-int kvm_mmu_max_mapping_level(const struct kvm *kvm, const struct kvm_memory_slot *slot,
+int kvm_mmu_max_mapping_level(struct kvm *kvm, const struct kvm_memory_slot *slot,
 			      uint64_t gfn, int max_level)
 {
 	return max_mapping_level(kvm, slot, gfn, max_level);
@@ -311,7 +326,7 @@ static __always_inline int kvm_mmu_faultin_pfn(struct kvm *kvm, struct kvm_page_
 		 * MMU can map, which is emulated without one. */
 		fault->pfn = KVM_PFN_NOSLOT;
 		fault->map_writable = false;
-		return fault->gfn > KVM_MMU_MAX_GFN ? RET_PF_EMULATE : RET_PF_CONTINUE;
+		return fault->gfn > kvm_mmu_max_gfn(kvm) ? RET_PF_EMULATE : RET_PF_CONTINUE;
 	}
 	if (mmu_invalidate_retry_gfn(kvm, fault->mmu_seq, fault->gfn))
 		return RET_PF_RETRY;
@@ -322,6 +337,8 @@ static __always_inline int kvm_mmu_faultin_pfn(struct kvm *kvm, struct kvm_page_
 		     ((fault->gfn - fault->slot->base_gfn) << PAGE_SHIFT);
 	/* GUP with FOLL_WRITE for writes; a read asks for writability without breaking COW. */
 	rc = host_faultin(kvm->host, fault->hva, fault->write, &page);
+	if (rc >= 0)
+		count_host_walk(kvm, page.level);
 	if (rc < 0) {
 		char where[96];
 
@@ -584,7 +601,7 @@ static __always_inline int kvm_mmu_do_page_fault(struct kvm_vcpu *vcpu, uint64_t
 	int r;
 
 	if (fault.is_tdp) /* direct MMUs: the gfn's slot (a gva has none yet) */
-		fault.slot = fault.gfn <= KVM_MMU_MAX_GFN
+		fault.slot = fault.gfn <= kvm_mmu_max_gfn(kvm)
 				     ? memslots_by_gfn(&kvm->memslots, fault.gfn) : NULL;
 	kvm_count_pf(kvm, &vcpu->stat.pf_taken, &kvm->stats->pf_taken);
 	/* As KVM does where retpolines make indirect calls dear: TDP's handler directly. */
@@ -644,12 +661,28 @@ static uint64_t nonpaging_gva_to_gpa(struct kvm_vcpu *vcpu, struct kvm_mmu *mmu,
 	return gva;
 }
 
+/*
+ * kvm_mmu_get_tdp_level: the level the vendor forces (AMD: the host's paging depth), else
+ * 5-level EPT if and only if it is useful - the guest's MAXPHYADDR is above 48 bits, which
+ * 4-level EPT cannot map.
+ */
+static int kvm_mmu_get_tdp_level(const struct kvm_vcpu *vcpu)
+{
+	const struct kvm *kvm = vcpu->kvm;
+
+	if (kvm->tdp_root_level)
+		return kvm->tdp_root_level;
+	if (kvm->max_tdp_level == 5 && kvm->guest_maxphyaddr <= 48)
+		return 4;
+	return kvm->max_tdp_level;
+}
+
 /* kvm_calc_tdp_mmu_root_page_role: direct, ACC_ALL, the TDP level, A/D as EPT has them. */
-static union kvm_mmu_page_role kvm_calc_tdp_mmu_root_page_role(void)
+static union kvm_mmu_page_role kvm_calc_tdp_mmu_root_page_role(const struct kvm_vcpu *vcpu)
 {
 	union kvm_mmu_page_role role = { .word = 0 };
 
-	role.level = TDP_ROOT_LEVEL;
+	role.level = (unsigned)kvm_mmu_get_tdp_level(vcpu);
 	role.direct = 1;
 	role.access = ACC_ALL;
 	role.efer_nx = 1;
@@ -667,7 +700,7 @@ static void init_kvm_tdp_mmu(struct kvm_vcpu *vcpu)
 	context->inject_page_fault = kvm_inject_page_fault;
 	context->sync_spte = NULL;
 	context->invlpg = NULL;
-	context->root_role = kvm_calc_tdp_mmu_root_page_role();
+	context->root_role = kvm_calc_tdp_mmu_root_page_role(vcpu);
 	context->cpu_role.word = 0;
 	context->cpu_role.is_tdp = 1;
 	context->root.hpa = INVALID_PAGE;

@@ -10,6 +10,18 @@
 
 #include "kvm/kvm.h"
 
+/*
+ * kvm_mmu_max_gfn (mmu.h): the last gfn KVM maps.  Under TDP the host's MAXPHYADDR, not the
+ * guest's: EPT cannot map a GPA beyond what the host addresses, and a guest access beyond
+ * it takes a #PF(RSVD) in the guest, never an EPT violation.  Shadow paging: 52 bits.
+ */
+static inline uint64_t kvm_mmu_max_gfn(const struct kvm *kvm)
+{
+	unsigned bits = kvm->tdp_enabled ? kvm->host_maxphyaddr : 52;
+
+	return (1ull << (bits - PAGE_SHIFT)) - 1;
+}
+
 /* The roots of an MMU, as kvm_mmu_free_roots and kvm_mmu_invalidate_addr name them. */
 #define KVM_MMU_ROOT_CURRENT 1u
 #define KVM_MMU_ROOT_PREVIOUS(i) (1u << (1 + (i)))

@@ -74,7 +74,7 @@ void kvm_count_pf(const struct kvm *kvm, uint64_t *vcpu_counter, uint64_t *vm_su
 /* ---- the hugepage decisions (mmu.c) ---- */
 
 /* kvm_mmu_max_mapping_level for a gfn of a slot: lpage_info, then the host's level. */
-int kvm_mmu_max_mapping_level(const struct kvm *kvm, const struct kvm_memory_slot *slot,
+int kvm_mmu_max_mapping_level(struct kvm *kvm, const struct kvm_memory_slot *slot,
 			      uint64_t gfn, int max_level);
 void kvm_mmu_hugepage_adjust(struct kvm *kvm, struct kvm_page_fault *fault);
 void disallowed_hugepage_adjust(struct kvm *kvm, struct kvm_page_fault *fault, uint64_t spte,

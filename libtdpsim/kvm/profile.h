@@ -108,6 +108,11 @@ struct kvm_profile {
 	 * Before, it flushed vpid02 - the tag of L2s with VPID - and left L1's entries across
 	 * the nested VM entry (vmx.c vmx_get_current_vpid). */
 	bool vpid01_current_without_vpid12;
+	/* 5.15 [H] "KVM: SVM: Add 5-level page table support for SVM": NPT as deep as a 5-level
+	 * host's paging (svm.c get_npt_level).  Before, kvm_amd refused to load on a host
+	 * running 5-level paging (has_svm: "KVM doesn't yet support 5-level paging on AMD
+	 * SVM"). */
+	bool npt_5level;
 };
 
 /* The profile called `name` - a built-in one, or one loaded from a file by

@@ -269,16 +269,18 @@ static bool tdp_mmu_zap_root(struct kvm *kvm, struct kvm_mmu_page *root)
 {
 	bool flush = false;
 
+	int level = (int)root->role.level;
+
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
 		uint64_t old = root->spt[i];
-		uint64_t gfn = i * pages_per_hpage(TDP_ROOT_LEVEL);
+		uint64_t gfn = i * pages_per_hpage(level);
 
 		if (!is_shadow_present_pte(old))
 			continue;
 		if (kvm->hooks->on_zap)
-			kvm->hooks->on_zap(gfn, TDP_ROOT_LEVEL, old, kvm->hooks->payload);
+			kvm->hooks->on_zap(gfn, level, old, kvm->hooks->payload);
 		root->spt[i] = SHADOW_NONPRESENT_VALUE;
-		handle_changed_spte(kvm, gfn, old, SHADOW_NONPRESENT_VALUE, TDP_ROOT_LEVEL);
+		handle_changed_spte(kvm, gfn, old, SHADOW_NONPRESENT_VALUE, level);
 		flush = true;
 	}
 	return flush;
@@ -350,7 +352,7 @@ uint64_t *kvm_tdp_mmu_get_last_sptep(const struct kvm *kvm, const struct kvm_mmu
 
 	/* Every EPT check of every access comes through here: follow the links straight to
 	 * the child tables, one load per level as the hardware does, not via the SPs. */
-	for (int l = TDP_ROOT_LEVEL;; l--) {
+	for (int l = (int)root->role.level;; l--) {
 		uint64_t *sptep = (uint64_t *)&spt[gfn_index(gfn, l)];
 
 		if (!is_shadow_present_pte(*sptep) || is_last_spte(*sptep, l)) {

@@ -26,8 +26,11 @@ expect_line out.txt '^field +icelake-server +sapphire-rapids +skylake-sp +zen3 +
 expect_line out.txt '^itlb_multihit +false +false +true +false +false$'
 expect_line out.txt '^stlb +2048/16 +2048/16 +1536/12 +2048/16 +3072/24$'
 expect_line out.txt '^pml +true +true +true +false +false$'
+expect_line out.txt '^maxphyaddr +46 +52 +46 +48 +52$'
+expect_line out.txt '^la57 +true +true +false +false +true$'
+expect_line out.txt '^ept_5level +true +true +false +false +true$'
 expect_line out.txt '^cpu_mhz( +[0-9]+){5}$'
-[ "$(grep -c -E '^[a-z0-9_]+( +[a-z0-9/ ]+){5}$' out.txt)" -ge 33 ] || fail "not 33 field rows"
+[ "$(grep -c -E '^[a-z0-9_]+( +[a-z0-9/ ]+){5}$' out.txt)" -ge 36 ] || fail "not 36 field rows"
 for f in vendor ept_1g itlb_4k itlb_2m itlb_1g dtlb_4k dtlb_2m dtlb_1g stlb_1g stlb_holds_2m \
          replacement psc_guest psc_ept cyc_l1_tlb_hit cyc_stlb_hit cyc_walk_ref_cached \
          cyc_walk_ref_memory cyc_vmexit cyc_guest_pf cyc_fast_page_fault cyc_topup cyc_faultin \

@@ -95,6 +95,12 @@ START_TEST(skylake_sp_alone_has_the_itlb_multihit_bug)
 		/* PML is a VMX feature; every one of these parts maps 1G in the EPT/NPT */
 		ck_assert_msg(m->pml == !amd, "%s: pml", m->name);
 		ck_assert_msg(m->ept_1g, "%s: ept_1g", m->name);
+		/* 5-level paging came with Ice Lake and Zen 4; NPT is as deep as the host */
+		ck_assert_msg(m->la57 == (strcmp(m->name, "skylake-sp") && strcmp(m->name, "zen3")),
+			      "%s: la57", m->name);
+		ck_assert_msg(m->ept_5level == m->la57, "%s: ept_5level", m->name);
+		ck_assert_msg(m->maxphyaddr >= 46 && m->maxphyaddr <= 52, "%s: maxphyaddr %u",
+			      m->name, m->maxphyaddr);
 	}
 }
 END_TEST
@@ -258,7 +264,7 @@ START_TEST(fields_are_listed_as_a_file_spells_them)
 	char buf[64];
 	size_t nf = cpu_model_field_count();
 
-	ck_assert_uint_eq(nf, 35); /* every field but name and description */
+	ck_assert_uint_eq(nf, 38); /* every field but name and description */
 	ck_assert_str_eq(cpu_model_field_name(0), "vendor");
 	ck_assert_str_eq(cpu_model_field_name(nf - 1), "cpu_mhz");
 	ck_assert_ptr_null(cpu_model_field_name(nf));
@@ -364,7 +370,10 @@ static const char *valid_model(const char *name)
 		 "cyc_ipi = 3000\n"                     /* 36 */
 		 "cpu_mhz = 2500\n"                     /* 37 */
 		 "cyc_pml_entry = 50\n"                 /* 38 */
-		 "stlb_index = xor\n",                  /* 39 */
+		 "stlb_index = xor\n"                   /* 39 */
+		 "maxphyaddr = 46\n"                    /* 40 */
+		 "la57 = false\n"                       /* 41 */
+		 "ept_5level = false\n",                /* 42 */
 		 name);
 	ck_assert_uint_lt(strlen(text), sizeof(text) - 1);
 	return text;
@@ -553,6 +562,24 @@ START_TEST(absurd_sizes_are_errors_at_their_line)
 	expect_value_error(dir, 37, "cpu_mhz", "50", "cpu_mhz = 50: not from 100 to 10000 MHz");
 	expect_value_error(dir, 37, "cpu_mhz", "25000", "not from 100 to 10000 MHz");
 	expect_value_error(dir, 37, "cpu_mhz", "0", "not from 100 to 10000 MHz");
+	expect_value_error(dir, 40, "maxphyaddr", "53",
+			   "maxphyaddr = '53': not a physical-address width from 36 to 52 bits");
+	expect_value_error(dir, 40, "maxphyaddr", "32", "not a physical-address width");
+}
+END_TEST
+
+/* AMD's NPT is as deep as the host's paging: no 5-level NPT apart from LA57 (svm.c
+ * get_npt_level), reported at the later of the two keys. */
+START_TEST(amd_npt_depth_must_follow_la57)
+{
+	const char *dir = scratch_dir();
+	const char *amd = replace_line(valid_model("a"), 5, "vendor = amd\n");
+
+	expect_error(dir, "npt5.ini", replace_line(amd, 42, "ept_5level = true\n"), 42,
+		     "vendor = amd: ept_5level must equal la57");
+	/* Intel: 5-level EPT is its own capability (a 4-level host may still use it) */
+	ck_assert_str_eq(load(dir, "ept5.ini", replace_line(valid_model("i5"), 42,
+							     "ept_5level = true\n"), NULL), "");
 }
 END_TEST
 
@@ -658,6 +685,7 @@ static Suite *cpu_model_suite(void)
 	tcase_add_test(f, bad_number_is_an_error_at_its_line);
 	tcase_add_test(f, nonsense_geometry_is_an_error_at_its_line);
 	tcase_add_test(f, absurd_sizes_are_errors_at_their_line);
+	tcase_add_test(f, amd_npt_depth_must_follow_la57);
 	tcase_add_test(f, bad_words_are_errors_at_their_line);
 	tcase_add_test(f, other_malformed_files_are_errors_at_their_line);
 	tcase_add_test(f, parse_reports_the_given_file_name);

@@ -67,7 +67,7 @@ static struct host_mm *new_mm(struct mock *m)
 {
 	struct host_mm *mm = NULL;
 
-	ck_assert_int_eq(host_mm_new(&mm, NULL), 0);
+	ck_assert_int_eq(host_mm_new(&mm, 4, NULL), 0);
 	ck_assert_ptr_nonnull(mm);
 	if (m) {
 		struct host_notifier n = { mock_start, mock_end, m };

@@ -26,7 +26,7 @@ static struct host_mm *fresh_mm(const struct host_thp_config *cfg)
 {
 	struct host_mm *mm = NULL;
 
-	ck_assert_int_eq(host_mm_new(&mm, NULL), 0);
+	ck_assert_int_eq(host_mm_new(&mm, 4, NULL), 0);
 	if (cfg)
 		host_mm_set_thp(mm, cfg);
 	return mm;

@@ -55,9 +55,15 @@ static void rig_start(struct rig *r)
 	ck_assert_ptr_nonnull(m->vcpus);
 	m->vcpus[0].vpid = 1;
 	ck_assert_int_eq(tlb_new(&m->vcpus[0].tlb, m->cpu, NULL), 0);
-	ck_assert_int_eq(host_mm_new(&m->host, NULL), 0);
+	ck_assert_int_eq(host_mm_new(&m->host, 4, NULL), 0);
 	ck_assert_int_eq(guest_mm_new(&m->guest, 4, NULL), 0);
-	ck_assert_int_eq(kvm_init(&m->kvm, m->host, NULL, &r->stats, 1, kvm_profile_find("6.18"), true, true, NULL), 0);
+	/* Skylake-SP: 4-level EPT, 46-bit MAXPHYADDR (its model) */
+	struct kvm_mmu_setup setup = { .tdp_enabled = true, .tdp_mmu = true,
+				       .tdp_max_root_level = 4, .host_maxphyaddr = 46,
+				       .guest_maxphyaddr = 46 };
+
+	ck_assert_int_eq(kvm_init(&m->kvm, m->host, NULL, &r->stats, 1, kvm_profile_find("6.18"),
+				  &setup, NULL), 0);
 	vcpu_attach(m, 0);
 	m->kvm.flush_tlbs = rig_flush;
 	m->kvm.flush_ctx = r;
