@@ -100,6 +100,8 @@ static uint64_t event_work(const tdpsim_sim *sim, const tdpsim_event *ev)
 		if (ev->u.guest_map.page_level < 1 || ev->u.guest_map.page_level > 3)
 			return 1; /* refused by guest_map */
 		return ev->u.guest_map.size / level_size((int)ev->u.guest_map.page_level);
+	case TDPSIM_CMD_HOST_AGE: /* a unit per 4K page it may find mapped */
+		return 1 + (ev->u.host_age.size >> PAGE_SHIFT);
 	default:
 		return 1;
 	}
@@ -131,6 +133,9 @@ static void event_work_text(const tdpsim_sim *sim, const tdpsim_event *ev, uint6
 			return;
 		}
 		break;
+	case TDPSIM_CMD_HOST_AGE:
+		snprintf(what, size, "%" PRIu64 " pages aged", cost - 1);
+		return;
 	default:
 		break;
 	}

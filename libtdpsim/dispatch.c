@@ -481,6 +481,12 @@ static int dispatch(tdpsim_sim *sim, const tdpsim_event *ev)
 				    ev->u.host_madvise.size, ev->u.host_madvise.advice);
 	case TDPSIM_CMD_HOST_MUNMAP:
 		return host_munmap(sim->machine.host, ev->u.host_munmap.hva, ev->u.host_munmap.size);
+	case TDPSIM_CMD_HOST_AGE: {
+		struct host_age_result r;
+
+		return host_age(sim->machine.host, ev->u.host_age.hva, ev->u.host_age.size,
+				(int)ev->u.host_age.op, &r);
+	}
 	case TDPSIM_CMD_GPTE: { /* a guest store: EPT (and so dirty logging) sees it first */
 		struct guest_mm *g;
 		uint32_t cr3;

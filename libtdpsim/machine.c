@@ -51,7 +51,8 @@ void machine_refresh_config(tdpsim_sim *sim, bool initial)
 	c->eager_page_split = st->s[SET_EAGER_PAGE_SPLIT].v != 0;
 	c->manual_protect = st->s[SET_MANUAL_DIRTY_LOG_PROTECT].v != 0;
 	/* enable_pml needs EPT (vmx.c hardware_setup): never under shadow paging. */
-	c->pml = st->s[SET_PML].v != 0 && sim->machine.cpu->pml && sim->machine.kvm.tdp_enabled;
+	c->pml = st->s[SET_PML].v != 0 && sim->machine.cpu->pml && sim->machine.kvm.tdp_enabled &&
+		 kvm_ad_enabled(&sim->machine.kvm);
 	c->initially_set = st->s[SET_MANUAL_DIRTY_LOG_PROTECT].v == 2; /* the word "3" */
 	host_mm_set_thp(sim->machine.host, &(struct host_thp_config){
 		.enabled = (int)st->s[SET_THP_ENABLED].v,
@@ -323,6 +324,10 @@ static int paging_resolve(const tdpsim_sim *sim, const struct kvm_profile *profi
 	setup->tdp_max_root_level = amd ? *host_levels : cpu->ept_5level ? 5 : 4;
 	setup->host_maxphyaddr = cpu->maxphyaddr;
 	setup->guest_maxphyaddr = (unsigned)phys;
+	if (amd && !sim->settings.s[SET_EPT_AD].v)
+		return err_set(TDPSIM_EINPUT, "ept_ad=0: cpu=%s is AMD, whose NPT always has "
+			       "accessed and dirty bits (kvm_intel.ept_ad is Intel's)", cpu->name);
+	setup->ad_enabled = sim->settings.s[SET_EPT_AD].v != 0;
 	return 0;
 }
 

@@ -24,6 +24,8 @@ static void host_stats_now(const struct host_vmstat *v, tdpsim_stats *out)
 	out->thp_collapse_alloc_failed = v->thp_collapse_alloc_failed;
 	out->khugepaged_pages_collapsed = v->khugepaged_pages_collapsed;
 	out->khugepaged_full_scans = v->khugepaged_full_scans;
+	out->age_young_pages = v->age_young_pages;
+	out->age_old_pages = v->age_old_pages;
 }
 
 /*

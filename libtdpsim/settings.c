@@ -114,6 +114,10 @@ static const struct setting_spec specs[SET__COUNT] = {
 	 * CPU's, as QEMU's `-cpu host` (host-phys-bits) gives it.  KVM picks 5-level EPT only
 	 * for a guest whose MAXPHYADDR is above 48 (mmu.c kvm_mmu_get_tdp_level). */
 	[SET_GUEST_MAXPHYADDR] = { "guest_maxphyaddr", UINT, NULL, 0, 52, 0, 1 },
+	/* kvm_intel.ept_ad (enable_ept_ad_bits): EPT's accessed and dirty bits, on where the
+	 * CPU has them (every modelled Intel part).  Off, KVM ages its SPTEs by access tracking
+	 * and cannot use PML.  AMD's NPT always has them. */
+	[SET_EPT_AD] = { "ept_ad", BOOL, NULL, 0, 1, 1, 1 },
 };
 
 void settings_init(struct settings *st)
@@ -380,8 +384,9 @@ const char *settings_resolved(const struct settings *st, int id, char *buf, size
 		return p->tdp_mmu_default ? "1" : "0";
 	if (id == SET_MULTIHIT && v == MULTIHIT_AUTO && m) /* a machine check on affected CPUs */
 		return m->itlb_multihit ? "machine-check" : "none";
-	/* enable_pml needs the CPU's PML and EPT (vmx.c hardware_setup). */
-	if (id == SET_PML && v && m && (!m->pml || st->s[SET_MMU].v == MMU_SHADOW))
+	/* enable_pml needs the CPU's PML, EPT and EPT A/D bits (vmx.c hardware_setup). */
+	if (id == SET_PML && v && m &&
+	    (!m->pml || st->s[SET_MMU].v == MMU_SHADOW || !st->s[SET_EPT_AD].v))
 		return "0";
 	if (id == SET_HOST_PAGING_LEVELS && v == HOST_LEVELS_AUTO && m)
 		return m->la57 ? "5" : "4";

@@ -82,7 +82,8 @@ int sim_apply_setting(tdpsim_sim *sim, const char *key, const char *value, int p
  * backing, a guest mapping): the one list budget.c's event_work and the inline check below
  * share. */
 #define SIM_BUDGET_COSTLY (1u << TDPSIM_CMD_SWEEP | 1u << TDPSIM_CMD_ADVANCE | \
-			   1u << TDPSIM_CMD_BACKING | 1u << TDPSIM_CMD_GUEST_MAP)
+			   1u << TDPSIM_CMD_BACKING | 1u << TDPSIM_CMD_GUEST_MAP | \
+			   1u << TDPSIM_CMD_HOST_AGE)
 _Static_assert(TDPSIM_CMD__COUNT <= 32, "the costly commands are bits of a uint32_t");
 
 static inline bool sim_budget_costly(uint32_t cmd)

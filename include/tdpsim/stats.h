@@ -103,6 +103,9 @@ typedef struct tdpsim_stats {
 	/* ---- added in 0.6: paging depths ---- */
 	uint64_t mmu_root_level;     /* the depth of root_mmu's tables: EPT's, or the guest's */
 	uint64_t host_walk_refs;     /* host page-table entries KVM's walks of them read */
+	/* ---- added in 0.6: aging ---- */
+	uint64_t age_young_pages;    /* mapped 4K pages host-age found young (KVM's answer) */
+	uint64_t age_old_pages;      /* ... and old */
 } tdpsim_stats;
 
 /* The counters KVM keeps per vCPU (kvm_vcpu_stat), for one vCPU. */

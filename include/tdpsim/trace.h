@@ -45,8 +45,18 @@ typedef enum tdpsim_cmd {
 	TDPSIM_CMD_L2_ENTER,        /* L1's VMLAUNCH/VMRESUME into L2 */
 	TDPSIM_CMD_L2_EXIT,         /* a nested VM exit from L2 to L1 */
 	TDPSIM_CMD_INVEPT,          /* L1's INVEPT */
+	/* version 5 */
+	TDPSIM_CMD_HOST_AGE,        /* the host ages the VMM's memory (the young notifiers) */
 	TDPSIM_CMD__COUNT
 } tdpsim_cmd;
+
+/* host-age ops: the MMU notifier each Linux caller uses - clear_young (idle page tracking,
+ * MGLRU's walks), clear_flush_young (reclaim's folio_referenced), test_young. */
+typedef enum tdpsim_age_op {
+	TDPSIM_AGE_CLEAR = 0,
+	TDPSIM_AGE_CLEAR_FLUSH = 1,
+	TDPSIM_AGE_TEST = 2
+} tdpsim_age_op;
 
 /* Access kinds (access, sweep). */
 typedef enum tdpsim_op { TDPSIM_OP_READ = 0, TDPSIM_OP_WRITE = 1, TDPSIM_OP_EXEC = 2 } tdpsim_op;
@@ -187,6 +197,8 @@ typedef struct tdpsim_event {
 		struct { uint32_t vcpu, ept, cr3, ad, vpid; } l2_enter;
 		struct { uint32_t vcpu; } l2_exit;
 		struct { uint32_t vcpu, type, ept; } invept; /* type: TDPSIM_INVEPT_* */
+		/* version 5; op: TDPSIM_AGE_* */
+		struct { uint64_t hva, size; uint32_t op; } host_age;
 	} u;
 } tdpsim_event;
 

@@ -66,7 +66,8 @@ work_cycles(const struct cpu_model *c, const struct kvm_work *w)
 	       w->split_topups * c->cyc_topup +
 	       w->zapped * c->cyc_zap_per_spte +
 	       w->pml_drained * c->cyc_pml_entry +
-	       w->host_walk_extra * c->cyc_walk_ref_cached;
+	       w->host_walk_extra * c->cyc_walk_ref_cached +
+	       w->aged * c->cyc_zap_per_spte; /* [estimate] an aged SPTE costs as a zapped one */
 }
 
 uint64_t kvm_work_cycles(const struct cpu_model *c, const struct kvm_work *w)
@@ -119,8 +120,8 @@ static uint64_t ept_write_sets_dirty(struct machine *m, unsigned vcpu, uint64_t 
 	int level;
 	uint64_t *sptep;
 
-	if (spte & SPTE_DIRTY_MASK)
-		return spte;
+	if (!m->vcpus[vcpu].ept_ad || (spte & SPTE_DIRTY_MASK))
+		return spte; /* no A/D in the EPTP: the processor writes no D (nor logs) */
 	sptep = ept_walk(&m->kvm.pool, m->vcpus[vcpu].eptp, m->vcpus[vcpu].ept_levels,
 			 gpa >> PAGE_SHIFT, &level);
 	/* vmcs02 has PML off (KVM write-protects L2's SPTEs for dirty logging instead) */
@@ -132,7 +133,26 @@ static uint64_t ept_write_sets_dirty(struct machine *m, unsigned vcpu, uint64_t 
 		vcpu_pml_log(&m->vcpus[vcpu], gpa & ~(uint64_t)(PAGE_SIZE - 1));
 		m->stats->pml_logged++;
 	}
-	*sptep |= SPTE_DIRTY_MASK; /* the processor's write: KVM does not see it */
+	*sptep |= SPTE_ACCESSED_MASK | SPTE_DIRTY_MASK; /* the processor's: KVM does not see it */
+	return *sptep;
+}
+
+/*
+ * Any access EPT translates at `gpa`, with A/D on in the EPTP: the walk that filled the TLB
+ * sets the leaf's A where aging cleared it (SDM 29.3.5).  A TLB hit sets nothing - an aged
+ * page the TLB still maps stays old.  Returns the leaf as it is now.
+ */
+static uint64_t ept_access_sets_accessed(struct machine *m, unsigned vcpu, uint64_t gpa,
+					 uint64_t spte)
+{
+	int level;
+	uint64_t *sptep;
+
+	if (!m->vcpus[vcpu].ept_ad || (spte & SPTE_ACCESSED_MASK))
+		return spte;
+	sptep = ept_walk(&m->kvm.pool, m->vcpus[vcpu].eptp, m->vcpus[vcpu].ept_levels,
+			 gpa >> PAGE_SHIFT, &level);
+	*sptep |= SPTE_ACCESSED_MASK;
 	return *sptep;
 }
 
@@ -184,8 +204,7 @@ static int walker_gpa_access(void *ctx, uint64_t gpa, int write)
 	int level = w->level--, leaf;
 	uint64_t spte;
 
-	if (w->v->in_l2 && !(w->m->kvm.vcpus[w->v - w->m->vcpus].nested.ept_pointer &
-			     VMX_EPTP_AD_ENABLE_BIT))
+	if (!w->v->ept_ad)
 		write = 0;
 	w->pt_err = ept_translate(&w->m->kvm.pool, w->v->eptp, w->v->ept_levels, gpa,
 				  write ? TDPSIM_OP_WRITE : TDPSIM_OP_READ, &spte, &leaf);
@@ -200,6 +219,7 @@ static int walker_gpa_access(void *ctx, uint64_t gpa, int write)
 		w->cached++;
 		return 0;
 	}
+	spte = ept_access_sets_accessed(w->m, (unsigned)(w->v - w->m->vcpus), gpa, spte);
 	if (write)
 		ept_write_sets_dirty(w->m, (unsigned)(w->v - w->m->vcpus), gpa, spte);
 	w->refs += ept_refs(w->v, gpa, leaf, &w->cached) + 1; /* the entry itself */
@@ -396,6 +416,8 @@ void vcpu_enter(struct machine *m, unsigned vcpu)
 	if (m->kvm.tdp_enabled) {
 		tlb_set_ep4ta(v->tlb, vcpu_ep4ta(hpa));
 		v->ept_levels = (int)m->kvm.vcpus[vcpu].arch.mmu->root_role.level;
+		/* construct_eptp: A/D enabled where KVM uses them and, for L2, L1 does */
+		v->ept_ad = !m->kvm.vcpus[vcpu].arch.mmu->root_role.ad_disabled;
 	}
 	else if (v->eptp != hpa && v->eptp != 0)
 		tlb_flush_vpid(v->tlb, v->vpid);
@@ -481,6 +503,7 @@ static int ept_store(struct machine *m, unsigned vcpu, uint64_t gpa)
 					     TDPSIM_OP_WRITE, &spte, &leaf);
 
 		if (!err) {
+			spte = ept_access_sets_accessed(m, vcpu, gpa, spte);
 			ept_write_sets_dirty(m, vcpu, gpa, spte);
 			return 0;
 		}
@@ -850,6 +873,7 @@ static __attribute__((noinline)) int access_rest(struct machine *m, unsigned vcp
 					       " is not in guest memory (no memslot)", vcpu, w.pt_gpa);
 		} else {
 			if (!err) {
+				spte = ept_access_sets_accessed(m, vcpu, w.gpa, spte);
 				if (op == TDPSIM_OP_WRITE)
 					spte = ept_write_sets_dirty(m, vcpu, w.gpa, spte);
 				fill_tlb(m, v, gva, op, &w, spte, leaf, hit != NULL);

@@ -32,6 +32,7 @@ struct vcpu {
 	uint64_t eptp;    /* the root KVM loaded at the last VM entry (vmx_load_mmu_pgd): EPT's,
 			   * or under shadow paging the shadow root the processor's CR3 holds */
 	int ept_levels;   /* that EPTP's page-walk length + 1 (construct_eptp): 4 or 5 */
+	bool ept_ad;      /* ... and its A/D enable (bit 6): the processor sets EPT A and D */
 	bool cr3_loaded;  /* KVM has been told the guest's CR3 (shadow paging) */
 	tdpsim_vcpu_stats *stat; /* KVM's counters of this vCPU (kvm_vcpu.stat), charged here */
 	struct tlb *tlb;  /* its TLBs and paging-structure caches */

@@ -9,6 +9,7 @@
 #ifndef TDPSIM_HOST_HOST_H
 #define TDPSIM_HOST_HOST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "tdpsim/trace.h" /* TDPSIM_BACKING_* */
@@ -25,6 +26,10 @@ struct host_mm;
 struct host_notifier {
 	void (*invalidate_range_start)(void *ctx, uint64_t start, uint64_t end);
 	void (*invalidate_range_end)(void *ctx, uint64_t start, uint64_t end);
+	/* clear_flush_young (flush) / clear_young, and test_young: 1 if a secondary MMU
+	 * found the range young. */
+	int (*clear_young)(void *ctx, uint64_t start, uint64_t end, bool flush);
+	int (*test_young)(void *ctx, uint64_t start, uint64_t end);
 	void *ctx;
 };
 
@@ -118,7 +123,24 @@ struct host_vmstat {
 	uint64_t compact_stall, compact_fail, compact_success; /* direct compaction */
 	uint64_t thp_collapse_alloc, thp_collapse_alloc_failed; /* khugepaged's 2M allocations */
 	uint64_t khugepaged_pages_collapsed, khugepaged_full_scans; /* its sysfs counters */
+	uint64_t age_young_pages, age_old_pages;       /* host_age's answers, in 4K pages */
 };
+
+/* What one host_age found: mapped 4K pages (a THP's share of the range) young or old. */
+struct host_age_result {
+	uint64_t young_pages, old_pages;
+};
+
+/*
+ * Age the mapped pages of [hva, hva + size) as Linux's aging does, one leaf (folio) at a
+ * time: the MMU notifier's clear_young (op TDPSIM_AGE_CLEAR: idle page tracking, MGLRU),
+ * clear_flush_young (TDPSIM_AGE_CLEAR_FLUSH: reclaim) or test_young (TDPSIM_AGE_TEST) over
+ * the leaf; young where KVM found it so.  Holes, hugetlb and the zero pages are skipped:
+ * they are on no LRU.  The host PTEs' own accessed bits are not modelled (the guest's
+ * accesses never set them; only the host's faults would).  0, or EINPUT naming the range.
+ */
+int host_age(struct host_mm *mm, uint64_t hva, uint64_t size, int op,
+	     struct host_age_result *out);
 
 /*
  * One pass of khugepaged (mm/khugepaged.c khugepaged_do_scan) over the VMM's mm: from where

@@ -52,6 +52,7 @@ struct kvm_work {
 	uint64_t zapped;         /* present SPTEs zapped */
 	uint64_t pml_drained;    /* PML buffer entries moved into dirty bitmaps */
 	uint64_t host_walk_extra; /* host-table reads beyond a 4-level walk's (5-level host) */
+	uint64_t aged;           /* young SPTEs aged (kvm_age_gfn) */
 };
 
 /*
@@ -65,6 +66,7 @@ struct kvm_mmu_setup {
 	int tdp_forced_root_level;  /* AMD: the host's paging depth (get_npt_level); Intel: 0 */
 	int tdp_max_root_level;     /* Intel: 5 where the CPU walks 5-level EPT, else 4 */
 	unsigned host_maxphyaddr, guest_maxphyaddr;
+	bool ad_enabled;            /* EPT A/D bits (kvm_intel.ept_ad); NPT always has them */
 };
 
 struct kvm_page_fault;

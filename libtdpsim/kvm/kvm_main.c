@@ -41,6 +41,21 @@ int kvm_set_memory_region(struct kvm *kvm, uint32_t id, uint32_t flags, uint64_t
 	return kvm_dirty_log_slot_created(kvm, slot);
 }
 
+/* The gfns of memslot `s` that back hva [start, end), if any (hva_to_gfn_memslot over the
+ * overlap, rounded out to whole pages). */
+static bool slot_gfn_range(const struct kvm_memory_slot *s, uint64_t start, uint64_t end,
+			   uint64_t *gfn_lo, uint64_t *gfn_hi)
+{
+	uint64_t s_start = s->userspace_addr, s_end = s_start + (s->npages << PAGE_SHIFT);
+	uint64_t lo = start > s_start ? start : s_start, hi = end < s_end ? end : s_end;
+
+	if (lo >= hi)
+		return false;
+	*gfn_lo = s->base_gfn + ((lo - s_start) >> PAGE_SHIFT);
+	*gfn_hi = s->base_gfn + ((hi - s_start + PAGE_SIZE - 1) >> PAGE_SHIFT);
+	return true;
+}
+
 /* kvm_mmu_notifier_invalidate_range_start: note the range, zap what maps it, flush. */
 static void kvm_mmu_invalidate_range_start(void *ctx, uint64_t start, uint64_t end)
 {
@@ -52,15 +67,10 @@ static void kvm_mmu_invalidate_range_start(void *ctx, uint64_t start, uint64_t e
 		kvm->mmu_invalidate_range_end = 0;
 	}
 	for (size_t i = 0; i < kvm->memslots.n; i++) {
-		const struct kvm_memory_slot *s = &kvm->memslots.slots[i];
-		uint64_t s_start = s->userspace_addr, s_end = s_start + (s->npages << PAGE_SHIFT);
-		uint64_t lo = start > s_start ? start : s_start, hi = end < s_end ? end : s_end;
 		uint64_t gfn_lo, gfn_hi;
 
-		if (lo >= hi)
+		if (!slot_gfn_range(&kvm->memslots.slots[i], start, end, &gfn_lo, &gfn_hi))
 			continue;
-		gfn_lo = s->base_gfn + ((lo - s_start) >> PAGE_SHIFT);
-		gfn_hi = s->base_gfn + ((hi - s_start + PAGE_SIZE - 1) >> PAGE_SHIFT);
 		if (gfn_lo < kvm->mmu_invalidate_range_start)
 			kvm->mmu_invalidate_range_start = gfn_lo;
 		if (gfn_hi > kvm->mmu_invalidate_range_end)
@@ -71,6 +81,45 @@ static void kvm_mmu_invalidate_range_start(void *ctx, uint64_t start, uint64_t e
 	 * may be freed now, and another vCPU's TLB may still map them. */
 	if (flush || kvm->tlbs_dirty)
 		kvm_flush_remote_tlbs(kvm);
+}
+
+/* kvm_handle_hva_range for the young callbacks: `handler` over each memslot's gfns of hva
+ * [start, end); young if any answered young. */
+static bool kvm_handle_hva_range(struct kvm *kvm, uint64_t start, uint64_t end,
+				 bool (*handler)(struct kvm *, uint64_t, uint64_t))
+{
+	bool young = false;
+
+	for (size_t i = 0; i < kvm->memslots.n; i++) {
+		uint64_t gfn_lo, gfn_hi;
+
+		if (slot_gfn_range(&kvm->memslots.slots[i], start, end, &gfn_lo, &gfn_hi))
+			young |= handler(kvm, gfn_lo, gfn_hi);
+	}
+	return young;
+}
+
+/*
+ * kvm_mmu_notifier_clear_flush_young (reclaim's folio_referenced) and clear_young (idle page
+ * tracking, MGLRU): age what maps the range.  Up to 6.12 the first flushed the VM's TLBs
+ * when something was young; from 6.13 x86 selects KVM_ELIDE_TLB_FLUSH_IF_YOUNG and neither
+ * flushes (profile age_elides_flush): a translation the TLB still holds keeps the page
+ * looking old until the TLB drops it.
+ */
+static int kvm_mmu_notifier_clear_young(void *ctx, uint64_t start, uint64_t end, bool flush)
+{
+	struct kvm *kvm = ctx;
+	bool young = kvm_handle_hva_range(kvm, start, end, kvm_age_gfn);
+
+	if (young && flush && !kvm->profile->age_elides_flush)
+		kvm_flush_remote_tlbs(kvm);
+	return young;
+}
+
+/* kvm_mmu_notifier_test_young: is anything that maps the range young (nothing changes). */
+static int kvm_mmu_notifier_test_young(void *ctx, uint64_t start, uint64_t end)
+{
+	return kvm_handle_hva_range(ctx, start, end, kvm_test_age_gfn);
 }
 
 static void kvm_mmu_invalidate_range_end(void *ctx, uint64_t start, uint64_t end)
@@ -110,8 +159,11 @@ int kvm_init(struct kvm *kvm, struct host_mm *host, struct guest_mm *guest, tdps
 	     const struct kvm_mmu_setup *setup, struct mem_meter *mem)
 {
 	bool tdp_enabled = setup->tdp_enabled;
-	struct host_notifier n = { kvm_mmu_invalidate_range_start, kvm_mmu_invalidate_range_end,
-				   kvm };
+	struct host_notifier n = { .invalidate_range_start = kvm_mmu_invalidate_range_start,
+				   .invalidate_range_end = kvm_mmu_invalidate_range_end,
+				   .clear_young = kvm_mmu_notifier_clear_young,
+				   .test_young = kvm_mmu_notifier_test_young,
+				   .ctx = kvm };
 	int rc = 0;
 
 	memset(kvm, 0, sizeof(*kvm));
@@ -125,7 +177,9 @@ int kvm_init(struct kvm *kvm, struct host_mm *host, struct guest_mm *guest, tdps
 	kvm->max_tdp_level = setup->tdp_max_root_level;
 	kvm->host_maxphyaddr = setup->host_maxphyaddr;
 	kvm->guest_maxphyaddr = setup->guest_maxphyaddr;
-	kvm->spte = tdp_enabled ? &spte_masks_ept : &spte_masks_x86;
+	/* kvm_mmu_set_ept_masks(enable_ept_ad_bits, ...), or the x86 format */
+	kvm->spte = !tdp_enabled ? &spte_masks_x86
+		    : setup->ad_enabled ? &spte_masks_ept : &spte_masks_ept_noad;
 	kvm->stats = stats;
 	kvm->nr_vcpus = nr_vcpus;
 	memslots_init(&kvm->memslots, mem);

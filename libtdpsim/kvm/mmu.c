@@ -231,13 +231,17 @@ uint64_t *kvm_mmu_get_last_sptep(const struct kvm *kvm, uint64_t root_hpa, uint6
 
 /* ---- fast_page_fault ---- */
 
-static bool page_fault_can_be_fast(const struct kvm_page_fault *fault)
+static bool page_fault_can_be_fast(const struct kvm *kvm, const struct kvm_page_fault *fault)
 {
 	if (fault->rsvd)
 		return false;
-	/* With A/D bits (EPT A/D on) nothing is access-tracked: only a write-protection fault
-	 * on a present SPTE can be fixed without the lock. */
-	return fault->present && fault->write;
+	/* A fault on a non-present entry may be an access-tracked SPTE only where KVM itself
+	 * runs without A/D bits (kvm_ad_enabled); L2's A/D-less EPT02 is not fixed here (the
+	 * fast path serves direct MMUs).  On a present one, a write may be a write-protection
+	 * fault that setting W fixes. */
+	if (!fault->present)
+		return !kvm_ad_enabled(kvm);
+	return fault->write;
 }
 
 /* fast_pf_fix_direct_spte: the new value in place (KVM's cmpxchg always wins here); only W
@@ -268,7 +272,7 @@ static __always_inline int fast_page_fault(struct kvm_vcpu *vcpu, struct kvm_pag
 	struct kvm *kvm = vcpu->kvm;
 	int ret = RET_PF_INVALID;
 
-	if (!page_fault_can_be_fast(fault))
+	if (!page_fault_can_be_fast(kvm, fault))
 		return RET_PF_INVALID;
 	kvm->work.fast_path++;
 	for (int retry = 0; retry <= FAST_PF_RETRIES; retry++) {
@@ -283,6 +287,9 @@ static __always_inline int fast_page_fault(struct kvm_vcpu *vcpu, struct kvm_pag
 			ret = RET_PF_SPURIOUS;
 			break;
 		}
+		/* Aged without A/D bits: the saved R/X back (restore_acc_track_spte). */
+		if (is_access_track_spte(kvm->spte, spte))
+			new_spte = restore_acc_track_spte(kvm->spte, new_spte);
 		if (fault->write && is_mmu_writable_spte(spte)) {
 			new_spte |= VMX_EPT_WRITABLE_MASK;
 			/* A huge SPTE in a dirty-logged slot: let the slow path map 4K. */
@@ -683,6 +690,7 @@ static union kvm_mmu_page_role kvm_calc_tdp_mmu_root_page_role(const struct kvm_
 	union kvm_mmu_page_role role = { .word = 0 };
 
 	role.level = (unsigned)kvm_mmu_get_tdp_level(vcpu);
+	role.ad_disabled = !kvm_ad_enabled(vcpu->kvm);
 	role.direct = 1;
 	role.access = ACC_ALL;
 	role.efer_nx = 1;
@@ -946,6 +954,26 @@ void kvm_mmu_nx_huge_pages_changed(struct kvm *kvm)
 	 * value (mmu.c set_nx_huge_pages). */
 	if (kvm_mmu_zap_all_fast(kvm))
 		kvm_flush_remote_tlbs(kvm);
+}
+
+/* kvm_age_gfn (clear_young, clear_flush_young) and kvm_test_age_gfn (test_young): is any
+ * SPTE of [start, end) young; aging also makes each young one old. */
+bool kvm_age_gfn(struct kvm *kvm, uint64_t start, uint64_t end)
+{
+	bool young = false;
+
+	if (kvm->memslots.have_rmaps)
+		young = kvm_rmap_age_gfn_range(kvm, start, end, false);
+	if (kvm->tdp_mmu_enabled)
+		young |= kvm_tdp_mmu_age_gfn_range(kvm, start, end, false);
+	return young;
+}
+
+bool kvm_test_age_gfn(struct kvm *kvm, uint64_t start, uint64_t end)
+{
+	if (kvm->memslots.have_rmaps && kvm_rmap_age_gfn_range(kvm, start, end, true))
+		return true;
+	return kvm->tdp_mmu_enabled && kvm_tdp_mmu_age_gfn_range(kvm, start, end, true);
 }
 
 bool kvm_unmap_gfn_range(struct kvm *kvm, uint64_t start, uint64_t end)

@@ -60,6 +60,16 @@ bool kvm_mmu_zap_all_fast(struct kvm *kvm);
 /* set_nx_huge_pages: the mitigation changed at run time; KVM zaps every mapping. */
 void kvm_mmu_nx_huge_pages_changed(struct kvm *kvm);
 
+/* kvm_ad_enabled: KVM's SPTEs have A/D bits (EPT A/D on, or the x86 format). */
+static inline bool kvm_ad_enabled(const struct kvm *kvm)
+{
+	return kvm->spte->accessed != 0;
+}
+
+/* kvm_age_gfn / kvm_test_age_gfn (the MMU notifier's young callbacks) over gfns [start,
+ * end): young or not; kvm_age_gfn also ages every young SPTE (clears A, or access-tracks). */
+bool kvm_age_gfn(struct kvm *kvm, uint64_t start, uint64_t end);
+bool kvm_test_age_gfn(struct kvm *kvm, uint64_t start, uint64_t end);
 /* kvm_unmap_gfn_range (the MMU notifier): zap what maps [start, end); true: flush. */
 bool kvm_unmap_gfn_range(struct kvm *kvm, uint64_t start, uint64_t end);
 

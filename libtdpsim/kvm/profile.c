@@ -60,6 +60,7 @@ static const struct ini_key keys[] = {
 	KEY(nested_eager_page_split, K_BOOL),
 	KEY(vpid01_current_without_vpid12, K_BOOL),
 	KEY(npt_5level, K_BOOL),
+	KEY(age_elides_flush, K_BOOL),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 #define FIRST_SWITCH 2

@@ -113,6 +113,10 @@ struct kvm_profile {
 	 * running 5-level paging (has_svm: "KVM doesn't yet support 5-level paging on AMD
 	 * SVM"). */
 	bool npt_5level;
+	/* 6.13 [H] "KVM: x86: Don't emit TLB flushes when aging SPTEs for mmu_notifiers" (x86
+	 * selects KVM_ELIDE_TLB_FLUSH_IF_YOUNG): clear_flush_young no longer flushes the VM's
+	 * TLBs when it found a young SPTE (kvm_main.c kvm_mmu_notifier_clear_flush_young). */
+	bool age_elides_flush;
 };
 
 /* The profile called `name` - a built-in one, or one loaded from a file by

@@ -993,6 +993,53 @@ bool kvm_rmap_zap_gfn_range(struct kvm *kvm, uint64_t start, uint64_t end)
 	return flush;
 }
 
+/* kvm_rmap_age_gfn_range, one rmap: its young SPTEs (any level) aged - A cleared, or
+ * access-tracked where A/D-less (L2's EPT02 without L1's A/D, or ept_ad=0). */
+static bool age_rmap(struct kvm *kvm, uint64_t *head, const struct kvm_memory_slot *slot)
+{
+	struct rmap_iterator it;
+	bool young = false;
+	uint64_t h;
+
+	(void)slot;
+	for_each_rmap_spte(kvm, *head, &it, h) {
+		struct kvm_mmu_page *sp = handle_sp(kvm, h);
+		unsigned idx = (unsigned)(h & 511);
+
+		if (!is_accessed_spte(kvm->spte, sp->spt[idx]))
+			continue;
+		young = true;
+		kvm->work.aged++;
+		mmu_spte_set(kvm, sp, idx, mark_spte_for_access_track(kvm->spte, sp->spt[idx]));
+	}
+	return young;
+}
+
+static bool test_age_rmap(struct kvm *kvm, uint64_t *head, const struct kvm_memory_slot *slot)
+{
+	struct rmap_iterator it;
+	uint64_t h;
+
+	(void)slot;
+	for_each_rmap_spte(kvm, *head, &it, h) {
+		struct kvm_mmu_page *sp = handle_sp(kvm, h);
+
+		if (is_accessed_spte(kvm->spte, sp->spt[h & 511]))
+			return true;
+	}
+	return false;
+}
+
+bool kvm_rmap_age_gfn_range(struct kvm *kvm, uint64_t start, uint64_t end, bool test_only)
+{
+	bool young = false;
+
+	for (size_t s = 0; s < kvm->memslots.n && !(test_only && young); s++)
+		young |= walk_rmaps(kvm, &kvm->memslots.slots[s], start, end, PG_LEVEL_4K,
+				    KVM_MAX_HUGEPAGE_LEVEL, test_only ? test_age_rmap : age_rmap);
+	return young;
+}
+
 /* Clear `bits` on every SPTE of one rmap (spte_write_protect, spte_clear_dirty), or
  * `l2_bits` on those of L2's pages (role.guest_mode). */
 static bool rmap_clear_bits(struct kvm *kvm, uint64_t head, uint64_t bits, uint64_t l2_bits)

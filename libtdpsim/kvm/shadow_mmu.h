@@ -50,6 +50,9 @@ uint64_t *shadow_mmu_get_last_sptep(const struct kvm *kvm, uint64_t root_hpa, ui
 
 /* Fan-out parts (each returns whether the caller must flush, where KVM's does). */
 bool kvm_rmap_zap_gfn_range(struct kvm *kvm, uint64_t start, uint64_t end);
+/* kvm_rmap_age_gfn_range: young SPTEs of [start, end) on the rmaps; unless test_only, each is
+ * aged. */
+bool kvm_rmap_age_gfn_range(struct kvm *kvm, uint64_t start, uint64_t end, bool test_only);
 bool kvm_shadow_mmu_zap_all_fast(struct kvm *kvm);
 bool kvm_rmap_write_protect_slot(struct kvm *kvm, const struct kvm_memory_slot *slot,
 				 int start_level);

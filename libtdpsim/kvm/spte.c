@@ -20,6 +20,24 @@ const struct spte_masks spte_masks_ept = {
 	.mmio_value = SHADOW_MMIO_VALUE,
 	.mmio_mask = SHADOW_MMIO_MASK,
 	.memtype = VMX_EPT_MT_WB | VMX_EPT_IPAT_BIT, /* RAM, no non-coherent DMA */
+	.acc_track = VMX_EPT_RWX_MASK,
+};
+
+/* kvm_mmu_set_ept_masks(has_ad_bits = false): no Accessed, no Dirty; every SPTE is aged by
+ * access tracking. */
+const struct spte_masks spte_masks_ept_noad = {
+	.present = 0,
+	.user = VMX_EPT_READABLE_MASK,
+	.x = VMX_EPT_EXECUTABLE_MASK,
+	.nx = 0,
+	.accessed = 0,
+	.dirty = 0,
+	.host_writable = SPTE_HOST_WRITABLE,
+	.mmu_writable = SPTE_MMU_WRITABLE,
+	.mmio_value = SHADOW_MMIO_VALUE,
+	.mmio_mask = SHADOW_MMIO_MASK,
+	.memtype = VMX_EPT_MT_WB | VMX_EPT_IPAT_BIT,
+	.acc_track = VMX_EPT_RWX_MASK,
 };
 
 /* The x86 format: software bits 9 and 10 (DEFAULT_SPTE_HOST_WRITABLE, _MMU_WRITABLE); an
@@ -78,10 +96,14 @@ bool make_spte(struct kvm_vcpu *vcpu, const struct kvm_mmu_page *sp,
 	int level = sp->role.level;
 	uint64_t spte = SPTE_MMU_PRESENT_MASK | m->present;
 	bool wrprot = false, keep, skip_unsync;
+	/* spte_shadow_accessed_mask / spte_shadow_dirty_mask: none on an A/D-less SPTE */
+	uint64_t accessed = sp->role.ad_disabled ? 0 : m->accessed;
+	uint64_t dirty = sp->role.ad_disabled ? 0 : m->dirty;
 
-	/* A prefetched SPTE starts without Accessed (mark_spte_for_access_track, A/D on). */
+	if (sp->role.ad_disabled)
+		spte |= SPTE_TDP_AD_DISABLED;
 	if (!prefetch || synchronizing)
-		spte |= m->accessed;
+		spte |= accessed;
 	/* NX huge pages: a huge leaf is never executable while the workaround is on, in
 	 * every MMU (the shadow MMU's too, for simplicity, as KVM says). */
 	if (level > PG_LEVEL_4K && (pte_access & ACC_EXEC_MASK) && is_nx_huge_page_enabled(kvm))
@@ -106,9 +128,12 @@ bool make_spte(struct kvm_vcpu *vcpu, const struct kvm_mmu_page *sp,
 			wrprot = true;
 			spte &= ~(VMX_EPT_WRITABLE_MASK | m->mmu_writable);
 		} else if (!keep) {
-			spte |= m->dirty;
+			spte |= dirty;
 		}
 	}
+	/* A prefetched SPTE starts old: without Accessed, or access-tracked (A/D-less). */
+	if (prefetch && !synchronizing)
+		spte = mark_spte_for_access_track(m, spte);
 	/* Only ever 4K while logging: kvm_mmu_hugepage_adjust maps nothing larger. */
 	if (slot && is_writable_pte(spte))
 		mark_page_dirty_in_slot(slot, gfn);

@@ -23,6 +23,15 @@
 #define SPTE_ACCESSED_MASK (1ull << 8)    /* EPT A (EPTP A/D enabled) */
 #define SPTE_DIRTY_MASK (1ull << 9)       /* EPT D */
 #define SPTE_MMU_PRESENT_MASK (1ull << 11) /* KVM's "shadow-present" */
+/* SPTE_TDP_AD_*: whether an EPT SPTE has A/D bits - KVM's marker in bits 52-53, set on SPTEs
+ * of pages whose role is ad_disabled (EPT A/D off: kvm_intel.ept_ad=0, or L1's EPTP has no
+ * A/D for L2).  Such SPTEs are aged by access tracking instead. */
+#define SPTE_TDP_AD_SHIFT 52
+#define SPTE_TDP_AD_MASK (3ull << SPTE_TDP_AD_SHIFT)
+#define SPTE_TDP_AD_DISABLED (1ull << SPTE_TDP_AD_SHIFT)
+/* An access-tracked SPTE keeps its R and X in bits 54 and 56 while RWX are clear. */
+#define SHADOW_ACC_TRACK_SAVED_BITS_MASK (VMX_EPT_READABLE_MASK | VMX_EPT_EXECUTABLE_MASK)
+#define SHADOW_ACC_TRACK_SAVED_BITS_SHIFT 54
 #define SPTE_HOST_WRITABLE (1ull << 57)
 #define SPTE_MMU_WRITABLE (1ull << 58)
 #define SHADOW_NONPRESENT_VALUE (1ull << 63) /* suppress #VE: KVM's non-present value */
@@ -105,9 +114,11 @@ struct spte_masks {
 	uint64_t mmu_writable;  /* shadow_mmu_writable_mask */
 	uint64_t mmio_value, mmio_mask;
 	uint64_t memtype;       /* what get_mt_mask adds to a leaf (EPT: WB, ignore PAT) */
+	uint64_t acc_track;     /* shadow_acc_track_mask: cleared to access-track (EPT: RWX) */
 };
 
 extern const struct spte_masks spte_masks_ept; /* kvm_mmu_set_ept_masks, A/D enabled */
+extern const struct spte_masks spte_masks_ept_noad; /* ... without A/D (ept_ad=0) */
 extern const struct spte_masks spte_masks_x86; /* kvm_mmu_reset_all_pte_masks, MAXPHYADDR < 52 */
 
 /* is_executable_pte: X set (EPT) or NX clear (x86). */
@@ -119,6 +130,48 @@ static inline bool spte_executable(const struct spte_masks *m, uint64_t spte)
 static inline bool spte_is_mmio(const struct spte_masks *m, uint64_t spte)
 {
 	return (spte & m->mmio_mask) == m->mmio_value && !is_shadow_present_pte(spte);
+}
+
+/* spte_ad_enabled: the SPTE has A/D bits (always in the x86 format, which has no marker). */
+static inline bool spte_ad_enabled(uint64_t spte)
+{
+	return (spte & SPTE_TDP_AD_MASK) != SPTE_TDP_AD_DISABLED;
+}
+
+/* is_access_track_spte: an A/D-less SPTE aged by clearing its RWX. */
+static inline bool is_access_track_spte(const struct spte_masks *m, uint64_t spte)
+{
+	return !spte_ad_enabled(spte) && !(spte & m->acc_track);
+}
+
+/* is_accessed_spte: young - A set, or (A/D-less) not access-tracked. */
+static inline bool is_accessed_spte(const struct spte_masks *m, uint64_t spte)
+{
+	return spte_ad_enabled(spte) ? (spte & m->accessed) != 0 : !is_access_track_spte(m, spte);
+}
+
+/* mark_spte_for_access_track: clear A, or (A/D-less) save R/X and clear RWX, so that the
+ * next access faults and fast_page_fault restores it. */
+static inline uint64_t mark_spte_for_access_track(const struct spte_masks *m, uint64_t spte)
+{
+	if (spte_ad_enabled(spte))
+		return spte & ~m->accessed;
+	if (is_access_track_spte(m, spte))
+		return spte;
+	spte |= (spte & SHADOW_ACC_TRACK_SAVED_BITS_MASK) << SHADOW_ACC_TRACK_SAVED_BITS_SHIFT;
+	return spte & ~m->acc_track;
+}
+
+/* restore_acc_track_spte: the saved R/X back (W comes back only through the fast path's
+ * MMU-writable rule). */
+static inline uint64_t restore_acc_track_spte(const struct spte_masks *m, uint64_t spte)
+{
+	uint64_t saved = (spte >> SHADOW_ACC_TRACK_SAVED_BITS_SHIFT) &
+			 SHADOW_ACC_TRACK_SAVED_BITS_MASK;
+
+	spte &= ~(m->acc_track | (SHADOW_ACC_TRACK_SAVED_BITS_MASK <<
+				  SHADOW_ACC_TRACK_SAVED_BITS_SHIFT));
+	return spte | saved;
 }
 
 struct kvm_vcpu;

@@ -264,6 +264,35 @@ bool kvm_tdp_mmu_unmap_gfn_range(struct kvm *kvm, uint64_t start, uint64_t end)
 	return flush;
 }
 
+/*
+ * __kvm_tdp_mmu_age_gfn_range: each young leaf of [start, end) in every root, aged
+ * (kvm_tdp_mmu_age_spte: A cleared, or access-tracked without A/D) unless only testing,
+ * where the first young one answers.  Aging is not a zap: no stats move, hooks see it.
+ */
+bool kvm_tdp_mmu_age_gfn_range(struct kvm *kvm, uint64_t start, uint64_t end, bool test_only)
+{
+	struct kvm_mmu_page *root;
+	bool young = false;
+
+	for_each_tdp_mmu_root(kvm, root) {
+		struct tdp_iter iter;
+
+		for_each_tdp_pte(iter, &kvm->pool, root, start, end) {
+			if (!is_shadow_present_pte(iter.old_spte) ||
+			    !is_last_spte(iter.old_spte, iter.level) ||
+			    !is_accessed_spte(kvm->spte, iter.old_spte))
+				continue;
+			if (test_only)
+				return true;
+			young = true;
+			kvm->work.aged++;
+			tdp_mmu_iter_set_spte(kvm, &iter,
+					      mark_spte_for_access_track(kvm->spte, iter.old_spte));
+		}
+	}
+	return young;
+}
+
 /* Zapping a root's entries frees every table below through handle_removed_pt. */
 static bool tdp_mmu_zap_root(struct kvm *kvm, struct kvm_mmu_page *root)
 {

@@ -24,6 +24,9 @@ int kvm_tdp_mmu_get_vcpu_root_hpa(struct kvm_vcpu *vcpu, uint64_t *hpa);
 /* kvm_tdp_mmu_map: hugepage_adjust, then walk, split, link and set the target SPTE. */
 int kvm_tdp_mmu_map(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault);
 
+/* kvm_tdp_mmu_age_gfn_range / kvm_tdp_mmu_test_age_gfn: young leaves of [start, end);
+ * unless test_only, each is aged. */
+bool kvm_tdp_mmu_age_gfn_range(struct kvm *kvm, uint64_t start, uint64_t end, bool test_only);
 /* kvm_tdp_mmu_unmap_gfn_range: zap every leaf that maps part of [start, end) (gfns); true
  * if any was zapped, so the caller must flush. */
 bool kvm_tdp_mmu_unmap_gfn_range(struct kvm *kvm, uint64_t start, uint64_t end);

@@ -152,6 +152,14 @@ static const struct key_spec k_host_munmap[] = {
 	K("size", KT_SIZE, 1, host_munmap.size, 0, SIZE_MAX_BYTES),
 };
 
+static const char *const w_age_op[] = { "clear", "clear-flush", "test", NULL };
+
+static const struct key_spec k_host_age[] = {
+	K("hva", KT_HVA, 1, host_age.hva, 0, ADDR_MAX),
+	K("size", KT_SIZE, 1, host_age.size, 0, SIZE_MAX_BYTES),
+	KW("op", KT_ENUM, 1, host_age.op, 0, w_age_op, 0),
+};
+
 static const struct key_spec k_gpte[] = {
 	K("vcpu", KT_U32, 1, gpte.vcpu, 0, VCPU_MAX),
 	K("gva", KT_GVA, 1, gpte.gva, 0, UINT64_MAX),
@@ -323,6 +331,7 @@ static const char *check_invept(const tdpsim_event *ev, uint32_t given)
 
 #define CMD(n, k, chk) { n, k, sizeof(k) / sizeof(k[0]), chk, 0 }
 #define CMD2(n, k, chk) { n, k, sizeof(k) / sizeof(k[0]), chk, 2 }
+#define CMD5(n, k, chk) { n, k, sizeof(k) / sizeof(k[0]), chk, 5 }
 
 static const struct cmd_spec cmds[TDPSIM_CMD__COUNT] = {
 	[TDPSIM_CMD_SET] = CMD("set", k_set, NULL),
@@ -347,6 +356,7 @@ static const struct cmd_spec cmds[TDPSIM_CMD__COUNT] = {
 	[TDPSIM_CMD_L2_ENTER] = CMD2("l2-enter", k_l2_enter, NULL),
 	[TDPSIM_CMD_L2_EXIT] = CMD2("l2-exit", k_l2_exit, NULL),
 	[TDPSIM_CMD_INVEPT] = CMD2("invept", k_invept, check_invept),
+	[TDPSIM_CMD_HOST_AGE] = CMD5("host-age", k_host_age, NULL),
 };
 
 /* What is wrong with permissions v of key k, or NULL: an x86 page is readable once present;

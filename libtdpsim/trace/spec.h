@@ -65,8 +65,8 @@ struct cmd_spec {
 
 /* The oldest and newest format versions read; writers write the newest (FORMAT.md 6). */
 #define FORMAT_VERSION_MIN 1
-#define FORMAT_VERSION 4
-#define FORMAT_VERSION_TEXT "4" /* the same, for the text header */
+#define FORMAT_VERSION 5
+#define FORMAT_VERSION_TEXT "5" /* the same, for the text header */
 
 /* Whether a command or a key exists in format `version`: a version-1 trace has none of the
  * later ones, in either encoding (its binary records lack their fields). */

@@ -62,7 +62,7 @@ lines() {
 
 	# ---- binary ----
 	binary-bad-version.tdpb)
-		printf 'TDPB\r\n\032\005\000\000' ;;
+		printf 'TDPB\r\n\032\006\000\000' ;;
 	binary-truncated-header.tdpb)
 		printf 'TDPB\r\n\032' ;;
 	binary-bad-magic.tdpb)
@@ -79,7 +79,7 @@ lines() {
 	binary-truncated-string.tdpb)
 		hdr; printf '\022\012abc' ;;             # mark, label of 10 bytes, 3 given
 	binary-unknown-tag.tdpb)
-		hdr; acc; printf '\027\000\000\002' ;;   # tag 23 = TDPSIM_CMD__COUNT, at byte 11
+		hdr; acc; printf '\030\000\000\002' ;;   # tag 24 = TDPSIM_CMD__COUNT, at byte 11
 	binary-v1-with-a-v2-record.tdpb)
 		hdr; acc; printf '\025\000\000\002' ;;   # tag 21 = l2-exit (version 2), at byte 11
 	binary-data-after-end.tdpb)

@@ -23,7 +23,7 @@ expect_line out.txt '^switch +5\.10 +5\.15 +6\.1 +6\.6 +6\.12 +6\.18$'
 expect_line out.txt '^split_on_fault +false +false +false +true +true +true$'
 expect_line out.txt '^log_off_recovery +zap-leaves +zap-leaves +zap-collapsible +zap-collapsible'\
 ' +zap-collapsible +recover-in-place$'
-[ "$(grep -c -E '^[a-z0-9_]+ +(true|false|zap-|recover-|sync-keeps|in-place|tlbs-dirty)' out.txt)" -eq 21 ] || fail "not 21 switch rows"
+[ "$(grep -c -E '^[a-z0-9_]+ +(true|false|zap-|recover-|sync-keeps|in-place|tlbs-dirty)' out.txt)" -eq 22 ] || fail "not 22 switch rows"
 run "$tdpsim" info --help; expect_status 0; expect_in out.txt "--profiles"
 
 # --set kvm=6.1 selects the profile, and the JSON says so.

@@ -70,7 +70,8 @@ static struct host_mm *new_mm(struct mock *m)
 	ck_assert_int_eq(host_mm_new(&mm, 4, NULL), 0);
 	ck_assert_ptr_nonnull(mm);
 	if (m) {
-		struct host_notifier n = { mock_start, mock_end, m };
+		struct host_notifier n = { .invalidate_range_start = mock_start,
+					   .invalidate_range_end = mock_end, .ctx = m };
 
 		memset(m, 0, sizeof(*m));
 		m->mm = mm;
@@ -1341,7 +1342,8 @@ static void random_backings(struct host_mm *mm, uint64_t *x, uint64_t hva, uint6
 static uint64_t random_run(uint64_t seed, int steps, int *stats)
 {
 	struct rlog l = { 0xcbf29ce484222325ull, 0, 0 };
-	struct host_notifier n = { rlog_start, rlog_end, &l };
+	struct host_notifier n = { .invalidate_range_start = rlog_start,
+				   .invalidate_range_end = rlog_end, .ctx = &l };
 	struct host_mm *mm = new_mm(NULL);
 	uint64_t x = seed;
 	int step;

@@ -129,6 +129,7 @@ START_TEST(each_switch_turns_on_with_the_release_of_its_change)
 		{ "nested_eager_page_split", 600 },   /* eager splitting of nested MMUs */
 		{ "vpid01_current_without_vpid12", 612 }, /* [H] */
 		{ "npt_5level", 515 },                /* [H] 5-level NPT */
+		{ "age_elides_flush", 613 },          /* [H] KVM_ELIDE_TLB_FLUSH_IF_YOUNG */
 	};
 
 	/* Every switch but the four enums (log_off_recovery, make_spte_old_writable,
@@ -258,7 +259,8 @@ static char *valid_profile(const char *name)
 		 "invlpg_prefetch = true\n"                  /* 22 */
 		 "nested_eager_page_split = true\n"          /* 23 */
 		 "vpid01_current_without_vpid12 = true\n"    /* 24 */
-		 "npt_5level = true\n",                      /* 25 */
+		 "npt_5level = true\n"                       /* 25 */
+		 "age_elides_flush = true\n",                /* 26 */
 		 name);
 	n = strlen(text);
 	ck_assert_uint_lt(n, sizeof(text) - 1);

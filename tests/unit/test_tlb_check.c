@@ -60,7 +60,7 @@ static void rig_start(struct rig *r)
 	/* Skylake-SP: 4-level EPT, 46-bit MAXPHYADDR (its model) */
 	struct kvm_mmu_setup setup = { .tdp_enabled = true, .tdp_mmu = true,
 				       .tdp_max_root_level = 4, .host_maxphyaddr = 46,
-				       .guest_maxphyaddr = 46 };
+				       .guest_maxphyaddr = 46, .ad_enabled = true };
 
 	ck_assert_int_eq(kvm_init(&m->kvm, m->host, NULL, &r->stats, 1, kvm_profile_find("6.18"),
 				  &setup, NULL), 0);

@@ -149,7 +149,7 @@ START_TEST(text_errors_name_file_line_and_reason)
 	expect_error("tdpsim-trace 1\naccess vcpu=0 vcpu=1 gva=0 op=r\n", 2, "given twice");
 	expect_error("tdpsim-trace 1\nmark label=\"open\n", 2, "unterminated quoted value");
 	expect_error("tdpsim-trace 1\nadvance ms=1 us=2\n", 2, "exactly one of ns= us= ms= s=");
-	expect_error("tdpsim-trace 5\n", 1, "version 5 is not supported");
+	expect_error("tdpsim-trace 6\n", 1, "version 6 is not supported");
 	expect_error("tdpsim-trace 0\n", 1, "version 0 is not supported");
 	expect_error("hello\n", 1, "first line must be 'tdpsim-trace 2'");
 	expect_error("", 1, "empty trace");
@@ -237,7 +237,7 @@ START_TEST(version_2_nested_commands_parse_and_survive_both_encodings)
 	copy_trace(write_file(dir, "n.tdpt", nested_commands), bin);
 	copy_trace(bin, txt);
 	ck_assert_int_eq(tdpsim_trace_open(&t, bin), 0);
-	ck_assert_uint_eq(tdpsim_trace_version(t), 4); /* writers write the newest */
+	ck_assert_uint_eq(tdpsim_trace_version(t), 5); /* writers write the newest */
 	check_nested_events(t);
 	tdpsim_trace_free(t);
 	ck_assert_int_eq(tdpsim_trace_open(&t, txt), 0);
@@ -314,7 +314,7 @@ START_TEST(version_3_l2_enter_vpid_parses_and_survives_both_encodings)
 		ck_assert_int_eq(tdpsim_trace_open(&t, pass ? bin : write_file(dir, "v3.tdpt", text)),
 				 0);
 		/* the text says 3; the binary copy is the writer's, the newest */
-		ck_assert_uint_eq(tdpsim_trace_version(t), pass ? 4 : 3);
+		ck_assert_uint_eq(tdpsim_trace_version(t), pass ? 5 : 3);
 		for (unsigned i = 0; i < 3; i++) {
 			ck_assert_int_eq(tdpsim_trace_next(t, &ev), 1);
 			ck_assert_int_eq(ev.cmd, TDPSIM_CMD_L2_ENTER);

@@ -83,6 +83,7 @@ static void note_event(struct info *in, const tdpsim_event *ev)
 		widen(&in->hva, u->host_madvise.hva, u->host_madvise.size);
 		break;
 	case TDPSIM_CMD_HOST_MUNMAP: widen(&in->hva, u->host_munmap.hva, u->host_munmap.size); break;
+	case TDPSIM_CMD_HOST_AGE: widen(&in->hva, u->host_age.hva, u->host_age.size); break;
 	case TDPSIM_CMD_GPTE: widen(&in->gva, u->gpte.gva, 1); break;
 	case TDPSIM_CMD_INVLPG: widen(&in->gva, u->invlpg.gva, 1); break;
 	case TDPSIM_CMD_ADVANCE: in->ns += u->advance.ns; break;
