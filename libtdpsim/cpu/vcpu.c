@@ -945,6 +945,26 @@ static int stale(const struct tlb_check *c, const char *kind, const struct tlb_e
  * stale - a guest that skips INVLPG keeps old translations, as the hardware does - and is
  * not checked.
  */
+/*
+ * Aging is the exception: kvm_age_gfn access-tracks an A/D-less leaf (RWX cleared) without a
+ * flush - clear_young never flushes, clear_flush_young not from 6.13 - so a cached entry may
+ * outlive it until the TLB drops it, with what the leaf gave before: its saved R/X, and W
+ * where it is MMU-writable.  *spte becomes that.
+ */
+static bool aged_leaf(const struct kvm *kvm, const struct tlb_check *c, uint64_t gfn,
+		      uint64_t *spte, int *level)
+{
+	uint64_t leaf = *ept_walk(&kvm->pool, c->m->vcpus[c->vcpu].eptp,
+				  c->m->vcpus[c->vcpu].ept_levels, gfn, level);
+
+	if (!is_shadow_present_pte(leaf) || !is_last_spte(leaf, *level) ||
+	    !is_access_track_spte(kvm->spte, leaf))
+		return false;
+	*spte = restore_acc_track_spte(kvm->spte, leaf) |
+		(is_mmu_writable_spte(leaf) ? VMX_EPT_WRITABLE_MASK : 0);
+	return true;
+}
+
 static int check_entry(void *ctx, const char *kind, const struct tlb_entry *e)
 {
 	const struct tlb_check *c = ctx;
@@ -974,7 +994,8 @@ static int check_entry(void *ctx, const char *kind, const struct tlb_entry *e)
 
 		if (ept_translate(&kvm->pool, c->m->vcpus[c->vcpu].eptp,
 				  c->m->vcpus[c->vcpu].ept_levels, gfn << PAGE_SHIFT,
-				  e->noread ? TDPSIM_OP_EXEC : TDPSIM_OP_READ, &spte, &level))
+				  e->noread ? TDPSIM_OP_EXEC : TDPSIM_OP_READ, &spte, &level) &&
+		    !aged_leaf(kvm, c, gfn, &spte, &level))
 			return stale(c, kind, e, gfn, spte, level);
 		in_leaf = gfn & (pages_per_hpage(level) - 1);
 		if (spte_to_pfn(spte) + in_leaf != e->pfn + off ||

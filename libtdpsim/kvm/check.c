@@ -25,11 +25,11 @@ static int check_leaf(const struct kvm *kvm, uint64_t gfn, int level, uint64_t s
 	uint64_t hva;
 
 	/* Writable implies MMU-writable, and Dirty - except where PML cleared D for dirty
-	 * logging, or where make_spte built it over a writable SPTE before 6.13 (no Dirty
-	 * there: profile make_spte_old_writable). */
+	 * logging, where make_spte built it over a writable SPTE before 6.13 (no Dirty
+	 * there: profile make_spte_old_writable), or on an A/D-less SPTE (no D at all). */
 	if (is_writable_pte(spte) &&
 	    (!is_mmu_writable_spte(spte) ||
-	     (!(spte & SPTE_DIRTY_MASK) && !kvm->config.pml &&
+	     (!(spte & SPTE_DIRTY_MASK) && !kvm->config.pml && spte_ad_enabled(spte) &&
 	      kvm->profile->make_spte_old_writable == OLD_WRITABLE_LEAF_NO_UNSYNC)))
 		return err_set(TDPSIM_EINTERNAL, "check: writable SPTE at gfn 0x%" PRIx64
 			       " without MMU-writable or Dirty", gfn);

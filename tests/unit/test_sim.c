@@ -651,6 +651,44 @@ START_TEST(a_5_level_host_reads_one_more_entry_in_each_of_kvms_host_walks)
 }
 END_TEST
 
+/*
+ * The legacy TDP MMU without EPT A/D: kvm_rmap_age_gfn_range access-tracks the rmaps'
+ * SPTEs, and fast_page_fault (which serves the rmap-based direct MMU too) restores each at
+ * the guest's next access.  16 pages written, then reclaim's clear_flush_young - on 6.12 a
+ * flush for each young 4K folio, so the reads that follow miss the TLBs - finds 16 young;
+ * the 16 reads are 16 fast faults (RET_PF_FIXED: pf_fixed too); test_young then finds 16
+ * young; clear_young finds 16 young and test_young after it 16 old.
+ */
+START_TEST(the_legacy_tdp_mmu_access_tracks_without_ept_ad_and_the_fast_path_restores)
+{
+	const char *dir = scratch_dir();
+	const char *trace = "tdpsim-trace 5\n"
+		"set kvm=6.12 tdp_mmu=0 ept_ad=0 nx_huge_pages=off\n"
+		"memslot slot=0 gpa=0 size=2M hva=0x7e0000000000\n"
+		"backing hva=0x7e0000000000 size=2M kind=4k populate=1\n"
+		"guest-pt gpa=0 size=2M\n"
+		"memslot slot=1 gpa=1G size=2M hva=0x7f0000000000\n"
+		"backing hva=0x7f0000000000 size=2M kind=4k populate=1\n"
+		"guest-map gva=0x40000000 gpa=0x40000000 size=64K page=4k user=1\n"
+		"sweep vcpu=0 gva=0x40000000 len=64K stride=4K op=w\n"
+		"host-age hva=0x7f0000000000 size=64K op=clear-flush\n"
+		"sweep vcpu=0 gva=0x40000000 len=64K stride=4K op=r\n"
+		"host-age hva=0x7f0000000000 size=64K op=test\n"
+		"host-age hva=0x7f0000000000 size=64K op=clear\n"
+		"host-age hva=0x7f0000000000 size=64K op=test\n";
+	tdpsim_sim *sim = new_sim();
+	tdpsim_stats st;
+
+	ck_assert_int_eq(apply_text(sim, dir, trace), 0);
+	tdpsim_sim_stats_sized(sim, &st, sizeof(st));
+	ck_assert_uint_eq(st.pf_fast, 16);
+	ck_assert_uint_eq(st.age_young_pages, 16 + 16 + 16);
+	ck_assert_uint_eq(st.age_old_pages, 16);
+	ck_assert_uint_gt(st.shadow_mmu_pages, 0); /* the rmap-based MMU did it */
+	tdpsim_sim_free(sim);
+}
+END_TEST
+
 /* ---- replay's fast path for compact access records ---- */
 
 static void count_event(uint64_t index, const tdpsim_event *ev, void *payload)
@@ -907,6 +945,7 @@ static Suite *sim_suite(void)
 	TCase *tc = tcase_create("machine");
 
 	tcase_add_test(tc, a_5_level_host_reads_one_more_entry_in_each_of_kvms_host_walks);
+	tcase_add_test(tc, the_legacy_tdp_mmu_access_tracks_without_ept_ad_and_the_fast_path_restores);
 	tcase_add_test(tc, defaults_are_kvms_defaults);
 	tcase_add_test(tc, a_pinned_setting_ignores_trace_sets_and_reports_once);
 	tcase_add_test(tc, options_pin_like_set);
