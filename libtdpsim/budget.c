@@ -53,6 +53,21 @@ static uint64_t khugepaged_work(const tdpsim_sim *sim, uint64_t ns)
 	return passes > UINT64_MAX / per_pass ? UINT64_MAX : passes * per_pass;
 }
 
+/* The aging scanner's work in (now, now + ns]: its passes, each a unit per 4K page of the
+ * backings (host/aging.c host_age_scan), saturating. */
+static uint64_t aging_work(const tdpsim_sim *sim, uint64_t ns)
+{
+	uint64_t end = sim->clock.now + ns, wake = sim->machine.age_wake;
+	uint64_t period = sim->settings.s[SET_HOST_AGE_PERIOD_MS].v * NS_PER_MS;
+	uint64_t per_pass, passes;
+
+	if (!sim->started || !sim->machine.age_pending || wake > end || period == 0)
+		return 0;
+	per_pass = 1 + host_backing_pages(sim->machine.host);
+	passes = (end - wake) / period + 1;
+	return passes > UINT64_MAX / per_pass ? UINT64_MAX : passes * per_pass;
+}
+
 /* Timeline samples an advance of ns crosses (timeline.c timeline_advance). */
 static uint64_t timeline_samples(const tdpsim_sim *sim, uint64_t ns)
 {
@@ -91,9 +106,10 @@ static uint64_t event_work(const tdpsim_sim *sim, const tdpsim_event *ev)
 	case TDPSIM_CMD_SWEEP:
 		return tdpsim_event_accesses(ev);
 	case TDPSIM_CMD_ADVANCE:
-		return sat_add(sat_add(1 + recovery_passes(sim, ev->u.advance.ns),
-				       khugepaged_work(sim, ev->u.advance.ns)),
-			       timeline_samples(sim, ev->u.advance.ns));
+		return sat_add(sat_add(sat_add(1 + recovery_passes(sim, ev->u.advance.ns),
+					       khugepaged_work(sim, ev->u.advance.ns)),
+				       timeline_samples(sim, ev->u.advance.ns)),
+			       aging_work(sim, ev->u.advance.ns));
 	case TDPSIM_CMD_BACKING:
 		return ev->u.backing.populate || ev->u.backing.prealloc ? backing_pages(ev) : 1;
 	case TDPSIM_CMD_GUEST_MAP:
@@ -117,9 +133,10 @@ static void event_work_text(const tdpsim_sim *sim, const tdpsim_event *ev, uint6
 		return;
 	case TDPSIM_CMD_ADVANCE:
 		snprintf(what, size, "%" PRIu64 " ns: %" PRIu64 " passes of the NX recovery worker, "
-			 "%" PRIu64 " timeline samples, khugepaged %" PRIu64,
+			 "%" PRIu64 " timeline samples, khugepaged %" PRIu64 ", aging %" PRIu64,
 			 ev->u.advance.ns, recovery_passes(sim, ev->u.advance.ns),
-			 timeline_samples(sim, ev->u.advance.ns), khugepaged_work(sim, ev->u.advance.ns));
+			 timeline_samples(sim, ev->u.advance.ns), khugepaged_work(sim, ev->u.advance.ns),
+			 aging_work(sim, ev->u.advance.ns));
 		return;
 	case TDPSIM_CMD_BACKING:
 		if (ev->u.backing.populate || ev->u.backing.prealloc) {
@@ -160,7 +177,7 @@ static int guest_map_memory(const tdpsim_sim *sim, const tdpsim_event *ev)
 static __attribute__((noinline, cold)) int work_refused(const tdpsim_sim *sim,
 							 const tdpsim_event *ev, uint64_t cost)
 {
-	char what[120];
+	char what[200];
 
 	event_work_text(sim, ev, cost, what, sizeof(what));
 	return err_set(TDPSIM_ELIMIT, "%s of %s is %" PRIu64 " units of work; after the %" PRIu64

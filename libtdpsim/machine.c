@@ -31,6 +31,8 @@ static bool cpu_has_itlb_multihit(const char *cpu)
 	return m && m->itlb_multihit;
 }
 
+static void host_age_start(tdpsim_sim *sim);
+
 /* The MMU's view of the settings, refreshed whenever one changes; `initial` when the
  * machine starts (the VM is created with the parameters as they are: nothing changes). */
 void machine_refresh_config(tdpsim_sim *sim, bool initial)
@@ -68,6 +70,7 @@ void machine_refresh_config(tdpsim_sim *sim, bool initial)
 		.khugepaged_max_ptes_none = (uint32_t)st->s[SET_KHUGEPAGED_MAX_PTES_NONE].v,
 		.khugepaged_defrag = st->s[SET_KHUGEPAGED_DEFRAG].v != 0,
 	});
+	host_age_start(sim);
 	if (st->s[SET_NR_MMU_PAGES].v != kvm->n_requested_mmu_pages)
 		kvm_vm_set_nr_mmu_pages(kvm, st->s[SET_NR_MMU_PAGES].v);
 	/* set_nx_huge_pages: when the mitigation flips at run time, KVM zaps every mapping of
@@ -282,6 +285,36 @@ static void khugepaged_wake(void *ctx, uint64_t now)
 		sim->machine.khugepaged_wake = now + (uint64_t)ms * 1000000;
 		clock_schedule(&sim->clock, sim->machine.khugepaged_wake, khugepaged_wake, sim);
 	}
+}
+
+/*
+ * The aging scanner (settings host_age_period_ms, host_age_op): every period a host-age of
+ * each backing, whole.  It stops when the period is set to 0 and starts again, a period
+ * later, when it is set anew (machine_refresh_config).
+ */
+static void host_age_wake(void *ctx, uint64_t now)
+{
+	tdpsim_sim *sim = ctx;
+	uint64_t period = sim->settings.s[SET_HOST_AGE_PERIOD_MS].v * 1000000;
+
+	sim->machine.age_pending = false;
+	if (!period)
+		return;
+	host_age_scan(sim->machine.host, (int)sim->settings.s[SET_HOST_AGE_OP].v);
+	sim->machine.age_wake = now + period;
+	sim->machine.age_pending = true;
+	clock_schedule(&sim->clock, sim->machine.age_wake, host_age_wake, sim);
+}
+
+static void host_age_start(tdpsim_sim *sim)
+{
+	uint64_t period = sim->settings.s[SET_HOST_AGE_PERIOD_MS].v * 1000000;
+
+	if (!period || sim->machine.age_pending)
+		return;
+	sim->machine.age_wake = sim->clock.now + period;
+	sim->machine.age_pending = true;
+	clock_schedule(&sim->clock, sim->machine.age_wake, host_age_wake, sim);
 }
 
 /*

@@ -25,6 +25,8 @@ struct machine {
 	struct guest_mm *l2_guest;  /* L2's own page tables (nested; NULL until used) */
 	struct mem_meter *mem;
 	uint64_t khugepaged_wake;   /* when khugepaged's next pass runs (ns) */
+	uint64_t age_wake;          /* when the aging scanner's next pass runs (ns) */
+	bool age_pending;           /* ... and whether one is scheduled */
 	bool store_failed;          /* a hooked guest store failed (its error is set) */
 	struct kvm kvm;
 	struct vcpu *vcpus;

@@ -26,6 +26,7 @@ static void host_stats_now(const struct host_vmstat *v, tdpsim_stats *out)
 	out->khugepaged_full_scans = v->khugepaged_full_scans;
 	out->age_young_pages = v->age_young_pages;
 	out->age_old_pages = v->age_old_pages;
+	out->age_scans = v->age_scans;
 }
 
 /*

@@ -39,6 +39,8 @@ static const char *const w_tdp_mmu[] = { "auto", "0", "1", NULL };
 static const char *const w_multihit[] = { "auto", "none", "count", "machine-check", NULL };
 static const char *const w_multihit_rule[] = { "broad", "strict", NULL };
 static const char *const w_host_levels[] = { "auto", "4", "5", NULL };
+/* In TDPSIM_AGE_* order (clear, clear-flush): a scanner ages, it does not only test. */
+static const char *const w_age_op[] = { "clear", "clear-flush", NULL };
 
 /* The host's sysfs words, in host/host.h's THP_*, DEFRAG_* and SHMEM_HUGE_* order. */
 static const char *const w_thp_enabled[] = { "always", "madvise", "never", NULL };
@@ -118,6 +120,11 @@ static const struct setting_spec specs[SET__COUNT] = {
 	 * CPU has them (every modelled Intel part).  Off, KVM ages its SPTEs by access tracking
 	 * and cannot use PML.  AMD's NPT always has them. */
 	[SET_EPT_AD] = { "ept_ad", BOOL, NULL, 0, 1, 1, 1 },
+	/* A host aging scanner on the simulated clock - a working-set estimator, MGLRU's
+	 * aging, a proactive-reclaim daemon: every period it runs host-age over all of the
+	 * VMM's memory with host_age_op.  0, the default, runs none. */
+	[SET_HOST_AGE_PERIOD_MS] = { "host_age_period_ms", UINT, NULL, 0, UINT32_MAX, 0, 0 },
+	[SET_HOST_AGE_OP] = { "host_age_op", WORDS, w_age_op, 0, 0, 0, 0 },
 };
 
 void settings_init(struct settings *st)

@@ -75,7 +75,7 @@ static const struct {
 	STAT(khugepaged_pages_collapsed), STAT(khugepaged_full_scans),
 	/* 0.6 */
 	STAT(mmu_root_level), STAT(host_walk_refs),
-	STAT(age_young_pages), STAT(age_old_pages),
+	STAT(age_young_pages), STAT(age_old_pages), STAT(age_scans),
 };
 
 /* The counters of 0.1: those before the first one added since. */

@@ -106,6 +106,7 @@ typedef struct tdpsim_stats {
 	/* ---- added in 0.6: aging ---- */
 	uint64_t age_young_pages;    /* mapped 4K pages host-age found young (KVM's answer) */
 	uint64_t age_old_pages;      /* ... and old */
+	uint64_t age_scans;          /* passes of the aging scanner (host_age_period_ms) */
 } tdpsim_stats;
 
 /* The counters KVM keeps per vCPU (kvm_vcpu_stat), for one vCPU. */

@@ -204,6 +204,13 @@ static int walker_gpa_access(void *ctx, uint64_t gpa, int write)
 	int level = w->level--, leaf;
 	uint64_t spte;
 
+	/* A level a paging-structure cache served is not read: no EPT access at all (what
+	 * matters where aging took an upper table page's access away without a flush). */
+	if (level > w->start) {
+		w->pt_err = 0;
+		w->cached++;
+		return 0;
+	}
 	if (!w->v->ept_ad)
 		write = 0;
 	w->pt_err = ept_translate(&w->m->kvm.pool, w->v->eptp, w->v->ept_levels, gpa,
@@ -211,13 +218,8 @@ static int walker_gpa_access(void *ctx, uint64_t gpa, int write)
 	if (w->pt_err && write)
 		w->pt_err |= TDPSIM_PFERR_USER;
 	if (w->pt_err) { /* an EPT violation first: the EPT walk read up to it, not the entry */
-		if (level <= w->start)
-			w->refs += ept_refs(w->v, gpa, leaf, &w->cached);
+		w->refs += ept_refs(w->v, gpa, leaf, &w->cached);
 		return 1;
-	}
-	if (level > w->start) {
-		w->cached++;
-		return 0;
 	}
 	spte = ept_access_sets_accessed(w->m, (unsigned)(w->v - w->m->vcpus), gpa, spte);
 	if (write)

@@ -76,3 +76,22 @@ int host_age(struct host_mm *mm, uint64_t hva, uint64_t size, int op,
 	mm->vmstat.age_old_pages += out->old_pages;
 	return 0;
 }
+
+void host_age_scan(struct host_mm *mm, int op)
+{
+	struct host_age_result r;
+
+	/* host_age refuses nothing here: every backing is page-aligned below task_size */
+	for (size_t i = 0; i < mm->nbackings; i++)
+		(void)host_age(mm, mm->backings[i].hva, mm->backings[i].size, op, &r);
+	mm->vmstat.age_scans++;
+}
+
+uint64_t host_backing_pages(const struct host_mm *mm)
+{
+	uint64_t pages = 0;
+
+	for (size_t i = 0; i < mm->nbackings; i++)
+		pages += mm->backings[i].size >> PAGE_SHIFT;
+	return pages;
+}

@@ -124,6 +124,7 @@ struct host_vmstat {
 	uint64_t thp_collapse_alloc, thp_collapse_alloc_failed; /* khugepaged's 2M allocations */
 	uint64_t khugepaged_pages_collapsed, khugepaged_full_scans; /* its sysfs counters */
 	uint64_t age_young_pages, age_old_pages;       /* host_age's answers, in 4K pages */
+	uint64_t age_scans;                            /* passes of the aging scanner */
 };
 
 /* What one host_age found: mapped 4K pages (a THP's share of the range) young or old. */
@@ -141,6 +142,10 @@ struct host_age_result {
  */
 int host_age(struct host_mm *mm, uint64_t hva, uint64_t size, int op,
 	     struct host_age_result *out);
+/* One pass of an aging scanner: host_age over every backing, whole (counted in age_scans). */
+void host_age_scan(struct host_mm *mm, int op);
+/* The 4K pages of all backings: a scanner pass's work at most. */
+uint64_t host_backing_pages(const struct host_mm *mm);
 
 /*
  * One pass of khugepaged (mm/khugepaged.c khugepaged_do_scan) over the VMM's mm: from where

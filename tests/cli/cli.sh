@@ -270,7 +270,13 @@ guest-map gva=0x40000000 gpa=0 size=2M page=2m prot=rw'
   printf '%s\nset nx_huge_pages=force nx_huge_pages_recovery_period_ms=1\naccess vcpu=0 gva=0x40000000 op=r\nadvance ns=4611686018427387904\n' "$hdr" > worker.tdpt
   run "$tdpsim" replay worker.tdpt; expect_status 2
   # khugepaged: (2^62 - 10^10) / 10^10 + 1 = 461168601 passes from 10 s, 9 units each.
-  expect_in err.txt "worker.tdpt:8: advance of 4611686018427387904 ns: 4611686018427 passes of the NX recovery worker, 0 timeline samples, khugepaged 4150517409 is 4615836535837 units of work"
+  expect_in err.txt "worker.tdpt:8: advance of 4611686018427387904 ns: 4611686018427 passes of the NX recovery worker, 0 timeline samples, khugepaged 4150517409, aging 0 is 4615836535837 units of work"
+  # The aging scanner every millisecond over 1 s from its start at 0 ns (set before the
+  # machine starts): passes at 1, 2, ..., 1000 ms, each 1 + 262144 units (the 1 GiB backing's
+  # 4K pages, hugetlb or not): 1000 x 262145 = 262145000.
+  printf 'tdpsim-trace 1\nset host_age_period_ms=1\n%s\nadvance s=1\n' "$(printf '%s' "$hdr" | tail -n +2)" > aging.tdpt
+  run "$tdpsim" replay aging.tdpt --max-work 1000000; expect_status 2
+  expect_in err.txt "aging 262145000 is"
   # 4 TiB of 4K memory populated: 2^30 pages need 2^21 PTE tables and 2^12 PMD tables,
   # (2^21 + 2^12) * 4 KiB = 8 GiB and 16 MiB of host page tables, refused before the first.
   printf 'tdpsim-trace 1\nbacking hva=0x100000000000 size=4T kind=4k populate=1\n' > populate.tdpt
