@@ -366,6 +366,11 @@ static int do_l2_enter(tdpsim_sim *sim, const tdpsim_event *ev)
 	if (!guest_ept_root_find(sim->machine.guest, le->ept, &root))
 		return err_set(TDPSIM_EINPUT, "l2-enter: EPT12 ept=%u has no tables (ept12-map "
 			       "builds them)", le->ept);
+	/* Without EPT A/D KVM offers L1 none (nested_vmx_setup_ctls_msrs), and an EPTP that
+	 * enables them fails vmcs12's checks (nested_vmx_check_eptp). */
+	if (le->ad && !kvm_ad_enabled(&sim->machine.kvm))
+		return err_set(TDPSIM_EINPUT, "l2-enter: ad=1, but with ept_ad=0 KVM offers L1 no "
+			       "EPT A/D bits: the VM entry fails nested_vmx_check_eptp");
 	if ((rc = machine_l2_guest(&sim->machine, &l2)) < 0)
 		return rc;
 	vcpu_run(sim);

@@ -110,6 +110,31 @@ static void assert_error_names(int rc, int code, const char *a, const char *b)
 		ck_assert_msg(strstr(e->message, b), "'%s' does not name %s", e->message, b);
 }
 
+/* TASK_SIZE follows the paging depth: 2^47 under 4-level paging, 2^56 under 5-level, where a
+ * backing high above 2^47 maps through a fifth level of tables (PML5E, then as before). */
+START_TEST(a_5_level_host_maps_backings_above_the_4_level_address_space)
+{
+	struct host_mm *mm4, *mm5;
+	struct host_page p;
+	const uint64_t high = 1ull << 50;
+
+	ck_assert_int_eq(host_mm_new(&mm4, 4, NULL), 0);
+	ck_assert_int_eq(host_mm_new(&mm5, 5, NULL), 0);
+	ck_assert_int_eq(host_paging_levels(mm5), 5);
+	assert_error_names(host_backing_add_kind(mm4, high, SZ_2M, TDPSIM_BACKING_4K, 0),
+			   TDPSIM_EINPUT, "4-level paging", NULL);
+	ck_assert_int_eq(host_backing_add_kind(mm5, high, SZ_2M, TDPSIM_BACKING_4K, 0), 0);
+	ck_assert_int_eq(host_faultin(mm5, high + SZ_4K, 1, &p), 0);
+	ck_assert_int_eq(p.level, PG_LEVEL_4K);
+	ck_assert_int_eq(host_pfn_mapping_level(mm5, high + SZ_4K), PG_LEVEL_4K);
+	assert_error_names(host_backing_add_kind(mm5, 1ull << 56, SZ_4K, TDPSIM_BACKING_4K, 0),
+			   TDPSIM_EINPUT, "5-level paging", NULL);
+	host_mm_free(mm4);
+	host_mm_free(mm5);
+	ck_assert_int_eq(host_mm_new(&mm4, 3, NULL), TDPSIM_EINVAL); /* 4 or 5 only */
+}
+END_TEST
+
 START_TEST(hugetlb2m_backing_maps_2m_pmd_leaves_and_reports_level_2)
 {
 	struct mock m;
@@ -1413,6 +1438,7 @@ static Suite *host_suite(void)
 	Suite *s = suite_create("host");
 	TCase *tc = tcase_create("host");
 
+	tcase_add_test(tc, a_5_level_host_maps_backings_above_the_4_level_address_space);
 	tcase_add_test(tc, hugetlb2m_backing_maps_2m_pmd_leaves_and_reports_level_2);
 	tcase_add_test(tc, hugetlb1g_backing_maps_a_1g_pud_leaf);
 	tcase_add_test(tc, thp_read_before_write_maps_the_huge_zero_page_read_only);
