@@ -165,6 +165,7 @@ uint64_t *host_entry_at(const struct host_mm *mm, uint64_t hva, int level, uint6
 	uint64_t *table = mm->pgd;
 	int l;
 
+	*next = hva + PAGE_SIZE; /* set below wherever NULL is returned; never read otherwise */
 	for (l = mm->levels; l > level; l--) {
 		uint64_t e = table[pt_index(hva, l)];
 

@@ -78,13 +78,15 @@ void host_pt_free(struct host_pt_pool *p, uint64_t pfn)
 	p->nfree++;
 }
 
-int host_pt_walk(const struct host_pt_pool *p, uint64_t *root, int levels, uint64_t hva,
-		 struct host_walk *w)
+/* The walk from a root at `levels`: inlined per depth, so that each compiles to a fixed
+ * chain of loads as the 4-level one did. */
+static inline __attribute__((always_inline)) int
+walk_from(const struct host_pt_pool *p, uint64_t *root, const int levels, uint64_t hva,
+	  struct host_walk *w)
 {
 	uint64_t *table = root;
-	int level;
 
-	for (level = levels;; level--) {
+	for (int level = levels;; level--) {
 		uint64_t *ptep = &table[pt_index(hva, level)];
 
 		if (!host_pte_present(*ptep) || host_pte_is_leaf(*ptep, level)) {
@@ -94,6 +96,12 @@ int host_pt_walk(const struct host_pt_pool *p, uint64_t *root, int levels, uint6
 		}
 		table = host_pt_table(p, host_pte_pfn(*ptep));
 	}
+}
+
+int host_pt_walk(const struct host_pt_pool *p, uint64_t *root, int levels, uint64_t hva,
+		 struct host_walk *w)
+{
+	return levels == 5 ? walk_from(p, root, 5, hva, w) : walk_from(p, root, 4, hva, w);
 }
 
 int host_pt_fill_hole(struct host_pt_pool *p, struct host_walk *w, uint64_t hva, int level)

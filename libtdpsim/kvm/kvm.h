@@ -223,6 +223,7 @@ struct kvm {
 	 * globals in KVM: every VM of a host shares them). */
 	int tdp_root_level, max_tdp_level;
 	unsigned host_maxphyaddr, guest_maxphyaddr;
+	int host_levels;              /* the host's paging depth (host_paging_levels) */
 	const struct spte_masks *spte;
 	struct sp_pool pool;          /* every shadow page, of every MMU: KVM's table memory */
 

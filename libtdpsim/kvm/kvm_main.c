@@ -177,6 +177,7 @@ int kvm_init(struct kvm *kvm, struct host_mm *host, struct guest_mm *guest, tdps
 	kvm->max_tdp_level = setup->tdp_max_root_level;
 	kvm->host_maxphyaddr = setup->host_maxphyaddr;
 	kvm->guest_maxphyaddr = setup->guest_maxphyaddr;
+	kvm->host_levels = host_paging_levels(host);
 	/* kvm_mmu_set_ept_masks(enable_ept_ad_bits, ...), or the x86 format */
 	kvm->spte = !tdp_enabled ? &spte_masks_x86
 		    : setup->ad_enabled ? &spte_masks_ept : &spte_masks_ept_noad;

@@ -41,7 +41,7 @@ void kvm_count_pf(const struct kvm *kvm, uint64_t *vcpu_counter, uint64_t *vm_su
  */
 static void count_host_walk(struct kvm *kvm, int level)
 {
-	int levels = host_paging_levels(kvm->host);
+	int levels = kvm->host_levels;
 
 	kvm->stats->host_walk_refs += (uint64_t)(levels - level + 1);
 	kvm->work.host_walk_extra += (uint64_t)(levels - 4);
