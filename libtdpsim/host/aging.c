@@ -5,9 +5,6 @@
  * mapped page of a range - ask the MMU notifier whether the secondary MMUs saw it used
  * (mmu_notifier_clear_young, _clear_flush_young, _test_young), and KVM ages its SPTEs.
  */
-#include <inttypes.h>
-
-#include "core/error.h"
 #include "host/host_mm.h"
 #include "host/host_pt.h"
 
@@ -33,12 +30,11 @@ int host_age(struct host_mm *mm, uint64_t hva, uint64_t size, int op,
 	     struct host_age_result *out)
 {
 	uint64_t end = hva + size, a = hva;
+	int rc;
 
 	*out = (struct host_age_result){ 0 };
-	if ((hva | size) & (PAGE_SIZE - 1) || size > mm->task_size || hva > mm->task_size - size)
-		return err_set(TDPSIM_EINPUT, "host-age hva=0x%" PRIx64 " size=0x%" PRIx64 ": hva and "
-			       "size must be multiples of 0x1000 below 0x%" PRIx64, hva, size,
-			       mm->task_size);
+	if ((rc = host_range_check(mm, "host-age", hva, size)) != 0)
+		return rc;
 	while (a < end) {
 		size_t i = backing_upper_bound(mm, a);
 		const struct host_backing *b = i ? &mm->backings[i - 1] : NULL;

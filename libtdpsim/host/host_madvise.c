@@ -57,12 +57,17 @@ static int op_init(const struct host_mm *mm, struct op *op, const char *cmd, uin
 	op->end = hva + size;
 	snprintf(op->name, sizeof(op->name), "%s hva=0x%" PRIx64 " size=0x%" PRIx64 "%s%s", cmd,
 		 hva, size, advice ? " advice=" : "", advice ? advice : "");
+	return host_range_check(mm, op->name, hva, size);
+}
+
+int host_range_check(const struct host_mm *mm, const char *what, uint64_t hva, uint64_t size)
+{
 	if ((hva | size) & (PAGE_SIZE - 1))
 		return err_set(TDPSIM_EINPUT, "%s: hva and size must be multiples of 0x%llx",
-			       op->name, (unsigned long long)PAGE_SIZE);
+			       what, (unsigned long long)PAGE_SIZE);
 	if (size > mm->task_size || hva > mm->task_size - size)
 		return err_set(TDPSIM_EINPUT, "%s: the range ends above 0x%" PRIx64 ", the top of "
-			       "the host's user address space", op->name, mm->task_size);
+			       "the host's user address space", what, mm->task_size);
 	return 0;
 }
 

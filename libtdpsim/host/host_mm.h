@@ -50,6 +50,10 @@ struct host_mm {
 	uint64_t leaf_gen, notify_gen;
 };
 
+/* A range the host's mm calls take (madvise, munmap, aging): page-aligned, below
+ * task_size.  0, or EINPUT naming `what`. */
+int host_range_check(const struct host_mm *mm, const char *what, uint64_t hva, uint64_t size);
+
 /*
  * __split_huge_pmd (host_madvise.c): the PMD leaf at *pmdp, mapping [start, start + 2M),
  * becomes a PTE table over the same memory, in one notifier round over the 2M.
