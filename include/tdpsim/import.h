@@ -21,10 +21,12 @@ typedef enum tdpsim_import_format {
 	TDPSIM_IMPORT_FTRACE = 0,   /* /sys/kernel/tracing/trace or `trace-cmd report` text */
 	TDPSIM_IMPORT_TRACECMD = 1, /* trace-cmd's trace.dat (needs libtracecmd at build time) */
 	TDPSIM_IMPORT_PERF = 2,     /* `perf script` text */
-	TDPSIM_IMPORT_LACKEY = 3    /* valgrind --tool=lackey --trace-mem=yes output */
+	TDPSIM_IMPORT_LACKEY = 3,   /* valgrind --tool=lackey --trace-mem=yes output */
+	TDPSIM_IMPORT_SCN = 4       /* the real-KVM harness's scenario script (*.scn) */
 } tdpsim_import_format;
 
-#define TDPSIM_IMPORT_OPTIONS_VERSION 1
+/* Version 2 adds `summary`.  tdpsim_import takes the options of any version up to this. */
+#define TDPSIM_IMPORT_OPTIONS_VERSION 2
 
 typedef struct tdpsim_import_options {
 	unsigned int version;        /* TDPSIM_IMPORT_OPTIONS_VERSION */
@@ -39,11 +41,16 @@ typedef struct tdpsim_import_options {
 	 * nonzero return stops the import with TDPSIM_ECANCELED. */
 	int (*progress)(uint64_t done, uint64_t total, void *payload);
 	void *payload;
+	/* version 2 - scn: the harness's *.summary.tsv of the same scenario, or NULL; gives the
+	 * data slot's hva, checks each step's command, and its real stats become comments */
+	const char *summary;
 } tdpsim_import_options;
 
 #define TDPSIM_IMPORT_OPTIONS_INIT { TDPSIM_IMPORT_OPTIONS_VERSION, TDPSIM_IMPORT_FTRACE, NULL, \
-				     0, 0, 0, 0, NULL, NULL }
+				     0, 0, 0, 0, NULL, NULL, NULL }
 
+/* Initialise `o` as TDPSIM_IMPORT_OPTIONS_INIT does, for a caller written against `version`
+ * (1 up to TDPSIM_IMPORT_OPTIONS_VERSION).  0 or TDPSIM_EINVAL. */
 TDPSIM_EXTERN int tdpsim_import_options_init(tdpsim_import_options *o, unsigned int version);
 
 #define TDPSIM_IMPORT_MAX_NAMES 64

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +16,22 @@
 #include "core/error.h"
 #include "trace/import_int.h"
 
+/* The bytes of tdpsim_import_options a caller of `version` has: version 1 ends at payload. */
+static size_t import_options_size(unsigned version)
+{
+	return version >= 2 ? sizeof(tdpsim_import_options)
+			    : offsetof(tdpsim_import_options, summary);
+}
+
 int tdpsim_import_options_init(tdpsim_import_options *o, unsigned int version)
 {
 	tdpsim_import_options def = TDPSIM_IMPORT_OPTIONS_INIT;
 
-	if (!o || version != TDPSIM_IMPORT_OPTIONS_VERSION)
-		return err_set(TDPSIM_EINVAL, "tdpsim_import_options_init: version %u unknown",
-			       version);
-	*o = def;
+	if (!o || version == 0 || version > TDPSIM_IMPORT_OPTIONS_VERSION)
+		return err_set(TDPSIM_EINVAL, "tdpsim_import_options_init: version %u, this "
+			       "library knows 1 to %u", version, TDPSIM_IMPORT_OPTIONS_VERSION);
+	def.version = version;
+	memcpy(o, &def, import_options_size(version));
 	return 0;
 }
 
@@ -111,6 +120,23 @@ int imp_progress(struct imp *im, FILE *f, uint64_t total)
 	if (im->o->progress(pos < 0 ? 0 : (uint64_t)pos, total, im->o->payload))
 		return err_set(TDPSIM_ECANCELED, "%s: import canceled", im->file);
 	return 0;
+}
+
+int imp_next_line(struct imp *im, FILE *f, char *line, size_t max)
+{
+	size_t n;
+
+	if (!fgets(line, (int)max + 2, f))
+		return 0;
+	n = strlen(line);
+	im->line++;
+	if (n && line[n - 1] == '\n')
+		line[--n] = '\0';
+	else if (n > max)
+		return imp_error(im, "line longer than %zu bytes", max);
+	if (n && line[n - 1] == '\r')
+		line[--n] = '\0';
+	return 1;
 }
 
 static int open_input(struct imp *im, const char *path, FILE **f, uint64_t *size)
@@ -247,18 +273,7 @@ static int text_pass(struct imp *im, const char *path, line_fn fn)
 	FILE *f;
 	int rc = open_input(im, path, &f, &total);
 
-	while (rc >= 0 && fgets(line, sizeof(line), f)) {
-		size_t n = strlen(line);
-
-		im->line++;
-		if (n && line[n - 1] == '\n')
-			line[--n] = '\0';
-		else if (n > IMP_LINE_MAX) {
-			rc = imp_error(im, "line longer than %d bytes", IMP_LINE_MAX);
-			break;
-		}
-		if (n && line[n - 1] == '\r')
-			line[--n] = '\0';
+	while (rc >= 0 && (rc = imp_next_line(im, f, line, IMP_LINE_MAX)) > 0) {
 		if (im->w)
 			im->r->lines++;
 		rc = fn(im, line, &rec);
@@ -304,7 +319,8 @@ static int kvm_import(struct imp *im, const char *path, tdpsim_trace_writer *w)
 	return tracecmd ? imp_tracecmd_run(im, path) : text_pass(im, path, fn);
 }
 
-static int lackey_import(struct imp *im, const char *path, tdpsim_trace_writer *w)
+/* lackey and scn: one pass, straight to the writer. */
+static int one_pass_import(struct imp *im, const char *path, tdpsim_trace_writer *w)
 {
 	uint64_t total;
 	FILE *f;
@@ -313,7 +329,7 @@ static int lackey_import(struct imp *im, const char *path, tdpsim_trace_writer *
 	if (rc < 0)
 		return rc;
 	im->w = w;
-	rc = imp_lackey_run(im, f, total);
+	rc = im->o->format == TDPSIM_IMPORT_SCN ? imp_scn_run(im, f) : imp_lackey_run(im, f, total);
 	if (rc >= 0 && ferror(f))
 		rc = err_set(TDPSIM_EIO, "%s: read failed", path);
 	if (f != stdin)
@@ -327,8 +343,9 @@ int tdpsim_import(const char *in, tdpsim_trace_writer *w, const tdpsim_import_op
 	struct imp *im;
 	int rc;
 
-	if (!in || !w || !opts || !result || opts->version != TDPSIM_IMPORT_OPTIONS_VERSION ||
-	    (unsigned)opts->format > TDPSIM_IMPORT_LACKEY)
+	if (!in || !w || !opts || !result || opts->version == 0 ||
+	    opts->version > TDPSIM_IMPORT_OPTIONS_VERSION ||
+	    (unsigned)opts->format > (opts->version >= 2 ? TDPSIM_IMPORT_SCN : TDPSIM_IMPORT_LACKEY))
 		return err_set(TDPSIM_EINVAL, "tdpsim_import: bad argument or options version");
 	if (opts->format == TDPSIM_IMPORT_TRACECMD && !tdpsim_import_have_tracecmd())
 		return err_set(TDPSIM_ENOTFOUND, "this tdpsim was built without libtracecmd, so it "
@@ -342,7 +359,7 @@ int tdpsim_import(const char *in, tdpsim_trace_writer *w, const tdpsim_import_op
 	im->o = opts;
 	im->r = result;
 	im->file = strcmp(in, "-") == 0 ? "(stdin)" : in;
-	rc = opts->format == TDPSIM_IMPORT_LACKEY ? lackey_import(im, in, w)
+	rc = opts->format >= TDPSIM_IMPORT_LACKEY ? one_pass_import(im, in, w)
 						  : kvm_import(im, in, w);
 	free(im->gpages);
 	free(im);

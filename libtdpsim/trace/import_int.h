@@ -76,6 +76,9 @@ void imp_count_unused(struct imp *im, const char *name, size_t len);
 int imp_write(struct imp *im, const tdpsim_event *ev);
 int imp_comment(struct imp *im, const char *text);
 int imp_progress(struct imp *im, FILE *f, uint64_t total);
+/* The next line of f into line (max bytes, the buffer max + 2), its newline and CR cut:
+ * 1, 0 at the end, or an error naming the file and line (too long). */
+int imp_next_line(struct imp *im, FILE *f, char *line, size_t max);
 
 /* import_kvm.c: the KVM tracepoints' meaning, shared by every kvm front end */
 int imp_kvm_event(struct imp *im, const struct imp_rec *rec);
@@ -96,5 +99,8 @@ int imp_tracecmd_run(struct imp *im, const char *path);
 
 /* import_lackey.c */
 int imp_lackey_run(struct imp *im, FILE *f, uint64_t total);
+
+/* import_scn.c */
+int imp_scn_run(struct imp *im, FILE *f);
 
 #endif

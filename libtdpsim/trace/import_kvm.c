@@ -8,7 +8,9 @@
  * TDP hosts: kvm_page_fault (vcpu, address = the GPA, error_code) opens a fault; the
  * kvm_mmu_spte_requested that kvm_tdp_mmu_map() traces gives the level KVM chose; a fault
  * fixed by fast_page_fault() has none.
- * Shadow hosts: kvm_mmu_pagetable_walk (gva, pferr) opens a guest walk (FNAME(walk_addr_generic)
+ * Shadow hosts: kvm_page_fault, where it fires, is the #PF intercept (kvm_handle_page_fault,
+ * its address a gva) and opens nothing: the walk that follows is the fault.
+ * kvm_mmu_pagetable_walk (gva, pferr) opens a guest walk (FNAME(walk_addr_generic)
  * in paging_tmpl.h); each kvm_mmu_paging_element is the guest PTE at a level; the walk is a
  * fault only if KVM then requests an SPTE (FNAME(fetch) traces kvm_mmu_spte_requested) -
  * walks of the instruction emulator, and walks ending in kvm_mmu_walker_error (a #PF
@@ -293,6 +295,10 @@ static int ev_page_fault(struct imp *im, const struct imp_rec *rec, uint32_t vcp
 	wk = &im->walk[vcpu];
 	memset(wk, 0, sizeof(*wk));
 	wk->vcpu_id = -1;
+	/* On a shadow host (kvm-pvm does not trace it; SVM and VMX without NPT/EPT do, from
+	 * kvm_handle_page_fault) this is the #PF exit and its address the guest's CR2. */
+	if (im->r->shadow)
+		return 0;
 	wk->active = 1;
 	wk->gpa = addr & ~0xfffull;
 	wk->err = (uint32_t)err;
@@ -304,19 +310,25 @@ static int ev_walk(struct imp *im, const struct imp_rec *rec, uint32_t vcpu)
 {
 	struct imp_walk *wk;
 	uint64_t addr, pferr;
+	int64_t vcpu_id;
 	int rc;
 
 	/* "addr %llx pferr %x %s" (mmutrace.h, kvm_mmu_pagetable_walk) */
 	if (!body_hex(rec->body, "addr ", &addr) || !body_hex(rec->body, "pferr ", &pferr))
 		return imp_malformed(im, "kvm_mmu_pagetable_walk: expected 'addr A pferr E'");
+	wk = &im->walk[vcpu];
+	vcpu_id = wk->vcpu_id;
+	/* A kvm_page_fault opened before the recording showed itself a shadow one (the first
+	 * pass, until its first walk): the #PF exit of this walk, not a fault of its own. */
+	if (wk->active && !wk->shadow)
+		wk->active = 0;
 	if ((rc = close_walk(im, vcpu)) < 0)
 		return rc;
 	im->r->shadow = 1;
 	if (im->w)
 		im->r->walks++;
-	wk = &im->walk[vcpu];
 	memset(wk, 0, sizeof(*wk));
-	wk->vcpu_id = -1;
+	wk->vcpu_id = vcpu_id; /* as the #PF exit before it named it, or -1 */
 	wk->active = wk->shadow = 1;
 	wk->gva = addr;
 	wk->err = (uint32_t)pferr;

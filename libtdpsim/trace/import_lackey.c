@@ -211,17 +211,9 @@ int imp_lackey_run(struct imp *im, FILE *f, uint64_t total)
 	k.mul = (splitmix(im->o->seed) << 2) | 1; /* = 1 mod 4: a full-period LCG */
 	k.add = splitmix(im->o->seed + 1) | 1;
 	rc = lk_head(&k, mem);
-	while (rc >= 0 && fgets(line, sizeof(line), f)) {
-		size_t n = strlen(line);
-
-		im->line++;
+	while (rc >= 0 && (rc = imp_next_line(im, f, line, IMP_LINE_MAX)) > 0) {
 		im->r->lines++;
-		if (n && line[n - 1] == '\n')
-			line[--n] = '\0';
-		else if (n > IMP_LINE_MAX)
-			rc = imp_error(im, "line longer than %d bytes", IMP_LINE_MAX);
-		if (rc >= 0)
-			rc = lk_line(&k, line);
+		rc = lk_line(&k, line);
 		if (rc >= 0 && (im->line & 0xffff) == 0)
 			rc = imp_progress(im, f, total);
 	}

@@ -179,6 +179,139 @@ tracecmd_dat_is_read_with_libtracecmd)
   expect_in err.txt "import: $n lines, $n events, 0 faults"
   expect_in err.txt "not used: sched_process_exec x $n"
   ;;
+scn_scenarios_of_the_real_harness_reproduce_every_real_stat)
+  # The harness's scripts and summaries (copied from the shared real-KVM set, Linux 6.18,
+  # shadow MMU): every stat the simulator has by the real name, at every step, is the real
+  # KVM's value.  4k: 4 steps x 19 stats; 2m: 9 steps x 19 (the six not compared are the
+  # harness's exits and emulation, which its port I/O makes, and the timing-dependent
+  # remote_tlb_flush).
+  for f in 00_trace_format_4k:4:76 00_trace_format_2m:9:171; do
+    n=${f%%:*} steps=${f#*:}; values=${steps#*:}; steps=${steps%%:*}
+    run "$tdpsim" import --from scn "$S/$n.scn" --summary "$S/$n.summary.tsv" -o "$n.tdpt"
+    expect_status 0
+    [ "$(count '^mark label=step' "$n.tdpt")" -eq "$steps" ] || fail "$n: not a mark per step"
+    grep -q "hva=0x7f5e80000000\|hva=0x7fa140000000" "$n.tdpt" || fail "$n: hva not from the summary"
+    run "$tdpsim" replay --against-real "$n.tdpt" -o r.txt; expect_status 0
+    expect_in err.txt "against-real: $steps steps, $values values of 19 stats: $values agree (100.0%)"
+    expect_in err.txt "not compared (no counter of that name here): remote_tlb_flush exits"
+  done
+  ;;
+scn_without_a_summary_builds_the_harness_layout_with_a_mark_per_step)
+  run "$tdpsim" import --from scn "$S/00_trace_format_2m.scn" -o t.tdpt; expect_status 0
+  expect_in err.txt "import: 11 lines, 8 steps after setup"
+  expect_in t.tdpt "memslot slot=1 gpa=0x40000000 size=4M hva=0x7f0040000000"
+  expect_in t.tdpt "backing hva=0x7f0040000000 size=4M kind=thp populate=1"
+  expect_in t.tdpt "guest-map gva=0x40000000 gpa=0x40000000 size=4M page=2m user=1 ad=1"
+  expect_in t.tdpt "dirty-log slot=1 on"
+  expect_in t.tdpt "get-dirty-log slot=1"
+  grep -q "^# real" t.tdpt && fail "real stats without a summary"
+  # step 5 'run write 0 8K': the loop's fetch, then two writes
+  sed -n '/^mark label=step4/,/^mark label=step5/p' t.tdpt > s5.txt
+  expect_in s5.txt "access vcpu=0 gva=0x10000 op=x"
+  expect_in s5.txt "sweep vcpu=0 gva=0x40000000 len=8K stride=4K op=w"
+  run "$tdpsim" replay --against-real t.tdpt -o r.txt; expect_status 2
+  expect_in err.txt "has no '# real stepN:' lines"
+  ;;
+scn_errors_name_the_file_and_line_or_the_summary_row)
+  printf 'config mem=4M backing=4k gpage=4k\nsetup\nrun write 0 8K\nmadvise 0 4K\n' > bad.scn
+  run "$tdpsim" import --from scn bad.scn -o b.tdpt; expect_status 2
+  expect_in err.txt "bad.scn:4: 'madvise' is not a command of the scenario language"
+  [ ! -e b.tdpt ] || fail "a half-written trace was left"
+  printf 'config mem=4M\nsetup\nrun write 0 8M\n' > far.scn
+  run "$tdpsim" import --from scn far.scn -o b.tdpt; expect_status 2
+  expect_in err.txt "far.scn:3: run: [0, +0x800000) is outside the 0x400000-byte data slot"
+  printf 'config mem=4M gpage=3m\n' > gp.scn
+  run "$tdpsim" import --from scn gp.scn -o b.tdpt; expect_status 2
+  expect_in err.txt "gp.scn:1: gpage is 4k, 2m or 1g, not '3m'"
+  # the summary must be the scenario's: a step whose command differs is named
+  sed 's/^3\trun write 64K 4K/3\trun write 68K 4K/' "$S/00_trace_format_4k.summary.tsv" > other.tsv
+  run "$tdpsim" import --from scn "$S/00_trace_format_4k.scn" --summary other.tsv -o b.tdpt
+  expect_status 2
+  expect_in err.txt "other.tsv:5: step 3 is 'run write 68K 4K', the scenario's step 3 is 'run write 64K 4K'"
+  run "$tdpsim" import --from ftrace "$S/00_trace_format_4k.scn" --summary other.tsv -o b.tdpt
+  expect_status 2
+  expect_in err.txt "--summary is for --from scn"
+  ;;
+against_real_names_each_stat_that_differs_and_where_first)
+  run "$tdpsim" import --from scn "$S/00_trace_format_4k.scn" --summary "$S/00_trace_format_4k.summary.tsv" -o t.tdpt
+  # as if the real KVM had taken one more fault at step 3 (3 in truth: one per step)
+  sed 's/^\(# real step3:.*\) pf_taken=3 /\1 pf_taken=4 /' t.tdpt > d.tdpt
+  run "$tdpsim" replay --against-real d.tdpt -o r.txt; expect_status 0
+  expect_in err.txt "against-real: 4 steps, 76 values of 19 stats: 75 agree (98.7%)"
+  expect_in err.txt "against-real:   pf_taken differs at 1 of 4 steps, first at step3: simulated 3, real 4"
+  "$tdpsim" convert t.tdpt t.tdpb
+  run "$tdpsim" replay --against-real t.tdpb -o r.txt; expect_status 2
+  expect_in err.txt "needs the uncompressed text trace"
+  ;;
+tracecmd_dat_of_a_real_kvm_gives_one_fault_per_fault_and_its_stats)
+  # A real KVM's kvm/kvmmmu events in a trace.dat: recorded here if this machine has
+  # /dev/kvm (tests/realkvm/kvm_drive touches every 4K page of a 4M data slot once), or read
+  # from the recordings under $TDPSIM_REAL_KVM_DIR that scripts/kvm-in-tcg.sh made inside a
+  # QEMU TCG machine (Debian's kernel, kvm_amd with NPT and without: the TDP and the shadow
+  # MMU).  Each recording holds trace.dat, kvm_drive's stats (stats.txt) and its layout.
+  command -v trace-cmd > /dev/null || skip "trace-cmd is not installed (apt-get install trace-cmd)"
+  "$tdpsim" import --from trace-cmd /dev/null -o x.tdpt 2> err.txt && fail "read /dev/null"
+  grep -q "built without libtracecmd" err.txt && skip "this build has no libtracecmd (libtracecmd-dev)"
+  recs=""
+  if [ -n "${TDPSIM_REAL_KVM_DIR:-}" ]; then
+    for d in "$TDPSIM_REAL_KVM_DIR"/*/; do [ -s "$d/trace.dat" ] && recs="$recs ${d%/}"; done
+    [ -n "$recs" ] || fail "TDPSIM_REAL_KVM_DIR=$TDPSIM_REAL_KVM_DIR holds no recording"
+  elif [ -c /dev/kvm ]; then
+    tfs=/sys/kernel/tracing
+    [ -d $tfs/instances ] || skip "/dev/kvm is here but no tracefs (mount -t tracefs nodev $tfs)"
+    inst=$tfs/instances/tdpsim-realkvm-$$
+    mkdir "$inst" 2> /dev/null || skip "cannot make a tracefs instance under $tfs/instances"
+    trap 'rmdir "$inst" 2> /dev/null || true' EXIT
+    [ -d "$inst/events/kvmmmu" ] || skip "this kernel has no kvmmmu events (kvm not loaded?)"
+    mkdir -p here
+    echo 1 > "$inst/events/kvm/enable"; echo 1 > "$inst/events/kvmmmu/enable"
+    set +e; timeout 120 "$(dirname "$tdpsim")/kvm_drive" --timeout 60 > here/stats.txt 2> here/err.txt
+    drc=$?; set -e
+    echo 0 > "$inst/events/kvm/enable"; echo 0 > "$inst/events/kvmmmu/enable"
+    [ "$drc" -ne 77 ] || skip "kvm_drive: $(cat here/err.txt)"
+    [ "$drc" -eq 0 ] || { cat here/err.txt; fail "kvm_drive exit $drc"; }
+    trace-cmd extract -B "${inst##*/}" -o here/trace.dat > here/x.log 2>&1 || { cat here/x.log; fail "trace-cmd extract"; }
+    echo "kernel $(uname -r)" > here/status.txt
+    recs=$PWD/here
+  else
+    skip "no /dev/kvm here, and no recording (TDPSIM_REAL_KVM_DIR: scripts/kvm-in-tcg.sh records a real KVM inside a QEMU TCG machine)"
+  fi
+  for d in $recs; do
+    n=$(basename "$d")
+    # kvm_drive's memory, which the tracepoints do not record: slot 0 (2M, written before
+    # the run: populated) and the 4M data slot at 1G, both 4K host pages (MADV_NOHUGEPAGE)
+    if [ -f "$d/layout.tdpt" ]; then cp "$d/layout.tdpt" "$n.layout"; else
+      printf '%s\n' 'tdpsim-trace 5' \
+        'memslot slot=0 gpa=0x0 size=2M hva=0x7f0000000000' \
+        'backing hva=0x7f0000000000 size=2M kind=4k populate=1' \
+        'memslot slot=1 gpa=0x40000000 size=4M hva=0x7f0040000000' \
+        'backing hva=0x7f0040000000 size=4M kind=4k' 'guest-pt gpa=0x100000 size=1M' > "$n.layout"
+    fi
+    real() { awk -v k="$1" '$1 == k { print $2; exit }' "$d/stats.txt"; }
+    run "$tdpsim" import --from trace-cmd "$d/trace.dat" --layout "$n.layout" -o "$n.tdpt"
+    expect_status 0
+    # one fault per fault KVM handled: vcpu0's pf_taken (on a shadow host the #PF exits'
+    # kvm_page_fault and the guest walks after them are one fault each, not two)
+    expect_in err.txt " $(real pf_taken) faults on 1 vCPU(s)"
+    # the same trace from 'trace-cmd report -t' text (nanosecond times) through --from ftrace
+    trace-cmd report -t "$d/trace.dat" > "$n.txt" 2> /dev/null
+    run "$tdpsim" import --from ftrace "$n.txt" --layout "$n.layout" -o "$n.text.tdpt"
+    expect_status 0
+    cmp -s "$n.tdpt" "$n.text.tdpt" || fail "$n: trace.dat and its report text import differently"
+    # the simulator maps each fault at the level the real KVM did, and its stats are the
+    # real KVM's, under the kernel that recorded (Debian 12's 6.1 in the TCG machine)
+    kv=$(sed -n 's/^kernel \([0-9]*\.[0-9]*\).*/\1/p' "$d/status.txt" | head -1)
+    [ -f "$src/models/kvm/$kv.ini" ] || kv=6.18
+    run "$tdpsim" replay --check-recorded --set kvm=$kv --json -o "$n.json" "$n.tdpt"
+    expect_status 0
+    expect_in err.txt "(100.0%)"
+    for k in pages_4k pages_2m pf_taken pf_fixed mmu_cache_miss; do
+      got=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["final"][sys.argv[2]])' "$n.json" $k)
+      [ "$got" = "$(real $k)" ] || fail "$n: $k simulated $got, the real KVM $(real $k)"
+    done
+    echo "$n: $(real pf_taken) faults, pages_4k $(real pages_4k): as the real KVM"
+  done
+  ;;
 lackey_log_of_a_real_program_gives_fetches_and_exec_faults)
   command -v valgrind > /dev/null || skip "valgrind is not installed (apt-get install valgrind)"
   valgrind --tool=lackey --trace-mem=yes --log-file=lk.log /bin/true

@@ -13,6 +13,11 @@ set(import_cases
   malformed_line_names_file_and_line_or_is_counted_with_lenient
   layout_file_replaces_the_inferred_slot_and_maps_unmaps
   tracecmd_dat_is_read_with_libtracecmd
+  scn_scenarios_of_the_real_harness_reproduce_every_real_stat
+  scn_without_a_summary_builds_the_harness_layout_with_a_mark_per_step
+  scn_errors_name_the_file_and_line_or_the_summary_row
+  against_real_names_each_stat_that_differs_and_where_first
+  tracecmd_dat_of_a_real_kvm_gives_one_fault_per_fault_and_its_stats
   lackey_log_of_a_real_program_gives_fetches_and_exec_faults)
 foreach(c ${import_cases})
   add_test(NAME import.${c}
@@ -24,3 +29,10 @@ endforeach()
 # build ignores leaks from that library only (LSan suppressions beside this file).
 set_tests_properties(import.tracecmd_dat_is_read_with_libtracecmd PROPERTIES ENVIRONMENT
   "LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/import/lsan-libtraceevent.supp")
+
+# kvm_drive: a tiny guest on a real /dev/kvm, for the real-KVM case (it skips where there is
+# none and no recording under TDPSIM_REAL_KVM_DIR; scripts/kvm-in-tcg.sh makes recordings).
+# Linux-only: it needs <linux/kvm.h>.
+if(CMAKE_SYSTEM_NAME STREQUAL "Linux" AND EXISTS /usr/include/linux/kvm.h)
+  add_executable(kvm_drive realkvm/kvm_drive.c)
+endif()

@@ -22,6 +22,9 @@ static const char usage[] =
 	"    level KVM mapped ('tdpsim replay --check-recorded' compares with it)\n"
 	"  lackey     valgrind --tool=lackey --trace-mem=yes output: an access-level trace\n"
 	"             through a small guest OS model (pages mapped on first touch)\n"
+	"  scn        a scenario script of the real-KVM harness (its language and layout:\n"
+	"             docs/import.md): a mark stepN after each step; with --summary its\n"
+	"             real stats too ('tdpsim replay --against-real' compares)\n"
 	"\n"
 	"  --layout FILE   trace lines (set, memslot, backing, guest-pt) giving the VM's memory,\n"
 	"                  which tracepoints do not record (default: one inferred slot)\n"
@@ -29,16 +32,20 @@ static const char usage[] =
 	"  --guest-thp     lackey: the guest maps the program with 2M pages\n"
 	"  --seed N        lackey: which guest frames first touches get (0: in order)\n"
 	"  --guest-mem S   lackey: guest memory, e.g. 8G (default 4G)\n"
+	"  --summary FILE  scn: the harness's *.summary.tsv of the scenario (the data slot's\n"
+	"                  hva, each step's command checked, the real stats as comments)\n"
 	"  --progress / --no-progress   the progress bar on stderr (default: on a terminal,\n"
 	"                  after a second)\n"
 	"  -h, --help      this text\n"
 	"\n"
 	"example:\n"
 	"  trace-cmd record -e kvmmmu -e kvm:kvm_page_fault ... && trace-cmd report > vm.txt\n"
-	"  tdpsim import --from ftrace vm.txt -o vm.tdpt && tdpsim replay --check-recorded vm.tdpt\n";
+	"  tdpsim import --from ftrace vm.txt -o vm.tdpt && tdpsim replay --check-recorded vm.tdpt\n"
+	"  tdpsim import --from scn s.scn --summary s.summary.tsv -o s.tdpt &&\n"
+	"    tdpsim replay --against-real s.tdpt\n";
 
 enum { OPT_FROM = 256, OPT_LAYOUT, OPT_LENIENT, OPT_THP, OPT_SEED, OPT_MEM, OPT_PROGRESS,
-       OPT_NO_PROGRESS };
+       OPT_NO_PROGRESS, OPT_SUMMARY };
 
 static const struct option options[] = {
 	{ "from", required_argument, NULL, OPT_FROM },
@@ -47,6 +54,7 @@ static const struct option options[] = {
 	{ "guest-thp", no_argument, NULL, OPT_THP },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "guest-mem", required_argument, NULL, OPT_MEM },
+	{ "summary", required_argument, NULL, OPT_SUMMARY },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "help", no_argument, NULL, 'h' },
@@ -61,14 +69,15 @@ struct import_args {
 
 static int parse_from(const char *s, tdpsim_import_format *f)
 {
-	static const char *const names[] = { "ftrace", "trace-cmd", "perf", "lackey" };
+	static const char *const names[] = { "ftrace", "trace-cmd", "perf", "lackey", "scn" };
 
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		if (strcmp(s, names[i]) == 0) {
 			*f = (tdpsim_import_format)i;
 			return 0;
 		}
-	return cli_usage_error("import: --from takes ftrace, trace-cmd, perf or lackey, not '%s'",
+	return cli_usage_error("import: --from takes ftrace, trace-cmd, perf, lackey or scn, not "
+			       "'%s'",
 			       s);
 }
 
@@ -112,6 +121,7 @@ static int parse_args(int argc, char **argv, struct import_args *a)
 			a->from_set = 1;
 			break;
 		case OPT_LAYOUT: a->o.layout = optarg; break;
+		case OPT_SUMMARY: a->o.summary = optarg; break;
 		case OPT_LENIENT: a->o.lenient = 1; break;
 		case OPT_THP: a->o.guest_thp = 1; break;
 		case OPT_SEED:
@@ -135,7 +145,10 @@ static int parse_args(int argc, char **argv, struct import_args *a)
 	if (optind != argc - 1 || !a->out)
 		return cli_usage_error("import: expected one IN and -o OUT (try --help)");
 	a->in = argv[optind];
-	if (outfile_is_input(a->out, a->in) || outfile_is_input(a->out, a->o.layout))
+	if (a->o.summary && a->o.format != TDPSIM_IMPORT_SCN)
+		return cli_usage_error("import: --summary is for --from scn");
+	if (outfile_is_input(a->out, a->in) || outfile_is_input(a->out, a->o.layout) ||
+	    outfile_is_input(a->out, a->o.summary))
 		return cli_usage_error("import: -o %s is an input: writing it would destroy it",
 				       a->out);
 	return 0;
@@ -160,11 +173,14 @@ static int bar_cb(uint64_t done, uint64_t total, void *payload)
 	return 0;
 }
 
-static void print_result(const tdpsim_import_result *r, int lackey)
+static void print_result(const tdpsim_import_result *r, tdpsim_import_format f)
 {
 	for (size_t i = 0; i < r->notice_count; i++)
 		fprintf(stderr, "tdpsim: note: %s\n", r->notices[i]);
-	if (lackey) {
+	if (f == TDPSIM_IMPORT_SCN) {
+		fprintf(stderr, "import: %" PRIu64 " lines, %" PRIu64 " steps after setup\n",
+			r->lines, r->events);
+	} else if (f == TDPSIM_IMPORT_LACKEY) {
 		fprintf(stderr, "import: %" PRIu64 " lines, %" PRIu64 " memory records, %" PRIu64
 			" accesses, %" PRIu64 " guest pages mapped\n", r->lines, r->events,
 			r->faults, r->guest_maps);
@@ -219,7 +235,7 @@ int cmd_import(int argc, char **argv)
 	}
 	rc = tdpsim_trace_writer_close(w) < 0 ? cli_fail() : EXIT_DONE;
 	if (rc == EXIT_DONE)
-		print_result(r, a.o.format == TDPSIM_IMPORT_LACKEY);
+		print_result(r, a.o.format);
 	free(r);
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "replay_real.h"
 #include "replay_timeline.h"
 
 static const char usage[] =
@@ -30,11 +31,14 @@ static const char usage[] =
 	"  --check-recorded compare each fault's level with the one recorded by 'tdpsim import'\n"
 	"                   (its '# recorded level=N' comments; text traces) and print the\n"
 	"                   agreement to stderr\n"
+	"  --against-real   compare the stats at each mark stepN with the real KVM's after\n"
+	"                   that step ('# real stepN:' lines, which 'tdpsim import --from scn\n"
+	"                   --summary' writes; text traces) and print the agreement to stderr\n"
 	"  -h, --help       this text\n"
 	REPLAY_TIMELINE_EXAMPLE;
 
 enum { OPT_SET = 256, OPT_JSON, OPT_CSV, OPT_CHECK, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_TIMING,
-       OPT_CHECK_RECORDED, OPT_MODELS };
+       OPT_CHECK_RECORDED, OPT_MODELS, OPT_AGAINST_REAL };
 
 static const struct option options[] = {
 	{ "set", required_argument, NULL, OPT_SET },
@@ -48,6 +52,7 @@ static const struct option options[] = {
 	{ "timing", no_argument, NULL, OPT_TIMING },
 	REPLAY_TIMELINE_OPTIONS
 	{ "check-recorded", no_argument, NULL, OPT_CHECK_RECORDED },
+	{ "against-real", no_argument, NULL, OPT_AGAINST_REAL },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -58,7 +63,7 @@ struct replay_args {
 	const char *trace, *out;
 	const char *sets[MAX_SETS];
 	const char *models[MAX_SETS];
-	int nsets, nmodels, check, progress, timing, check_recorded;
+	int nsets, nmodels, check, progress, timing, check_recorded, against_real;
 	enum report_format fmt;
 	struct replay_timeline timeline; /* --timeline, --interval, --plot */
 	struct cli_budget budget;        /* --max-memory, --max-work */
@@ -111,6 +116,7 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 				return rc;
 			break;
 		case OPT_CHECK_RECORDED: a->check_recorded = 1; break;
+		case OPT_AGAINST_REAL: a->against_real = 1; break;
 		default:
 			return cli_option_error("replay", c, argv);
 		}
@@ -205,23 +211,11 @@ static void recorded_on_event(uint64_t index, const tdpsim_event *ev, void *payl
 static int recorded_start(tdpsim_sim *sim, const char *path, struct recorded *r)
 {
 	tdpsim_hooks h = TDPSIM_HOOKS_INIT;
-	unsigned char magic[2] = { 0, 0 };
+	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if (strcmp(path, "-") == 0)
-		return cli_usage_error("replay: --check-recorded reads the trace twice: give a file");
-	r->f = fopen(path, "r");
-	if (!r->f)
-		return cli_usage_error("replay: --check-recorded: cannot open %s", path);
-	if (fread(magic, 1, 2, r->f) != 2 || (magic[0] == 0x1f && magic[1] == 0x8b) ||
-	    magic[0] == 'T') {
-		fclose(r->f);
-		r->f = NULL;
-		return cli_usage_error("replay: --check-recorded needs the uncompressed text trace "
-				       "(.tdpt) that 'tdpsim import' wrote: the binary encoding "
-				       "keeps no comments");
-	}
-	rewind(r->f);
+	if ((rc = replay_open_text_trace(path, "--check-recorded", &r->f)) != 0)
+		return rc;
 	h.on_fault = recorded_on_fault;
 	h.on_event = recorded_on_event;
 	h.payload = r;
@@ -308,6 +302,8 @@ int cmd_replay(int argc, char **argv)
 	if (n >= 0 && (rc = replay_timeline_end(&a.timeline, sim)) != 0)
 		goto done;
 	recorded_report(&rec);
+	if (n >= 0 && a.against_real && (rc = replay_against_real(sim, a.trace)) != 0)
+		goto done;
 	for (size_t i = 0; i < tdpsim_sim_notice_count(sim); i++)
 		fprintf(stderr, "tdpsim: note: %s\n", tdpsim_sim_notice(sim, i));
 	if (n < 0) {
