@@ -330,12 +330,35 @@ int host_faultin(struct host_mm *mm, uint64_t hva, int write, struct host_page *
 	return 0;
 }
 
-int host_lookup(const struct host_mm *mm, uint64_t hva, struct host_page *out)
+static void lookup_remember(struct host_mm *mm, uint64_t base, uint64_t *pt)
 {
+	mm->lookup_base = base;
+	mm->lookup_pt = pt;
+	mm->lookup_frees = mm->pool.frees;
+}
+
+int host_lookup(struct host_mm *mm, uint64_t hva, struct host_page *out)
+{
+	uint64_t base = hva & ~(SZ_2M - 1);
 	struct host_walk w;
 
-	if (hva >= mm->task_size || !host_pt_walk(&mm->pool, mm->pgd, mm->levels, hva, &w))
-		return 0;
+	if (mm->lookup_pt && mm->lookup_base == base && mm->lookup_frees == mm->pool.frees) {
+		w.ptep = &mm->lookup_pt[pt_index(hva, PG_LEVEL_4K)];
+		w.level = PG_LEVEL_4K;
+		if (!host_pte_present(*w.ptep))
+			return 0; /* the walk would have stopped at this same entry */
+	} else {
+		if (hva >= mm->task_size)
+			return 0;
+		if (!host_pt_walk(&mm->pool, mm->pgd, mm->levels, hva, &w)) {
+			/* a hole in a PTE table leaves that table worth keeping */
+			if (w.level == PG_LEVEL_4K)
+				lookup_remember(mm, base, w.ptep - pt_index(hva, PG_LEVEL_4K));
+			return 0;
+		}
+		if (w.level == PG_LEVEL_4K)
+			lookup_remember(mm, base, w.ptep - pt_index(hva, PG_LEVEL_4K));
+	}
 	if (out)
 		fill_page(*w.ptep, w.level, hva, out);
 	return 1;

@@ -198,7 +198,7 @@ struct host_page {
 int host_faultin(struct host_mm *mm, uint64_t hva, int write, struct host_page *out);
 
 /* What the host tables map at `hva` now, without faulting: 1 with *out, 0 if unmapped. */
-int host_lookup(const struct host_mm *mm, uint64_t hva, struct host_page *out);
+int host_lookup(struct host_mm *mm, uint64_t hva, struct host_page *out);
 
 /*
  * host_pfn_mapping_level: read the host tables at `hva` once per level - a PUD leaf is 1G,

@@ -48,6 +48,15 @@ struct host_mm {
 	uint64_t leaf_hva;
 	int leaf_level;
 	uint64_t leaf_gen, notify_gen;
+	/*
+	 * The PTE table host_lookup last walked to, for the 2M at lookup_base: a shadow fault
+	 * looks up its 7 prefetched neighbours right after (FNAME(pte_prefetch)), all in that
+	 * table.  A table is unlinked from its PMD only to be freed (zap, collapse), so the
+	 * pointer holds while no table has been freed since (lookup_frees == pool.frees); the
+	 * entries are read afresh each time.
+	 */
+	uint64_t lookup_base, lookup_frees;
+	uint64_t *lookup_pt; /* NULL: none */
 };
 
 /* A range the host's mm calls take (madvise, munmap, aging): page-aligned, below

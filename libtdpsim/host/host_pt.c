@@ -76,6 +76,7 @@ void host_pt_free(struct host_pt_pool *p, uint64_t pfn)
 	t[0] = p->free_head;
 	p->free_head = (uint32_t)(pfn - HOST_PT_PFN_BASE) + 1;
 	p->nfree++;
+	p->frees++;
 }
 
 /* The walk from a root at `levels`: inlined per depth, so that each compiles to a fixed

@@ -34,6 +34,7 @@ struct host_pt_pool {
 	uint32_t ntables;     /* tables handed out so far, by index (the bump pointer) */
 	uint32_t nfree;       /* of those, on the free list */
 	uint32_t free_head;   /* index + 1 of the most recently freed table; 0 = none */
+	uint64_t frees;       /* tables freed so far: a pointer to a table held since is stale */
 	struct mem_meter *mem; /* charged as chunks are added */
 };
 
