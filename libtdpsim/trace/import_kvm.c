@@ -216,6 +216,27 @@ int imp_kvm_write_guest_maps(struct imp *im)
 	return 0;
 }
 
+/*
+ * The error code KVM's fault path got for a TDP fault.  AMD's kvm_page_fault prints it
+ * (npf_interception: EXITINFO1, PFERR bits); Intel's prints the EPT violation's exit
+ * qualification, which __vmx_handle_ept_violation (vmx/common.h) turns into one: a read
+ * becomes PFERR_USER, a write PFERR_WRITE, a fetch PFERR_FETCH, any of the translation's
+ * R/W/X bits (3-5) PFERR_PRESENT.  An exit qualification has the GVA bits 7-8, which a PFERR
+ * code never has (5.15 prints only the low 32 bits of either).
+ */
+static uint32_t tdp_fault_err(uint64_t code)
+{
+	uint32_t err;
+
+	if (code >> 32 || !(code & 0x180))
+		return (uint32_t)code & 0x1f;
+	err = code & 0x1 ? 0x4 : 0;
+	err |= code & 0x2 ? 0x2 : 0;
+	err |= code & 0x4 ? 0x10 : 0;
+	err |= code & 0x38 ? 0x1 : 0;
+	return err;
+}
+
 /* The fault of `wk` as a record: time, the guest's mapping, the recorded level, the fault. */
 static int emit_fault(struct imp *im, uint32_t vcpu, struct imp_walk *wk)
 {
@@ -258,7 +279,7 @@ static int emit_fault(struct imp *im, uint32_t vcpu, struct imp_walk *wk)
 	ev.cmd = TDPSIM_CMD_FAULT;
 	ev.u.fault.vcpu = id;
 	ev.u.fault.gpa = wk->gpa & ((1ull << 52) - 1);
-	ev.u.fault.err = wk->err & 0x1f;
+	ev.u.fault.err = wk->shadow ? wk->err & 0x1f : tdp_fault_err(wk->err_full);
 	ev.u.fault.has_gva = wk->shadow;
 	ev.u.fault.gva = wk->gva;
 	im->r->faults++;
@@ -280,6 +301,17 @@ static int close_walk(struct imp *im, uint32_t vcpu)
 	return 0;
 }
 
+/*
+ * A kvm_page_fault error code that a #PF exit gives (the guest's #PF error code), not a TDP
+ * fault's: an NPF's has PFERR_GUEST_FINAL or PFERR_GUEST_PAGE (bits 32, 33: svm.c
+ * npf_interception), an EPT violation's exit qualification the GLA bits 7-8, which a #PF
+ * error code never has.
+ */
+static int pf_exit_code(uint64_t err)
+{
+	return !(err >> 32) && !(err & 0x180);
+}
+
 static int ev_page_fault(struct imp *im, const struct imp_rec *rec, uint32_t vcpu)
 {
 	struct imp_walk *wk;
@@ -297,11 +329,12 @@ static int ev_page_fault(struct imp *im, const struct imp_rec *rec, uint32_t vcp
 	wk->vcpu_id = -1;
 	/* On a shadow host (kvm-pvm does not trace it; SVM and VMX without NPT/EPT do, from
 	 * kvm_handle_page_fault) this is the #PF exit and its address the guest's CR2. */
-	if (im->r->shadow)
+	if (im->r->shadow && pf_exit_code(err))
 		return 0;
 	wk->active = 1;
 	wk->gpa = addr & ~0xfffull;
 	wk->err = (uint32_t)err;
+	wk->err_full = err;
 	wk->ts = rec->ts_ns;
 	return 0;
 }
@@ -320,7 +353,7 @@ static int ev_walk(struct imp *im, const struct imp_rec *rec, uint32_t vcpu)
 	vcpu_id = wk->vcpu_id;
 	/* A kvm_page_fault opened before the recording showed itself a shadow one (the first
 	 * pass, until its first walk): the #PF exit of this walk, not a fault of its own. */
-	if (wk->active && !wk->shadow)
+	if (wk->active && !wk->shadow && pf_exit_code(wk->err_full) && wk->gpa == (addr & ~0xfffull))
 		wk->active = 0;
 	if ((rc = close_walk(im, vcpu)) < 0)
 		return rc;

@@ -179,6 +179,23 @@ tracecmd_dat_is_read_with_libtracecmd)
   expect_in err.txt "import: $n lines, $n events, 0 faults"
   expect_in err.txt "not used: sched_process_exec x $n"
   ;;
+intel_ept_violation_exit_qualification_becomes_kvms_error_code)
+  # On Intel, kvm_page_fault prints the EPT violation's exit qualification (handle_ept_violation)
+  # and __vmx_handle_ept_violation turns it into the error code the fault path sees: bit 0
+  # (read) -> PFERR_USER 0x4, bit 1 (write) -> PFERR_WRITE 0x2, bit 2 (fetch) -> PFERR_FETCH
+  # 0x10, bits 3-5 (the translation's R/W/X) -> PFERR_PRESENT 0x1; bits 7-8 (GVA valid,
+  # translated) tell it from a PFERR code.  So 0x181 -> 0x4, 0x182 -> 0x2, 0x184 -> 0x10 and
+  # a write to a readable page, 0x18a -> 0x3.  AMD's 0x100000002 is a PFERR code: 0x2.
+  i=0
+  for q in 0x181 0x182 0x184 0x18a 0x100000002; do
+    i=$((i + 1))
+    printf '  vcpu-7 [000] 5.00000%d: kvm_page_fault: vcpu 0 rip 0x0 address 0x%x error_code %s\n' \
+      "$i" $((0x40000000 + i * 4096)) "$q"
+  done > ept.txt
+  run "$tdpsim" import --from ftrace ept.txt -o e.tdpt; expect_status 0
+  [ "$(grep '^fault ' e.tdpt | sed 's/.* err=\(0x[0-9a-f]*\).*/\1/' | tr '\n' ' ')" = "0x4 0x2 0x10 0x3 0x2 " ] ||
+    { grep '^fault ' e.tdpt; fail "error codes not as __vmx_handle_ept_violation makes them"; }
+  ;;
 scn_scenarios_of_the_real_harness_reproduce_every_real_stat)
   # The harness's scripts and summaries (copied from the shared real-KVM set, Linux 6.18,
   # shadow MMU): every stat the simulator has by the real name, at every step, is the real
