@@ -275,9 +275,10 @@ rm -rf "$rd"
 img=$work/results.img
 truncate -s 256M "$img"
 rm -f "$out"/{trace.dat,report.txt,stats.txt,kvm_drive.err,status.txt,dmesg.txt,params.txt,extract.log,report.err,cpuflags.txt,summary.tsv,layout.tdpt,scenario.scn}
-# 2G for the VM's kernel, initramfs and the guest's memory; a 1G hugetlb pool on top, reserved
-# at boot (free 1G ranges can seldom be found later).
-mem_gib=$((2 + hugepages_1g))
+# 2G for the VM's kernel, initramfs and the guest's memory; with a 1G hugetlb pool, reserved
+# at boot (free 1G ranges can seldom be found later), 4G and 2G per page: with 3G the one
+# 1G range above 4G was not free at boot.
+mem_gib=$((hugepages_1g ? 4 + 2 * hugepages_1g : 2))
 append="console=ttyS0 panic=-1 quiet loglevel=4"
 [ "$hugepages_1g" -eq 0 ] || append="$append hugepagesz=1G hugepages=$hugepages_1g"
 log "booting: -cpu $cpu, npt=$npt${scn:+, scenario $scn} (TCG: a minute or more)"

@@ -1029,14 +1029,18 @@ static void do_setup(struct machine *m)
 {
 	long mmap_size;
 
-	m->vm = ioctl(m->kvm, KVM_CREATE_VM, 0);
-	if (m->vm < 0)
-		die_errno("KVM_CREATE_VM");
+	/* The memory first: KVM_CREATE_VM registers an MMU notifier on this process, and
+	 * alloc_data's MAP_FIXED and munmaps would then show up in the trace as
+	 * kvm_unmap_hva_range over the data slot's hvas, which an importer (that cannot see
+	 * when the memslots were made) would take for the host dropping the slot's memory. */
 	m->sys = alloc_sys();
 	build_tables(m->sys, &m->c);
 	build_code(m->sys);
 	build_system(m->sys);
 	m->data = alloc_data(&m->c);
+	m->vm = ioctl(m->kvm, KVM_CREATE_VM, 0);
+	if (m->vm < 0)
+		die_errno("KVM_CREATE_VM");
 	set_slot(m, 0, 0, SYS_GPA, SYS_SIZE, m->sys);
 	set_slot(m, 1, 0, DATA_GPA, m->c.mem, m->data);
 
