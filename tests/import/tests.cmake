@@ -29,7 +29,8 @@ foreach(c ${import_cases})
 endforeach()
 # The trace.dat case goes through libtraceevent, which leaks in tep_parse_event: the sanitizer
 # build ignores leaks from that library only (LSan suppressions beside this file).
-set_tests_properties(import.tracecmd_dat_is_read_with_libtracecmd PROPERTIES ENVIRONMENT
+set_tests_properties(import.tracecmd_dat_is_read_with_libtracecmd
+  import.tracecmd_dat_of_a_real_kvm_gives_one_fault_per_fault_and_its_stats PROPERTIES ENVIRONMENT
   "LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/import/lsan-libtraceevent.supp")
 
 # kvm_drive: a tiny guest on a real /dev/kvm, for the real-KVM case (it skips where there is
