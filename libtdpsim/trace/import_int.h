@@ -16,9 +16,8 @@
 /* A fault or walk under way on one vCPU thread. */
 struct imp_walk {
 	int active, shadow, has_leaf, level;
-	uint32_t err;
+	uint64_t err; /* kvm_page_fault's whole error code, or the walk's pferr */
 	uint64_t gva, gpa, ts, leaf_pte;
-	uint64_t err_full; /* kvm_page_fault's whole error code */
 	int leaf_level;
 	int64_t vcpu_id; /* the vcpu kvm_page_fault named, or -1 */
 	/* after a shadow fault: its kvm_mmu_set_spte lines (the leaf, then the prefetched) */

@@ -217,6 +217,17 @@ int imp_kvm_write_guest_maps(struct imp *im)
 }
 
 /*
+ * A kvm_page_fault error code that a #PF exit gives (the guest's #PF error code), not a TDP
+ * fault's: an NPF's has PFERR_GUEST_FINAL or PFERR_GUEST_PAGE (bits 32, 33: svm.c
+ * npf_interception), an EPT violation's exit qualification the GLA bits 7-8, which a #PF
+ * error code never has.
+ */
+static int pf_exit_code(uint64_t err)
+{
+	return !(err >> 32) && !(err & 0x180);
+}
+
+/*
  * The error code KVM's fault path got for a TDP fault.  AMD's kvm_page_fault prints it
  * (npf_interception: EXITINFO1, PFERR bits); Intel's prints the EPT violation's exit
  * qualification, which __vmx_handle_ept_violation (vmx/common.h) turns into one: a read
@@ -228,7 +239,7 @@ static uint32_t tdp_fault_err(uint64_t code)
 {
 	uint32_t err;
 
-	if (code >> 32 || !(code & 0x180))
+	if (code >> 32 || pf_exit_code(code)) /* AMD's PFERR code, or 5.15's low half */
 		return (uint32_t)code & 0x1f;
 	err = code & 0x1 ? 0x4 : 0;
 	err |= code & 0x2 ? 0x2 : 0;
@@ -279,7 +290,7 @@ static int emit_fault(struct imp *im, uint32_t vcpu, struct imp_walk *wk)
 	ev.cmd = TDPSIM_CMD_FAULT;
 	ev.u.fault.vcpu = id;
 	ev.u.fault.gpa = wk->gpa & ((1ull << 52) - 1);
-	ev.u.fault.err = wk->shadow ? wk->err & 0x1f : tdp_fault_err(wk->err_full);
+	ev.u.fault.err = wk->shadow ? (uint32_t)wk->err & 0x1f : tdp_fault_err(wk->err);
 	ev.u.fault.has_gva = wk->shadow;
 	ev.u.fault.gva = wk->gva;
 	im->r->faults++;
@@ -299,17 +310,6 @@ static int close_walk(struct imp *im, uint32_t vcpu)
 	if (im->w)
 		im->r->walks_no_fault++;
 	return 0;
-}
-
-/*
- * A kvm_page_fault error code that a #PF exit gives (the guest's #PF error code), not a TDP
- * fault's: an NPF's has PFERR_GUEST_FINAL or PFERR_GUEST_PAGE (bits 32, 33: svm.c
- * npf_interception), an EPT violation's exit qualification the GLA bits 7-8, which a #PF
- * error code never has.
- */
-static int pf_exit_code(uint64_t err)
-{
-	return !(err >> 32) && !(err & 0x180);
 }
 
 static int ev_page_fault(struct imp *im, const struct imp_rec *rec, uint32_t vcpu)
@@ -333,8 +333,7 @@ static int ev_page_fault(struct imp *im, const struct imp_rec *rec, uint32_t vcp
 		return 0;
 	wk->active = 1;
 	wk->gpa = addr & ~0xfffull;
-	wk->err = (uint32_t)err;
-	wk->err_full = err;
+	wk->err = err;
 	wk->ts = rec->ts_ns;
 	return 0;
 }
@@ -353,7 +352,7 @@ static int ev_walk(struct imp *im, const struct imp_rec *rec, uint32_t vcpu)
 	vcpu_id = wk->vcpu_id;
 	/* A kvm_page_fault opened before the recording showed itself a shadow one (the first
 	 * pass, until its first walk): the #PF exit of this walk, not a fault of its own. */
-	if (wk->active && !wk->shadow && pf_exit_code(wk->err_full) && wk->gpa == (addr & ~0xfffull))
+	if (wk->active && !wk->shadow && pf_exit_code(wk->err) && wk->gpa == (addr & ~0xfffull))
 		wk->active = 0;
 	if ((rc = close_walk(im, vcpu)) < 0)
 		return rc;
@@ -364,7 +363,7 @@ static int ev_walk(struct imp *im, const struct imp_rec *rec, uint32_t vcpu)
 	wk->vcpu_id = vcpu_id; /* as the #PF exit before it named it, or -1 */
 	wk->active = wk->shadow = 1;
 	wk->gva = addr;
-	wk->err = (uint32_t)pferr;
+	wk->err = pferr;
 	wk->ts = rec->ts_ns;
 	return 0;
 }
