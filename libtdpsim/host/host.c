@@ -348,16 +348,15 @@ int host_lookup(struct host_mm *mm, uint64_t hva, struct host_page *out)
 		if (!host_pte_present(*w.ptep))
 			return 0; /* the walk would have stopped at this same entry */
 	} else {
+		int present;
+
 		if (hva >= mm->task_size)
 			return 0;
-		if (!host_pt_walk(&mm->pool, mm->pgd, mm->levels, hva, &w)) {
-			/* a hole in a PTE table leaves that table worth keeping */
-			if (w.level == PG_LEVEL_4K)
-				lookup_remember(mm, base, w.ptep - pt_index(hva, PG_LEVEL_4K));
-			return 0;
-		}
-		if (w.level == PG_LEVEL_4K)
+		present = host_pt_walk(&mm->pool, mm->pgd, mm->levels, hva, &w);
+		if (w.level == PG_LEVEL_4K) /* in a PTE table, a leaf or a hole: keep the table */
 			lookup_remember(mm, base, w.ptep - pt_index(hva, PG_LEVEL_4K));
+		if (!present)
+			return 0;
 	}
 	if (out)
 		fill_page(*w.ptep, w.level, hva, out);

@@ -1247,6 +1247,26 @@ START_TEST(frames_and_tables_are_reused_deterministically_after_munmap)
 }
 END_TEST
 
+/* host_lookup keeps the PTE table it walked to (the shadow prefetch's neighbours are in it);
+ * once a table is freed that pointer may name another range's table: it must walk again. */
+START_TEST(host_lookup_walks_again_once_a_table_it_kept_has_been_freed)
+{
+	struct host_mm *mm = new_mm(NULL);
+
+	add(mm, G, SZ_2M, TDPSIM_BACKING_4K, 1);
+	add(mm, 3 * G, SZ_2M, TDPSIM_BACKING_4K, 0);
+	ck_assert_int_eq(host_lookup(mm, G, NULL), 1);          /* keeps G's PTE table */
+	ck_assert_int_eq(host_lookup(mm, G + SZ_4K, NULL), 1);  /* from the kept table */
+	unmap(mm, G, SZ_2M);                                     /* frees that table */
+	/* The freed table comes back first (LIFO) as 3G's, its entry 0 now mapping 3G - with the
+	 * frame freed last (frames go back in hva order and are reused newest first). */
+	assert_page(fault(mm, 3 * G, 1), B4K + 511, 1, 1, 0);
+	ck_assert_int_eq(host_lookup(mm, G, NULL), 0);
+	ck_assert_int_eq(host_lookup(mm, 3 * G, NULL), 1);
+	host_mm_free(mm);
+}
+END_TEST
+
 /* ---- random sequences: the invariants, and the same results every time ---- */
 
 #define RW_BASE G
@@ -1471,6 +1491,7 @@ static Suite *host_suite(void)
 	tcase_add_test(tc, munmap_of_unbacked_space_is_a_no_op);
 	tcase_add_test(tc, madvise_of_unbacked_space_is_an_error_naming_the_hva);
 	tcase_add_test(tc, frames_and_tables_are_reused_deterministically_after_munmap);
+	tcase_add_test(tc, host_lookup_walks_again_once_a_table_it_kept_has_been_freed);
 	tcase_add_test(tc, random_madvise_and_munmap_keep_frames_exact_and_replay_deterministically);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
