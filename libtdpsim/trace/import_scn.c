@@ -147,13 +147,14 @@ static void squeeze(const char *in, char *out, size_t cap)
 static int sum_row(struct scn *s, const char *cmd)
 {
 	char want[256], got[256];
+	uint32_t n;
 
 	if (!sum_read(s, s->row))
 		return err_set(TDPSIM_EPARSE, "%s: no row for step %u ('%s')", s->sum_path,
 			       s->step, cmd);
-	if (split_tabs(s->row, s->cells) != s->ncols)
+	if ((n = split_tabs(s->row, s->cells)) != s->ncols)
 		return err_set(TDPSIM_EPARSE, "%s:%" PRIu64 ": %u columns, the header has %u",
-			       s->sum_path, s->sum_line, split_tabs(s->row, s->cells), s->ncols);
+			       s->sum_path, s->sum_line, n, s->ncols);
 	squeeze(cmd, want, sizeof(want));
 	squeeze(s->cells[1], got, sizeof(got));
 	if (strtoul(s->cells[0], NULL, 10) != s->step || strcmp(want, got))

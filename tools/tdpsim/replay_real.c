@@ -24,7 +24,7 @@ struct real_stat {
 struct real_tally {
 	struct real_stat stat[REAL_MAX_NAMES];
 	size_t n;
-	char skipped[REAL_MAX_NAMES][48]; /* real stats with no counter here */
+	char skipped[REAL_MAX_NAMES][96]; /* real stats with no counter here */
 	size_t nskipped;
 	uint64_t steps, values, agree, unmatched;
 };
@@ -42,7 +42,7 @@ static struct real_stat *tally_stat(struct real_tally *t, const char *name)
 
 static void tally_skip(struct real_tally *t, const char *name, const char *why)
 {
-	char entry[48];
+	char entry[96];
 
 	snprintf(entry, sizeof(entry), "%s%s", name, why);
 	for (size_t i = 0; i < t->nskipped; i++)
