@@ -638,6 +638,11 @@ static __always_inline int kvm_mmu_do_page_fault(struct kvm_vcpu *vcpu, uint64_t
 
 int kvm_mmu_page_fault(struct kvm_vcpu *vcpu, uint64_t addr, uint64_t error_code)
 {
+	/* KVM WARNs and retries: a vCPU runs only on a loaded root (vcpu_enter_guest's
+	 * kvm_mmu_reload), so a fault without one is the simulator's own bug. */
+	if (vcpu->arch.mmu->root.hpa == INVALID_PAGE)
+		return err_set(TDPSIM_EINTERNAL, "vcpu %u: a fault at 0x%" PRIx64 " with no root "
+			       "loaded (kvm_mmu_page_fault's WARN)", vcpu->vcpu_idx, addr);
 	if (error_code & TDPSIM_PFERR_RSVD) {
 		int r = handle_mmio_page_fault(vcpu, addr);
 

@@ -540,6 +540,15 @@ static int mmu_first_shadow_root_alloc(struct kvm *kvm)
 	return kvm_shadow_mmu_init_vm(kvm);
 }
 
+int mmu_check_root(const struct kvm_vcpu *vcpu, uint64_t pgd, const char *what)
+{
+	if (memslots_by_gfn(&vcpu->kvm->memslots, pgd >> PAGE_SHIFT))
+		return 0;
+	return err_set(TDPSIM_EINPUT, "vcpu %u: %s at gpa 0x%" PRIx64 " is in no memslot: "
+		       "a shadow MMU needs the tables it shadows in guest memory (KVM would run "
+		       "on a dummy root)", vcpu->vcpu_idx, what, pgd & ~(uint64_t)0xfff);
+}
+
 int mmu_alloc_shadow_roots(struct kvm_vcpu *vcpu)
 {
 	struct kvm_mmu *mmu = vcpu->arch.mmu;
@@ -547,11 +556,9 @@ int mmu_alloc_shadow_roots(struct kvm_vcpu *vcpu)
 	struct kvm_mmu_page *sp;
 	int r;
 
-	if (!memslots_by_gfn(&vcpu->kvm->memslots, pgd >> PAGE_SHIFT))
-		return err_set(TDPSIM_EINPUT, "vcpu %u: the guest's top-level page table at gpa 0x%"
-			       PRIx64 " is in no memslot: shadow paging needs the guest's page "
-			       "tables in guest memory (KVM would run on a dummy root)",
-			       vcpu->vcpu_idx, pgd);
+	if ((r = mmu_check_root(vcpu, pgd, mmu == &vcpu->arch.guest_mmu
+						? "L1's EPT12 root" : "the guest's top-level page table")) < 0)
+		return r;
 	if ((r = mmu_first_shadow_root_alloc(vcpu->kvm)) < 0)
 		return r;
 	sp = kvm_mmu_get_shadow_page(vcpu, pgd >> PAGE_SHIFT, mmu->root_role);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The public API as it grows (include/tdpsim/). */
+#include <inttypes.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -413,6 +414,54 @@ END_TEST
 
 /* The same first exit when L1's EPTP leaves EPT A/D off: EPT02 has none either
  * (construct_eptp), the table access is a plain read: bit 0 alone, with bit 7. */
+/* Every event of `text` applied, refused or not; the last one's return. */
+static int apply_each(tdpsim_sim *sim, const char *text)
+{
+	const char *path = write_file(scratch_dir(), "t.tdpt", text);
+	tdpsim_trace *t = NULL;
+	tdpsim_event ev;
+	int rc = 0;
+
+	ck_assert_int_eq(tdpsim_trace_open(&t, path), 0);
+	while (tdpsim_trace_next(t, &ev) > 0)
+		rc = tdpsim_sim_apply(sim, &ev);
+	tdpsim_trace_free(t);
+	return rc;
+}
+
+/* KVM shadows EPT12 from L1's memory (mmu_alloc_shadow_roots): with no memslot under its
+ * root there is nothing to shadow, and the l2-enter is refused - before it changes anything:
+ * with the memory added after it, the rest runs as it would have without it, digest for
+ * digest.  (Tables are declared without memory; only their use needs it.) */
+START_TEST(an_l2_enter_refused_for_an_ept12_root_outside_memory_changes_nothing)
+{
+	const char *tables = strstr(nested_exits, "guest-pt gpa=0x100000");
+	const char *enter = strstr(nested_exits, "l2-enter");
+	const char *memory = strstr(nested_exits, "memslot");
+	tdpsim_options o = TDPSIM_OPTIONS_INIT;
+	tdpsim_sim *sim = NULL, *plain = NULL;
+	char text[sizeof(nested_exits) + 64];
+	int n;
+
+	o.check = 1;
+	ck_assert_int_eq(tdpsim_sim_new(&sim, &o), 0);
+	ck_assert_int_eq(tdpsim_sim_new(&plain, &o), 0);
+	n = snprintf(text, sizeof(text), "tdpsim-trace 3\n%.*s", (int)(enter - tables), tables);
+	ck_assert_int_eq(apply_each(plain, text), 0);
+	snprintf(text + n, sizeof(text) - (size_t)n, "l2-enter vcpu=0 ept=0\n");
+	ck_assert_int_eq(apply_each(sim, text), TDPSIM_EINPUT);
+	ck_assert_msg(strstr(tdpsim_error_last()->message, "EPT12 root"), "%s",
+		      tdpsim_error_last()->message);
+	snprintf(text, sizeof(text), "tdpsim-trace 3\n%.*s%s", (int)(tables - memory), memory,
+		 enter);
+	ck_assert_int_eq(apply_each(sim, text), 0);
+	ck_assert_int_eq(apply_each(plain, text), 0);
+	ck_assert_uint_eq(tdpsim_sim_digest(sim), tdpsim_sim_digest(plain));
+	tdpsim_sim_free(sim);
+	tdpsim_sim_free(plain);
+}
+END_TEST
+
 START_TEST(without_ept_ad_an_l2_table_access_is_a_read_for_ept)
 {
 	char text[2 * sizeof(nested_exits) + 64]; /* room the compiler can prove */
@@ -705,6 +754,47 @@ START_TEST(a_populate_past_the_memory_budget_is_refused_before_it_starts)
 }
 END_TEST
 
+/* A nested run under every memory budget up to what it needs: each event either runs or is
+ * refused (out of memory, or made impossible by an earlier refusal), and the simulator's invariants (--check) hold after each - an
+ * allocation that fails half way (EPT12's tables, L2's shadow root, the rmaps its first
+ * shadow page brings) leaves nothing broken. */
+START_TEST(every_memory_budget_refuses_a_nested_run_cleanly_or_runs_it)
+{
+	tdpsim_options o = TDPSIM_OPTIONS_INIT;
+	const char *path = write_file(scratch_dir(), "t.tdpt", nested_exits);
+	tdpsim_sim *sim = NULL;
+	uint64_t need;
+	unsigned refused = 0;
+
+	o.check = 1;
+	ck_assert_int_eq(tdpsim_sim_new(&sim, &o), 0);
+	ck_assert_int_gt(replay_text(sim, nested_exits), 0);
+	tdpsim_sim_budget_used(sim, &need, NULL);
+	tdpsim_sim_free(sim);
+	for (unsigned step = 1; step <= 64; step++) {
+		tdpsim_trace *t = NULL;
+		tdpsim_event ev;
+
+		o.max_memory = need * step / 64;
+		ck_assert_int_eq(tdpsim_sim_new(&sim, &o), 0);
+		ck_assert_int_eq(tdpsim_trace_open(&t, path), 0);
+		while (tdpsim_trace_next(t, &ev) > 0) {
+			int rc = tdpsim_sim_apply(sim, &ev);
+
+			/* out of memory, or input a refused event left impossible (an l2-enter
+			 * on an EPT12 that has no tables) */
+			ck_assert_msg(rc == 0 || rc == TDPSIM_ENOMEM || rc == TDPSIM_EINPUT,
+				      "budget %" PRIu64 ", %s: %s", o.max_memory,
+				      tdpsim_cmd_name(ev.cmd), tdpsim_error_last()->message);
+			refused += rc == TDPSIM_ENOMEM;
+		}
+		tdpsim_trace_free(t);
+		tdpsim_sim_free(sim);
+	}
+	ck_assert_uint_gt(refused, 0);
+}
+END_TEST
+
 START_TEST(pf_counters_before_5_19_are_absent_except_pf_fixed)
 {
 	size_t taken = (size_t)tdpsim_stats_find("pf_taken");
@@ -738,6 +828,7 @@ static Suite *api_suite(void)
 	tcase_add_loop_test(tc, an_older_hooks_struct_is_read_no_further_than_it_reaches, 0, 3);
 	tcase_add_test(tc, tlb_miss_and_walk_hooks_see_each_miss_and_walk_as_the_stats_count_them);
 	tcase_add_test(tc, nested_exit_hook_gives_vmcs12s_exit_reason_qualification_and_addresses);
+	tcase_add_test(tc, an_l2_enter_refused_for_an_ept12_root_outside_memory_changes_nothing);
 	tcase_add_test(tc, without_ept_ad_an_l2_table_access_is_a_read_for_ept);
 	tcase_add_test(tc, a_write_to_a_page_read_clean_is_a_permission_miss);
 	tcase_add_test(tc, a_fault_keeps_kvms_64_bit_error_code_and_decides_by_its_low_bits);
@@ -748,6 +839,7 @@ static Suite *api_suite(void)
 	tcase_add_test(tc, a_deleted_memslot_gives_its_metadata_back_to_the_budget);
 	tcase_add_test(tc, a_populate_past_the_memory_budget_is_refused_before_it_starts);
 	tcase_add_test(tc, pf_counters_before_5_19_are_absent_except_pf_fixed);
+	tcase_add_test(tc, every_memory_budget_refuses_a_nested_run_cleanly_or_runs_it);
 	suite_add_tcase(s, tc);
 	return s;
 }
