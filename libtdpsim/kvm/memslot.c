@@ -58,6 +58,8 @@ static void free_slot_metadata(struct kvm_memslots *ms, struct kvm_memory_slot *
 static int alloc_rmaps(struct kvm_memslots *ms, struct kvm_memory_slot *slot)
 {
 	for (int level = PG_LEVEL_4K; level <= KVM_MAX_HUGEPAGE_LEVEL; level++) {
+		if (slot->rmap[level - 1]) /* made before an earlier attempt ran out */
+			continue;
 		slot->rmap[level - 1] = mem_calloc(ms->mem, MEM_RMAPS, level_regions(slot, level),
 						   sizeof(uint64_t));
 		if (!slot->rmap[level - 1]) {
@@ -331,7 +333,7 @@ int memslots_alloc_shadow_metadata(struct kvm_memslots *ms)
 
 		if (!ms->have_rmaps && (rc = alloc_rmaps(ms, slot)) < 0)
 			return rc;
-		if (!ms->have_write_track &&
+		if (!ms->have_write_track && !slot->gfn_write_track &&
 		    !(slot->gfn_write_track = mem_calloc(ms->mem, MEM_MEMSLOTS, slot->npages,
 							 sizeof(*slot->gfn_write_track)))) {
 			err_prefix("memslot: write tracking");

@@ -69,7 +69,8 @@ struct kvm_memslots {
 
 /* mmu_first_shadow_root_alloc's metadata (mmu.c): rmaps and gfn_write_track arrays for every
  * slot that lacks them, and for every slot made from now on (a TDP VM's first shadow page,
- * for L2).  0 or ENOMEM; a failure leaves what was allocated, freed with the slots. */
+ * for L2: the TDP MMU's slots have neither, the legacy TDP MMU's have rmaps).  0 or ENOMEM;
+ * a failure leaves what was allocated, kept by the next attempt and freed with the slots. */
 int memslots_alloc_shadow_metadata(struct kvm_memslots *ms);
 
 void memslots_init(struct kvm_memslots *ms, struct mem_meter *mem);

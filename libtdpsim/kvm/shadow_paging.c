@@ -525,19 +525,21 @@ void kvm_mmu_track_write(struct kvm_vcpu *vcpu, uint64_t gpa, uint64_t new_gpte,
 /* mmu_first_shadow_root_alloc: a TDP VM's first shadow page (for L2) brings what the rmap
  * MMU needs - mmu_page_hash and the lists here, rmaps and write tracking for every memslot
  * (kvm_shadow_root_allocated from then on), and the pages' shadowed_translation arrays
- * (kvm_mmu_alloc_shadow_page gives every indirect page one). */
+ * (kvm_mmu_alloc_shadow_page gives every indirect page one).  A shadow-paging VM has all of
+ * it from the start; the legacy TDP MMU (tdp_mmu=0) has the hash and the rmaps, but neither
+ * write tracking nor translations (its pages are direct): KVM too allocates what is missing
+ * (kvm_memslots_have_rmaps, kvm_page_track_write_tracking_enabled). */
 static int mmu_first_shadow_root_alloc(struct kvm *kvm)
 {
 	int r;
 
-	if (kvm->mmu_page_hash)
+	if (kvm->memslots.have_rmaps && kvm->memslots.have_write_track &&
+	    kvm->pool.with_translations && kvm->mmu_page_hash)
 		return 0;
-	/* The slots' metadata first: kvm_shadow_mmu_init_vm marks the memslots as having rmaps
-	 * (a shadow-paging VM's slots get them as they are made). */
 	if ((r = memslots_alloc_shadow_metadata(&kvm->memslots)) < 0 ||
 	    (r = sp_pool_enable_translations(&kvm->pool)) < 0)
 		return r;
-	return kvm_shadow_mmu_init_vm(kvm);
+	return kvm->mmu_page_hash ? 0 : kvm_shadow_mmu_init_vm(kvm);
 }
 
 int mmu_check_root(const struct kvm_vcpu *vcpu, uint64_t pgd, const char *what)
