@@ -1011,13 +1011,61 @@ static int check_entry(void *ctx, const char *kind, const struct tlb_entry *e)
 	return 0;
 }
 
+/* What the guest's own tables give gva now: whether it is mapped, to which gfn, with U (on
+ * every level) and X (NX on none). */
+struct guest_now {
+	bool present, user, exec;
+	uint64_t gfn;
+};
+
+static struct guest_now guest_gives(const struct machine *m, unsigned vcpu, uint64_t gva)
+{
+	struct guest_now g = { .user = true, .exec = true };
+
+	for (int level = guest_levels(m->guest); level >= PG_LEVEL_4K; level--) {
+		uint64_t pte = guest_read_pte(m->guest, m->vcpus[vcpu].cr3, gva, level);
+
+		g.user &= (pte & PT_USER_MASK) != 0;
+		g.exec &= !(pte & PT64_NX_MASK);
+		if (!(pte & PT_PRESENT_MASK))
+			return g;
+		if (level == PG_LEVEL_4K || (pte & PT_PAGE_SIZE_MASK)) {
+			g.present = true;
+			g.gfn = ((pte & PT64_ADDR_MASK) >> PAGE_SHIFT) +
+				((gva >> PAGE_SHIFT) & (pages_per_hpage(level) - 1));
+			return g;
+		}
+	}
+	return g;
+}
+
+/*
+ * A difference between an entry and its SPTE that the guest made itself, in a table that was
+ * unsync, and that KVM's sync of it leaves in the TLBs: a sync rewrites an SPTE without U or
+ * with NX without a flush (FNAME(sync_spte): mmu_spte_update flushes only an MMU-writable
+ * SPTE made read-only), and 5.10 defers the flush of an SPTE it drops (kvm->tlbs_dirty).
+ * The old translation stays until the guest flushes it, as on hardware.
+ */
+static bool guest_took_away(const struct tlb_check *c, const struct tlb_entry *e, uint64_t gva,
+			    uint64_t gfn, uint64_t spte, bool same_frame)
+{
+	struct guest_now g = guest_gives(c->m, c->vcpu, gva);
+
+	if (!same_frame)
+		return c->m->kvm.tlbs_dirty && (!g.present || g.gfn != gfn);
+	return !(e->write && !is_writable_pte(spte)) &&
+	       (!e->user || (spte & PT_USER_MASK) || !g.user) &&
+	       (!e->exec || !(spte & PT64_NX_MASK) || !g.exec);
+}
+
 /*
  * Under shadow paging an entry must still be backed by KVM's shadow tables, which the
  * processor walks by gva from the root it runs on (a root switch drops every entry, so each
  * entry was made under that root): every 4K page of its range mapped by a present leaf to
  * the frames the entry names, with every permission the entry has.  KVM flushes whenever it
  * zaps or takes a permission away; what the guest changed in an unsync table without an
- * INVLPG may be stale in the shadow table and the TLB alike, and is allowed.
+ * INVLPG may be stale in the shadow table and the TLB alike, and is allowed - also once a
+ * sync has brought the change into the SPTE without a flush (guest_took_away).
  */
 static int check_entry_shadow(void *ctx, const char *kind, const struct tlb_entry *e)
 {
@@ -1032,9 +1080,12 @@ static int check_entry_shadow(void *ctx, const char *kind, const struct tlb_entr
 					      guest_levels(m->guest), gva + (off << PAGE_SHIFT), &level);
 		uint64_t in_leaf = ((gva >> PAGE_SHIFT) + off) & (pages_per_hpage(level) - 1);
 
-		if (!is_shadow_present_pte(spte) || spte_to_pfn(spte) + in_leaf != e->pfn + off ||
-		    (e->write && !is_writable_pte(spte)) || (e->exec && (spte & PT64_NX_MASK)) ||
-		    (e->user && !(spte & PT_USER_MASK)))
+		bool same_frame = is_shadow_present_pte(spte) &&
+				  spte_to_pfn(spte) + in_leaf == e->pfn + off;
+
+		if ((!same_frame || (e->write && !is_writable_pte(spte)) ||
+		     (e->exec && (spte & PT64_NX_MASK)) || (e->user && !(spte & PT_USER_MASK))) &&
+		    !guest_took_away(c, e, gva + (off << PAGE_SHIFT), e->gfn + off, spte, same_frame))
 			return err_set(TDPSIM_EINTERNAL, "check: vcpu %u's %s maps gva 0x%" PRIx64
 				       " (size level %d) to pfn 0x%" PRIx64 "%s%s%s, but the shadow "
 				       "tables map it with spte 0x%" PRIx64 " at level %d: a missing "

@@ -14,6 +14,12 @@ set(fuzz_seeds_import_ftrace ${CMAKE_CURRENT_SOURCE_DIR}/import/samples)
 set(fuzz_seeds_import_perf ${CMAKE_CURRENT_SOURCE_DIR}/import/samples)
 set(fuzz_seeds_import_lackey ${fuzz_src}/seeds/lackey)
 
+find_program(SETARCH setarch) # util-linux
+set(fuzz_no_aslr "")
+if(SETARCH)
+  set(fuzz_no_aslr ${SETARCH} -R)
+endif()
+
 foreach(h trace replay profile cpu_model import_ftrace import_perf import_lackey)
   set(seeds "")
   foreach(d ${fuzz_seeds_${h}})
@@ -35,10 +41,24 @@ foreach(h trace replay profile cpu_model import_ftrace import_perf import_lackey
     target_link_options(libfuzzer_${h} PRIVATE -fsanitize=fuzzer)
     set(work ${CMAKE_CURRENT_BINARY_DIR}/fuzz-${h}-corpus)
     file(MAKE_DIRECTORY ${work})
-    # A fixed number of runs from a fixed seed, never a time: the same work on any machine.
+    # The seeds as one sorted list of files, not as directories: libFuzzer takes a
+    # directory's files in readdir order, which differs from one file system to another,
+    # and with it the whole run.  From a list the run is the same on every machine.
+    set(seed_files "")
+    foreach(d ${seeds})
+      file(GLOB_RECURSE in_dir LIST_DIRECTORIES false ${d}/*)
+      list(APPEND seed_files ${in_dir})
+    endforeach()
+    list(SORT seed_files)
+    string(REPLACE ";" "," seed_list "${seed_files}")
+    set(seed_list_file ${CMAKE_CURRENT_BINARY_DIR}/fuzz-${h}-seeds.txt)
+    file(WRITE ${seed_list_file} "${seed_list}")
+    # A fixed number of runs from a fixed seed, never a time: the same work on any machine
+    # (its new inputs go to an empty directory on a fresh build), and without address space
+    # randomisation, whose pointers would otherwise enter the dictionary of compared values.
     add_test(NAME fuzz.${h}_libfuzzer_smoke_run
-      COMMAND libfuzzer_${h} -runs=${TDPSIM_FUZZ_RUNS} -seed=1 -max_len=8192 -rss_limit_mb=4096
-              -timeout=600 ${work} ${seeds})
+      COMMAND ${fuzz_no_aslr} $<TARGET_FILE:libfuzzer_${h}> -runs=${TDPSIM_FUZZ_RUNS} -seed=1 -max_len=8192 -rss_limit_mb=4096
+              -timeout=600 -seed_inputs=@${seed_list_file} ${work})
     set_tests_properties(fuzz.${h}_libfuzzer_smoke_run PROPERTIES LABELS fuzz TIMEOUT 1800)
   endif()
 endforeach()
