@@ -108,6 +108,8 @@ uint64_t guest_read_pte(const struct guest_mm *g, uint32_t cr3, uint64_t gva, in
  * aligned bytes at gpa - 0 outside the guest-pt regions, whose pages alone are stored - and
  * a store of 8 bytes there (EINPUT outside the regions: nothing stored). */
 uint64_t guest_read_u64(const struct guest_mm *g, uint64_t gpa);
+/* n entries from gpa at once, all in gpa's page (kvm_vcpu_read_guest_atomic of a group). */
+void guest_read_u64s(const struct guest_mm *g, uint64_t gpa, unsigned n, uint64_t *out);
 int guest_write_u64(struct guest_mm *g, uint64_t gpa, uint64_t value);
 
 /* The paging mode: 4 or 5 levels. */

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/error.h"
 #include "guest/pt_mem.h"
@@ -455,6 +456,17 @@ uint64_t guest_read_u64(const struct guest_mm *g, uint64_t gpa)
 	const uint64_t *t = gpt_page(g, gpa);
 
 	return t ? t[(gpa & (PAGE_SIZE - 1)) / 8] : 0;
+}
+
+void guest_read_u64s(const struct guest_mm *g, uint64_t gpa, unsigned n, uint64_t *out)
+{
+	const uint64_t *t = gpt_page(g, gpa);
+
+	if (!t) {
+		memset(out, 0, n * sizeof(*out));
+		return;
+	}
+	memcpy(out, &t[(gpa & (PAGE_SIZE - 1)) / 8], n * sizeof(*out));
 }
 
 int guest_write_u64(struct guest_mm *g, uint64_t gpa, uint64_t value)

@@ -254,8 +254,7 @@ static bool FNAME(gpte_changed)(struct kvm_vcpu *vcpu, struct guest_walker *gw, 
 	if (level == PG_LEVEL_4K) {
 		uint64_t base = pte_gpa & ~(uint64_t)(PTE_PREFETCH_NUM * sizeof(pt_element_t) - 1);
 
-		for (unsigned i = 0; i < PTE_PREFETCH_NUM; i++)
-			gw->prefetch_ptes[i] = guest_read_u64(g, base + 8u * i);
+		guest_read_u64s(g, base, PTE_PREFETCH_NUM, gw->prefetch_ptes);
 		curr = gw->prefetch_ptes[(pte_gpa - base) / 8];
 	} else {
 		curr = guest_read_u64(g, pte_gpa);
