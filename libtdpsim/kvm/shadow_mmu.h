@@ -126,9 +126,9 @@ void mmu_sync_children(struct kvm_vcpu *vcpu, struct kvm_mmu_page *parent);
 /* The shadow roots: the vCPU's root for its guest CR3; every cached root let go; the cached
  * roots that became obsolete let go. */
 int mmu_alloc_shadow_roots(struct kvm_vcpu *vcpu);
-/* mmu_check_root (mmu.c before 6.6): a shadow root's guest table must be in a memslot; KVM
- * 6.6+ runs the vCPU on a dummy root instead (kvm_mmu_get_dummy_root), older ones make it
- * triple-fault.  Neither is modelled: 0, or TDPSIM_EINPUT naming `what`. */
+/* mmu_check_root (mmu.c, older kernels): a shadow root's guest table must be in a memslot,
+ * or the vCPU triple-faults; later kernels (about 6.6) run it on a dummy root instead
+ * (kvm_mmu_get_dummy_root).  Neither is modelled: 0, or TDPSIM_EINPUT naming `what`. */
 int mmu_check_root(const struct kvm_vcpu *vcpu, uint64_t pgd, const char *what);
 void kvm_mmu_free_all_roots(struct kvm_vcpu *vcpu, struct kvm_mmu *mmu);
 void kvm_mmu_free_obsolete_prev_roots(struct kvm_vcpu *vcpu);
