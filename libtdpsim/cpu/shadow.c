@@ -66,7 +66,7 @@ int shadow_translate(const struct sp_pool *mem, uint64_t root, int levels, int s
 }
 
 uint64_t shadow_lookup(const struct sp_pool *mem, uint64_t root, int levels, uint64_t gva,
-		       int *level)
+		       int *level, const struct kvm_mmu_page **leaf_sp)
 {
 	const struct kvm_mmu_page *sp = spte_to_child_sp(mem, root);
 
@@ -74,6 +74,7 @@ uint64_t shadow_lookup(const struct sp_pool *mem, uint64_t root, int levels, uin
 		uint64_t e = sp->spt[pt_index(gva, l)];
 
 		*level = l;
+		*leaf_sp = sp;
 		if (!(e & PT_PRESENT_MASK) || (e & SPTE_X86_RSVD_MMIO) || l == PG_LEVEL_4K ||
 		    (e & PT_PAGE_SIZE_MASK))
 			return e;

@@ -31,8 +31,9 @@ struct shadow_walk {
 int shadow_translate(const struct sp_pool *mem, uint64_t root, int levels, int start,
 		     uint64_t gva, int op, int cpl, struct shadow_walk *w, uint32_t *err);
 
-/* The leaf that maps gva under `root` now, present or not, and its level (--check). */
+/* The leaf that maps gva under `root` now, present or not, its level and the shadow page
+ * that holds it (--check). */
 uint64_t shadow_lookup(const struct sp_pool *mem, uint64_t root, int levels, uint64_t gva,
-		       int *level);
+		       int *level, const struct kvm_mmu_page **leaf_sp);
 
 #endif

@@ -1044,18 +1044,20 @@ static struct guest_now guest_gives(const struct machine *m, unsigned vcpu, uint
  * unsync, and that KVM's sync of it leaves in the TLBs: a sync rewrites an SPTE without U or
  * with NX without a flush (FNAME(sync_spte): mmu_spte_update flushes only an MMU-writable
  * SPTE made read-only), and 5.10 defers the flush of an SPTE it drops (kvm->tlbs_dirty).
- * The old translation stays until the guest flushes it, as on hardware.
+ * The old translation stays until the guest flushes it, as on hardware.  Once the guest
+ * gives U or X back, its table goes unsync again and the SPTE lags until the next sync or
+ * fault: the old entry then agrees with the gpte, and KVM owes no flush either.
  */
-static bool guest_took_away(const struct tlb_check *c, const struct tlb_entry *e, uint64_t gva,
-			    uint64_t gfn, uint64_t spte, bool same_frame)
+static bool guest_changed(const struct tlb_check *c, const struct tlb_entry *e, uint64_t gva,
+			  uint64_t gfn, uint64_t spte, bool same_frame, bool unsync)
 {
 	struct guest_now g = guest_gives(c->m, c->vcpu, gva);
 
 	if (!same_frame)
 		return c->m->kvm.tlbs_dirty && (!g.present || g.gfn != gfn);
 	return !(e->write && !is_writable_pte(spte)) &&
-	       (!e->user || (spte & PT_USER_MASK) || !g.user) &&
-	       (!e->exec || !(spte & PT64_NX_MASK) || !g.exec);
+	       (!e->user || (spte & PT_USER_MASK) || !g.user || unsync) &&
+	       (!e->exec || !(spte & PT64_NX_MASK) || !g.exec || unsync);
 }
 
 /*
@@ -1065,7 +1067,7 @@ static bool guest_took_away(const struct tlb_check *c, const struct tlb_entry *e
  * the frames the entry names, with every permission the entry has.  KVM flushes whenever it
  * zaps or takes a permission away; what the guest changed in an unsync table without an
  * INVLPG may be stale in the shadow table and the TLB alike, and is allowed - also once a
- * sync has brought the change into the SPTE without a flush (guest_took_away).
+ * sync has brought the change into the SPTE without a flush (guest_changed).
  */
 static int check_entry_shadow(void *ctx, const char *kind, const struct tlb_entry *e)
 {
@@ -1075,9 +1077,11 @@ static int check_entry_shadow(void *ctx, const char *kind, const struct tlb_entr
 	uint64_t gva = e->vpn << level_shift(e->size_level);
 
 	for (uint64_t off = 0; off < pages;) {
+		const struct kvm_mmu_page *sp;
 		int level;
 		uint64_t spte = shadow_lookup(&m->kvm.pool, m->vcpus[c->vcpu].eptp,
-					      guest_levels(m->guest), gva + (off << PAGE_SHIFT), &level);
+					      guest_levels(m->guest), gva + (off << PAGE_SHIFT), &level,
+					      &sp);
 		uint64_t in_leaf = ((gva >> PAGE_SHIFT) + off) & (pages_per_hpage(level) - 1);
 
 		bool same_frame = is_shadow_present_pte(spte) &&
@@ -1085,7 +1089,8 @@ static int check_entry_shadow(void *ctx, const char *kind, const struct tlb_entr
 
 		if ((!same_frame || (e->write && !is_writable_pte(spte)) ||
 		     (e->exec && (spte & PT64_NX_MASK)) || (e->user && !(spte & PT_USER_MASK))) &&
-		    !guest_took_away(c, e, gva + (off << PAGE_SHIFT), e->gfn + off, spte, same_frame))
+		    !guest_changed(c, e, gva + (off << PAGE_SHIFT), e->gfn + off, spte, same_frame,
+				   sp->unsync))
 			return err_set(TDPSIM_EINTERNAL, "check: vcpu %u's %s maps gva 0x%" PRIx64
 				       " (size level %d) to pfn 0x%" PRIx64 "%s%s%s, but the shadow "
 				       "tables map it with spte 0x%" PRIx64 " at level %d: a missing "
