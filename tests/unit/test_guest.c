@@ -513,6 +513,30 @@ START_TEST(gpte_writes_the_entry_at_the_level_and_refuses_a_missing_table)
 }
 END_TEST
 
+START_TEST(a_group_read_gives_the_entries_one_by_one_reads_give_and_zeros_outside_memory)
+{
+	struct guest_mm *g = mm_with_region(4);
+	uint64_t group[8], gpa;
+
+	/* 16 4K pages from gva 0x10000 to gpa 0x5000..: the PT's entries 16..31.  The aligned
+	 * group of 8 at gva 0x18000 (KVM's prefetch reads one) is entries 24..31, and entry
+	 * 24 + k maps gva 0x18000 + 4K * k to gpa 0x5000 + 4K * (8 + k). */
+	ck_assert_int_eq(guest_map(g, 0, 0x10000, 0x5000, 16 * 4096, 1, RW, 1, 0), 0);
+	ck_assert_int_eq(guest_pte_gpa(g, 0, 0x18000, 1, &gpa), 0);
+	guest_read_u64s(g, gpa, 8, group);
+	for (unsigned k = 0; k < 8; k++) {
+		ck_assert_uint_eq(group[k], guest_read_u64(g, gpa + 8 * k));
+		ck_assert_uint_eq(group[k] & PT64_ADDR_MASK, 0x5000 + (8 + k) * 4096ull);
+	}
+	/* Outside the guest-pt region nothing is stored: a read gives zeros, as one by one. */
+	memset(group, 0xff, sizeof(group));
+	guest_read_u64s(g, PT_BASE + PT_SIZE, 8, group);
+	for (unsigned k = 0; k < 8; k++)
+		ck_assert_uint_eq(group[k], 0);
+	guest_mm_free(g);
+}
+END_TEST
+
 START_TEST(a_table_entry_pointing_outside_guest_pt_memory_reads_as_not_present)
 {
 	struct guest_mm *g = mm_with_region(4);
@@ -757,6 +781,7 @@ static Suite *guest_suite(void)
 	tcase_add_test(tc, walk_reads_count_one_entry_per_level);
 	tcase_add_test(tc, five_level_paging_maps_and_walks_57_bit_addresses);
 	tcase_add_test(tc, gpte_writes_the_entry_at_the_level_and_refuses_a_missing_table);
+	tcase_add_test(tc, a_group_read_gives_the_entries_one_by_one_reads_give_and_zeros_outside_memory);
 	tcase_add_test(tc, a_table_entry_pointing_outside_guest_pt_memory_reads_as_not_present);
 	tcase_add_test(tc, running_out_of_guest_pt_pages_is_an_error_naming_the_range);
 	tcase_add_test(tc, cr3_address_spaces_are_separate);
