@@ -725,13 +725,14 @@ int vcpu_l2_enter(struct machine *m, unsigned vcpu, uint64_t eptp, uint32_t cr3,
 	uint64_t l2_root;
 	int rc = guest_root(m->l2_guest, cr3, &l2_root);
 
-	/* Before anything changes, so that a refused l2-enter leaves L1 running on its root
-	 * (refused after the switch, L2 would run without one). */
-	if (rc < 0 || (rc = mmu_check_root(&m->kvm.vcpus[vcpu], eptp, "L1's EPT12 root")) < 0)
+	if (rc < 0)
 		return rc;
-	v->other_cr3 = cr3; /* switch_level at the entry makes it current */
 	background = vcpu_work_begin(m);
-	nested_vmx_enter_non_root_mode(&m->kvm.vcpus[vcpu], eptp, l2_root, vpid12);
+	if ((rc = nested_vmx_enter_non_root_mode(&m->kvm.vcpus[vcpu], eptp, l2_root, vpid12)) < 0) {
+		m->kvm.work = background; /* refused: no work done, nothing to charge */
+		return rc;
+	}
+	v->other_cr3 = cr3; /* switch_level at the entry makes it current */
 	return vmx_instruction_exit(m, vcpu, &background);
 }
 

@@ -233,6 +233,7 @@ struct kvm {
 
 	/* kvm->arch: the rmap-based MMU's pages (shadow_mmu.c) */
 	uint32_t *mmu_page_hash;      /* KVM_NUM_MMU_PAGES buckets of SP ids (NULL: unused) */
+	bool shadow_root_allocated;   /* rmaps, write tracking, translations: all there */
 	uint32_t active_head, active_tail; /* active_mmu_pages: newest at the head */
 	uint32_t invalid_head;        /* zapped pages awaiting kvm_mmu_commit_zap_page */
 	uint64_t n_used_mmu_pages, n_max_mmu_pages, n_requested_mmu_pages;

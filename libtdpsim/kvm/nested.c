@@ -111,9 +111,15 @@ static void nested_ept_init_mmu_context(struct kvm_vcpu *vcpu)
 	vcpu->arch.walk_mmu = &vcpu->arch.nested_mmu;
 }
 
-void nested_vmx_enter_non_root_mode(struct kvm_vcpu *vcpu, uint64_t eptp, uint64_t l2_cr3,
-				    uint16_t vpid12)
+int nested_vmx_enter_non_root_mode(struct kvm_vcpu *vcpu, uint64_t eptp, uint64_t l2_cr3,
+				   uint16_t vpid12)
 {
+	/* KVM finds this at the entry's kvm_mmu_load, after the switch; refused here, before
+	 * it, so that L1 keeps running on its root (refused after, L2 would run on none). */
+	int r = mmu_check_root(vcpu, eptp, "L1's EPT12 root");
+
+	if (r < 0)
+		return r;
 	vcpu->kvm->stats->nested_run++;
 	vcpu->nested.guest_mode = true;
 	vcpu->nested.ept_pointer = eptp;
@@ -121,6 +127,7 @@ void nested_vmx_enter_non_root_mode(struct kvm_vcpu *vcpu, uint64_t eptp, uint64
 	vcpu->nested.vpid12 = vpid12;
 	nested_ept_init_mmu_context(vcpu);
 	nested_vmx_transition_tlb_flush(vcpu, true); /* prepare_vmcs02 */
+	return 0;
 }
 
 /* The exit as vmcs12 shows it to L1 (prepare_vmcs12), for on_nested_exit.  The linear

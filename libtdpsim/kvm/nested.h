@@ -26,8 +26,9 @@ enum { VMX_EPT_EXTENT_CONTEXT = 1, VMX_EPT_EXTENT_GLOBAL = 2 };
 #define VMX_EPT_EXTENT_NONE 0
 
 /* VMLAUNCH/VMRESUME: L2 runs with vmcs12's EPTP `eptp` (its root gpa in L1 memory, its A/D
- * bit) and CR3 `l2_cr3`; guest_mmu becomes the MMU in use and walk_mmu the nested one. */
-void nested_vmx_enter_non_root_mode(struct kvm_vcpu *vcpu, uint64_t eptp, uint64_t l2_cr3,
+ * bit) and CR3 `l2_cr3`; guest_mmu becomes the MMU in use and walk_mmu the nested one.
+ * 0, or TDPSIM_EINPUT with nothing changed: an EPT12 root in no memslot (mmu_check_root). */
+int nested_vmx_enter_non_root_mode(struct kvm_vcpu *vcpu, uint64_t eptp, uint64_t l2_cr3,
 				    uint16_t vpid12);
 /* The basic exit reasons KVM reflects to L1 here (uapi/asm/vmx.h); the trace's l2-exit
  * names none (TDPSIM_NESTED_EXIT_BY_TRACE). */

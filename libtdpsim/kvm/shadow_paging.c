@@ -533,13 +533,15 @@ static int mmu_first_shadow_root_alloc(struct kvm *kvm)
 {
 	int r;
 
-	if (kvm->memslots.have_rmaps && kvm->memslots.have_write_track &&
-	    kvm->pool.with_translations && kvm->mmu_page_hash)
+	if (kvm->shadow_root_allocated)
 		return 0;
+	/* Each step allocates only what is missing, so a failed one is resumed next time. */
 	if ((r = memslots_alloc_shadow_metadata(&kvm->memslots)) < 0 ||
-	    (r = sp_pool_enable_translations(&kvm->pool)) < 0)
+	    (r = sp_pool_enable_translations(&kvm->pool)) < 0 ||
+	    (!kvm->mmu_page_hash && (r = kvm_shadow_mmu_init_vm(kvm)) < 0))
 		return r;
-	return kvm->mmu_page_hash ? 0 : kvm_shadow_mmu_init_vm(kvm);
+	kvm->shadow_root_allocated = true;
+	return 0;
 }
 
 int mmu_check_root(const struct kvm_vcpu *vcpu, uint64_t pgd, const char *what)
