@@ -707,12 +707,6 @@ int mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot, struct kvm
 	bool was_rmapped = false, flush = false, wrprot = false;
 	uint64_t old = sp->spt[i], spte;
 
-	if (!slot) { /* is_noslot_pfn: mark_mmio_spte */
-		kvm_count_pf(kvm, &vcpu->stat.pf_mmio_spte_created,
-			     &kvm->stats->pf_mmio_spte_created);
-		mmu_spte_set(kvm, sp, i, make_mmio_spte(m, gfn, kvm->memslots_generation));
-		return RET_PF_EMULATE;
-	}
 	if (is_shadow_present_pte(old)) {
 		if (prefetch && is_last_spte(old, level) && pfn == spte_to_pfn(old))
 			return RET_PF_SPURIOUS;
@@ -720,12 +714,24 @@ int mmu_set_spte(struct kvm_vcpu *vcpu, struct kvm_memory_slot *slot, struct kvm
 			/* A huge leaf over a table: the table is unlinked, not freed. */
 			drop_parent_pte(kvm, spte_to_child_sp(&kvm->pool, old), sp, i);
 			flush = true;
-		} else if (pfn != spte_to_pfn(old)) {
+		} else if (!slot || pfn != spte_to_pfn(old)) { /* no slot: KVM_PFN_NOSLOT */
 			drop_spte(kvm, sp, i);
 			flush = true;
 		} else {
 			was_rmapped = true;
 		}
+	}
+	/* is_noslot_pfn: mark_mmio_spte, after the present SPTE it replaces is dropped and
+	 * flushed, as since the fix of a54aa15c6bda3 ("Handle MMIO SPTEs directly in
+	 * mmu_set_spte()", Cc stable: every kernel modelled); before it the MMIO SPTE
+	 * overwrote the leaf and left its rmap entry and page count behind. */
+	if (!slot) {
+		kvm_count_pf(kvm, &vcpu->stat.pf_mmio_spte_created,
+			     &kvm->stats->pf_mmio_spte_created);
+		mmu_spte_set(kvm, sp, i, make_mmio_spte(m, gfn, kvm->memslots_generation));
+		if (flush)
+			kvm_flush_remote_tlbs(kvm); /* kvm_flush_remote_tlbs_gfn */
+		return RET_PF_EMULATE;
 	}
 	kvm->work.make_spte++;
 	old = sp->spt[i];
