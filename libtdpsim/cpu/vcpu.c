@@ -1054,8 +1054,8 @@ static bool guest_changed(const struct tlb_check *c, const struct tlb_entry *e, 
 {
 	struct guest_now g = guest_gives(c->m, c->vcpu, gva);
 
-	if (!same_frame)
-		return c->m->kvm.tlbs_dirty && (!g.present || g.gfn != gfn);
+	if (!same_frame) /* 5.10's deferred flush; the guest may have mapped gfn back since */
+		return c->m->kvm.tlbs_dirty && (!g.present || g.gfn != gfn || unsync);
 	return !(e->write && !is_writable_pte(spte)) &&
 	       (!e->user || (spte & PT_USER_MASK) || !g.user || unsync) &&
 	       (!e->exec || !(spte & PT64_NX_MASK) || !g.exec || unsync);
